@@ -1,0 +1,357 @@
+//! Stage 2: the checked program.
+//!
+//! Resolves what every top-level name means (shared variable, primitive,
+//! coroutine), finds each coroutine's locals the way Python does (a name
+//! assigned anywhere in the body is local everywhere in it), orders the
+//! `vars` so each initialiser runs after the ones it uses (a cycle is an
+//! error, reported whole), and builds the task graph: which coroutine
+//! awaits, spawns or gathers which.
+
+use crate::diagnostic::{did_you_mean, Diagnostic};
+use crate::source::Span;
+use crate::syntax::ast::*;
+use crate::syntax::expr::{Expr, ExprKind, FPart};
+use crate::value::PrimKind;
+use petgraph::algo::{kosaraju_scc, toposort};
+use petgraph::graph::{DiGraph, NodeIndex};
+use std::collections::BTreeMap;
+
+/// How one coroutine uses another.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Edge {
+    /// `await: f()`: runs inline, in the same task.
+    Awaits,
+    /// `spawn: f()`: a new task.
+    Spawns,
+    /// `gather: [f()]`: a new task per item.
+    Gathers,
+}
+
+/// A coroutine's signature and locals.
+#[derive(Debug, Clone)]
+pub(crate) struct CoroInfo {
+    pub(crate) name: String,
+    pub(crate) params: Vec<String>,
+    /// Locals in order of first assignment (params first).
+    pub(crate) locals: Vec<String>,
+}
+
+/// The result of checking: symbol tables and the task graph.
+#[derive(Debug)]
+pub(crate) struct Checked {
+    pub(crate) scenario: Scenario,
+    pub(crate) vars: BTreeMap<String, u32>,
+    /// `vars` indices in initialisation order.
+    pub(crate) var_order: Vec<u32>,
+    pub(crate) prims: BTreeMap<String, (u32, PrimKind)>,
+    /// Coroutine ids; `main` is the last one.
+    pub(crate) coros: BTreeMap<String, u32>,
+    pub(crate) infos: Vec<CoroInfo>,
+    /// Coroutine graph: nodes are coroutine ids.
+    pub(crate) graph: DiGraph<u32, Edge>,
+}
+
+/// Names every expression in `code` reads (free names, roughly).
+pub(crate) fn code_names(code: &Code, out: &mut Vec<(String, Span)>) {
+    match code {
+        Code::Expr(e, o) => expr_names(e, o, out),
+        Code::Lit(..) => {}
+        Code::List(items, _) => items.iter().for_each(|c| code_names(c, out)),
+        Code::Dict(items, _) => items.iter().for_each(|(_, c)| code_names(c, out)),
+    }
+}
+
+fn expr_names(e: &Expr, o: &Origin, out: &mut Vec<(String, Span)>) {
+    let mut rec = |x: &Expr| expr_names(x, o, out);
+    match &e.kind {
+        ExprKind::Name(n) => out.push((n.clone(), o.span(&e.span))),
+        ExprKind::Int(_) | ExprKind::Float(_) | ExprKind::Str(_) | ExprKind::Bool(_) | ExprKind::None => {}
+        ExprKind::FString(parts) => template_names(parts, o, out),
+        ExprKind::List(xs) | ExprKind::Tuple(xs) | ExprKind::BoolOp(_, xs) => xs.iter().for_each(rec),
+        ExprKind::Dict(kv) => kv.iter().for_each(|(k, v)| {
+            expr_names(k, o, out);
+            expr_names(v, o, out);
+        }),
+        ExprKind::Unary(_, x) | ExprKind::Starred(x) => rec(x),
+        ExprKind::Binary(_, a, b) => {
+            rec(a);
+            rec(b);
+        }
+        ExprKind::Compare(a, rest) => {
+            expr_names(a, o, out);
+            rest.iter().for_each(|(_, x)| expr_names(x, o, out));
+        }
+        ExprKind::IfExp { cond, then, orelse } => {
+            rec(cond);
+            rec(then);
+            rec(orelse);
+        }
+        ExprKind::Call { func, args, kwargs } => {
+            expr_names(func, o, out);
+            args.iter().for_each(|a| expr_names(a, o, out));
+            kwargs.iter().for_each(|k| expr_names(&k.value, o, out));
+        }
+        ExprKind::Attribute { value, .. } => rec(value),
+        ExprKind::Index { value, index } => {
+            rec(value);
+            rec(index);
+        }
+        ExprKind::Slice { lo, hi, step } => {
+            for x in [lo, hi, step].into_iter().flatten() {
+                expr_names(x, o, out);
+            }
+        }
+    }
+}
+
+fn template_names(parts: &[FPart], o: &Origin, out: &mut Vec<(String, Span)>) {
+    for p in parts {
+        if let FPart::Field(f) = p {
+            expr_names(&f.expr, o, out);
+            template_names(&f.spec, o, out);
+        }
+    }
+}
+
+/// The coroutine a call expression names, if any: `f(...)`.
+pub(crate) fn called_name(code: &Code) -> Option<&str> {
+    match code {
+        Code::Expr(Expr { kind: ExprKind::Call { func, .. }, .. }, _) => match &func.kind {
+            ExprKind::Name(n) => Some(n),
+            _ => None,
+        },
+        _ => None,
+    }
+}
+
+struct Walker<'a> {
+    coros: &'a BTreeMap<String, u32>,
+    vars: &'a BTreeMap<String, u32>,
+    locals: Vec<String>,
+    edges: Vec<(u32, Edge)>,
+    errors: Vec<Diagnostic>,
+}
+
+impl Walker<'_> {
+    fn bind(&mut self, name: &Name, what: &str) {
+        if self.vars.contains_key(&name.text) {
+            self.errors.push(
+                Diagnostic::error(
+                    format!("`{}` is a shared variable; {what} would make it local to this coroutine", name.text),
+                    name.span.clone(),
+                )
+                .with_hint(format!(
+                    "use `set: {{{}: ...}}` to assign the shared one, or pick another local name",
+                    name.text
+                )),
+            );
+            return;
+        }
+        if !self.locals.contains(&name.text) {
+            self.locals.push(name.text.clone());
+        }
+    }
+
+    fn edge(&mut self, code: &Code, kind: Edge) {
+        if let Some(c) = called_name(code).and_then(|n| self.coros.get(n)) {
+            self.edges.push((*c, kind));
+        }
+    }
+
+    fn steps(&mut self, steps: &[Step]) {
+        for s in steps {
+            self.step(s);
+        }
+    }
+
+    fn step(&mut self, s: &Step) {
+        match &s.kind {
+            StepKind::Await { what, bind } => {
+                self.edge(what, Edge::Awaits);
+                if let Some(b) = bind {
+                    self.bind(b, "`as`");
+                }
+            }
+            StepKind::Spawn { call, bind, .. } => {
+                self.edge(call, Edge::Spawns);
+                if let Some(b) = bind {
+                    self.bind(b, "`as`");
+                }
+            }
+            StepKind::Gather { items, bind, .. } => {
+                for i in items {
+                    match i {
+                        GatherItem::Expr(c) | GatherItem::For { call: c, .. } => self.edge(c, Edge::Gathers),
+                    }
+                }
+                if let Some(b) = bind {
+                    self.bind(b, "`as`");
+                }
+            }
+            StepKind::Let(items) => items.iter().for_each(|(n, _)| self.bind(n, "`let`")),
+            StepKind::TaskGroup(b) | StepKind::With { body: b, .. } | StepKind::While { body: b, .. } => self.steps(b),
+            StepKind::For { targets, body, .. } => {
+                targets.iter().for_each(|t| self.bind(t, "a `for` target"));
+                self.steps(body);
+            }
+            StepKind::If { then, orelse, .. } => {
+                self.steps(then);
+                self.steps(orelse);
+            }
+            StepKind::Try { body, handlers, orelse, finally, .. } => {
+                self.steps(body);
+                for h in handlers {
+                    if let Some(b) = &h.bind {
+                        self.bind(b, "`as`");
+                    }
+                    self.steps(&h.body);
+                }
+                self.steps(orelse);
+                if let Some(f) = finally {
+                    self.steps(f);
+                }
+            }
+            _ => {}
+        }
+    }
+}
+
+/// Checks a parsed scenario.
+pub(crate) fn check(scenario: Scenario) -> Result<Checked, Vec<Diagnostic>> {
+    let mut errors = Vec::new();
+    let mut vars = BTreeMap::new();
+    for (i, (n, _)) in scenario.vars.iter().enumerate() {
+        vars.insert(n.text.clone(), i as u32);
+    }
+    let mut prims = BTreeMap::new();
+    for (n, code) in &scenario.sync {
+        if let Some(kind) = prim_kind(code, &mut errors) {
+            if vars.contains_key(&n.text) {
+                errors.push(Diagnostic::error(
+                    format!("`{}` is declared under both `vars` and `sync`", n.text),
+                    n.span.clone(),
+                ));
+            }
+            let id = prims.len() as u32;
+            prims.insert(n.text.clone(), (id, kind));
+        }
+    }
+    let mut coros = BTreeMap::new();
+    for (i, c) in scenario.coroutines.iter().enumerate() {
+        if c.name.text == "main" {
+            errors.push(
+                Diagnostic::error("`main` is defined by the top-level `main:` key", c.name.span.clone())
+                    .with_hint("rename this coroutine, or move its steps under the top-level `main:`"),
+            );
+        }
+        if coros.insert(c.name.text.clone(), i as u32).is_some() {
+            errors
+                .push(Diagnostic::error(format!("coroutine `{}` is defined twice", c.name.text), c.name.span.clone()));
+        }
+        if vars.contains_key(&c.name.text) || prims.contains_key(&c.name.text) {
+            errors.push(Diagnostic::error(
+                format!("`{}` is both a coroutine and a shared name", c.name.text),
+                c.name.span.clone(),
+            ));
+        }
+    }
+    let main_id = scenario.coroutines.len() as u32;
+
+    // Vars initialisation order (they may refer to each other in any order).
+    let mut dep: DiGraph<u32, ()> = DiGraph::new();
+    let nodes: Vec<NodeIndex> = (0..scenario.vars.len() as u32).map(|i| dep.add_node(i)).collect();
+    for (i, (_, code)) in scenario.vars.iter().enumerate() {
+        let mut names = Vec::new();
+        code_names(code, &mut names);
+        for (n, _) in names {
+            if let Some(&j) = vars.get(&n) {
+                dep.add_edge(nodes[j as usize], nodes[i], ());
+            }
+        }
+    }
+    let var_order = match toposort(&dep, None) {
+        Ok(order) => order.into_iter().map(|n| dep[n]).collect(),
+        Err(_) => {
+            for scc in kosaraju_scc(&dep) {
+                let cyclic = scc.len() > 1 || dep.contains_edge(scc[0], scc[0]);
+                if cyclic {
+                    let mut ids: Vec<u32> = scc.iter().map(|n| dep[*n]).collect();
+                    ids.sort_unstable();
+                    let names: Vec<&str> = ids.iter().map(|i| scenario.vars[*i as usize].0.text.as_str()).collect();
+                    let first = &scenario.vars[ids[0] as usize].0;
+                    errors.push(
+                        Diagnostic::error(
+                            format!(
+                                "the shared variables depend on each other in a cycle: {} -> {}",
+                                names.join(" -> "),
+                                names[0]
+                            ),
+                            first.span.clone(),
+                        )
+                        .with_hint("give one of them a value that does not refer back"),
+                    );
+                }
+            }
+            Vec::new()
+        }
+    };
+
+    let mut graph = DiGraph::new();
+    let gnodes: Vec<NodeIndex> = (0..=main_id).map(|i| graph.add_node(i)).collect();
+    let mut infos = Vec::new();
+    let bodies = scenario
+        .coroutines
+        .iter()
+        .map(|c| (c.name.text.clone(), c.params.iter().map(|(p, _)| p.text.clone()).collect::<Vec<_>>(), &c.body));
+    for (id, (name, params, body)) in
+        bodies.chain(std::iter::once(("main".to_owned(), Vec::new(), &scenario.main))).enumerate()
+    {
+        let mut w =
+            Walker { coros: &coros, vars: &vars, locals: params.clone(), edges: Vec::new(), errors: Vec::new() };
+        w.steps(body);
+        for (to, kind) in w.edges {
+            graph.add_edge(gnodes[id], gnodes[to as usize], kind);
+        }
+        errors.extend(w.errors);
+        infos.push(CoroInfo { name, params, locals: w.locals });
+    }
+    coros.insert("main".to_owned(), main_id);
+
+    if errors.is_empty() {
+        Ok(Checked { scenario, vars, var_order, prims, coros, infos, graph })
+    } else {
+        Err(errors)
+    }
+}
+
+fn prim_kind(code: &Code, errors: &mut Vec<Diagnostic>) -> Option<PrimKind> {
+    let span = code.span();
+    let ctor = called_name(code);
+    let kind = match ctor {
+        Some("Lock") => PrimKind::Lock,
+        Some("Semaphore") => PrimKind::Semaphore,
+        Some("BoundedSemaphore") => PrimKind::BoundedSemaphore,
+        Some("Event") => PrimKind::Event,
+        Some(n @ ("Condition" | "Queue" | "LifoQueue" | "PriorityQueue" | "Barrier")) => {
+            errors.push(
+                Diagnostic::error(format!("`{n}` is not supported yet"), span)
+                    .with_hint("this version of asim runs Lock, Semaphore, BoundedSemaphore and Event"),
+            );
+            return None;
+        }
+        Some(other) => {
+            let hint = did_you_mean(other, ["Lock", "Semaphore", "BoundedSemaphore", "Event"])
+                .unwrap_or_else(|| "primitives are Lock(), Semaphore(n), BoundedSemaphore(n), Event()".to_owned());
+            errors.push(Diagnostic::error(format!("unknown primitive `{other}`"), span).with_hint(hint));
+            return None;
+        }
+        None => {
+            errors.push(Diagnostic::error(
+                "a `sync` entry is a constructor call such as `Lock()` or `Semaphore(2)`",
+                span,
+            ));
+            return None;
+        }
+    };
+    Some(kind)
+}

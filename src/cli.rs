@@ -1,0 +1,164 @@
+//! The command line: `asim run` and `asim check`.
+//!
+//! Each flag is described once, here; clap turns these descriptions into
+//! `--help`. The exit statuses are part of the contract (format spec §6).
+
+use crate::diagnostic;
+use crate::report;
+use crate::runtime::{Limits, Outcome};
+use crate::source::Source;
+use clap::{Parser, Subcommand, ValueEnum};
+use std::ffi::OsString;
+use std::io::Write;
+
+/// Exit status: the program finished.
+pub const EXIT_OK: i32 = 0;
+/// Exit status: it ended with an unhandled exception.
+pub const EXIT_ERROR: i32 = 1;
+/// Exit status: the scenario is invalid (or could not be read).
+pub const EXIT_INVALID: i32 = 2;
+/// Exit status: deadlock (real asyncio would hang forever).
+pub const EXIT_DEADLOCK: i32 = 3;
+/// Exit status: a run limit stopped a scenario that may never end.
+pub const EXIT_LIMIT: i32 = 4;
+
+#[derive(Parser, Debug)]
+#[command(name = "asim", version, about = "Run an asyncio scenario on a virtual clock, exactly as CPython 3.11 would.", long_about = None)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand, Debug)]
+enum Command {
+    /// Run a scenario and print its interleaving.
+    ///
+    /// Exit status: 0 finished, 1 unhandled exception, 2 invalid scenario,
+    /// 3 deadlock, 4 a run limit was hit.
+    Run(RunArgs),
+    /// Check a scenario without running it (exit 0 if valid, 2 if not).
+    Check {
+        /// The scenario file (YAML).
+        file: String,
+    },
+}
+
+#[derive(clap::Args, Debug)]
+struct RunArgs {
+    /// The scenario file (YAML).
+    file: String,
+    /// Print exactly what the Python program would print on stdout, nothing else.
+    #[arg(short = 'q', long = "stdout")]
+    stdout: bool,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Human)]
+    format: Format,
+    /// Colour in the human view: auto (only on a terminal, honouring NO_COLOR), always, never.
+    #[arg(long, value_enum, default_value_t = Color::Auto)]
+    color: Color,
+    /// Stop after this many executed steps (a scenario that never ends).
+    #[arg(long, default_value_t = Limits::default().max_steps)]
+    max_steps: u64,
+    /// Stop after creating this many tasks.
+    #[arg(long, default_value_t = Limits::default().max_tasks)]
+    max_tasks: u32,
+}
+
+#[derive(Copy, Clone, Debug, ValueEnum, PartialEq, Eq)]
+enum Format {
+    /// Time, task and event per line, then a summary.
+    Human,
+    /// JSON Lines: one object per event, then an `end` object.
+    Json,
+}
+
+#[derive(Copy, Clone, Debug, ValueEnum, PartialEq, Eq)]
+enum Color {
+    Auto,
+    Always,
+    Never,
+}
+
+fn load(path: &str, err: &mut dyn Write, color: bool) -> Result<(Source, crate::Compiled), i32> {
+    let text = match std::fs::read(path) {
+        Ok(bytes) => match String::from_utf8(bytes) {
+            Ok(t) => t,
+            Err(_) => {
+                let _ = writeln!(err, "error: {path} is not UTF-8 text");
+                return Err(EXIT_INVALID);
+            }
+        },
+        Err(e) => {
+            let _ = writeln!(err, "error: cannot read {path}: {e}");
+            return Err(EXIT_INVALID);
+        }
+    };
+    let source = Source::new(path, text);
+    match crate::compile_source(&source) {
+        Ok(c) => Ok((source, c)),
+        Err(diags) => {
+            let _ = write!(err, "{}", diagnostic::render(&source, &diags, color));
+            Err(EXIT_INVALID)
+        }
+    }
+}
+
+/// Runs the command line; returns the exit status.
+pub fn main_with(
+    args: impl IntoIterator<Item = OsString>,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+    term_color: bool,
+) -> i32 {
+    let cli = match Cli::try_parse_from(args) {
+        Ok(c) => c,
+        Err(e) => {
+            let code = if e.use_stderr() { EXIT_INVALID } else { EXIT_OK };
+            let text = e.render().to_string();
+            let _ = if e.use_stderr() { write!(err, "{text}") } else { write!(out, "{text}") };
+            return code;
+        }
+    };
+    match cli.command {
+        Command::Check { file } => match load(&file, err, term_color) {
+            Ok((_, c)) => {
+                let _ = writeln!(out, "{file}: ok ({})", c.summary());
+                EXIT_OK
+            }
+            Err(code) => code,
+        },
+        Command::Run(a) => {
+            let color = match a.color {
+                Color::Always => true,
+                Color::Never => false,
+                Color::Auto => term_color,
+            };
+            let (source, compiled) = match load(&a.file, err, color) {
+                Ok(x) => x,
+                Err(code) => return code,
+            };
+            let result = compiled.run(Limits { max_steps: a.max_steps, max_tasks: a.max_tasks });
+            let written = if a.stdout {
+                let epi = report::epilogue(&result, &source);
+                let _ = err.write_all(epi.as_bytes());
+                out.write_all(report::stdout(&result).as_bytes())
+            } else if a.format == Format::Json {
+                out.write_all(report::json(&result).as_bytes())
+            } else {
+                out.write_all(report::human(&result, &source, &compiled.name(), color).as_bytes())
+            };
+            // A closed pipe (`asim run x | head`) is not an error.
+            if let Err(e) = written.and_then(|()| out.flush()) {
+                if e.kind() != std::io::ErrorKind::BrokenPipe {
+                    let _ = writeln!(err, "error: cannot write output: {e}");
+                }
+            }
+            match result.outcome {
+                Outcome::Ok => EXIT_OK,
+                Outcome::Error { .. } => EXIT_ERROR,
+                Outcome::Deadlock(_) => EXIT_DEADLOCK,
+                Outcome::Limit(_) => EXIT_LIMIT,
+            }
+        }
+    }
+}

@@ -1,0 +1,314 @@
+//! The compiled program: names turned into indices, bodies into flat
+//! instruction lists.
+//!
+//! Nothing in here holds a string that the run has to look up: locals are
+//! slot numbers, shared variables and primitives are indices, coroutines are
+//! ids, builtins and methods are enums. Spans are kept only to report errors.
+
+use crate::source::Span;
+use crate::syntax::expr::{BinOp, CmpOp};
+use crate::value::{ExcClass, PrimKind, Value};
+
+/// A coroutine's index in [`Program::coros`].
+pub(crate) type CoroId = u32;
+
+/// A builtin function.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Builtin {
+    Len,
+    Str,
+    Repr,
+    Int,
+    Float,
+    Bool,
+    Abs,
+    Min,
+    Max,
+    Range,
+    Enumerate,
+    List,
+    Tuple,
+    Sum,
+    Sorted,
+}
+
+impl Builtin {
+    /// Every builtin with its Python name.
+    pub(crate) const ALL: &'static [(&'static str, Builtin)] = &[
+        ("len", Builtin::Len),
+        ("str", Builtin::Str),
+        ("repr", Builtin::Repr),
+        ("int", Builtin::Int),
+        ("float", Builtin::Float),
+        ("bool", Builtin::Bool),
+        ("abs", Builtin::Abs),
+        ("min", Builtin::Min),
+        ("max", Builtin::Max),
+        ("range", Builtin::Range),
+        ("enumerate", Builtin::Enumerate),
+        ("list", Builtin::List),
+        ("tuple", Builtin::Tuple),
+        ("sum", Builtin::Sum),
+        ("sorted", Builtin::Sorted),
+    ];
+}
+
+/// A method or attribute reached through `.`; resolved by name at compile
+/// time, checked against the receiver's type at run time.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Method {
+    // tasks
+    Result,
+    Exception,
+    Done,
+    Cancelled,
+    GetName,
+    // primitives
+    Locked,
+    Release,
+    IsSet,
+    Set,
+    Clear,
+    // containers and strings
+    Append,
+    Pop,
+    Extend,
+    Insert,
+    Index,
+    Count,
+    Get,
+    Keys,
+    Values,
+    Items,
+    Upper,
+    Lower,
+    Strip,
+    Split,
+    Join,
+    Replace,
+    StartsWith,
+    EndsWith,
+}
+
+impl Method {
+    /// Every method with its Python name.
+    pub(crate) const ALL: &'static [(&'static str, Method)] = &[
+        ("result", Method::Result),
+        ("exception", Method::Exception),
+        ("done", Method::Done),
+        ("cancelled", Method::Cancelled),
+        ("get_name", Method::GetName),
+        ("locked", Method::Locked),
+        ("release", Method::Release),
+        ("is_set", Method::IsSet),
+        ("set", Method::Set),
+        ("clear", Method::Clear),
+        ("append", Method::Append),
+        ("pop", Method::Pop),
+        ("extend", Method::Extend),
+        ("insert", Method::Insert),
+        ("index", Method::Index),
+        ("count", Method::Count),
+        ("get", Method::Get),
+        ("keys", Method::Keys),
+        ("values", Method::Values),
+        ("items", Method::Items),
+        ("upper", Method::Upper),
+        ("lower", Method::Lower),
+        ("strip", Method::Strip),
+        ("split", Method::Split),
+        ("join", Method::Join),
+        ("replace", Method::Replace),
+        ("startswith", Method::StartsWith),
+        ("endswith", Method::EndsWith),
+    ];
+
+    /// The Python name.
+    pub(crate) fn name(self) -> &'static str {
+        Self::ALL.iter().find(|(_, m)| *m == self).map_or("?", |(n, _)| n)
+    }
+}
+
+/// A data attribute.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Attr {
+    Args,
+    Exceptions,
+    Message,
+}
+
+/// An expression, compiled.
+#[derive(Debug, Clone)]
+pub(crate) enum CExpr {
+    Const(Value),
+    /// A local slot, with the variable's name index for `UnboundLocalError`.
+    Local(u32),
+    Global(u32),
+    Prim(u32),
+    List(Vec<CExpr>),
+    Tuple(Vec<CExpr>),
+    Dict(Vec<(CExpr, CExpr)>),
+    /// `*xs` inside a list, tuple or call.
+    Starred(Box<CExpr>),
+    Neg(Box<CExpr>),
+    Pos(Box<CExpr>),
+    Not(Box<CExpr>),
+    Binary(BinOp, Box<CExpr>, Box<CExpr>),
+    Compare(Box<CExpr>, Vec<(CmpOp, CExpr)>),
+    And(Vec<CExpr>),
+    Or(Vec<CExpr>),
+    IfExp(Box<CExpr>, Box<CExpr>, Box<CExpr>),
+    Builtin(Builtin, Vec<CExpr>, Vec<(String, CExpr)>),
+    /// `f(a, b)` of a coroutine: a coroutine object (arguments bound to
+    /// parameter slots; `None` means "use the default").
+    Coro(CoroId, Vec<Option<CExpr>>),
+    /// `ValueError("x")`.
+    NewExc(ExcClass, Vec<CExpr>),
+    Method(Box<CExpr>, Method, Vec<CExpr>),
+    Attr(Box<CExpr>, Attr),
+    Index(Box<CExpr>, Box<CExpr>),
+    Slice(Box<CExpr>, [Option<Box<CExpr>>; 3]),
+    FString(Vec<CPart>),
+}
+
+/// Part of a compiled template.
+#[derive(Debug, Clone)]
+pub(crate) enum CPart {
+    Lit(String),
+    Field { expr: CExpr, conversion: Option<char>, spec: Vec<CPart> },
+}
+
+/// Where an assignment goes.
+#[derive(Debug, Clone)]
+pub(crate) enum Target {
+    Local(u32),
+    Global(u32),
+    /// `i, x` unpacking.
+    Unpack(Vec<Target>),
+}
+
+/// One gather item, compiled.
+#[derive(Debug, Clone)]
+pub(crate) enum CGatherItem {
+    One(CExpr),
+    /// `*xs`
+    Star(CExpr),
+    /// `{for: ..., call: ...}`: the iterable, the targets, the call.
+    For(CExpr, Target, CExpr),
+}
+
+/// Instructions of a coroutine body. `usize` operands are instruction indices.
+#[derive(Debug, Clone)]
+pub(crate) enum Op {
+    Print(Vec<CPart>),
+    Sleep(CExpr),
+    Block(CExpr),
+    /// Await a coroutine object, a task or a primitive operation.
+    Await(CExpr, Option<Target>),
+    /// Await `obj.acquire()` / `obj.wait()`.
+    AwaitAcquire(CExpr, Option<Target>),
+    AwaitWait(CExpr, Option<Target>),
+    /// `create_task`; `group` is the task group slot when inside one.
+    Spawn {
+        call: CExpr,
+        name: Option<Vec<CPart>>,
+        bind: Option<Target>,
+        group: Option<u32>,
+    },
+    Gather {
+        items: Vec<CGatherItem>,
+        return_exceptions: Option<CExpr>,
+        bind: Option<Target>,
+    },
+    TgEnter(u32),
+    TgExit(u32),
+    /// Evaluate the primitive into the slot and acquire it.
+    WithEnter(CExpr, u32),
+    WithExit(u32),
+    Do(CExpr),
+    Assign(Vec<(Target, CExpr)>),
+    Return(Option<CExpr>),
+    Raise(Option<CExpr>),
+    PushExcept(usize),
+    PushExceptStar(usize),
+    PushFinally(usize),
+    PopHandler,
+    Jump(usize),
+    JumpIfNot(CExpr, usize),
+    /// Start iterating into the iterator slot.
+    ForStart(CExpr, u32),
+    /// Next item into the target, or jump to the end.
+    ForNext(u32, Target, usize),
+    /// Does the handled exception match? If not, jump.
+    Match(Vec<CExpr>, Option<Target>, usize),
+    /// End of an except block: drop the handled exception.
+    ExceptDone,
+    /// No handler matched: raise the handled exception again.
+    Reraise,
+    /// `except*`: the group is split by each handler in turn.
+    StarMatch(Vec<CExpr>, Option<Target>, usize),
+    /// Collects what an `except*` handler raised, then continues at the operand.
+    PushStarCollect(usize),
+    /// After all `except*` handlers: raise what remains.
+    StarEnd,
+    /// Fall into a `finally` normally.
+    EnterFinally,
+    EndFinally,
+    Assert(CExpr, Option<Vec<CPart>>),
+}
+
+/// An instruction and the step it came from.
+#[derive(Debug, Clone)]
+pub(crate) struct Instr {
+    pub(crate) op: Op,
+    pub(crate) span: Span,
+}
+
+/// A coroutine, compiled.
+#[derive(Debug, Clone)]
+pub(crate) struct CoroCode {
+    pub(crate) name: String,
+    /// Default values, evaluated once when the program starts (as `def` does).
+    pub(crate) defaults: Vec<Option<CExpr>>,
+    pub(crate) n_locals: u32,
+    pub(crate) local_names: Vec<String>,
+    pub(crate) n_iters: u32,
+    pub(crate) n_groups: u32,
+    pub(crate) code: Vec<Instr>,
+}
+
+/// A primitive declared under `sync`.
+#[derive(Debug, Clone)]
+pub(crate) struct PrimDef {
+    pub(crate) name: String,
+    pub(crate) kind: PrimKind,
+    pub(crate) arg: CExpr,
+}
+
+/// The whole compiled scenario.
+#[derive(Debug, Clone)]
+pub(crate) struct Program {
+    pub(crate) name: String,
+    pub(crate) globals: Vec<String>,
+    /// Initial values, in an order where each only uses earlier ones.
+    pub(crate) global_init: Vec<(u32, CExpr)>,
+    pub(crate) prims: Vec<PrimDef>,
+    pub(crate) coros: Vec<CoroCode>,
+    pub(crate) main: CoroId,
+    /// Byte offset of each line of the scenario, to report lines.
+    pub(crate) line_starts: Vec<usize>,
+}
+
+/// Maps a syntax binary operator to the value layer's.
+pub(crate) fn bin(op: BinOp) -> crate::value::ops::Bin {
+    use crate::value::ops::Bin;
+    match op {
+        BinOp::Add => Bin::Add,
+        BinOp::Sub => Bin::Sub,
+        BinOp::Mul => Bin::Mul,
+        BinOp::Div => Bin::Div,
+        BinOp::FloorDiv => Bin::FloorDiv,
+        BinOp::Mod => Bin::Mod,
+        BinOp::Pow => Bin::Pow,
+    }
+}

@@ -1,0 +1,904 @@
+//! Stage 3: the compiled program.
+//!
+//! Walks the checked syntax tree once per coroutine and emits flat
+//! instructions. Every name is resolved here, in Python's order (locals, then
+//! `vars`, then `sync`, then coroutines, builtins and exception classes), so
+//! the run never looks a name up. Structured steps become jumps and handler
+//! blocks, in the way CPython compiles `try`, `with` and loops.
+
+pub(crate) mod instr;
+
+use crate::check::{Checked, CoroInfo};
+use crate::diagnostic::{did_you_mean, Diagnostic};
+use crate::source::Span;
+use crate::syntax::ast::*;
+use crate::syntax::expr::{BoolOp, Expr, ExprKind, FPart, UnaryOp};
+use crate::value::{ExcClass, Value};
+pub(crate) use instr::*;
+use std::collections::BTreeMap;
+
+/// Methods that return awaitables: calling them outside `await` is a bug.
+const AWAITABLE_METHODS: &[&str] = &["acquire", "wait", "get", "put", "join", "wait_for"];
+/// Methods of primitives a later version will run.
+const LATER_METHODS: &[&str] = &[
+    "cancel",
+    "uncancel",
+    "cancelling",
+    "put_nowait",
+    "get_nowait",
+    "task_done",
+    "notify",
+    "notify_all",
+    "qsize",
+    "empty",
+    "full",
+    "abort",
+    "reset",
+];
+/// asyncio functions that have their own step.
+const ASYNCIO_STEPS: &[(&str, &str)] = &[
+    ("sleep", "sleep"),
+    ("create_task", "spawn"),
+    ("gather", "gather"),
+    ("TaskGroup", "task_group"),
+    ("timeout", "timeout"),
+    ("wait_for", "wait_for"),
+];
+
+struct Ctx<'a> {
+    ch: &'a Checked,
+    /// Named locals, then hidden slots.
+    slots: Vec<String>,
+    named: BTreeMap<String, u32>,
+    /// Comprehension targets of a gather `{for, call}` item.
+    overlay: Vec<(String, u32)>,
+    code: Vec<Instr>,
+    n_iters: u32,
+    n_groups: u32,
+    groups: Vec<u32>,
+    errors: Vec<Diagnostic>,
+    span: Span,
+}
+
+impl<'a> Ctx<'a> {
+    fn new(ch: &'a Checked, info: Option<&CoroInfo>) -> Self {
+        let slots: Vec<String> = info.map(|i| i.locals.clone()).unwrap_or_default();
+        let named = slots.iter().enumerate().map(|(i, n)| (n.clone(), i as u32)).collect();
+        Ctx {
+            ch,
+            slots,
+            named,
+            overlay: Vec::new(),
+            code: Vec::new(),
+            n_iters: 0,
+            n_groups: 0,
+            groups: Vec::new(),
+            errors: Vec::new(),
+            span: 0..0,
+        }
+    }
+
+    fn hidden(&mut self, what: &str) -> u32 {
+        self.slots.push(format!("<{what}>"));
+        (self.slots.len() - 1) as u32
+    }
+
+    fn emit(&mut self, op: Op) -> usize {
+        self.code.push(Instr { op, span: self.span.clone() });
+        self.code.len() - 1
+    }
+
+    fn here(&self) -> usize {
+        self.code.len()
+    }
+
+    fn patch(&mut self, at: usize) {
+        let target = self.here();
+        match &mut self.code[at].op {
+            Op::Jump(t)
+            | Op::JumpIfNot(_, t)
+            | Op::PushExcept(t)
+            | Op::PushExceptStar(t)
+            | Op::PushFinally(t)
+            | Op::PushStarCollect(t)
+            | Op::ForNext(_, _, t)
+            | Op::Match(_, _, t)
+            | Op::StarMatch(_, _, t) => *t = target,
+            other => unreachable!("not a jump: {other:?}"),
+        }
+    }
+
+    fn error(&mut self, d: Diagnostic) {
+        self.errors.push(d);
+    }
+
+    // ---- names -------------------------------------------------------
+
+    fn known_names(&self) -> Vec<&str> {
+        let mut v: Vec<&str> = self.named.keys().map(String::as_str).collect();
+        v.extend(self.overlay.iter().map(|(n, _)| n.as_str()));
+        v.extend(self.ch.vars.keys().map(String::as_str));
+        v.extend(self.ch.prims.keys().map(String::as_str));
+        v.extend(self.ch.coros.keys().map(String::as_str));
+        v.extend(Builtin::ALL.iter().map(|(n, _)| *n));
+        v.extend(ExcClass::ALL.iter().map(|c| c.name()));
+        v
+    }
+
+    fn name(&mut self, n: &str, span: Span) -> CExpr {
+        if let Some((_, s)) = self.overlay.iter().rev().find(|(o, _)| o == n) {
+            return CExpr::Local(*s);
+        }
+        if let Some(&s) = self.named.get(n) {
+            return CExpr::Local(s);
+        }
+        if let Some(&g) = self.ch.vars.get(n) {
+            return CExpr::Global(g);
+        }
+        if let Some(&(p, _)) = self.ch.prims.get(n) {
+            return CExpr::Prim(p);
+        }
+        if let Some(c) = ExcClass::by_name(n) {
+            return CExpr::Const(Value::ExcClass(c));
+        }
+        if self.ch.coros.contains_key(n) {
+            self.error(Diagnostic::error(format!("`{n}` is a coroutine function; call it: `{n}(...)`"), span));
+        } else if Builtin::ALL.iter().any(|(b, _)| *b == n) {
+            self.error(Diagnostic::error(format!("`{n}` is a builtin function; call it: `{n}(...)`"), span));
+        } else if n == "asyncio" {
+            self.error(
+                Diagnostic::error("`asyncio` on its own is not a value", span)
+                    .with_hint("use `asyncio.CancelledError`, or a step such as `sleep`"),
+            );
+        } else {
+            let hint = match n {
+                "true" | "false" | "none" | "null" => Some(format!(
+                    "Python spells it `{}`",
+                    match n {
+                        "true" => "True",
+                        "false" => "False",
+                        _ => "None",
+                    }
+                )),
+                _ => did_you_mean(n, self.known_names()),
+            };
+            self.error(
+                Diagnostic::error(format!("unknown name `{n}`"), span)
+                    .with_hint_opt(hint)
+                    .with_label("not a local, a shared variable, a primitive or a builtin"),
+            );
+        }
+        CExpr::Const(Value::None)
+    }
+
+    fn target(&mut self, n: &Name) -> Target {
+        match self.named.get(&n.text) {
+            Some(&s) => Target::Local(s),
+            None => {
+                // Checked already: every bound name is a local.
+                let s = self.hidden(&n.text);
+                Target::Local(s)
+            }
+        }
+    }
+
+    fn global_target(&mut self, n: &Name) -> Option<Target> {
+        match self.ch.vars.get(&n.text) {
+            Some(&g) => Some(Target::Global(g)),
+            None => {
+                let hint = if self.named.contains_key(&n.text) || !self.ch.vars.is_empty() {
+                    did_you_mean(&n.text, self.ch.vars.keys().map(String::as_str))
+                        .or_else(|| Some("use `let` for a local variable".to_owned()))
+                } else {
+                    Some("declare it under `vars`, or use `let` for a local variable".to_owned())
+                };
+                self.error(
+                    Diagnostic::error(
+                        format!("`set` assigns shared variables, and `{}` is not declared under `vars`", n.text),
+                        n.span.clone(),
+                    )
+                    .with_hint_opt(hint),
+                );
+                None
+            }
+        }
+    }
+
+    // ---- expressions -------------------------------------------------
+
+    fn code(&mut self, c: &Code) -> CExpr {
+        match c {
+            Code::Expr(e, o) => self.expr(e, o),
+            Code::Lit(l, _) => CExpr::Const(match l {
+                Lit::None => Value::None,
+                Lit::Bool(b) => Value::Bool(*b),
+                Lit::Int(i) => Value::Int(*i),
+                Lit::Float(f) => Value::Float(*f),
+            }),
+            Code::List(items, _) => CExpr::List(items.iter().map(|i| self.code(i)).collect()),
+            Code::Dict(items, _) => {
+                CExpr::Dict(items.iter().map(|(k, v)| (CExpr::Const(Value::str(k.as_str())), self.code(v))).collect())
+            }
+        }
+    }
+
+    fn exprs(&mut self, es: &[Expr], o: &Origin) -> Vec<CExpr> {
+        es.iter().map(|e| self.expr(e, o)).collect()
+    }
+
+    fn expr(&mut self, e: &Expr, o: &Origin) -> CExpr {
+        let span = o.span(&e.span);
+        match &e.kind {
+            ExprKind::Int(i) => CExpr::Const(Value::Int(*i)),
+            ExprKind::Float(f) => CExpr::Const(Value::Float(*f)),
+            ExprKind::Str(s) => CExpr::Const(Value::str(s.as_str())),
+            ExprKind::Bool(b) => CExpr::Const(Value::Bool(*b)),
+            ExprKind::None => CExpr::Const(Value::None),
+            ExprKind::FString(parts) => CExpr::FString(self.template(parts, o)),
+            ExprKind::Name(n) => self.name(n, span),
+            ExprKind::List(xs) => CExpr::List(self.exprs(xs, o)),
+            ExprKind::Tuple(xs) => CExpr::Tuple(self.exprs(xs, o)),
+            ExprKind::Dict(kv) => CExpr::Dict(kv.iter().map(|(k, v)| (self.expr(k, o), self.expr(v, o))).collect()),
+            ExprKind::Starred(x) => CExpr::Starred(Box::new(self.expr(x, o))),
+            ExprKind::Unary(op, x) => {
+                let x = Box::new(self.expr(x, o));
+                match op {
+                    UnaryOp::Neg => CExpr::Neg(x),
+                    UnaryOp::Pos => CExpr::Pos(x),
+                    UnaryOp::Not => CExpr::Not(x),
+                }
+            }
+            ExprKind::Binary(op, a, b) => CExpr::Binary(*op, Box::new(self.expr(a, o)), Box::new(self.expr(b, o))),
+            ExprKind::Compare(a, rest) => {
+                CExpr::Compare(Box::new(self.expr(a, o)), rest.iter().map(|(op, x)| (*op, self.expr(x, o))).collect())
+            }
+            ExprKind::BoolOp(BoolOp::And, xs) => CExpr::And(self.exprs(xs, o)),
+            ExprKind::BoolOp(BoolOp::Or, xs) => CExpr::Or(self.exprs(xs, o)),
+            ExprKind::IfExp { cond, then, orelse } => {
+                CExpr::IfExp(Box::new(self.expr(cond, o)), Box::new(self.expr(then, o)), Box::new(self.expr(orelse, o)))
+            }
+            ExprKind::Call { func, args, kwargs } => self.call(func, args, kwargs, o, span),
+            ExprKind::Attribute { value, attr, attr_span } => {
+                if let ExprKind::Name(m) = &value.kind {
+                    if m == "asyncio" && !self.is_local(m) {
+                        return match ExcClass::by_name(attr) {
+                            Some(c) if c.in_asyncio() => CExpr::Const(Value::ExcClass(c)),
+                            _ => {
+                                self.error(Diagnostic::error(
+                                    format!("`asyncio.{attr}` is not available in expressions"),
+                                    o.span(attr_span),
+                                ));
+                                CExpr::Const(Value::None)
+                            }
+                        };
+                    }
+                }
+                let v = Box::new(self.expr(value, o));
+                match attr.as_str() {
+                    "args" => CExpr::Attr(v, Attr::Args),
+                    "exceptions" => CExpr::Attr(v, Attr::Exceptions),
+                    "message" => CExpr::Attr(v, Attr::Message),
+                    _ => {
+                        let is_method = Method::ALL.iter().any(|(n, _)| n == attr);
+                        let d = Diagnostic::error(format!("unknown attribute `.{attr}`"), o.span(attr_span));
+                        self.error(if is_method {
+                            d.with_hint(format!("`{attr}` is a method: call it, `.{attr}()`"))
+                        } else {
+                            d.with_hint("attributes are `e.args`, `eg.exceptions` and `eg.message`")
+                        });
+                        CExpr::Const(Value::None)
+                    }
+                }
+            }
+            ExprKind::Index { value, index } => {
+                let v = Box::new(self.expr(value, o));
+                match &index.kind {
+                    ExprKind::Slice { lo, hi, step } => {
+                        let mut part = |x: &Option<Box<Expr>>| x.as_ref().map(|x| Box::new(self.expr(x, o)));
+                        CExpr::Slice(v, [part(lo), part(hi), part(step)])
+                    }
+                    _ => CExpr::Index(v, Box::new(self.expr(index, o))),
+                }
+            }
+            ExprKind::Slice { .. } => {
+                self.error(Diagnostic::error("a slice is only valid inside `[...]`", span));
+                CExpr::Const(Value::None)
+            }
+        }
+    }
+
+    fn is_local(&self, n: &str) -> bool {
+        self.named.contains_key(n) || self.overlay.iter().any(|(o, _)| o == n)
+    }
+
+    fn call(
+        &mut self,
+        func: &Expr,
+        args: &[Expr],
+        kwargs: &[crate::syntax::expr::Keyword],
+        o: &Origin,
+        span: Span,
+    ) -> CExpr {
+        match &func.kind {
+            ExprKind::Name(n)
+                if !self.is_local(n) && !self.ch.vars.contains_key(n) && !self.ch.prims.contains_key(n) =>
+            {
+                if let Some(&id) = self.ch.coros.get(n) {
+                    return self.coro_call(id, n, args, kwargs, o, span);
+                }
+                if let Some((_, b)) = Builtin::ALL.iter().find(|(name, _)| name == n) {
+                    let a = self.exprs(args, o);
+                    let kw = kwargs.iter().map(|k| (k.name.clone(), self.expr(&k.value, o))).collect();
+                    return CExpr::Builtin(*b, a, kw);
+                }
+                if let Some(c) = ExcClass::by_name(n) {
+                    if !kwargs.is_empty() {
+                        self.error(Diagnostic::error(format!("{n}() takes no keyword arguments"), span));
+                    }
+                    return CExpr::NewExc(c, self.exprs(args, o));
+                }
+                if ["Lock", "Semaphore", "BoundedSemaphore", "Event", "Condition", "Queue", "Barrier"]
+                    .contains(&n.as_str())
+                {
+                    self.error(
+                        Diagnostic::error(format!("a `{n}` must be declared under `sync`"), span)
+                            .with_hint(format!("add `sync: {{name: {n}()}}` and use that name here")),
+                    );
+                    return CExpr::Const(Value::None);
+                }
+                self.name(n, o.span(&func.span));
+                CExpr::Const(Value::None)
+            }
+            ExprKind::Attribute { value, attr, attr_span } => {
+                let aspan = o.span(attr_span);
+                if let ExprKind::Name(m) = &value.kind {
+                    if m == "asyncio" && !self.is_local(m) {
+                        if let Some((_, step)) = ASYNCIO_STEPS.iter().find(|(f, _)| f == attr) {
+                            self.error(
+                                Diagnostic::error(
+                                    format!("`asyncio.{attr}(...)` is written as the `{step}` step"),
+                                    span,
+                                )
+                                .with_hint(format!("use `- {step}: ...`")),
+                            );
+                            return CExpr::Const(Value::None);
+                        }
+                        if let Some(c) = ExcClass::by_name(attr).filter(|c| c.in_asyncio()) {
+                            return CExpr::NewExc(c, self.exprs(args, o));
+                        }
+                        self.error(Diagnostic::error(format!("`asyncio.{attr}` is not supported"), aspan));
+                        return CExpr::Const(Value::None);
+                    }
+                }
+                if AWAITABLE_METHODS.contains(&attr.as_str()) {
+                    self.error(
+                        Diagnostic::error(format!("`.{attr}()` returns an awaitable that is never awaited"), aspan)
+                            .with_hint(format!("use `await: ....{attr}()` as a step of its own")),
+                    );
+                    return CExpr::Const(Value::None);
+                }
+                if LATER_METHODS.contains(&attr.as_str()) {
+                    self.error(
+                        Diagnostic::error(format!("`.{attr}()` is not supported yet"), aspan)
+                            .with_hint("this version of asim does not run cancellation, queues or conditions"),
+                    );
+                    return CExpr::Const(Value::None);
+                }
+                let Some((_, m)) = Method::ALL.iter().find(|(name, _)| name == attr) else {
+                    let hint = did_you_mean(attr, Method::ALL.iter().map(|(n, _)| *n));
+                    self.error(Diagnostic::error(format!("unknown method `.{attr}()`"), aspan).with_hint_opt(hint));
+                    return CExpr::Const(Value::None);
+                };
+                if !kwargs.is_empty() {
+                    self.error(Diagnostic::error(format!("`.{attr}()` takes no keyword arguments in asim"), span));
+                }
+                let recv = Box::new(self.expr(value, o));
+                CExpr::Method(recv, *m, self.exprs(args, o))
+            }
+            _ => {
+                self.error(Diagnostic::error(
+                    "only named functions, coroutines and methods can be called",
+                    o.span(&func.span),
+                ));
+                CExpr::Const(Value::None)
+            }
+        }
+    }
+
+    fn coro_call(
+        &mut self,
+        id: u32,
+        n: &str,
+        args: &[Expr],
+        kwargs: &[crate::syntax::expr::Keyword],
+        o: &Origin,
+        span: Span,
+    ) -> CExpr {
+        let params = self.ch.infos[id as usize].params.clone();
+        let def = &self.ch.scenario.coroutines.get(id as usize);
+        let has_default: Vec<bool> =
+            def.map(|d| d.params.iter().map(|(_, dflt)| dflt.is_some()).collect()).unwrap_or_default();
+        let mut bound: Vec<Option<CExpr>> = vec![None; params.len()];
+        let mut given = vec![false; params.len()];
+        if args.iter().any(|a| matches!(a.kind, ExprKind::Starred(_))) {
+            self.error(
+                Diagnostic::error(format!("`*args` in a call to `{n}` is not supported"), span)
+                    .with_hint("pass the arguments one by one"),
+            );
+            return CExpr::Const(Value::None);
+        }
+        if args.len() > params.len() {
+            self.error(Diagnostic::error(
+                format!(
+                    "{n}() takes {} positional argument{} but {} were given",
+                    params.len(),
+                    if params.len() == 1 { "" } else { "s" },
+                    args.len()
+                ),
+                span.clone(),
+            ));
+        }
+        for (i, a) in args.iter().enumerate().take(params.len()) {
+            bound[i] = Some(self.expr(a, o));
+            given[i] = true;
+        }
+        for k in kwargs {
+            match params.iter().position(|p| *p == k.name) {
+                Some(i) if given[i] => self.error(Diagnostic::error(
+                    format!("{n}() got multiple values for argument '{}'", k.name),
+                    o.span(&k.name_span),
+                )),
+                Some(i) => {
+                    bound[i] = Some(self.expr(&k.value, o));
+                    given[i] = true;
+                }
+                None => {
+                    let hint = did_you_mean(&k.name, params.iter().map(String::as_str));
+                    self.error(
+                        Diagnostic::error(
+                            format!("{n}() got an unexpected keyword argument '{}'", k.name),
+                            o.span(&k.name_span),
+                        )
+                        .with_hint_opt(hint),
+                    );
+                }
+            }
+        }
+        let missing: Vec<&String> = params
+            .iter()
+            .enumerate()
+            .filter(|(i, _)| !given[*i] && !has_default.get(*i).copied().unwrap_or(false))
+            .map(|(_, p)| p)
+            .collect();
+        if !missing.is_empty() {
+            let names: Vec<String> = missing.iter().map(|m| format!("'{m}'")).collect();
+            self.error(Diagnostic::error(
+                format!(
+                    "{n}() missing {} required positional argument{}: {}",
+                    missing.len(),
+                    if missing.len() == 1 { "" } else { "s" },
+                    names.join(" and ")
+                ),
+                span,
+            ));
+        }
+        CExpr::Coro(id, bound)
+    }
+
+    fn template(&mut self, parts: &[FPart], o: &Origin) -> Vec<CPart> {
+        let mut out = Vec::new();
+        for p in parts {
+            match p {
+                FPart::Lit(s) => out.push(CPart::Lit(s.clone())),
+                FPart::Field(f) => {
+                    if let Some(d) = &f.debug_text {
+                        out.push(CPart::Lit(d.clone()));
+                    }
+                    let conversion =
+                        f.conversion.or_else(|| (f.debug_text.is_some() && f.spec.is_empty()).then_some('r'));
+                    let expr = self.expr(&f.expr, o);
+                    let spec = self.template(&f.spec, o);
+                    out.push(CPart::Field { expr, conversion, spec });
+                }
+            }
+        }
+        out
+    }
+
+    fn text(&mut self, t: &Template) -> Vec<CPart> {
+        self.template(&t.parts, &t.origin)
+    }
+
+    fn duration(&mut self, d: &Duration) -> CExpr {
+        match d {
+            Duration::Literal(v) => CExpr::Const(Value::Float(*v)),
+            Duration::Code(c) => self.code(c),
+        }
+    }
+
+    // ---- steps -------------------------------------------------------
+
+    fn steps(&mut self, steps: &[Step]) {
+        for s in steps {
+            self.step(s);
+        }
+    }
+
+    fn step(&mut self, s: &Step) {
+        self.span = s.span.clone();
+        match &s.kind {
+            StepKind::Print(t) => {
+                let t = self.text(t);
+                self.emit(Op::Print(t));
+            }
+            StepKind::Sleep(d) => {
+                let d = self.duration(d);
+                self.emit(Op::Sleep(d));
+            }
+            StepKind::Block(d) => {
+                let d = self.duration(d);
+                self.emit(Op::Block(d));
+            }
+            StepKind::Await { what, bind } => self.await_step(what, bind.as_ref()),
+            StepKind::Spawn { call, bind, name } => {
+                let call = self.code(call);
+                let name = name.as_ref().map(|n| self.text(n));
+                let bind = bind.as_ref().map(|b| self.target(b));
+                let group = self.groups.last().copied();
+                self.emit(Op::Spawn { call, name, bind, group });
+            }
+            StepKind::Gather { items, bind, return_exceptions } => {
+                let items = items.iter().map(|i| self.gather_item(i)).collect();
+                let return_exceptions = return_exceptions.as_ref().map(|r| self.code(r));
+                let bind = bind.as_ref().map(|b| self.target(b));
+                self.span = s.span.clone();
+                self.emit(Op::Gather { items, return_exceptions, bind });
+            }
+            StepKind::TaskGroup(body) => {
+                let g = self.n_groups;
+                self.n_groups += 1;
+                self.emit(Op::TgEnter(g));
+                let h = self.emit(Op::PushFinally(0));
+                self.groups.push(g);
+                self.steps(body);
+                self.groups.pop();
+                self.span = s.span.clone();
+                self.emit(Op::PopHandler);
+                self.emit(Op::EnterFinally);
+                self.patch(h);
+                self.emit(Op::TgExit(g));
+                self.emit(Op::EndFinally);
+            }
+            StepKind::With { prim, body } => {
+                let p = self.code(prim);
+                let slot = self.hidden("with");
+                self.emit(Op::WithEnter(p, slot));
+                let h = self.emit(Op::PushFinally(0));
+                self.steps(body);
+                self.span = s.span.clone();
+                self.emit(Op::PopHandler);
+                self.emit(Op::EnterFinally);
+                self.patch(h);
+                self.emit(Op::WithExit(slot));
+                self.emit(Op::EndFinally);
+            }
+            StepKind::Do(c) => {
+                if let Some(n) = crate::check::called_name(c).filter(|n| self.ch.coros.contains_key(*n)) {
+                    self.error(
+                        Diagnostic::error(
+                            format!("`{n}(...)` is a coroutine: `do` would create it and never run it"),
+                            c.span(),
+                        )
+                        .with_hint(format!(
+                            "use `await: {n}(...)` to run it here, or `spawn: {n}(...)` to run it as a task"
+                        )),
+                    );
+                }
+                let e = self.code(c);
+                self.emit(Op::Do(e));
+            }
+            StepKind::Let(items) => {
+                for (n, c) in items {
+                    let e = self.code(c);
+                    let t = self.target(n);
+                    self.emit(Op::Assign(vec![(t, e)]));
+                }
+            }
+            StepKind::Set(items) => {
+                for (n, c) in items {
+                    let e = self.code(c);
+                    if let Some(t) = self.global_target(n) {
+                        self.emit(Op::Assign(vec![(t, e)]));
+                    }
+                }
+            }
+            StepKind::Return(c) => {
+                let e = c.as_ref().map(|c| self.code(c));
+                self.emit(Op::Return(e));
+            }
+            StepKind::Raise(c) => {
+                let e = c.as_ref().map(|c| self.code(c));
+                self.emit(Op::Raise(e));
+            }
+            StepKind::Try { body, handlers, star, orelse, finally } => {
+                self.try_step(body, handlers, *star, orelse, finally.as_deref(), &s.span)
+            }
+            StepKind::If { cond, then, orelse } => {
+                let c = self.code(cond);
+                let j = self.emit(Op::JumpIfNot(c, 0));
+                self.steps(then);
+                if orelse.is_empty() {
+                    self.patch(j);
+                } else {
+                    let end = self.emit(Op::Jump(0));
+                    self.patch(j);
+                    self.steps(orelse);
+                    self.patch(end);
+                }
+            }
+            StepKind::For { targets, iter, body } => {
+                let it = self.code(iter);
+                let slot = self.n_iters;
+                self.n_iters += 1;
+                let target = self.targets(targets);
+                self.emit(Op::ForStart(it, slot));
+                let top = self.here();
+                let next = self.emit(Op::ForNext(slot, target, 0));
+                self.steps(body);
+                self.span = s.span.clone();
+                self.emit(Op::Jump(top));
+                self.patch(next);
+            }
+            StepKind::While { cond, body } => {
+                let top = self.here();
+                let c = self.code(cond);
+                let j = self.emit(Op::JumpIfNot(c, 0));
+                self.steps(body);
+                self.span = s.span.clone();
+                self.emit(Op::Jump(top));
+                self.patch(j);
+            }
+            StepKind::Assert { cond, message } => {
+                let c = self.code(cond);
+                let m = message.as_ref().map(|m| self.text(m));
+                self.emit(Op::Assert(c, m));
+            }
+            StepKind::Unsupported(verb) => {
+                self.error(
+                    Diagnostic::error(format!("the `{verb}` step is not supported yet"), s.span.clone()).with_hint(
+                        "this version of asim does not run timeouts, wait_for, shield, wait or as_completed",
+                    ),
+                );
+            }
+        }
+    }
+
+    fn targets(&mut self, names: &[Name]) -> Target {
+        match names {
+            [one] => self.target(one),
+            many => Target::Unpack(many.iter().map(|n| self.target(n)).collect()),
+        }
+    }
+
+    fn await_step(&mut self, what: &Code, bind: Option<&Name>) {
+        let bind_t = bind.map(|b| self.target(b));
+        if let Code::Expr(Expr { kind: ExprKind::Call { func, args, kwargs }, .. }, o) = what {
+            if let ExprKind::Attribute { value, attr, attr_span } = &func.kind {
+                let is_asyncio = matches!(&value.kind, ExprKind::Name(m) if m == "asyncio" && !self.is_local(m));
+                if is_asyncio && attr == "sleep" && args.len() == 1 && kwargs.is_empty() {
+                    let d = self.expr(&args[0], o);
+                    self.emit(Op::Sleep(d));
+                    if let Some(t) = bind_t {
+                        self.emit(Op::Assign(vec![(t, CExpr::Const(Value::None))]));
+                    }
+                    return;
+                }
+                if !is_asyncio && (attr == "acquire" || attr == "wait") {
+                    if !args.is_empty() || !kwargs.is_empty() {
+                        self.error(Diagnostic::error(format!("`.{attr}()` takes no arguments"), o.span(attr_span)));
+                    }
+                    let recv = self.expr(value, o);
+                    self.emit(if attr == "acquire" {
+                        Op::AwaitAcquire(recv, bind_t)
+                    } else {
+                        Op::AwaitWait(recv, bind_t)
+                    });
+                    return;
+                }
+                if !is_asyncio && ["get", "put", "join", "wait_for"].contains(&attr.as_str()) {
+                    self.error(
+                        Diagnostic::error(format!("awaiting `.{attr}()` is not supported yet"), o.span(attr_span))
+                            .with_hint("queues and conditions arrive in a later version of asim"),
+                    );
+                    return;
+                }
+            }
+        }
+        let e = self.code(what);
+        self.emit(Op::Await(e, bind_t));
+    }
+
+    fn gather_item(&mut self, item: &GatherItem) -> CGatherItem {
+        match item {
+            GatherItem::Expr(Code::Expr(Expr { kind: ExprKind::Starred(inner), .. }, o)) => {
+                CGatherItem::Star(self.expr(inner, o))
+            }
+            GatherItem::Expr(c) => CGatherItem::One(self.code(c)),
+            GatherItem::For { targets, iter, call } => {
+                // A generator expression: the iterable is evaluated outside,
+                // the targets live in a scope of their own.
+                let it = self.code(iter);
+                let slots: Vec<(String, u32)> =
+                    targets.iter().map(|t| (t.text.clone(), self.hidden(&t.text))).collect();
+                let target = if slots.len() == 1 {
+                    Target::Local(slots[0].1)
+                } else {
+                    Target::Unpack(slots.iter().map(|(_, s)| Target::Local(*s)).collect())
+                };
+                let depth = self.overlay.len();
+                self.overlay.extend(slots);
+                let c = self.code(call);
+                self.overlay.truncate(depth);
+                CGatherItem::For(it, target, c)
+            }
+        }
+    }
+
+    fn try_step(
+        &mut self,
+        body: &[Step],
+        handlers: &[Handler],
+        star: bool,
+        orelse: &[Step],
+        finally: Option<&[Step]>,
+        span: &Span,
+    ) {
+        let fin = finally.map(|_| self.emit(Op::PushFinally(0)));
+        let exc =
+            (!handlers.is_empty()).then(|| self.emit(if star { Op::PushExceptStar(0) } else { Op::PushExcept(0) }));
+        self.steps(body);
+        self.span = span.clone();
+        let mut to_done = Vec::new();
+        if let Some(exc) = exc {
+            self.emit(Op::PopHandler);
+            self.steps(orelse);
+            self.span = span.clone();
+            to_done.push(self.emit(Op::Jump(0)));
+            self.patch(exc);
+            for h in handlers {
+                self.span = h.span.clone();
+                let types: Vec<CExpr> = h.types.iter().map(|t| self.exc_type(t)).collect();
+                let bind = h.bind.as_ref().map(|b| self.target(b));
+                if star {
+                    let m = self.emit(Op::StarMatch(types, bind, 0));
+                    let c = self.emit(Op::PushStarCollect(0));
+                    self.steps(&h.body);
+                    self.span = h.span.clone();
+                    self.emit(Op::PopHandler);
+                    self.patch(m);
+                    self.patch(c);
+                } else {
+                    let m = self.emit(Op::Match(types, bind, 0));
+                    self.steps(&h.body);
+                    self.span = h.span.clone();
+                    self.emit(Op::ExceptDone);
+                    to_done.push(self.emit(Op::Jump(0)));
+                    self.patch(m);
+                }
+            }
+            self.span = span.clone();
+            self.emit(if star { Op::StarEnd } else { Op::Reraise });
+        } else {
+            self.steps(orelse);
+        }
+        for j in to_done {
+            self.patch(j);
+        }
+        self.span = span.clone();
+        if let (Some(fin), Some(fbody)) = (fin, finally) {
+            self.emit(Op::PopHandler);
+            self.emit(Op::EnterFinally);
+            self.patch(fin);
+            self.steps(fbody);
+            self.span = span.clone();
+            self.emit(Op::EndFinally);
+        }
+    }
+
+    fn exc_type(&mut self, c: &Code) -> CExpr {
+        if let Code::Expr(Expr { kind: ExprKind::Name(n), span }, o) = c {
+            if !self.is_local(n) && !self.ch.vars.contains_key(n) && ExcClass::by_name(n).is_none() {
+                let hint = did_you_mean(n, ExcClass::ALL.iter().map(|c| c.name()));
+                self.error(
+                    Diagnostic::error(format!("`{n}` is not an exception class"), o.span(span)).with_hint_opt(hint),
+                );
+                return CExpr::Const(Value::None);
+            }
+        }
+        self.code(c)
+    }
+}
+
+/// Compiles a checked scenario.
+pub(crate) fn compile(ch: &Checked, fallback_name: &str) -> Result<Program, Vec<Diagnostic>> {
+    let mut errors = Vec::new();
+    let mut coros = Vec::new();
+    let sc = &ch.scenario;
+    let bodies = sc
+        .coroutines
+        .iter()
+        .map(|c| (&c.body, c.name.span.clone()))
+        .chain(std::iter::once((&sc.main, sc.main_span.clone())));
+    for (id, (body, span)) in bodies.enumerate() {
+        let info = &ch.infos[id];
+        let mut cx = Ctx::new(ch, Some(info));
+        cx.span = span.clone();
+        cx.steps(body);
+        // Falling off the end returns None.
+        cx.span = span.clone();
+        cx.emit(Op::Return(None));
+        let defaults = match sc.coroutines.get(id) {
+            Some(def) => {
+                let mut g = Ctx::new(ch, None);
+                let d = def.params.iter().map(|(_, d)| d.as_ref().map(|c| g.code(c))).collect();
+                errors.extend(g.errors);
+                d
+            }
+            None => Vec::new(),
+        };
+        errors.extend(cx.errors);
+        coros.push(CoroCode {
+            name: info.name.clone(),
+            defaults,
+            n_locals: cx.slots.len() as u32,
+            local_names: cx.slots,
+            n_iters: cx.n_iters,
+            n_groups: cx.n_groups,
+            code: cx.code,
+        });
+    }
+    let mut g = Ctx::new(ch, None);
+    let global_init = ch.var_order.iter().map(|&i| (i, g.code(&sc.vars[i as usize].1))).collect();
+    let mut prims = Vec::new();
+    for (n, code) in &sc.sync {
+        let Some(&(_, kind)) = ch.prims.get(&n.text) else {
+            continue;
+        };
+        let arg = match code {
+            Code::Expr(Expr { kind: ExprKind::Call { args, kwargs, .. }, .. }, o) => {
+                let takes_value =
+                    matches!(kind, crate::value::PrimKind::Semaphore | crate::value::PrimKind::BoundedSemaphore);
+                if !takes_value && !(args.is_empty() && kwargs.is_empty()) {
+                    g.error(Diagnostic::error(format!("{}() takes no arguments", kind.class_name()), code.span()));
+                }
+                if args.len() > 1 || kwargs.iter().any(|k| k.name != "value") {
+                    g.error(Diagnostic::error(
+                        format!("{}() takes one argument, `value`", kind.class_name()),
+                        code.span(),
+                    ));
+                }
+                match (args.first(), kwargs.first()) {
+                    (Some(a), _) => g.expr(a, o),
+                    (None, Some(k)) => g.expr(&k.value, o),
+                    (None, None) => CExpr::Const(Value::Int(1)),
+                }
+            }
+            _ => CExpr::Const(Value::Int(1)),
+        };
+        prims.push(crate::compile::PrimDef { name: n.text.clone(), kind, arg });
+    }
+    errors.extend(g.errors);
+    if !errors.is_empty() {
+        return Err(errors);
+    }
+    let globals = sc.vars.iter().map(|(n, _)| n.text.clone()).collect();
+    Ok(Program {
+        name: sc.name.clone().unwrap_or_else(|| fallback_name.to_owned()),
+        globals,
+        global_init,
+        prims,
+        main: (coros.len() - 1) as u32,
+        coros,
+        line_starts: Vec::new(),
+    })
+}

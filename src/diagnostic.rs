@@ -1,0 +1,136 @@
+//! Diagnostics: what went wrong, where, and what to do about it.
+//!
+//! Error *data* ([`Diagnostic`]) is kept apart from its *wording on screen*
+//! ([`render`]), which uses `annotate-snippets` for the rustc-style layout:
+//! `error: ...`, `--> file:line:col`, the source line, carets, and a hint.
+
+use crate::source::{Source, Span};
+use annotate_snippets::{AnnotationKind, Group, Level, Renderer, Snippet};
+
+/// How serious a diagnostic is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Severity {
+    /// The scenario cannot run.
+    Error,
+    /// The scenario runs, but probably not as meant.
+    Warning,
+}
+
+/// One problem in a scenario, with its location.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Diagnostic {
+    /// Error or warning.
+    pub severity: Severity,
+    /// One line saying what is wrong.
+    pub message: String,
+    /// Where (a byte range of the scenario file).
+    pub span: Span,
+    /// A short label under the carets.
+    pub label: Option<String>,
+    /// What to do about it ("did you mean `semaphore`?").
+    pub hint: Option<String>,
+}
+
+impl Diagnostic {
+    /// An error at `span`.
+    pub fn error(message: impl Into<String>, span: Span) -> Self {
+        Diagnostic { severity: Severity::Error, message: message.into(), span, label: None, hint: None }
+    }
+
+    /// A warning at `span`.
+    pub fn warning(message: impl Into<String>, span: Span) -> Self {
+        Diagnostic { severity: Severity::Warning, ..Diagnostic::error(message, span) }
+    }
+
+    /// Adds a label under the carets.
+    #[must_use]
+    pub fn with_label(mut self, label: impl Into<String>) -> Self {
+        self.label = Some(label.into());
+        self
+    }
+
+    /// Adds a hint line.
+    #[must_use]
+    pub fn with_hint(mut self, hint: impl Into<String>) -> Self {
+        self.hint = Some(hint.into());
+        self
+    }
+
+    /// Adds a hint if there is one.
+    #[must_use]
+    pub fn with_hint_opt(mut self, hint: Option<String>) -> Self {
+        if hint.is_some() {
+            self.hint = hint;
+        }
+        self
+    }
+}
+
+/// The nearest of `candidates` to `name` by edit distance, if close enough to
+/// be a likely typo.
+pub fn did_you_mean<'a>(name: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<String> {
+    let mut best: Option<(usize, &str)> = None;
+    for c in candidates {
+        let d = strsim::levenshtein(&name.to_lowercase(), &c.to_lowercase());
+        let limit = (name.chars().count().max(c.chars().count()) / 3).max(1);
+        if d <= limit && best.is_none_or(|(bd, _)| d < bd) {
+            best = Some((d, c));
+        }
+    }
+    best.map(|(_, c)| format!("did you mean `{c}`?"))
+}
+
+/// Renders diagnostics the way a compiler does; `color` adds ANSI styling.
+pub fn render(source: &Source, diagnostics: &[Diagnostic], color: bool) -> String {
+    let renderer = if color { Renderer::styled() } else { Renderer::plain() };
+    let mut out = String::new();
+    for d in diagnostics {
+        let level = match d.severity {
+            Severity::Error => Level::ERROR,
+            Severity::Warning => Level::WARNING,
+        };
+        let start = d.span.start.min(source.text.len());
+        let end = d.span.end.clamp(start, source.text.len());
+        let mut ann = AnnotationKind::Primary.span(start..end);
+        if let Some(label) = &d.label {
+            ann = ann.label(label.as_str());
+        }
+        let snippet =
+            Snippet::source(source.text.as_str()).line_start(1).path(source.path.as_str()).fold(true).annotation(ann);
+        let mut report = vec![level.primary_title(d.message.as_str()).element(snippet)];
+        if let Some(h) = &d.hint {
+            report.push(Group::with_title(Level::HELP.secondary_title(h.as_str())));
+        }
+        out.push_str(&renderer.render(&report));
+        out.push_str("\n\n");
+    }
+    let errors = diagnostics.iter().filter(|d| d.severity == Severity::Error).count();
+    if errors > 1 {
+        out.push_str(&format!("error: {errors} errors in {}\n", source.path));
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn suggestions() {
+        let known = ["semaphore", "lock", "ready"];
+        assert_eq!(did_you_mean("semaphor", known).as_deref(), Some("did you mean `semaphore`?"));
+        assert_eq!(did_you_mean("lok", known).as_deref(), Some("did you mean `lock`?"));
+        assert_eq!(did_you_mean("zzzzzz", known), None);
+    }
+
+    #[test]
+    fn renders_location_carets_and_hint() {
+        let src = Source::new("s.yaml", "main:\n  - slep: 1\n");
+        let d = Diagnostic::error("unknown step `slep`", 10..14).with_hint("did you mean `sleep`?");
+        let text = render(&src, &[d], false);
+        assert!(text.contains("error: unknown step `slep`"), "{text}");
+        assert!(text.contains("s.yaml:2:5"), "{text}");
+        assert!(text.contains("^^^^"), "{text}");
+        assert!(text.contains("help: did you mean `sleep`?"), "{text}");
+    }
+}

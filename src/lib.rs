@@ -1,0 +1,66 @@
+//! asim: run an asyncio program described as a YAML scenario on a
+//! deterministic virtual clock, with CPython 3.11's exact interleaving.
+//!
+//! The pipeline, one module per stage:
+//! [`source`] text and spans → `syntax` tree → `check`ed program (names
+//! resolved, task graph) → `compile`d program (indices and flat
+//! instructions) → [`runtime`] (the event-loop emulator) → [`report`].
+
+pub mod cli;
+pub mod diagnostic;
+pub mod report;
+pub mod runtime;
+pub mod source;
+
+mod check;
+mod compile;
+mod syntax;
+mod value;
+
+pub use check::Edge;
+use diagnostic::Diagnostic;
+use runtime::{Limits, RunResult};
+use source::Source;
+
+/// A scenario that passed every check, ready to run any number of times.
+#[derive(Debug)]
+pub struct Compiled {
+    program: compile::Program,
+    graph: petgraph::graph::DiGraph<u32, Edge>,
+}
+
+impl Compiled {
+    /// The scenario's name.
+    pub fn name(&self) -> String {
+        self.program.name.clone()
+    }
+
+    /// Runs the scenario.
+    pub fn run(&self, limits: Limits) -> RunResult {
+        runtime::run(&self.program, limits)
+    }
+
+    /// One line about the scenario, for `asim check`.
+    pub fn summary(&self) -> String {
+        let n = self.program.coros.len() - 1;
+        let edges = |kind: Edge| self.graph.edge_weights().filter(|e| **e == kind).count();
+        format!(
+            "scenario `{}`: {n} coroutine{} besides main; {} await, {} spawn and {} gather site{} between coroutines",
+            self.program.name,
+            if n == 1 { "" } else { "s" },
+            edges(Edge::Awaits),
+            edges(Edge::Spawns),
+            edges(Edge::Gathers),
+            if edges(Edge::Gathers) == 1 { "" } else { "s" }
+        )
+    }
+}
+
+/// Parses, checks and compiles a scenario.
+pub fn compile_source(source: &Source) -> Result<Compiled, Vec<Diagnostic>> {
+    let ast = syntax::parse(&source.text)?;
+    let checked = check::check(ast)?;
+    let mut program = compile::compile(&checked, &source.stem())?;
+    program.line_starts = std::iter::once(0).chain(source.text.match_indices('\n').map(|(i, _)| i + 1)).collect();
+    Ok(Compiled { program, graph: checked.graph })
+}

@@ -1,0 +1,121 @@
+//! Deadlock reports.
+//!
+//! When nothing is ready, no timer is pending and `asyncio.run` has not
+//! returned, a real program would hang forever. We stop and say why: every
+//! blocked task, what it waits on, and the wait-for cycle if there is one
+//! (found with petgraph on the graph "task -> task it waits for").
+
+use super::*;
+use petgraph::algo::tarjan_scc;
+use petgraph::graph::DiGraph;
+
+/// What one blocked task waits for.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Waiting {
+    /// The blocked task.
+    pub task: u32,
+    /// A sentence: "lock `a` (held by Task-3)".
+    pub on: String,
+    /// Tasks it waits for.
+    pub waits_for: Vec<u32>,
+}
+
+/// The state of a deadlocked run.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Deadlock {
+    /// Every task that cannot go on, in creation order.
+    pub blocked: Vec<Waiting>,
+    /// A wait-for cycle, as task indices, first task repeated at the end.
+    pub cycle: Option<Vec<u32>>,
+}
+
+impl Vm<'_> {
+    fn prim_name(&self, id: u32) -> &str {
+        &self.prog.prims[id as usize].name
+    }
+
+    pub(super) fn deadlock_report(&self) -> Deadlock {
+        let mut blocked = Vec::new();
+        for (i, task) in self.tasks.iter().enumerate() {
+            if self.task_done(i as u32) {
+                continue;
+            }
+            let (on, waits_for) = match &task.resume {
+                Resume::Lock { prim, .. } => {
+                    let holder = match &self.prims[*prim as usize] {
+                        Prim::Lock { holder, .. } => *holder,
+                        _ => None,
+                    };
+                    let held = match holder {
+                        Some(h) => format!(" (held by {})", self.tasks[h as usize].name),
+                        None => " (released, but its waiter was never woken)".to_owned(),
+                    };
+                    (format!("lock `{}`{held}", self.prim_name(*prim)), holder.into_iter().collect())
+                }
+                Resume::Sem { prim, .. } => {
+                    let (value, holders) = match &self.prims[*prim as usize] {
+                        Prim::Sem { value, holders, .. } => (*value, holders.clone()),
+                        _ => (0, Vec::new()),
+                    };
+                    let names: Vec<String> = holders.iter().map(|h| self.tasks[*h as usize].name.to_string()).collect();
+                    let held = if names.is_empty() { String::new() } else { format!(", held by {}", names.join(", ")) };
+                    (format!("semaphore `{}` ({value} free{held})", self.prim_name(*prim)), holders)
+                }
+                Resume::Event { prim, .. } => {
+                    (format!("event `{}`, which nothing will set", self.prim_name(*prim)), Vec::new())
+                }
+                Resume::Await { fut, .. } => match self.futs[*fut as usize].kind {
+                    FutKind::Task(o) => (format!("task {}", self.tasks[o as usize].name), vec![o]),
+                    FutKind::Gather(g) => {
+                        let pending: Vec<u32> = self.gathers[g as usize]
+                            .children
+                            .iter()
+                            .filter_map(|c| match self.futs[*c as usize].kind {
+                                FutKind::Task(o) if !self.task_done(o) => Some(o),
+                                _ => None,
+                            })
+                            .collect();
+                        let names: Vec<String> =
+                            pending.iter().map(|p| self.tasks[*p as usize].name.to_string()).collect();
+                        (format!("gather of {}", names.join(", ")), pending)
+                    }
+                    FutKind::Plain => ("a future".to_owned(), Vec::new()),
+                },
+                Resume::TgWait { tg } => {
+                    let pending: Vec<u32> = self.groups[*tg as usize].tasks.iter().copied().collect();
+                    let names: Vec<String> = pending.iter().map(|p| self.tasks[*p as usize].name.to_string()).collect();
+                    (format!("its task group's children {}", names.join(", ")), pending)
+                }
+                Resume::Start | Resume::Yield | Resume::Sleep { .. } | Resume::Finished => continue,
+            };
+            blocked.push(Waiting { task: i as u32, on, waits_for });
+        }
+        let mut g: DiGraph<u32, ()> = DiGraph::new();
+        let nodes: Vec<_> = (0..self.tasks.len() as u32).map(|i| g.add_node(i)).collect();
+        for w in &blocked {
+            for &o in &w.waits_for {
+                g.add_edge(nodes[w.task as usize], nodes[o as usize], ());
+            }
+        }
+        let cycle = tarjan_scc(&g)
+            .into_iter()
+            .filter(|scc| scc.len() > 1 || g.contains_edge(scc[0], scc[0]))
+            .map(|scc| {
+                // Walk the cycle from its lowest task, following edges inside the component.
+                let start = *scc.iter().min_by_key(|n| g[**n]).expect("non-empty");
+                let mut path = vec![g[start]];
+                let mut cur = start;
+                loop {
+                    let next = g.neighbors(cur).filter(|n| scc.contains(n)).min_by_key(|n| g[*n]).expect("cycle edge");
+                    path.push(g[next]);
+                    if next == start || path.len() > scc.len() + 1 {
+                        break;
+                    }
+                    cur = next;
+                }
+                path
+            })
+            .min_by_key(|p| p[0]);
+        Deadlock { blocked, cycle }
+    }
+}

@@ -1,0 +1,940 @@
+//! Running a task: `Task.__step`, and the coroutine code between two
+//! suspensions.
+//!
+//! A task is a stack of frames (an inline `await f()` pushes one). A step
+//! first finishes the `await` it was suspended in — the code CPython runs
+//! after `await fut` in `sleep`, `Lock.acquire`, `TaskGroup.__aexit__`... —
+//! then runs instructions until the coroutine suspends, yields or ends.
+//! Exceptions unwind through a block stack of handlers exactly as
+//! CPython's `try`/`with`/`finally` do.
+
+use super::*;
+use crate::compile::{CGatherItem, Op};
+
+/// What the coroutine did at the end of a step.
+pub(crate) enum Flow {
+    /// Keep executing.
+    Continue,
+    /// Suspended on a pending future.
+    Suspend(FutId),
+    /// Bare yield (`sleep(0)`).
+    Yield,
+    /// The coroutine ended.
+    Finished(Result<Value, Exc>),
+}
+
+fn is_cancel(e: &Exc) -> bool {
+    e.class == ExcClass::CancelledError
+}
+
+impl Vm<'_> {
+    /// `Task.__step(exc)`.
+    pub(crate) fn task_step(&mut self, t: TaskId, exc: Option<Exc>) {
+        if self.task_done(t) {
+            return;
+        }
+        let mut exc = exc;
+        let task = &mut self.tasks[t as usize];
+        if task.must_cancel {
+            if !exc.as_ref().is_some_and(is_cancel) {
+                let msg = task.cancel_msg.clone();
+                exc = Some(match msg {
+                    None | Some(Value::None) => ExcObj::new(ExcClass::CancelledError, vec![]),
+                    Some(m) => ExcObj::new(ExcClass::CancelledError, vec![m]),
+                });
+            }
+            task.must_cancel = false;
+        }
+        task.fut_waiter = None;
+        let flow = if task.noop { Flow::Finished(Ok(Value::None)) } else { self.resume(t, exc) };
+        let flow = match flow {
+            Flow::Continue => self.execute(t),
+            other => other,
+        };
+        match flow {
+            Flow::Continue => unreachable!("execute runs until the coroutine stops"),
+            Flow::Suspend(fut) => {
+                self.add_done_callback(fut, Callback::Wakeup(t));
+                self.tasks[t as usize].fut_waiter = Some(fut);
+                if self.tasks[t as usize].must_cancel {
+                    let msg = self.tasks[t as usize].cancel_msg.clone();
+                    if self.fut_cancel(fut, msg) {
+                        self.tasks[t as usize].must_cancel = false;
+                    }
+                }
+            }
+            Flow::Yield => self.call_soon(Ready::Step(t, None)),
+            Flow::Finished(result) => self.finish_task(t, result),
+        }
+    }
+
+    fn finish_task(&mut self, t: TaskId, result: Result<Value, Exc>) {
+        let fut = self.tasks[t as usize].fut;
+        self.tasks[t as usize].resume = Resume::Finished;
+        let noop = self.tasks[t as usize].noop;
+        match result {
+            Ok(v) => {
+                if self.tasks[t as usize].must_cancel {
+                    self.tasks[t as usize].must_cancel = false;
+                    let msg = self.tasks[t as usize].cancel_msg.clone();
+                    if !noop {
+                        self.record(t, EventKind::Cancelled);
+                    }
+                    self.future_cancel_task(fut, msg);
+                } else {
+                    if !noop {
+                        let repr = v.repr();
+                        self.record(t, EventKind::Done(repr));
+                    }
+                    self.set_result(fut, v);
+                }
+            }
+            Err(e) if is_cancel(&e) => {
+                self.record(t, EventKind::Cancelled);
+                self.futs[fut as usize].cancelled_exc = Some(e);
+                self.future_cancel_task(fut, None);
+            }
+            Err(e) => {
+                self.record(t, EventKind::Failed(e.class.name().to_owned(), e.to_str()));
+                self.set_exception(fut, e);
+            }
+        }
+    }
+
+    /// `Future.cancel()` on a task's own future (the task ended cancelled).
+    fn future_cancel_task(&mut self, fut: FutId, msg: Option<Value>) {
+        let f = &mut self.futs[fut as usize];
+        f.state = FutState::Cancelled;
+        f.cancel_msg = msg;
+        self.schedule_callbacks_pub(fut);
+    }
+
+    pub(crate) fn schedule_callbacks_pub(&mut self, fut: FutId) {
+        let cbs = std::mem::take(&mut self.futs[fut as usize].callbacks);
+        for cb in &cbs {
+            self.call_soon(Ready::Call(*cb, fut));
+        }
+    }
+
+    fn frame(&mut self, t: TaskId) -> &mut Frame {
+        self.tasks[t as usize].frames.last_mut().expect("a running task has a frame")
+    }
+
+    /// Assigns to a target in the task's current frame.
+    pub(crate) fn assign(&mut self, t: TaskId, target: &Target, v: Value) -> Result<(), Exc> {
+        match target {
+            Target::Local(s) => {
+                self.frame(t).locals[*s as usize] = v;
+                Ok(())
+            }
+            Target::Global(g) => {
+                self.globals[*g as usize] = v;
+                Ok(())
+            }
+            Target::Unpack(ts) => {
+                let items = crate::value::ops::iter_items(&v)?;
+                if items.len() < ts.len() {
+                    return Err(crate::value::ops::value_error(format!(
+                        "not enough values to unpack (expected {}, got {})",
+                        ts.len(),
+                        items.len()
+                    )));
+                }
+                if items.len() > ts.len() {
+                    return Err(crate::value::ops::value_error(format!(
+                        "too many values to unpack (expected {})",
+                        ts.len()
+                    )));
+                }
+                for (tt, v) in ts.iter().zip(items) {
+                    self.assign(t, tt, v)?;
+                }
+                Ok(())
+            }
+        }
+    }
+
+    fn bind(&mut self, t: TaskId, target: &Option<Target>, v: Value) -> Flow {
+        match target {
+            Some(tg) => match self.assign(t, tg, v) {
+                Ok(()) => Flow::Continue,
+                Err(e) => self.raise(t, e),
+            },
+            None => Flow::Continue,
+        }
+    }
+
+    /// Finishes the `await` the task was suspended in.
+    fn resume(&mut self, t: TaskId, exc: Option<Exc>) -> Flow {
+        let resume = std::mem::replace(&mut self.tasks[t as usize].resume, Resume::Finished);
+        match resume {
+            Resume::Start => {
+                if let Some(e) = exc {
+                    // Thrown in before the first line: the body never runs.
+                    return Flow::Finished(Err(e));
+                }
+                self.record(t, EventKind::Start);
+                Flow::Continue
+            }
+            Resume::Yield | Resume::Finished => match exc {
+                Some(e) => self.raise(t, e),
+                None => Flow::Continue,
+            },
+            Resume::Sleep { fut, timer } => {
+                self.cancel_timer(timer);
+                self.free_fut(fut);
+                match exc {
+                    Some(e) => self.raise(t, e),
+                    None => Flow::Continue,
+                }
+            }
+            Resume::Lock { prim, fut, bind } => {
+                self.record(t, EventKind::Wake);
+                self.remove_waiter(prim, fut);
+                self.free_fut(fut);
+                match exc {
+                    Some(e) => {
+                        if is_cancel(&e) && !self.lock_locked(prim) {
+                            self.lock_wake_first(prim);
+                        }
+                        self.raise(t, e)
+                    }
+                    None => {
+                        self.lock_take(prim, t);
+                        self.bind(t, &bind, Value::Bool(true))
+                    }
+                }
+            }
+            Resume::Sem { prim, fut, bind } => {
+                self.record(t, EventKind::Wake);
+                self.remove_waiter(prim, fut);
+                let was_cancelled = self.futs[fut as usize].cancelled();
+                self.free_fut(fut);
+                match exc {
+                    Some(e) => {
+                        if is_cancel(&e) && !was_cancelled {
+                            self.sem_add(prim, 1);
+                            self.sem_wake_next(prim);
+                        }
+                        self.raise(t, e)
+                    }
+                    None => {
+                        if self.sem_value(prim) > 0 {
+                            self.sem_wake_next(prim);
+                        }
+                        self.sem_holder(prim, t);
+                        self.bind(t, &bind, Value::Bool(true))
+                    }
+                }
+            }
+            Resume::Event { prim, fut, bind } => {
+                self.record(t, EventKind::Wake);
+                self.remove_waiter(prim, fut);
+                self.free_fut(fut);
+                match exc {
+                    Some(e) => self.raise(t, e),
+                    None => self.bind(t, &bind, Value::Bool(true)),
+                }
+            }
+            Resume::Await { fut, bind } => {
+                self.record(t, EventKind::Wake);
+                match exc {
+                    Some(e) => self.raise(t, e),
+                    None => {
+                        let v = match self.fut_outcome(fut) {
+                            Ok(v) => v,
+                            Err(e) => return self.raise(t, e),
+                        };
+                        self.bind(t, &bind, v)
+                    }
+                }
+            }
+            Resume::TgWait { tg } => {
+                if let Some(e) = exc {
+                    if is_cancel(&e) && !self.groups[tg as usize].aborting {
+                        self.groups[tg as usize].propagate = Some(e);
+                        self.tg_abort(tg);
+                    } else if !is_cancel(&e) {
+                        return self.raise(t, e);
+                    }
+                }
+                self.groups[tg as usize].on_completed = None;
+                self.tg_exit_loop(t, tg)
+            }
+        }
+    }
+
+    /// Runs instructions until the coroutine suspends or ends.
+    fn execute(&mut self, t: TaskId) -> Flow {
+        let prog = self.prog;
+        loop {
+            self.steps += 1;
+            if self.steps > self.limits.max_steps {
+                let msg = format!(
+                    "the run executed more than {} steps (--max-steps); it may never end",
+                    self.limits.max_steps
+                );
+                self.limit_hit = Some(msg);
+                return Flow::Yield;
+            }
+            if self.limit_hit.is_some() {
+                return Flow::Yield;
+            }
+            let frame = self.tasks[t as usize].frames.last_mut().expect("frame");
+            let coro = frame.coro;
+            let pc = frame.pc;
+            frame.pc += 1;
+            let instr = &prog.coros[coro as usize].code[pc];
+            let flow = match self.exec(t, &instr.op) {
+                Ok(f) => f,
+                Err(e) => {
+                    if e.raised_at.get().is_none() {
+                        let line = self.line_of(instr.span.start);
+                        e.raised_at.set(Some((coro, line)));
+                    }
+                    self.raise(t, e)
+                }
+            };
+            match flow {
+                Flow::Continue => {}
+                other => return other,
+            }
+        }
+    }
+
+    fn line_of(&self, offset: usize) -> u32 {
+        self.line_starts().partition_point(|&s| s <= offset) as u32
+    }
+
+    fn exec(&mut self, t: TaskId, op: &Op) -> Result<Flow, Exc> {
+        Ok(match op {
+            Op::Print(parts) => {
+                let text = self.render(t, parts)?;
+                self.record(t, EventKind::Print(text));
+                Flow::Continue
+            }
+            Op::Sleep(e) => {
+                let d = self.eval(t, e)?;
+                let d = crate::runtime::eval::seconds(&d, "sleep")?;
+                if d <= 0.0 {
+                    self.tasks[t as usize].resume = Resume::Yield;
+                    return Ok(Flow::Yield);
+                }
+                let fut = self.new_fut(FutKind::Plain);
+                let when = self.now + d;
+                let timer = self.call_at(when, TimerCb::SetResult(fut));
+                self.record(t, EventKind::Sleep(when));
+                self.tasks[t as usize].resume = Resume::Sleep { fut, timer };
+                Flow::Suspend(fut)
+            }
+            Op::Block(e) => {
+                let d = self.eval(t, e)?;
+                let d = crate::runtime::eval::seconds(&d, "block")?;
+                if d < 0.0 {
+                    return Err(crate::value::ops::value_error("sleep length must be non-negative"));
+                }
+                self.record(t, EventKind::Block(d));
+                self.now += d;
+                Flow::Continue
+            }
+            Op::Await(e, bind) => {
+                let v = self.eval(t, e)?;
+                self.await_value(t, v, bind.clone())?
+            }
+            Op::AwaitAcquire(e, bind) => {
+                let v = self.eval(t, e)?;
+                self.acquire(t, &v, bind.clone())?
+            }
+            Op::AwaitWait(e, bind) => {
+                let v = self.eval(t, e)?;
+                self.event_wait(t, &v, bind.clone())?
+            }
+            Op::Spawn { call, name, bind, group } => {
+                let v = self.eval(t, call)?;
+                let (coro, args) = self.take_coro(&v, "create_task")?;
+                let name = match name {
+                    Some(parts) => Some(self.render(t, parts)?),
+                    None => None,
+                };
+                if let Some(slot) = group {
+                    let g = self.frame(t).groups[*slot as usize];
+                    let grp = &self.groups[g as usize];
+                    if grp.exiting && grp.tasks.is_empty() {
+                        return Err(ExcObj::msg(ExcClass::RuntimeError, "TaskGroup is finished"));
+                    }
+                    if grp.aborting {
+                        return Err(ExcObj::msg(ExcClass::RuntimeError, "TaskGroup is shutting down"));
+                    }
+                    let child = self.create_task(coro, args, false)?;
+                    if let Some(n) = name {
+                        self.tasks[child as usize].name = n.into();
+                    }
+                    let f = self.tasks[child as usize].fut;
+                    self.add_done_callback(f, Callback::TgTaskDone(g));
+                    self.groups[g as usize].tasks.insert(child);
+                    self.record(t, EventKind::Spawn(child));
+                    self.bind_value(t, bind, child)?;
+                } else {
+                    let child = self.create_task(coro, args, false)?;
+                    if let Some(n) = name {
+                        self.tasks[child as usize].name = n.into();
+                    }
+                    self.record(t, EventKind::Spawn(child));
+                    self.bind_value(t, bind, child)?;
+                }
+                Flow::Continue
+            }
+            Op::Gather { items, return_exceptions, bind } => {
+                let mut values = Vec::new();
+                for item in items {
+                    match item {
+                        CGatherItem::One(e) => values.push(self.eval(t, e)?),
+                        CGatherItem::Star(e) => {
+                            let v = self.eval(t, e)?;
+                            values.extend(crate::value::ops::iter_items(&v)?);
+                        }
+                        CGatherItem::For(it, target, call) => {
+                            let v = self.eval(t, it)?;
+                            for x in crate::value::ops::iter_items(&v)? {
+                                self.assign(t, target, x)?;
+                                values.push(self.eval(t, call)?);
+                            }
+                        }
+                    }
+                }
+                let rex = match return_exceptions {
+                    Some(e) => self.eval(t, e)?.truthy(),
+                    None => false,
+                };
+                let mut children = Vec::with_capacity(values.len());
+                let mut seen_tasks: Vec<TaskId> = Vec::new();
+                for v in values {
+                    match &v {
+                        Value::Task(r) => {
+                            if !seen_tasks.contains(&r.id) {
+                                seen_tasks.push(r.id);
+                            }
+                            children.push(self.tasks[r.id as usize].fut);
+                        }
+                        Value::Coro(_) => {
+                            let (coro, args) = self.take_coro(&v, "gather")?;
+                            let child = self.create_task(coro, args, false)?;
+                            self.record(t, EventKind::Spawn(child));
+                            children.push(self.tasks[child as usize].fut);
+                        }
+                        other => {
+                            return Err(crate::value::ops::type_error(format!(
+                                "An asyncio.Future, a coroutine or an awaitable is required, not {}",
+                                other.type_name()
+                            )))
+                        }
+                    }
+                }
+                let n = children.len();
+                let outer = self.gather(children, rex);
+                if self.futs[outer as usize].done() {
+                    let v = self.fut_outcome(outer)?;
+                    return Ok(self.bind(t, bind, v));
+                }
+                self.record(t, EventKind::Wait(WaitOn::Gather(n)));
+                self.tasks[t as usize].resume = Resume::Await { fut: outer, bind: bind.clone() };
+                Flow::Suspend(outer)
+            }
+            Op::TgEnter(slot) => {
+                let g = self.groups.len() as u32;
+                self.groups.push(TaskGroup {
+                    parent: t,
+                    exiting: false,
+                    aborting: false,
+                    parent_cancel_requested: false,
+                    tasks: BTreeSet::new(),
+                    errors: Vec::new(),
+                    base_error: None,
+                    on_completed: None,
+                    body_exc: None,
+                    propagate: None,
+                });
+                self.frame(t).groups[*slot as usize] = g;
+                Flow::Continue
+            }
+            Op::TgExit(slot) => {
+                let g = self.frame(t).groups[*slot as usize];
+                self.tg_exit_start(t, g)
+            }
+            Op::WithEnter(e, slot) => {
+                let v = self.eval(t, e)?;
+                match &v {
+                    Value::Prim(p) if p.kind != crate::value::PrimKind::Event => {}
+                    other => {
+                        return Err(crate::value::ops::type_error(format!(
+                            "'{}' object does not support the asynchronous context manager protocol",
+                            other.type_name()
+                        )))
+                    }
+                }
+                self.frame(t).locals[*slot as usize] = v.clone();
+                self.acquire(t, &v, None)?
+            }
+            Op::WithExit(slot) => {
+                let v = self.frame(t).locals[*slot as usize].clone();
+                match self.release(t, &v) {
+                    Ok(()) => Flow::Continue,
+                    Err(e) => {
+                        self.drop_completion(t);
+                        return Err(e);
+                    }
+                }
+            }
+            Op::Do(e) => {
+                self.eval(t, e)?;
+                Flow::Continue
+            }
+            Op::Assign(items) => {
+                for (target, e) in items {
+                    let v = self.eval(t, e)?;
+                    self.assign(t, target, v)?;
+                }
+                Flow::Continue
+            }
+            Op::Return(e) => {
+                let v = match e {
+                    Some(e) => self.eval(t, e)?,
+                    None => Value::None,
+                };
+                self.do_return(t, v)
+            }
+            Op::Raise(e) => {
+                let exc = match e {
+                    None => match self.tasks[t as usize].exc_info.last() {
+                        Some(e) => e.clone(),
+                        None => return Err(ExcObj::msg(ExcClass::RuntimeError, "No active exception to reraise")),
+                    },
+                    Some(e) => {
+                        let v = self.eval(t, e)?;
+                        crate::runtime::eval::to_exception(&v)?
+                    }
+                };
+                return Err(exc);
+            }
+            Op::PushExcept(pc) => self.push_handler(t, HandlerKind::Except, *pc),
+            Op::PushExceptStar(pc) => self.push_handler(t, HandlerKind::ExceptStar, *pc),
+            Op::PushFinally(pc) => self.push_handler(t, HandlerKind::Finally, *pc),
+            Op::PushStarCollect(pc) => self.push_handler(t, HandlerKind::StarCollect, *pc),
+            Op::PopHandler => {
+                self.frame(t).handlers.pop();
+                Flow::Continue
+            }
+            Op::Jump(pc) => {
+                self.frame(t).pc = *pc;
+                Flow::Continue
+            }
+            Op::JumpIfNot(e, pc) => {
+                if !self.eval(t, e)?.truthy() {
+                    self.frame(t).pc = *pc;
+                }
+                Flow::Continue
+            }
+            Op::ForStart(e, slot) => {
+                let v = self.eval(t, e)?;
+                let it = match &v {
+                    Value::Range(a, b, s) => Iter::Range { next: *a, stop: *b, step: *s },
+                    Value::List(l) => Iter::List(l.clone(), 0),
+                    _ => Iter::Items(crate::value::ops::iter_items(&v)?.into(), 0),
+                };
+                self.frame(t).iters[*slot as usize] = it;
+                Flow::Continue
+            }
+            Op::ForNext(slot, target, end) => {
+                let frame = self.frame(t);
+                let it = &mut frame.iters[*slot as usize];
+                let next = match it {
+                    Iter::Range { next, stop, step } => {
+                        if (*step > 0 && *next < *stop) || (*step < 0 && *next > *stop) {
+                            let v = *next;
+                            *next += *step;
+                            Some(Value::Int(v))
+                        } else {
+                            None
+                        }
+                    }
+                    Iter::List(l, i) => {
+                        let item = l.borrow().get(*i).cloned();
+                        *i += 1;
+                        item
+                    }
+                    Iter::Items(items, i) => {
+                        let item = items.get(*i).cloned();
+                        *i += 1;
+                        item
+                    }
+                    Iter::Done => None,
+                };
+                match next {
+                    Some(v) => self.assign(t, target, v)?,
+                    None => {
+                        frame_iter_done(self.frame(t), *slot);
+                        self.frame(t).pc = *end;
+                    }
+                }
+                Flow::Continue
+            }
+            Op::Match(types, bind, next) => {
+                let exc = self.tasks[t as usize].exc_info.last().cloned().expect("handled exception");
+                let classes = self.eval_classes(t, types)?;
+                let matched = classes.is_empty() || classes.iter().any(|c| exc.is(*c));
+                if matched {
+                    if let Some(b) = bind {
+                        self.assign(t, b, Value::Exc(exc))?;
+                    }
+                } else {
+                    self.frame(t).pc = *next;
+                }
+                Flow::Continue
+            }
+            Op::ExceptDone => {
+                self.tasks[t as usize].exc_info.pop();
+                Flow::Continue
+            }
+            Op::Reraise => {
+                let exc = self.tasks[t as usize].exc_info.pop().expect("handled exception");
+                return Ok(self.raise(t, exc));
+            }
+            Op::StarMatch(types, bind, next) => {
+                let classes = self.eval_classes(t, types)?;
+                let frame = self.frame(t);
+                let state = frame.stars.last_mut().expect("except* state");
+                let Some(rest) = state.rest.clone() else {
+                    frame.pc = *next;
+                    return Ok(Flow::Continue);
+                };
+                let (m, r) = rest.split(&|e: &ExcObj| classes.iter().any(|c| e.is(*c)));
+                match m {
+                    None => frame.pc = *next,
+                    Some(m) => {
+                        state.rest = r;
+                        state.matched.push(m.clone());
+                        if let Some(b) = bind {
+                            self.assign(t, b, Value::Exc(m))?;
+                        }
+                    }
+                }
+                Flow::Continue
+            }
+            Op::StarEnd => {
+                let state = self.frame(t).stars.pop().expect("except* state");
+                self.tasks[t as usize].exc_info.pop();
+                match star_result(state) {
+                    Some(e) => return Ok(self.raise(t, e)),
+                    None => Flow::Continue,
+                }
+            }
+            Op::EnterFinally => {
+                self.frame(t).completions.push(Completion::Normal);
+                Flow::Continue
+            }
+            Op::EndFinally => {
+                let c = self.frame(t).completions.pop().unwrap_or(Completion::Normal);
+                match c {
+                    Completion::Normal => Flow::Continue,
+                    Completion::Raise(e) => {
+                        self.tasks[t as usize].exc_info.pop();
+                        self.raise(t, e)
+                    }
+                    Completion::Return(v) => self.do_return(t, v),
+                }
+            }
+            Op::Assert(c, msg) => {
+                if !self.eval(t, c)?.truthy() {
+                    let args = match msg {
+                        Some(parts) => vec![Value::str(self.render(t, parts)?)],
+                        None => vec![],
+                    };
+                    return Err(ExcObj::new(ExcClass::AssertionError, args));
+                }
+                Flow::Continue
+            }
+        })
+    }
+
+    fn bind_value(&mut self, t: TaskId, bind: &Option<Target>, child: TaskId) -> Result<(), Exc> {
+        if let Some(b) = bind {
+            let v = self.task_ref(child);
+            self.assign(t, b, v)?;
+        }
+        Ok(())
+    }
+
+    /// A coroutine object's id and arguments, consuming it.
+    fn take_coro(&mut self, v: &Value, what: &str) -> Result<(CoroId, Vec<Value>), Exc> {
+        match v {
+            Value::Coro(c) => {
+                if c.used.replace(true) {
+                    return Err(ExcObj::msg(ExcClass::RuntimeError, "cannot reuse already awaited coroutine"));
+                }
+                Ok((c.coro, self.full_args(c.coro, &c.args)))
+            }
+            other => Err(crate::value::ops::type_error(if what == "create_task" {
+                format!("a coroutine was expected, got {}", other.repr())
+            } else {
+                format!("An asyncio.Future, a coroutine or an awaitable is required, not {}", other.type_name())
+            })),
+        }
+    }
+
+    /// Fills in defaults (`Value::Unbound` marks a missing argument).
+    fn full_args(&self, coro: CoroId, args: &[Value]) -> Vec<Value> {
+        args.iter()
+            .enumerate()
+            .map(|(i, a)| match a {
+                Value::Unbound => self.defaults[coro as usize].get(i).cloned().flatten().unwrap_or(Value::None),
+                v => v.clone(),
+            })
+            .collect()
+    }
+
+    fn await_value(&mut self, t: TaskId, v: Value, bind: Option<Target>) -> Result<Flow, Exc> {
+        match &v {
+            Value::Coro(_) => {
+                let (coro, args) = self.take_coro(&v, "await")?;
+                if self.tasks[t as usize].frames.len() >= MAX_FRAMES {
+                    return Err(ExcObj::msg(ExcClass::RecursionError, "maximum recursion depth exceeded"));
+                }
+                let mut frame = self.new_frame(coro, args, bind);
+                frame.exc_base = self.tasks[t as usize].exc_info.len() as u32;
+                self.tasks[t as usize].frames.push(frame);
+                Ok(Flow::Continue)
+            }
+            Value::Task(r) => {
+                let fut = self.tasks[r.id as usize].fut;
+                if self.futs[fut as usize].done() {
+                    let v = self.fut_outcome(fut)?;
+                    return Ok(self.bind(t, &bind, v));
+                }
+                if r.id == t {
+                    return Err(ExcObj::msg(ExcClass::RuntimeError, "Task cannot await on itself"));
+                }
+                self.record(t, EventKind::Wait(WaitOn::Task(r.id)));
+                self.tasks[t as usize].resume = Resume::Await { fut, bind };
+                Ok(Flow::Suspend(fut))
+            }
+            other => Err(crate::value::ops::type_error(format!(
+                "object {} can't be used in 'await' expression",
+                other.type_name()
+            ))),
+        }
+    }
+
+    fn push_handler(&mut self, t: TaskId, kind: HandlerKind, pc: usize) -> Flow {
+        let exc_depth = self.tasks[t as usize].exc_info.len() as u32;
+        let frame = self.frame(t);
+        let h = Handler {
+            kind,
+            pc,
+            exc_depth,
+            comp_depth: frame.completions.len() as u32,
+            star_depth: frame.stars.len() as u32,
+        };
+        frame.handlers.push(h);
+        Flow::Continue
+    }
+
+    /// Drops the pending completion of the `finally` being run (its cleanup
+    /// raised instead).
+    fn drop_completion(&mut self, t: TaskId) {
+        if let Some(Completion::Raise(_)) = self.frame(t).completions.pop() {
+            self.tasks[t as usize].exc_info.pop();
+        }
+    }
+
+    /// Raises `exc` in the task: unwind to the nearest handler.
+    pub(crate) fn raise(&mut self, t: TaskId, exc: Exc) -> Flow {
+        loop {
+            let task = &mut self.tasks[t as usize];
+            let Some(frame) = task.frames.last_mut() else {
+                return Flow::Finished(Err(exc));
+            };
+            match frame.handlers.pop() {
+                Some(h) => {
+                    frame.completions.truncate(h.comp_depth as usize);
+                    frame.stars.truncate(h.star_depth as usize);
+                    frame.pc = h.pc;
+                    task.exc_info.truncate(h.exc_depth as usize);
+                    match h.kind {
+                        HandlerKind::Except => task.exc_info.push(exc),
+                        HandlerKind::ExceptStar => {
+                            let naked = !exc.class.is_group();
+                            let group = if naked { ExcObj::group("", vec![exc.clone()]) } else { exc.clone() };
+                            frame.stars.push(StarState {
+                                orig: exc.clone(),
+                                naked,
+                                group: group.clone(),
+                                rest: Some(group),
+                                matched: Vec::new(),
+                                raised: Vec::new(),
+                            });
+                            task.exc_info.push(exc);
+                        }
+                        HandlerKind::Finally => {
+                            frame.completions.push(Completion::Raise(exc.clone()));
+                            task.exc_info.push(exc);
+                        }
+                        HandlerKind::StarCollect => {
+                            if let Some(s) = frame.stars.last_mut() {
+                                s.raised.push(exc);
+                            }
+                        }
+                    }
+                    return Flow::Continue;
+                }
+                None => {
+                    let base = frame.exc_base as usize;
+                    task.frames.pop();
+                    task.exc_info.truncate(base);
+                    if task.frames.is_empty() {
+                        return Flow::Finished(Err(exc));
+                    }
+                }
+            }
+        }
+    }
+
+    /// `return v`: run the `finally` blocks on the way out.
+    fn do_return(&mut self, t: TaskId, v: Value) -> Flow {
+        loop {
+            let task = &mut self.tasks[t as usize];
+            let frame = task.frames.last_mut().expect("frame");
+            match frame.handlers.pop() {
+                Some(h) if h.kind == HandlerKind::Finally => {
+                    frame.completions.truncate(h.comp_depth as usize);
+                    frame.stars.truncate(h.star_depth as usize);
+                    task.exc_info.truncate(h.exc_depth as usize);
+                    frame.pc = h.pc;
+                    frame.completions.push(Completion::Return(v));
+                    return Flow::Continue;
+                }
+                Some(_) => {}
+                None => {
+                    let frame = task.frames.pop().expect("frame");
+                    task.exc_info.truncate(frame.exc_base as usize);
+                    if task.frames.is_empty() {
+                        return Flow::Finished(Ok(v));
+                    }
+                    if let Some(target) = frame.ret {
+                        if let Err(e) = self.assign(t, &target, v) {
+                            return self.raise(t, e);
+                        }
+                    }
+                    return Flow::Continue;
+                }
+            }
+        }
+    }
+
+    // ---- TaskGroup.__aexit__ ----------------------------------------------
+
+    fn tg_exit_start(&mut self, t: TaskId, g: u32) -> Flow {
+        let body_exc = match self.frame(t).completions.last() {
+            Some(Completion::Raise(e)) => Some(e.clone()),
+            _ => None,
+        };
+        let grp = &mut self.groups[g as usize];
+        grp.exiting = true;
+        if let Some(e) = &body_exc {
+            if (e.is(ExcClass::KeyboardInterrupt) || e.is(ExcClass::SystemExit)) && grp.base_error.is_none() {
+                grp.base_error = Some(e.clone());
+            }
+        }
+        grp.propagate = body_exc.as_ref().filter(|e| is_cancel(e)).cloned();
+        grp.body_exc = body_exc.clone();
+        if grp.parent_cancel_requested {
+            let parent = grp.parent;
+            if self.task_uncancel(parent) == 0 {
+                self.groups[g as usize].propagate = None;
+            }
+        }
+        if body_exc.is_some() && !self.groups[g as usize].aborting {
+            self.tg_abort(g);
+        }
+        self.tg_exit_loop(t, g)
+    }
+
+    fn tg_exit_loop(&mut self, t: TaskId, g: u32) -> Flow {
+        if !self.groups[g as usize].tasks.is_empty() {
+            let fut = match self.groups[g as usize].on_completed {
+                Some(f) => f,
+                None => {
+                    let f = self.new_fut(FutKind::Plain);
+                    self.groups[g as usize].on_completed = Some(f);
+                    f
+                }
+            };
+            let n = self.groups[g as usize].tasks.len();
+            self.record(t, EventKind::Wait(WaitOn::TaskGroup(n)));
+            self.tasks[t as usize].resume = Resume::TgWait { tg: g };
+            return Flow::Suspend(fut);
+        }
+        let grp = &mut self.groups[g as usize];
+        if let Some(e) = grp.base_error.clone() {
+            self.drop_completion(t);
+            return self.raise(t, e);
+        }
+        if let Some(p) = grp.propagate.clone() {
+            if grp.errors.is_empty() {
+                self.drop_completion(t);
+                return self.raise(t, p);
+            }
+        }
+        if let Some(e) = grp.body_exc.clone() {
+            if !is_cancel(&e) {
+                grp.errors.push(e);
+            }
+        }
+        if !grp.errors.is_empty() {
+            let errors = std::mem::take(&mut grp.errors);
+            let eg = ExcObj::group("unhandled errors in a TaskGroup", errors);
+            self.drop_completion(t);
+            return self.raise(t, eg);
+        }
+        Flow::Continue
+    }
+}
+
+fn frame_iter_done(frame: &mut Frame, slot: u32) {
+    frame.iters[slot as usize] = Iter::Done;
+}
+
+/// What an `except*` block re-raises at its end.
+fn star_result(s: StarState) -> Option<Exc> {
+    let leaves = |e: &Exc, out: &mut Vec<*const ExcObj>| {
+        fn walk(e: &Exc, out: &mut Vec<*const ExcObj>) {
+            if e.class.is_group() {
+                e.group.iter().for_each(|x| walk(x, out));
+            } else {
+                out.push(Rc::as_ptr(e));
+            }
+        }
+        walk(e, out);
+    };
+    let mut keep = Vec::new();
+    if let Some(r) = &s.rest {
+        leaves(r, &mut keep);
+    }
+    let mut new = Vec::new();
+    for r in &s.raised {
+        if s.matched.iter().any(|m| Rc::ptr_eq(m, r)) {
+            leaves(r, &mut keep);
+        } else {
+            new.push(r.clone());
+        }
+    }
+    let kept = if keep.is_empty() { None } else { s.group.split(&|e: &ExcObj| keep.contains(&(e as *const ExcObj))).0 };
+    let kept = match kept {
+        Some(_) if s.naked && s.matched.is_empty() => Some(s.orig.clone()),
+        k => k,
+    };
+    if new.is_empty() {
+        return kept;
+    }
+    new.extend(kept);
+    Some(ExcObj::group("", new))
+}

@@ -1,0 +1,1037 @@
+//! Stage 4: the run. An emulator of CPython 3.11's event loop.
+//!
+//! The loop keeps the same state as `BaseEventLoop` — a FIFO of ready
+//! handles run as a per-iteration snapshot, a heap of timers with lazy
+//! cancellation, a virtual clock that only moves when nothing is ready — and
+//! tasks, futures and primitives follow `tasks.py`, `futures.py`, `locks.py`
+//! and `taskgroups.py` step for step, so every wake-up happens in the same
+//! iteration and order as in CPython. Everything is indexed by small
+//! integers: the hot loop does no string lookups, and allocates only for
+//! what the scenario itself builds.
+
+mod deadlock;
+mod eval;
+mod exec;
+mod heap;
+mod prims;
+
+use crate::compile::{CoroId, Program, Target};
+use crate::value::{Exc, ExcClass, ExcObj, TaskRef, Value};
+pub use deadlock::{Deadlock, Waiting};
+use std::collections::{BTreeSet, VecDeque};
+use std::rc::Rc;
+
+/// Limits that stop a run that would never end or would exhaust memory.
+#[derive(Debug, Clone, Copy)]
+pub struct Limits {
+    /// Instructions executed, across all tasks.
+    pub max_steps: u64,
+    /// Tasks created.
+    pub max_tasks: u32,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits { max_steps: 100_000_000, max_tasks: 2_000_000 }
+    }
+}
+
+/// asyncio's `clock_resolution` on Linux.
+const CLOCK_RESOLUTION: f64 = 1e-9;
+/// `MAXIMUM_SELECT_TIMEOUT` in base_events.py.
+const MAX_SELECT_TIMEOUT: f64 = 24.0 * 3600.0;
+/// `_MIN_SCHEDULED_TIMER_HANDLES` and `_MIN_CANCELLED_TIMER_HANDLES_FRACTION`.
+const MIN_SCHEDULED_TIMER_HANDLES: usize = 100;
+const MIN_CANCELLED_FRACTION: f64 = 0.5;
+/// Python's default recursion limit, minus the frames asyncio itself uses.
+const MAX_FRAMES: usize = 990;
+
+pub(crate) type TaskId = u32;
+pub(crate) type FutId = u32;
+
+/// A future's state.
+#[derive(Debug, Clone)]
+pub(crate) enum FutState {
+    Pending,
+    Result(Value),
+    Exception(Exc),
+    Cancelled,
+}
+
+/// What a future stands for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum FutKind {
+    Plain,
+    Task(TaskId),
+    Gather(u32),
+}
+
+/// A callback registered on a future; it is called with the future.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Callback {
+    /// `Task.__wakeup`.
+    Wakeup(TaskId),
+    /// gather's `_done_callback`.
+    Gather(u32),
+    /// `TaskGroup._on_task_done`.
+    TgTaskDone(u32),
+    /// `_run_until_complete_cb`: stop the loop.
+    RunUntilComplete,
+}
+
+#[derive(Debug)]
+pub(crate) struct Fut {
+    pub(crate) state: FutState,
+    pub(crate) kind: FutKind,
+    pub(crate) callbacks: Vec<Callback>,
+    pub(crate) cancel_msg: Option<Value>,
+    /// `_cancelled_exc`: the CancelledError a task ended with.
+    pub(crate) cancelled_exc: Option<Exc>,
+}
+
+impl Fut {
+    pub(crate) fn done(&self) -> bool {
+        !matches!(self.state, FutState::Pending)
+    }
+
+    pub(crate) fn cancelled(&self) -> bool {
+        matches!(self.state, FutState::Cancelled)
+    }
+}
+
+/// A handle in the ready queue.
+#[derive(Debug, Clone)]
+pub(crate) enum Ready {
+    /// `Task.__step(exc)`.
+    Step(TaskId, Option<Exc>),
+    /// A future's done callback, with the future.
+    Call(Callback, FutId),
+    /// An expired timer (possibly cancelled since).
+    Timer(u32),
+}
+
+/// What a timer does when it fires.
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum TimerCb {
+    /// `futures._set_result_unless_cancelled(fut, None)` (asyncio.sleep).
+    SetResult(FutId),
+}
+
+#[derive(Debug)]
+struct Timer {
+    when: f64,
+    cb: Option<TimerCb>,
+    cancelled: bool,
+    scheduled: bool,
+    gen: u32,
+}
+
+/// A timer handle that may outlive its timer (a sleep cancels it in its
+/// `finally`, by which time it may have fired and been reused).
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct TimerRef {
+    id: u32,
+    gen: u32,
+}
+
+/// One iteration state of a `for` loop.
+#[derive(Debug, Clone)]
+pub(crate) enum Iter {
+    Range { next: i64, stop: i64, step: i64 },
+    List(Rc<std::cell::RefCell<Vec<Value>>>, usize),
+    Items(Rc<[Value]>, usize),
+    Done,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum HandlerKind {
+    Except,
+    ExceptStar,
+    Finally,
+    StarCollect,
+}
+
+/// A `try` block in progress (CPython's block stack).
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Handler {
+    pub(crate) kind: HandlerKind,
+    pub(crate) pc: usize,
+    pub(crate) exc_depth: u32,
+    pub(crate) comp_depth: u32,
+    pub(crate) star_depth: u32,
+}
+
+/// How a `finally` block was entered, so `EndFinally` can carry on.
+#[derive(Debug, Clone)]
+pub(crate) enum Completion {
+    Normal,
+    Raise(Exc),
+    Return(Value),
+}
+
+/// An `except*` in progress.
+#[derive(Debug, Clone)]
+pub(crate) struct StarState {
+    pub(crate) orig: Exc,
+    pub(crate) naked: bool,
+    pub(crate) group: Exc,
+    pub(crate) rest: Option<Exc>,
+    pub(crate) matched: Vec<Exc>,
+    pub(crate) raised: Vec<Exc>,
+}
+
+/// A coroutine activation.
+#[derive(Debug)]
+pub(crate) struct Frame {
+    pub(crate) coro: CoroId,
+    pub(crate) pc: usize,
+    pub(crate) locals: Vec<Value>,
+    pub(crate) iters: Vec<Iter>,
+    pub(crate) groups: Vec<u32>,
+    pub(crate) handlers: Vec<Handler>,
+    pub(crate) completions: Vec<Completion>,
+    pub(crate) stars: Vec<StarState>,
+    /// Where the caller wants the return value.
+    pub(crate) ret: Option<Target>,
+    /// The task's exc_info depth when this frame started.
+    pub(crate) exc_base: u32,
+}
+
+/// What a suspended task does when it resumes (the rest of the `await`).
+#[derive(Debug, Clone)]
+pub(crate) enum Resume {
+    /// Never run yet.
+    Start,
+    /// `sleep(0)`.
+    Yield,
+    Sleep {
+        fut: FutId,
+        timer: TimerRef,
+    },
+    Lock {
+        prim: u32,
+        fut: FutId,
+        bind: Option<Target>,
+    },
+    Sem {
+        prim: u32,
+        fut: FutId,
+        bind: Option<Target>,
+    },
+    Event {
+        prim: u32,
+        fut: FutId,
+        bind: Option<Target>,
+    },
+    /// Awaiting a task or a gather.
+    Await {
+        fut: FutId,
+        bind: Option<Target>,
+    },
+    /// Inside `TaskGroup.__aexit__`, waiting for `_on_completed_fut`.
+    TgWait {
+        tg: u32,
+    },
+    Finished,
+}
+
+#[derive(Debug)]
+pub(crate) struct Task {
+    pub(crate) name: Rc<str>,
+    pub(crate) coro: CoroId,
+    pub(crate) args: Vec<Value>,
+    pub(crate) fut: FutId,
+    pub(crate) frames: Vec<Frame>,
+    pub(crate) resume: Resume,
+    pub(crate) must_cancel: bool,
+    pub(crate) cancel_msg: Option<Value>,
+    pub(crate) num_cancels: u32,
+    pub(crate) fut_waiter: Option<FutId>,
+    pub(crate) exc_info: Vec<Exc>,
+    /// One of the two tasks `asyncio.run` creates at shutdown: returns at once.
+    pub(crate) noop: bool,
+}
+
+/// A `gather()` in progress.
+#[derive(Debug)]
+pub(crate) struct Gather {
+    pub(crate) outer: FutId,
+    pub(crate) children: Vec<FutId>,
+    pub(crate) nfuts: usize,
+    pub(crate) nfinished: usize,
+    pub(crate) return_exceptions: bool,
+    pub(crate) cancel_requested: bool,
+}
+
+/// A `TaskGroup`.
+#[derive(Debug)]
+pub(crate) struct TaskGroup {
+    pub(crate) parent: TaskId,
+    pub(crate) exiting: bool,
+    pub(crate) aborting: bool,
+    pub(crate) parent_cancel_requested: bool,
+    /// A set in CPython; asim iterates it in creation order (task ids).
+    pub(crate) tasks: BTreeSet<TaskId>,
+    pub(crate) errors: Vec<Exc>,
+    pub(crate) base_error: Option<Exc>,
+    pub(crate) on_completed: Option<FutId>,
+    /// `__aexit__`'s `et`/`exc` and `propagate_cancellation_error`.
+    pub(crate) body_exc: Option<Exc>,
+    pub(crate) propagate: Option<Exc>,
+}
+
+/// A primitive's state.
+#[derive(Debug)]
+pub(crate) enum Prim {
+    Lock { locked: bool, waiters: VecDeque<FutId>, holder: Option<TaskId> },
+    Sem { value: i64, bound: Option<i64>, waiters: VecDeque<FutId>, holders: Vec<TaskId> },
+    Event { flag: bool, waiters: VecDeque<FutId> },
+}
+
+/// Something that happened, for the report.
+#[derive(Debug, Clone)]
+pub struct Event {
+    /// Virtual time.
+    pub t: f64,
+    /// Task index (into [`RunResult::tasks`]).
+    pub task: u32,
+    /// What happened.
+    pub kind: EventKind,
+}
+
+/// The kinds of [`Event`].
+#[derive(Debug, Clone)]
+pub enum EventKind {
+    /// `print(...)`; the text.
+    Print(String),
+    /// The task's coroutine took its first step.
+    Start,
+    /// The task created another.
+    Spawn(u32),
+    /// `asyncio.sleep(d)` until the given deadline.
+    Sleep(f64),
+    /// `time.sleep(d)`: the loop stalled for d seconds.
+    Block(f64),
+    /// Suspended on something other than a sleep.
+    Wait(WaitOn),
+    /// Resumed after a [`EventKind::Wait`].
+    Wake,
+    /// Finished with a value (its repr).
+    Done(String),
+    /// Finished with an exception: type and message.
+    Failed(String, String),
+    /// Finished cancelled.
+    Cancelled,
+    /// Cancellation requested by the loop's shutdown.
+    ShutdownCancel,
+}
+
+/// What a task waits on, for the report.
+#[derive(Debug, Clone)]
+pub enum WaitOn {
+    /// A lock, by name; its holder.
+    Lock(String, Option<u32>),
+    /// A semaphore, by name.
+    Semaphore(String),
+    /// An event, by name.
+    Event(String),
+    /// Another task.
+    Task(u32),
+    /// A gather of n children.
+    Gather(usize),
+    /// A task group's children.
+    TaskGroup(usize),
+}
+
+/// How the run ended.
+#[derive(Debug, Clone)]
+pub enum Outcome {
+    /// `asyncio.run` returned.
+    Ok,
+    /// It raised: type, message, and a Python-style traceback.
+    Error {
+        /// The exception class.
+        kind: String,
+        /// `str(exc)`.
+        message: String,
+        /// (coroutine, line, column) frames, outermost first.
+        traceback: Vec<(String, u32, u32)>,
+    },
+    /// Nothing could ever run again.
+    Deadlock(Deadlock),
+    /// A limit of [`Limits`] was hit.
+    Limit(String),
+}
+
+/// A task, as the report names it.
+#[derive(Debug, Clone)]
+pub struct TaskInfo {
+    /// `Task-N` or the given name.
+    pub name: String,
+    /// Its coroutine, with arguments: `worker(1, 2)`.
+    pub call: String,
+}
+
+/// Everything a run produced.
+#[derive(Debug, Clone)]
+pub struct RunResult {
+    /// Events in the order they happened.
+    pub events: Vec<Event>,
+    /// Virtual seconds at the end.
+    pub elapsed: f64,
+    /// How it ended.
+    pub outcome: Outcome,
+    /// Every task created.
+    pub tasks: Vec<TaskInfo>,
+}
+
+/// Stops a loop run early.
+pub(crate) enum Stop {
+    Deadlock,
+    Limit(String),
+}
+
+/// The emulator.
+pub(crate) struct Vm<'p> {
+    pub(crate) prog: &'p Program,
+    pub(crate) now: f64,
+    ready: VecDeque<Ready>,
+    heap: Vec<u32>,
+    timers: Vec<Timer>,
+    free_timers: Vec<u32>,
+    timer_cancelled_count: usize,
+    stopping: bool,
+    pub(crate) futs: Vec<Fut>,
+    free_futs: Vec<FutId>,
+    pub(crate) tasks: Vec<Task>,
+    pub(crate) gathers: Vec<Gather>,
+    pub(crate) groups: Vec<TaskGroup>,
+    pub(crate) prims: Vec<Prim>,
+    pub(crate) globals: Vec<Value>,
+    pub(crate) defaults: Vec<Vec<Option<Value>>>,
+    /// The process-global `Task-N` counter.
+    task_counter: u32,
+    pub(crate) events: Vec<Event>,
+    pub(crate) steps: u64,
+    pub(crate) limits: Limits,
+    pub(crate) limit_hit: Option<String>,
+}
+
+impl<'p> Vm<'p> {
+    pub(crate) fn new(prog: &'p Program, limits: Limits) -> Self {
+        Vm {
+            prog,
+            now: 0.0,
+            ready: VecDeque::new(),
+            heap: Vec::new(),
+            timers: Vec::new(),
+            free_timers: Vec::new(),
+            timer_cancelled_count: 0,
+            stopping: false,
+            futs: Vec::new(),
+            free_futs: Vec::new(),
+            tasks: Vec::new(),
+            gathers: Vec::new(),
+            groups: Vec::new(),
+            prims: Vec::new(),
+            globals: vec![Value::Unbound; prog.globals.len()],
+            defaults: Vec::new(),
+            task_counter: 0,
+            events: Vec::new(),
+            steps: 0,
+            limits,
+            limit_hit: None,
+        }
+    }
+
+    pub(crate) fn record(&mut self, task: TaskId, kind: EventKind) {
+        self.events.push(Event { t: self.now, task, kind });
+    }
+
+    // ---- handles and timers --------------------------------------------
+
+    pub(crate) fn call_soon(&mut self, r: Ready) {
+        self.ready.push_back(r);
+    }
+
+    fn timer_lt(timers: &[Timer]) -> impl Fn(u32, u32) -> bool + '_ {
+        move |a, b| timers[a as usize].when < timers[b as usize].when
+    }
+
+    /// `loop.call_at(when, cb)`.
+    pub(crate) fn call_at(&mut self, when: f64, cb: TimerCb) -> TimerRef {
+        let id = match self.free_timers.pop() {
+            Some(id) => {
+                let t = &mut self.timers[id as usize];
+                t.when = when;
+                t.cb = Some(cb);
+                t.cancelled = false;
+                t.scheduled = true;
+                id
+            }
+            None => {
+                self.timers.push(Timer { when, cb: Some(cb), cancelled: false, scheduled: true, gen: 0 });
+                (self.timers.len() - 1) as u32
+            }
+        };
+        heap::push(&mut self.heap, id, Self::timer_lt(&self.timers));
+        TimerRef { id, gen: self.timers[id as usize].gen }
+    }
+
+    /// `TimerHandle.cancel()`.
+    pub(crate) fn cancel_timer(&mut self, r: TimerRef) {
+        let t = &mut self.timers[r.id as usize];
+        if t.gen != r.gen || t.cancelled {
+            return;
+        }
+        if t.scheduled {
+            self.timer_cancelled_count += 1;
+        }
+        t.cancelled = true;
+        t.cb = None;
+    }
+
+    fn free_timer(&mut self, id: u32) {
+        let t = &mut self.timers[id as usize];
+        t.gen = t.gen.wrapping_add(1);
+        t.cb = None;
+        self.free_timers.push(id);
+    }
+
+    /// `BaseEventLoop._run_once`.
+    fn run_once(&mut self) -> Result<(), Stop> {
+        // 1. Purge cancelled timers.
+        let n = self.heap.len();
+        if n > MIN_SCHEDULED_TIMER_HANDLES && (self.timer_cancelled_count as f64) / (n as f64) > MIN_CANCELLED_FRACTION
+        {
+            let mut kept = Vec::with_capacity(n);
+            for i in 0..n {
+                let id = self.heap[i];
+                if self.timers[id as usize].cancelled {
+                    self.timers[id as usize].scheduled = false;
+                    self.free_timer(id);
+                } else {
+                    kept.push(id);
+                }
+            }
+            heap::heapify(&mut kept, Self::timer_lt(&self.timers));
+            self.heap = kept;
+            self.timer_cancelled_count = 0;
+        } else {
+            while let Some(&root) = self.heap.first() {
+                if !self.timers[root as usize].cancelled {
+                    break;
+                }
+                heap::pop(&mut self.heap, Self::timer_lt(&self.timers));
+                self.timer_cancelled_count -= 1;
+                self.timers[root as usize].scheduled = false;
+                self.free_timer(root);
+            }
+        }
+        // 2-3. Select: the clock moves only when nothing is ready.
+        let timeout = if !self.ready.is_empty() || self.stopping {
+            Some(0.0)
+        } else if let Some(&root) = self.heap.first() {
+            let when = self.timers[root as usize].when;
+            Some((when - self.now).max(0.0).min(MAX_SELECT_TIMEOUT))
+        } else {
+            None
+        };
+        match timeout {
+            None => return Err(Stop::Deadlock),
+            Some(t) if t > 0.0 => self.now += t,
+            Some(_) => {}
+        }
+        // 4. Move expired timers to the ready queue.
+        let end_time = self.now + CLOCK_RESOLUTION;
+        while let Some(&root) = self.heap.first() {
+            if self.timers[root as usize].when >= end_time {
+                break;
+            }
+            heap::pop(&mut self.heap, Self::timer_lt(&self.timers));
+            self.timers[root as usize].scheduled = false;
+            self.ready.push_back(Ready::Timer(root));
+        }
+        // 5. Run exactly the handles that are ready now.
+        let ntodo = self.ready.len();
+        for _ in 0..ntodo {
+            let Some(h) = self.ready.pop_front() else {
+                break;
+            };
+            self.run_handle(h);
+            if self.limit_hit.is_some() {
+                return Err(Stop::Limit(self.limit_hit.clone().unwrap_or_default()));
+            }
+        }
+        Ok(())
+    }
+
+    fn run_handle(&mut self, h: Ready) {
+        match h {
+            Ready::Step(t, exc) => self.task_step(t, exc),
+            Ready::Call(cb, fut) => self.run_callback(cb, fut),
+            Ready::Timer(id) => {
+                let timer = &self.timers[id as usize];
+                let cb = if timer.cancelled { None } else { timer.cb };
+                self.free_timer(id);
+                match cb {
+                    Some(TimerCb::SetResult(fut)) => {
+                        if !self.futs[fut as usize].cancelled() {
+                            self.set_result(fut, Value::None);
+                        }
+                    }
+                    None => {}
+                }
+            }
+        }
+    }
+
+    fn run_callback(&mut self, cb: Callback, fut: FutId) {
+        match cb {
+            Callback::Wakeup(t) => {
+                let exc = match self.fut_outcome(fut) {
+                    Ok(_) => None,
+                    Err(e) => Some(e),
+                };
+                self.task_step(t, exc);
+            }
+            Callback::Gather(g) => self.gather_done(g, fut),
+            Callback::TgTaskDone(g) => self.tg_task_done(g, fut),
+            Callback::RunUntilComplete => self.stopping = true,
+        }
+    }
+
+    /// `run_forever()`: iterate until stopped.
+    fn run_forever(&mut self) -> Result<(), Stop> {
+        loop {
+            self.run_once()?;
+            if self.stopping {
+                self.stopping = false;
+                return Ok(());
+            }
+        }
+    }
+
+    // ---- futures -------------------------------------------------------
+
+    pub(crate) fn new_fut(&mut self, kind: FutKind) -> FutId {
+        let fut = Fut { state: FutState::Pending, kind, callbacks: Vec::new(), cancel_msg: None, cancelled_exc: None };
+        match self.free_futs.pop() {
+            Some(id) => {
+                self.futs[id as usize] = fut;
+                id
+            }
+            None => {
+                self.futs.push(fut);
+                (self.futs.len() - 1) as FutId
+            }
+        }
+    }
+
+    /// Returns a plain future nobody refers to any more.
+    pub(crate) fn free_fut(&mut self, id: FutId) {
+        self.futs[id as usize].callbacks.clear();
+        self.free_futs.push(id);
+    }
+
+    pub(crate) fn add_done_callback(&mut self, fut: FutId, cb: Callback) {
+        if self.futs[fut as usize].done() {
+            self.call_soon(Ready::Call(cb, fut));
+        } else {
+            self.futs[fut as usize].callbacks.push(cb);
+        }
+    }
+
+    fn schedule_callbacks(&mut self, fut: FutId) {
+        let cbs = std::mem::take(&mut self.futs[fut as usize].callbacks);
+        for cb in &cbs {
+            self.ready.push_back(Ready::Call(*cb, fut));
+        }
+        // Keep the allocation for the next future that reuses this slot.
+        let mut cbs = cbs;
+        cbs.clear();
+        self.futs[fut as usize].callbacks = cbs;
+    }
+
+    pub(crate) fn set_result(&mut self, fut: FutId, v: Value) {
+        self.futs[fut as usize].state = FutState::Result(v);
+        self.schedule_callbacks(fut);
+    }
+
+    pub(crate) fn set_exception(&mut self, fut: FutId, e: Exc) {
+        self.futs[fut as usize].state = FutState::Exception(e);
+        self.schedule_callbacks(fut);
+    }
+
+    /// `Future.cancel(msg)` on the future object itself.
+    fn future_cancel_plain(&mut self, fut: FutId, msg: Option<Value>) -> bool {
+        let f = &mut self.futs[fut as usize];
+        if f.done() {
+            return false;
+        }
+        f.state = FutState::Cancelled;
+        f.cancel_msg = msg;
+        self.schedule_callbacks(fut);
+        true
+    }
+
+    /// `fut.cancel(msg)`, dispatched on what the future is.
+    pub(crate) fn fut_cancel(&mut self, fut: FutId, msg: Option<Value>) -> bool {
+        match self.futs[fut as usize].kind {
+            FutKind::Plain => self.future_cancel_plain(fut, msg),
+            FutKind::Task(t) => self.task_cancel(t, msg),
+            FutKind::Gather(g) => {
+                if self.futs[fut as usize].done() {
+                    return false;
+                }
+                let children = self.gathers[g as usize].children.clone();
+                let mut ret = false;
+                for c in children {
+                    if self.fut_cancel(c, msg.clone()) {
+                        ret = true;
+                    }
+                }
+                if ret {
+                    self.gathers[g as usize].cancel_requested = true;
+                }
+                ret
+            }
+        }
+    }
+
+    /// `_make_cancelled_error()`.
+    pub(crate) fn make_cancelled_error(&mut self, fut: FutId) -> Exc {
+        let f = &mut self.futs[fut as usize];
+        if let Some(e) = f.cancelled_exc.take() {
+            return e;
+        }
+        match &f.cancel_msg {
+            None | Some(Value::None) => ExcObj::new(ExcClass::CancelledError, vec![]),
+            Some(m) => ExcObj::new(ExcClass::CancelledError, vec![m.clone()]),
+        }
+    }
+
+    /// `fut.result()`: the value, or the exception it raises.
+    pub(crate) fn fut_outcome(&mut self, fut: FutId) -> Result<Value, Exc> {
+        match &self.futs[fut as usize].state {
+            FutState::Result(v) => Ok(v.clone()),
+            FutState::Exception(e) => Err(e.clone()),
+            FutState::Cancelled => Err(self.make_cancelled_error(fut)),
+            FutState::Pending => Err(ExcObj::msg(ExcClass::InvalidStateError, "Result is not set.")),
+        }
+    }
+
+    // ---- tasks -----------------------------------------------------------
+
+    fn next_task_name(&mut self) -> Rc<str> {
+        self.task_counter += 1;
+        format!("Task-{}", self.task_counter).into()
+    }
+
+    /// `loop.create_task(coro)`: a new task whose first step is queued.
+    pub(crate) fn create_task(&mut self, coro: CoroId, args: Vec<Value>, noop: bool) -> Result<TaskId, Exc> {
+        if self.tasks.len() as u32 >= self.limits.max_tasks {
+            let msg = format!("the run created more than {} tasks (--max-tasks)", self.limits.max_tasks);
+            self.limit_hit = Some(msg.clone());
+            return Err(ExcObj::msg(ExcClass::RuntimeError, msg));
+        }
+        let id = self.tasks.len() as TaskId;
+        let name = self.next_task_name();
+        let fut = self.new_fut(FutKind::Task(id));
+        let frames = if noop { Vec::new() } else { vec![self.new_frame(coro, args.clone(), None)] };
+        self.tasks.push(Task {
+            name,
+            coro,
+            args,
+            fut,
+            frames,
+            resume: Resume::Start,
+            must_cancel: false,
+            cancel_msg: None,
+            num_cancels: 0,
+            fut_waiter: None,
+            exc_info: Vec::new(),
+            noop,
+        });
+        self.call_soon(Ready::Step(id, None));
+        Ok(id)
+    }
+
+    pub(crate) fn new_frame(&self, coro: CoroId, args: Vec<Value>, ret: Option<Target>) -> Frame {
+        let code = &self.prog.coros[coro as usize];
+        let mut locals = args;
+        locals.resize(code.n_locals as usize, Value::Unbound);
+        Frame {
+            coro,
+            pc: 0,
+            locals,
+            iters: vec![Iter::Done; code.n_iters as usize],
+            groups: vec![u32::MAX; code.n_groups as usize],
+            handlers: Vec::new(),
+            completions: Vec::new(),
+            stars: Vec::new(),
+            ret,
+            exc_base: 0,
+        }
+    }
+
+    pub(crate) fn task_ref(&self, t: TaskId) -> Value {
+        Value::Task(TaskRef { id: t, name: self.tasks[t as usize].name.clone() })
+    }
+
+    pub(crate) fn task_done(&self, t: TaskId) -> bool {
+        self.futs[self.tasks[t as usize].fut as usize].done()
+    }
+
+    /// `Task.cancel(msg)`.
+    pub(crate) fn task_cancel(&mut self, t: TaskId, msg: Option<Value>) -> bool {
+        if self.task_done(t) {
+            return false;
+        }
+        self.tasks[t as usize].num_cancels += 1;
+        if let Some(w) = self.tasks[t as usize].fut_waiter {
+            if self.fut_cancel(w, msg.clone()) {
+                return true;
+            }
+        }
+        let task = &mut self.tasks[t as usize];
+        task.must_cancel = true;
+        task.cancel_msg = msg;
+        true
+    }
+
+    /// `Task.uncancel()`.
+    pub(crate) fn task_uncancel(&mut self, t: TaskId) -> u32 {
+        let task = &mut self.tasks[t as usize];
+        task.num_cancels = task.num_cancels.saturating_sub(1);
+        task.num_cancels
+    }
+
+    // ---- gather and task groups -----------------------------------------
+
+    /// `asyncio.gather(*children)` over futures already made; returns the outer future.
+    pub(crate) fn gather(&mut self, children: Vec<FutId>, return_exceptions: bool) -> FutId {
+        if children.is_empty() {
+            let outer = self.new_fut(FutKind::Plain);
+            self.futs[outer as usize].state = FutState::Result(Value::list(Vec::new()));
+            return outer;
+        }
+        let g = self.gathers.len() as u32;
+        let mut distinct: Vec<FutId> = Vec::new();
+        for &c in &children {
+            if !distinct.contains(&c) {
+                distinct.push(c);
+                self.add_done_callback(c, Callback::Gather(g));
+            }
+        }
+        let outer = self.new_fut(FutKind::Gather(g));
+        self.gathers.push(Gather {
+            outer,
+            children,
+            nfuts: distinct.len(),
+            nfinished: 0,
+            return_exceptions,
+            cancel_requested: false,
+        });
+        outer
+    }
+
+    /// gather's `_done_callback(fut)`.
+    fn gather_done(&mut self, g: u32, fut: FutId) {
+        let gs = &mut self.gathers[g as usize];
+        gs.nfinished += 1;
+        let outer = gs.outer;
+        if self.futs[outer as usize].done() {
+            return;
+        }
+        if !self.gathers[g as usize].return_exceptions {
+            if self.futs[fut as usize].cancelled() {
+                let exc = self.make_cancelled_error(fut);
+                self.set_exception(outer, exc);
+                return;
+            }
+            if let FutState::Exception(e) = &self.futs[fut as usize].state {
+                let e = e.clone();
+                self.set_exception(outer, e);
+                return;
+            }
+        }
+        let gs = &self.gathers[g as usize];
+        if gs.nfinished == gs.nfuts {
+            let children = gs.children.clone();
+            let mut results = Vec::with_capacity(children.len());
+            for &c in &children {
+                let f = &self.futs[c as usize];
+                results.push(match &f.state {
+                    FutState::Cancelled => {
+                        let msg = match &f.cancel_msg {
+                            None | Some(Value::None) => Value::str(""),
+                            Some(m) => m.clone(),
+                        };
+                        Value::Exc(ExcObj::new(ExcClass::CancelledError, vec![msg]))
+                    }
+                    FutState::Exception(e) => Value::Exc(e.clone()),
+                    FutState::Result(v) => v.clone(),
+                    FutState::Pending => Value::None,
+                });
+            }
+            if self.gathers[g as usize].cancel_requested {
+                let last = *children.last().expect("gather has children");
+                let exc = self.make_cancelled_error(last);
+                self.set_exception(outer, exc);
+            } else {
+                self.set_result(outer, Value::list(results));
+            }
+        }
+    }
+
+    /// `TaskGroup._abort()`: cancel every child not done, in creation order.
+    pub(crate) fn tg_abort(&mut self, g: u32) {
+        self.groups[g as usize].aborting = true;
+        let tasks: Vec<TaskId> = self.groups[g as usize].tasks.iter().copied().collect();
+        for t in tasks {
+            if !self.task_done(t) {
+                self.task_cancel(t, None);
+            }
+        }
+    }
+
+    /// `TaskGroup._on_task_done(task)`.
+    fn tg_task_done(&mut self, g: u32, fut: FutId) {
+        let FutKind::Task(t) = self.futs[fut as usize].kind else {
+            return;
+        };
+        let grp = &mut self.groups[g as usize];
+        grp.tasks.remove(&t);
+        if let Some(oc) = grp.on_completed {
+            if grp.tasks.is_empty() && !self.futs[oc as usize].done() {
+                self.set_result(oc, Value::Bool(true));
+            }
+        }
+        let exc = match &self.futs[fut as usize].state {
+            FutState::Exception(e) => e.clone(),
+            _ => return,
+        };
+        let grp = &mut self.groups[g as usize];
+        grp.errors.push(exc.clone());
+        if (exc.is(ExcClass::KeyboardInterrupt) || exc.is(ExcClass::SystemExit)) && grp.base_error.is_none() {
+            grp.base_error = Some(exc);
+        }
+        let parent = grp.parent;
+        if self.task_done(parent) {
+            return;
+        }
+        let grp = &self.groups[g as usize];
+        if !grp.aborting && !grp.parent_cancel_requested {
+            self.tg_abort(g);
+            self.groups[g as usize].parent_cancel_requested = true;
+            self.task_cancel(parent, None);
+        }
+    }
+
+    // ---- asyncio.run -------------------------------------------------------
+
+    fn initialise(&mut self) -> Result<(), Exc> {
+        let prog = self.prog;
+        for (i, init) in &prog.global_init {
+            let v = self.eval_global(init)?;
+            self.globals[*i as usize] = v;
+        }
+        for p in &prog.prims {
+            let arg = self.eval_global(&p.arg)?;
+            self.prims.push(prims::construct(p.kind, &arg)?);
+        }
+        for c in &prog.coros {
+            let mut d = Vec::new();
+            for e in &c.defaults {
+                d.push(match e {
+                    Some(e) => Some(self.eval_global(e)?),
+                    None => None,
+                });
+            }
+            self.defaults.push(d);
+        }
+        Ok(())
+    }
+
+    /// `run_until_complete(fut)`.
+    fn run_until_complete(&mut self, fut: FutId) -> Result<(), Stop> {
+        self.add_done_callback(fut, Callback::RunUntilComplete);
+        self.run_forever()
+    }
+
+    /// `asyncio.run(main())`, then `Runner.close()`.
+    pub(crate) fn run(mut self) -> RunResult {
+        if let Err(e) = self.initialise() {
+            return self.finish(Some(Err(e)), None);
+        }
+        let main = match self.create_task(self.prog.main, Vec::new(), false) {
+            Ok(t) => t,
+            Err(e) => return self.finish(Some(Err(e)), None),
+        };
+        let main_fut = self.tasks[main as usize].fut;
+        if let Err(stop) = self.run_until_complete(main_fut) {
+            return self.finish(None, Some(stop));
+        }
+        // Runner.close(): _cancel_all_tasks, shutdown_asyncgens, shutdown_default_executor.
+        let to_cancel: Vec<TaskId> = (0..self.tasks.len() as TaskId).filter(|&t| !self.task_done(t)).collect();
+        if !to_cancel.is_empty() {
+            for &t in &to_cancel {
+                self.record(t, EventKind::ShutdownCancel);
+                self.task_cancel(t, None);
+            }
+            let futs = to_cancel.iter().map(|&t| self.tasks[t as usize].fut).collect();
+            let outer = self.gather(futs, true);
+            if let Err(stop) = self.run_until_complete(outer) {
+                return self.finish(None, Some(stop));
+            }
+        }
+        for _ in 0..2 {
+            let t = match self.create_task(self.prog.main, Vec::new(), true) {
+                Ok(t) => t,
+                Err(_) => break,
+            };
+            let f = self.tasks[t as usize].fut;
+            if let Err(stop) = self.run_until_complete(f) {
+                return self.finish(None, Some(stop));
+            }
+        }
+        let result = self.fut_outcome(main_fut);
+        self.finish(Some(result), None)
+    }
+
+    fn finish(mut self, main: Option<Result<Value, Exc>>, stop: Option<Stop>) -> RunResult {
+        let outcome = match (stop, main) {
+            (Some(Stop::Deadlock), _) => Outcome::Deadlock(self.deadlock_report()),
+            (Some(Stop::Limit(msg)), _) => Outcome::Limit(msg),
+            (None, Some(Err(e))) => Outcome::Error {
+                kind: e.class.name().to_owned(),
+                message: e.to_str(),
+                traceback: e
+                    .raised_at
+                    .get()
+                    .map(|(coro, line)| vec![(self.prog.coros[coro as usize].name.clone(), line, 0)])
+                    .unwrap_or_default(),
+            },
+            _ => Outcome::Ok,
+        };
+        let tasks = self
+            .tasks
+            .iter()
+            .filter(|t| !t.noop)
+            .map(|t| {
+                let args: Vec<String> = t.args.iter().map(Value::repr).collect();
+                TaskInfo {
+                    name: t.name.to_string(),
+                    call: format!("{}({})", self.prog.coros[t.coro as usize].name, args.join(", ")),
+                }
+            })
+            .collect();
+        RunResult { events: std::mem::take(&mut self.events), elapsed: self.now, outcome, tasks }
+    }
+}
+
+/// Runs a compiled program.
+pub(crate) fn run(prog: &Program, limits: Limits) -> RunResult {
+    Vm::new(prog, limits).run()
+}

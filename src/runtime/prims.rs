@@ -1,0 +1,240 @@
+//! Lock, Semaphore, BoundedSemaphore and Event, as `locks.py` in 3.11.7
+//! has them.
+//!
+//! Waiters are plain futures in a FIFO; "waking" one is `set_result` on its
+//! future, so it resumes in the next iteration. A waiter removes its own
+//! future when it resumes. This gives CPython's handoff rules: a released
+//! lock is not taken by a newcomer while the woken waiter has yet to run,
+//! and semaphore units are handed to waiters directly.
+
+use super::exec::Flow;
+use super::*;
+use crate::value::{ops, PrimKind};
+
+/// Builds a primitive from its constructor argument.
+pub(super) fn construct(kind: PrimKind, arg: &Value) -> Result<Prim, Exc> {
+    Ok(match kind {
+        PrimKind::Lock => Prim::Lock { locked: false, waiters: VecDeque::new(), holder: None },
+        PrimKind::Event => Prim::Event { flag: false, waiters: VecDeque::new() },
+        PrimKind::Semaphore | PrimKind::BoundedSemaphore => {
+            let value = match arg {
+                Value::Int(i) => *i,
+                Value::Bool(b) => i64::from(*b),
+                other => {
+                    return Err(ops::type_error(format!(
+                        "'<' not supported between instances of '{}' and 'int'",
+                        other.type_name()
+                    )))
+                }
+            };
+            if value < 0 {
+                return Err(ops::value_error("Semaphore initial value must be >= 0"));
+            }
+            let bound = (kind == PrimKind::BoundedSemaphore).then_some(value);
+            Prim::Sem { value, bound, waiters: VecDeque::new(), holders: Vec::new() }
+        }
+    })
+}
+
+fn no_attr(v: &Value, attr: &str) -> Exc {
+    ExcObj::msg(ExcClass::AttributeError, format!("'{}' object has no attribute '{attr}'", v.type_name()))
+}
+
+impl Vm<'_> {
+    fn waiters(&mut self, prim: u32) -> &mut VecDeque<FutId> {
+        match &mut self.prims[prim as usize] {
+            Prim::Lock { waiters, .. } | Prim::Sem { waiters, .. } | Prim::Event { waiters, .. } => waiters,
+        }
+    }
+
+    /// `self._waiters.remove(fut)`.
+    pub(super) fn remove_waiter(&mut self, prim: u32, fut: FutId) {
+        let w = self.waiters(prim);
+        if let Some(i) = w.iter().position(|&f| f == fut) {
+            w.remove(i);
+        }
+    }
+
+    pub(super) fn lock_locked(&self, prim: u32) -> bool {
+        matches!(self.prims[prim as usize], Prim::Lock { locked: true, .. })
+    }
+
+    pub(super) fn lock_take(&mut self, prim: u32, t: TaskId) {
+        if let Prim::Lock { locked, holder, .. } = &mut self.prims[prim as usize] {
+            *locked = true;
+            *holder = Some(t);
+        }
+    }
+
+    /// `Lock._wake_up_first`: only the first waiter is looked at.
+    pub(super) fn lock_wake_first(&mut self, prim: u32) {
+        let Some(&first) = self.waiters(prim).front() else {
+            return;
+        };
+        if !self.futs[first as usize].done() {
+            self.set_result(first, Value::Bool(true));
+        }
+    }
+
+    pub(super) fn sem_value(&self, prim: u32) -> i64 {
+        match &self.prims[prim as usize] {
+            Prim::Sem { value, .. } => *value,
+            _ => 0,
+        }
+    }
+
+    pub(super) fn sem_add(&mut self, prim: u32, n: i64) {
+        if let Prim::Sem { value, .. } = &mut self.prims[prim as usize] {
+            *value += n;
+        }
+    }
+
+    pub(super) fn sem_holder(&mut self, prim: u32, t: TaskId) {
+        if let Prim::Sem { holders, .. } = &mut self.prims[prim as usize] {
+            holders.push(t);
+        }
+    }
+
+    /// `Semaphore.locked()`: no units, or a waiter that is not cancelled
+    /// (including one woken but not yet resumed).
+    pub(crate) fn sem_locked(&self, prim: u32) -> bool {
+        match &self.prims[prim as usize] {
+            Prim::Sem { value, waiters, .. } => {
+                *value == 0 || waiters.iter().any(|&f| !self.futs[f as usize].cancelled())
+            }
+            _ => false,
+        }
+    }
+
+    /// `Semaphore._wake_up_next`: the first waiter not done gets a unit.
+    pub(super) fn sem_wake_next(&mut self, prim: u32) {
+        let Prim::Sem { waiters, .. } = &self.prims[prim as usize] else {
+            return;
+        };
+        let Some(&fut) = waiters.iter().find(|&&f| !self.futs[f as usize].done()) else {
+            return;
+        };
+        self.sem_add(prim, -1);
+        self.set_result(fut, Value::Bool(true));
+    }
+
+    /// `await prim.acquire()` (also the start of `async with prim`).
+    pub(super) fn acquire(&mut self, t: TaskId, v: &Value, bind: Option<Target>) -> Result<Flow, Exc> {
+        let Value::Prim(p) = v else {
+            return Err(no_attr(v, "acquire"));
+        };
+        let id = p.id;
+        match &self.prims[id as usize] {
+            Prim::Lock { locked, waiters, .. } => {
+                let free = !*locked && waiters.iter().all(|&f| self.futs[f as usize].cancelled());
+                if free {
+                    self.lock_take(id, t);
+                    return Ok(self.bind_pub(t, &bind, Value::Bool(true)));
+                }
+                let fut = self.new_fut(FutKind::Plain);
+                self.waiters(id).push_back(fut);
+                let holder = match &self.prims[id as usize] {
+                    Prim::Lock { holder, .. } => *holder,
+                    _ => None,
+                };
+                self.record(t, EventKind::Wait(WaitOn::Lock(p.name.to_string(), holder)));
+                self.tasks[t as usize].resume = Resume::Lock { prim: id, fut, bind };
+                Ok(Flow::Suspend(fut))
+            }
+            Prim::Sem { .. } => {
+                if !self.sem_locked(id) {
+                    self.sem_add(id, -1);
+                    self.sem_holder(id, t);
+                    return Ok(self.bind_pub(t, &bind, Value::Bool(true)));
+                }
+                let fut = self.new_fut(FutKind::Plain);
+                self.waiters(id).push_back(fut);
+                self.record(t, EventKind::Wait(WaitOn::Semaphore(p.name.to_string())));
+                self.tasks[t as usize].resume = Resume::Sem { prim: id, fut, bind };
+                Ok(Flow::Suspend(fut))
+            }
+            Prim::Event { .. } => Err(no_attr(v, "acquire")),
+        }
+    }
+
+    /// `await event.wait()`.
+    pub(super) fn event_wait(&mut self, t: TaskId, v: &Value, bind: Option<Target>) -> Result<Flow, Exc> {
+        let Value::Prim(p) = v else {
+            return Err(no_attr(v, "wait"));
+        };
+        let id = p.id;
+        match &self.prims[id as usize] {
+            Prim::Event { flag: true, .. } => Ok(self.bind_pub(t, &bind, Value::Bool(true))),
+            Prim::Event { .. } => {
+                let fut = self.new_fut(FutKind::Plain);
+                self.waiters(id).push_back(fut);
+                self.record(t, EventKind::Wait(WaitOn::Event(p.name.to_string())));
+                self.tasks[t as usize].resume = Resume::Event { prim: id, fut, bind };
+                Ok(Flow::Suspend(fut))
+            }
+            _ => Err(no_attr(v, "wait")),
+        }
+    }
+
+    /// `prim.release()` (also the end of `async with prim`).
+    pub(crate) fn release(&mut self, t: TaskId, v: &Value) -> Result<(), Exc> {
+        let Value::Prim(p) = v else {
+            return Err(no_attr(v, "release"));
+        };
+        let id = p.id;
+        match &mut self.prims[id as usize] {
+            Prim::Lock { locked, holder, .. } => {
+                if !*locked {
+                    return Err(ExcObj::msg(ExcClass::RuntimeError, "Lock is not acquired."));
+                }
+                *locked = false;
+                *holder = None;
+                self.lock_wake_first(id);
+                Ok(())
+            }
+            Prim::Sem { value, bound, holders, .. } => {
+                if let Some(b) = bound {
+                    if *value >= *b {
+                        return Err(ops::value_error("BoundedSemaphore released too many times"));
+                    }
+                }
+                if let Some(i) =
+                    holders.iter().position(|&h| h == t).or(if holders.is_empty() { None } else { Some(0) })
+                {
+                    holders.remove(i);
+                }
+                *value += 1;
+                self.sem_wake_next(id);
+                Ok(())
+            }
+            Prim::Event { .. } => Err(no_attr(v, "release")),
+        }
+    }
+
+    /// `event.set()`: wake every waiter, in order.
+    pub(crate) fn event_set(&mut self, id: u32) {
+        let Prim::Event { flag, waiters } = &mut self.prims[id as usize] else {
+            return;
+        };
+        if *flag {
+            return;
+        }
+        *flag = true;
+        let ws: Vec<FutId> = waiters.iter().copied().collect();
+        for f in ws {
+            if !self.futs[f as usize].done() {
+                self.set_result(f, Value::Bool(true));
+            }
+        }
+    }
+
+    fn bind_pub(&mut self, t: TaskId, bind: &Option<Target>, v: Value) -> Flow {
+        match bind {
+            Some(b) => match self.assign(t, b, v) {
+                Ok(()) => Flow::Continue,
+                Err(e) => self.raise(t, e),
+            },
+            None => Flow::Continue,
+        }
+    }
+}

@@ -1,0 +1,758 @@
+//! From the YAML tree to the scenario syntax tree.
+//!
+//! This stage checks the *shape* of the file: known keys, one verb per step,
+//! the right kind of YAML value in each field, and the syntax of every
+//! expression and template. It keeps going after an error so that one run
+//! reports as many problems as it can.
+
+use super::ast::*;
+use super::expr::{self, ParseError};
+use super::yaml::{Node, NodeKind, Style};
+use crate::diagnostic::{did_you_mean, Diagnostic};
+use crate::source::Span;
+
+const TOP_KEYS: &[&str] = &["name", "description", "vars", "sync", "coroutines", "main"];
+
+/// Every verb, with the modifiers it accepts.
+const VERBS: &[(&str, &[&str])] = &[
+    ("print", &[]),
+    ("sleep", &[]),
+    ("block", &[]),
+    ("await", &["as"]),
+    ("spawn", &["as", "name"]),
+    ("gather", &["as", "return_exceptions"]),
+    ("task_group", &[]),
+    ("with", &["do"]),
+    ("do", &[]),
+    ("let", &[]),
+    ("set", &[]),
+    ("return", &[]),
+    ("raise", &[]),
+    ("try", &["except", "except_star", "else", "finally"]),
+    ("timeout", &["do"]),
+    ("wait_for", &["timeout", "as"]),
+    ("if", &["then", "else"]),
+    ("for", &["do"]),
+    ("while", &["do"]),
+    ("assert", &["message"]),
+];
+
+/// Collects diagnostics while parsing.
+pub(crate) struct Parser {
+    pub(crate) errors: Vec<Diagnostic>,
+}
+
+fn scalar_origin(node: &Node) -> Origin {
+    let at = match &node.kind {
+        NodeKind::Scalar { verbatim_at, .. } => *verbatim_at,
+        _ => None,
+    };
+    Origin { at, whole: node.span.clone() }
+}
+
+fn expr_error(e: ParseError, origin: &Origin) -> Diagnostic {
+    Diagnostic::error(e.message, origin.span(&e.span)).with_hint_opt(e.hint)
+}
+
+impl Parser {
+    pub(crate) fn new() -> Self {
+        Parser { errors: Vec::new() }
+    }
+
+    fn err(&mut self, d: Diagnostic) {
+        self.errors.push(d);
+    }
+
+    /// Parses the whole scenario; `None` if the top level is unusable.
+    pub(crate) fn scenario(&mut self, root: &Node) -> Option<Scenario> {
+        let NodeKind::Map(entries) = &root.kind else {
+            self.err(
+                Diagnostic::error(format!("a scenario is a YAML map, found {}", root.kind_name()), root.span.clone())
+                    .with_hint("start with `main:` followed by a list of steps"),
+            );
+            return None;
+        };
+        let mut sc = Scenario {
+            name: None,
+            vars: Vec::new(),
+            sync: Vec::new(),
+            coroutines: Vec::new(),
+            main: Vec::new(),
+            main_span: root.span.start..root.span.start,
+        };
+        let mut has_main = false;
+        for (key, value) in entries {
+            let Some(k) = self.key(key) else { continue };
+            match k {
+                "name" => sc.name = self.text(value, "name").map(str::to_owned),
+                "description" => {}
+                "vars" => sc.vars = self.code_map(value, "vars"),
+                "sync" => sc.sync = self.code_map(value, "sync"),
+                "coroutines" => sc.coroutines = self.coroutines(value),
+                "main" => {
+                    has_main = true;
+                    sc.main_span = key.span.clone();
+                    sc.main = self.body(value, "main");
+                }
+                other => self.unknown_key(other, key.span.clone(), TOP_KEYS, "at the top level"),
+            }
+        }
+        if !has_main {
+            self.err(
+                Diagnostic::error("the scenario has no `main`", root.span.start..root.span.start)
+                    .with_hint("add `main:` with the steps of the main coroutine, run as `asyncio.run(main())`"),
+            );
+        }
+        Some(sc)
+    }
+
+    fn key<'n>(&mut self, key: &'n Node) -> Option<&'n str> {
+        match &key.kind {
+            NodeKind::Scalar { text, .. } => Some(text.as_str()),
+            _ => {
+                self.err(Diagnostic::error("keys must be plain names", key.span.clone()));
+                None
+            }
+        }
+    }
+
+    fn unknown_key(&mut self, key: &str, span: Span, known: &[&str], place: &str) {
+        let hint = did_you_mean(key, known.iter().copied()).unwrap_or_else(|| {
+            format!("known keys {place}: {}", known.iter().map(|k| format!("`{k}`")).collect::<Vec<_>>().join(", "))
+        });
+        self.err(Diagnostic::error(format!("unknown key `{key}` {place}"), span).with_hint(hint));
+    }
+
+    fn text<'n>(&mut self, node: &'n Node, what: &str) -> Option<&'n str> {
+        match node.as_str() {
+            Some(s) => Some(s),
+            None => {
+                self.err(Diagnostic::error(
+                    format!("`{what}` takes text, found {}", node.kind_name()),
+                    node.span.clone(),
+                ));
+                None
+            }
+        }
+    }
+
+    fn code_map(&mut self, node: &Node, what: &str) -> Vec<(Name, Code)> {
+        let NodeKind::Map(entries) = &node.kind else {
+            if !node.is_null() {
+                self.err(
+                    Diagnostic::error(
+                        format!("`{what}` takes a map of names to values, found {}", node.kind_name()),
+                        node.span.clone(),
+                    )
+                    .with_hint(format!("write `{what}:` then one `name: value` per line, indented")),
+                );
+            }
+            return Vec::new();
+        };
+        let mut out = Vec::new();
+        for (k, v) in entries {
+            let Some(name) = self.name(k) else { continue };
+            if let Some(code) = self.code(v) {
+                out.push((name, code));
+            }
+        }
+        out
+    }
+
+    fn name(&mut self, node: &Node) -> Option<Name> {
+        let text = self.key(node)?;
+        let valid = text.chars().next().is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
+            && text.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
+        if !valid {
+            self.err(
+                Diagnostic::error(format!("`{text}` is not a valid Python name"), node.span.clone())
+                    .with_hint("names are letters, digits and `_`, and do not start with a digit"),
+            );
+            return None;
+        }
+        Some(Name { text: text.to_owned(), span: node.span.clone() })
+    }
+
+    /// A code field (section 1: the one rule for values).
+    pub(crate) fn code(&mut self, node: &Node) -> Option<Code> {
+        match &node.kind {
+            NodeKind::Scalar { text, style, .. } => {
+                if *style == Style::Plain {
+                    if let Some(lit) = yaml_literal(text) {
+                        return match lit {
+                            Ok(l) => Some(Code::Lit(l, node.span.clone())),
+                            Err(msg) => {
+                                self.err(Diagnostic::error(msg, node.span.clone()));
+                                None
+                            }
+                        };
+                    }
+                }
+                let origin = scalar_origin(node);
+                match expr::parse_expr(text) {
+                    Ok(e) => Some(Code::Expr(e, origin)),
+                    Err(e) => {
+                        self.err(expr_error(e, &origin));
+                        None
+                    }
+                }
+            }
+            NodeKind::Seq(items) => {
+                let items = items.iter().filter_map(|i| self.code(i)).collect();
+                Some(Code::List(items, node.span.clone()))
+            }
+            NodeKind::Map(entries) => {
+                let mut out = Vec::new();
+                for (k, v) in entries {
+                    let Some(k) = self.key(k) else { continue };
+                    if let Some(v) = self.code(v) {
+                        out.push((k.to_owned(), v));
+                    }
+                }
+                Some(Code::Dict(out, node.span.clone()))
+            }
+        }
+    }
+
+    fn template(&mut self, node: &Node, what: &str) -> Option<Template> {
+        let text = self.text(node, what)?;
+        let origin = scalar_origin(node);
+        match expr::parse_template(text) {
+            Ok(parts) => Some(Template { parts, origin }),
+            Err(e) => {
+                self.err(expr_error(e, &origin));
+                None
+            }
+        }
+    }
+
+    fn duration(&mut self, node: &Node) -> Option<Duration> {
+        if let Some(text) = node.as_str() {
+            match parse_duration(text) {
+                Some(Ok(v)) => return Some(Duration::Literal(v)),
+                Some(Err(msg)) => {
+                    self.err(Diagnostic::error(msg, node.span.clone()));
+                    return None;
+                }
+                None => {}
+            }
+        }
+        Some(Duration::Code(self.code(node)?))
+    }
+
+    fn coroutines(&mut self, node: &Node) -> Vec<CoroDef> {
+        let NodeKind::Map(entries) = &node.kind else {
+            if !node.is_null() {
+                self.err(Diagnostic::error(
+                    format!("`coroutines` takes a map of `name(params)` to steps, found {}", node.kind_name()),
+                    node.span.clone(),
+                ));
+            }
+            return Vec::new();
+        };
+        let mut out = Vec::new();
+        for (k, v) in entries {
+            let Some(sig_text) = self.key(k) else {
+                continue;
+            };
+            let origin = scalar_origin(k);
+            let sig = match expr::parse_signature(sig_text) {
+                Ok(s) => s,
+                Err(e) => {
+                    self.err(expr_error(e, &origin));
+                    continue;
+                }
+            };
+            let mut params = Vec::new();
+            for p in sig.params {
+                let default = p.default.map(|d| Code::Expr(d, origin.clone()));
+                params.push((Name { text: p.name, span: origin.span(&p.span) }, default));
+            }
+            let body = self.body(v, &sig.name);
+            out.push(CoroDef { name: Name { text: sig.name, span: origin.span(&sig.name_span) }, params, body });
+        }
+        out
+    }
+
+    /// A list of steps.
+    fn body(&mut self, node: &Node, owner: &str) -> Vec<Step> {
+        match &node.kind {
+            NodeKind::Seq(items) => items.iter().filter_map(|s| self.step(s)).collect(),
+            _ if node.is_null() => Vec::new(),
+            NodeKind::Map(_) => {
+                self.err(
+                    Diagnostic::error(
+                        format!("`{owner}` takes a list of steps, found a single map"),
+                        node.span.clone(),
+                    )
+                    .with_hint("start each step with `- `, e.g. `- print: hello`"),
+                );
+                Vec::new()
+            }
+            NodeKind::Scalar { .. } => {
+                self.err(
+                    Diagnostic::error(format!("`{owner}` takes a list of steps, found a scalar"), node.span.clone())
+                        .with_hint("write the steps as a YAML list, one `- verb: ...` per line"),
+                );
+                Vec::new()
+            }
+        }
+    }
+
+    fn step(&mut self, node: &Node) -> Option<Step> {
+        let NodeKind::Map(entries) = &node.kind else {
+            let hint = match node.as_str() {
+                Some(s) if VERBS.iter().any(|(v, _)| *v == s) => {
+                    format!("`{s}` needs a value: `- {s}: ...`")
+                }
+                _ => "a step is a map with one verb, such as `- print: hello` or `- sleep: 1`".to_owned(),
+            };
+            self.err(
+                Diagnostic::error(format!("expected a step, found {}", node.kind_name()), node.span.clone())
+                    .with_hint(hint),
+            );
+            return None;
+        };
+        let verbs: Vec<&(Node, Node)> =
+            entries.iter().filter(|(k, _)| k.as_str().is_some_and(|k| VERBS.iter().any(|(v, _)| *v == k))).collect();
+        // `do`, `else`, `as`, ... are verbs or modifiers depending on the step:
+        // pick the verb that is not a modifier of another verb present.
+        let primary: Vec<&&(Node, Node)> = verbs
+            .iter()
+            .filter(|(k, _)| {
+                let k = k.as_str().unwrap_or_default();
+                !verbs.iter().any(|(other, _)| {
+                    let o = other.as_str().unwrap_or_default();
+                    o != k && VERBS.iter().any(|(v, mods)| *v == o && mods.contains(&k))
+                })
+            })
+            .collect();
+        let (verb_key, verb_val): (&Node, &Node) = match primary.as_slice() {
+            [one] => (&one.0, &one.1),
+            [] => {
+                let (k, _) = &entries[0];
+                let text = k.as_str().unwrap_or("?");
+                let hint = did_you_mean(text, VERBS.iter().map(|(v, _)| *v)).unwrap_or_else(|| {
+                    "a step starts with a verb such as `print`, `sleep`, `await`, `spawn`, `gather`".to_owned()
+                });
+                self.err(Diagnostic::error(format!("unknown step `{text}`"), k.span.clone()).with_hint(hint));
+                return None;
+            }
+            [a, b, ..] => {
+                self.err(
+                    Diagnostic::error(
+                        format!(
+                            "a step has one verb, found `{}` and `{}`",
+                            a.0.as_str().unwrap_or("?"),
+                            b.0.as_str().unwrap_or("?")
+                        ),
+                        b.0.span.clone(),
+                    )
+                    .with_hint("split them into two steps, each starting with `- `"),
+                );
+                return None;
+            }
+        };
+        let verb = verb_key.as_str().unwrap_or_default();
+        let mods = VERBS.iter().find(|(v, _)| *v == verb).map_or(&[][..], |(_, m)| *m);
+        let mut m = Mods { entries: Vec::new() };
+        for (k, v) in entries {
+            if std::ptr::eq(k, verb_key) {
+                continue;
+            }
+            let Some(kt) = k.as_str() else { continue };
+            if mods.contains(&kt) {
+                m.entries.push((kt.to_owned(), k.clone(), v.clone()));
+            } else {
+                let place = format!("in a `{verb}` step");
+                if mods.is_empty() {
+                    self.err(
+                        Diagnostic::error(format!("`{verb}` takes no `{kt}`"), k.span.clone())
+                            .with_hint(format!("`{verb}` has no modifiers; put `{kt}` in a step of its own")),
+                    );
+                } else {
+                    self.unknown_key(kt, k.span.clone(), mods, &place);
+                }
+            }
+        }
+        let span = verb_key.span.clone();
+        let kind = self.step_kind(verb, verb_val, &m, &span)?;
+        Some(Step { kind, span })
+    }
+
+    fn step_kind(&mut self, verb: &str, v: &Node, m: &Mods, span: &Span) -> Option<StepKind> {
+        let bind = |p: &mut Self| m.get("as").and_then(|n| p.name_value(n));
+        Some(match verb {
+            "print" => StepKind::Print(self.template(v, "print")?),
+            "sleep" => StepKind::Sleep(self.duration(v)?),
+            "block" => StepKind::Block(self.duration(v)?),
+            "await" => StepKind::Await { what: self.code(v)?, bind: bind(self) },
+            "spawn" => StepKind::Spawn {
+                call: self.code(v)?,
+                bind: bind(self),
+                name: m.get("name").and_then(|n| self.template(n, "name")),
+            },
+            "gather" => {
+                let NodeKind::Seq(items) = &v.kind else {
+                    self.err(
+                        Diagnostic::error(
+                            format!("`gather` takes a list of awaitables, found {}", v.kind_name()),
+                            v.span.clone(),
+                        )
+                        .with_hint(
+                            "write each item on its own line: `- fetch(1)`; a flow list `[f(1, 2)]` splits on commas",
+                        ),
+                    );
+                    return None;
+                };
+                let items = items.iter().filter_map(|i| self.gather_item(i)).collect();
+                StepKind::Gather {
+                    items,
+                    bind: bind(self),
+                    return_exceptions: m.get("return_exceptions").and_then(|n| self.code(n)),
+                }
+            }
+            "task_group" => StepKind::TaskGroup(self.body(v, "task_group")),
+            "with" => StepKind::With {
+                prim: self.code(v)?,
+                body: m.get("do").map(|d| self.body(d, "do")).unwrap_or_default(),
+            },
+            "do" => StepKind::Do(self.code(v)?),
+            "let" | "set" => {
+                let NodeKind::Map(entries) = &v.kind else {
+                    self.err(
+                        Diagnostic::error(
+                            format!("`{verb}` takes a map of names to values, found {}", v.kind_name()),
+                            v.span.clone(),
+                        )
+                        .with_hint(format!("e.g. `- {verb}: {{total: total + 1}}`")),
+                    );
+                    return None;
+                };
+                let mut out = Vec::new();
+                for (k, val) in entries {
+                    if let (Some(n), Some(c)) = (self.name(k), self.code(val)) {
+                        out.push((n, c));
+                    }
+                }
+                if verb == "let" {
+                    StepKind::Let(out)
+                } else {
+                    StepKind::Set(out)
+                }
+            }
+            "return" => StepKind::Return(if v.is_null() { None } else { Some(self.code(v)?) }),
+            "raise" => StepKind::Raise(if v.is_null() { None } else { Some(self.code(v)?) }),
+            "try" => {
+                let body = self.body(v, "try");
+                let ex = m.get("except");
+                let ex_star = m.get("except_star");
+                if ex.is_some() && ex_star.is_some() {
+                    self.err(
+                        Diagnostic::error("a `try` has `except` or `except_star`, not both", span.clone())
+                            .with_hint("Python forbids mixing `except` and `except*` in one try; nest two `try` steps"),
+                    );
+                }
+                let star = ex_star.is_some();
+                let handlers = ex.or(ex_star).map(|h| self.handlers(h, star)).unwrap_or_default();
+                let finally = m.get("finally").map(|f| self.body(f, "finally"));
+                if ex.is_none() && ex_star.is_none() && finally.is_none() {
+                    self.err(Diagnostic::error("a `try` needs `except`, `except_star` or `finally`", span.clone()));
+                }
+                let orelse = m.get("else").map(|e| self.body(e, "else")).unwrap_or_default();
+                StepKind::Try { body, handlers, star, orelse, finally }
+            }
+            "timeout" => StepKind::Unsupported("timeout"),
+            "wait_for" => StepKind::Unsupported("wait_for"),
+            "if" => StepKind::If {
+                cond: self.code(v)?,
+                then: m.get("then").map(|b| self.body(b, "then")).unwrap_or_default(),
+                orelse: m.get("else").map(|b| self.body(b, "else")).unwrap_or_default(),
+            },
+            "for" => {
+                let (targets, iter) = self.for_header(v)?;
+                StepKind::For { targets, iter, body: m.get("do").map(|b| self.body(b, "do")).unwrap_or_default() }
+            }
+            "while" => StepKind::While {
+                cond: self.code(v)?,
+                body: m.get("do").map(|b| self.body(b, "do")).unwrap_or_default(),
+            },
+            "assert" => StepKind::Assert {
+                cond: self.code(v)?,
+                message: m.get("message").and_then(|n| self.template(n, "message")),
+            },
+            _ => unreachable!("verbs come from VERBS"),
+        })
+    }
+
+    fn name_value(&mut self, node: &Node) -> Option<Name> {
+        let text = self.text(node, "as")?;
+        let origin = scalar_origin(node);
+        match expr::parse_expr(text) {
+            Ok(expr::Expr { kind: expr::ExprKind::Name(n), .. }) => Some(Name { text: n, span: node.span.clone() }),
+            _ => {
+                self.err(Diagnostic::error(format!("`as` takes a variable name, found `{text}`"), origin.whole));
+                None
+            }
+        }
+    }
+
+    fn for_header(&mut self, node: &Node) -> Option<(Vec<Name>, Code)> {
+        let text = self.text(node, "for")?;
+        let origin = scalar_origin(node);
+        match expr::parse_for_header(text) {
+            Ok((targets, iter)) => Some((
+                targets.into_iter().map(|(t, s)| Name { text: t, span: origin.span(&s) }).collect(),
+                Code::Expr(iter, origin),
+            )),
+            Err(e) => {
+                self.err(expr_error(e, &origin));
+                None
+            }
+        }
+    }
+
+    fn gather_item(&mut self, node: &Node) -> Option<GatherItem> {
+        match &node.kind {
+            NodeKind::Map(entries) => {
+                let mut for_node = None;
+                let mut call = None;
+                for (k, v) in entries {
+                    match k.as_str() {
+                        Some("for") => for_node = Some(v),
+                        Some("call") => call = Some(v),
+                        Some(other) => self.unknown_key(other, k.span.clone(), &["for", "call"], "in a gather item"),
+                        None => {}
+                    }
+                }
+                let (Some(f), Some(c)) = (for_node, call) else {
+                    self.err(
+                        Diagnostic::error("a gather map item needs `for` and `call`", node.span.clone())
+                            .with_hint("e.g. `- {for: \"i in range(5)\", call: \"worker(i)\"}`"),
+                    );
+                    return None;
+                };
+                let (targets, iter) = self.for_header(f)?;
+                let call = self.code(c)?;
+                Some(GatherItem::For { targets, iter, call })
+            }
+            NodeKind::Scalar { text, .. } => {
+                let origin = scalar_origin(node);
+                match expr::parse_starred_item(text) {
+                    Ok(e) => Some(GatherItem::Expr(Code::Expr(e, origin))),
+                    Err(e) => {
+                        self.err(expr_error(e, &origin));
+                        None
+                    }
+                }
+            }
+            NodeKind::Seq(_) => {
+                self.err(Diagnostic::error(
+                    "a gather item is a call, a task or `*list`, found a list",
+                    node.span.clone(),
+                ));
+                None
+            }
+        }
+    }
+
+    fn handlers(&mut self, node: &Node, star: bool) -> Vec<Handler> {
+        let NodeKind::Seq(items) = &node.kind else {
+            self.err(
+                Diagnostic::error("`except` takes a list of handlers", node.span.clone()).with_hint(
+                    "e.g. `except: [{match: ValueError, as: e, do: [...]}]`, one `- match: ...` per handler",
+                ),
+            );
+            return Vec::new();
+        };
+        let mut out = Vec::new();
+        for item in items {
+            let NodeKind::Map(entries) = &item.kind else {
+                self.err(Diagnostic::error("a handler is a map with `match`, `as` and `do`", item.span.clone()));
+                continue;
+            };
+            let mut h = Handler { types: Vec::new(), bind: None, body: Vec::new(), span: item.span.clone() };
+            let mut has_match = false;
+            for (k, v) in entries {
+                match k.as_str() {
+                    Some("match") => {
+                        has_match = true;
+                        match &v.kind {
+                            NodeKind::Seq(ts) => h.types = ts.iter().filter_map(|t| self.code(t)).collect(),
+                            _ => h.types = self.code(v).into_iter().collect(),
+                        }
+                    }
+                    Some("as") => h.bind = self.name_value(v),
+                    Some("do") => h.body = self.body(v, "do"),
+                    Some(other) => {
+                        self.unknown_key(other, k.span.clone(), &["match", "as", "do"], "in an except handler")
+                    }
+                    None => {}
+                }
+            }
+            if star && !has_match {
+                self.err(
+                    Diagnostic::error("an `except_star` handler needs `match`", item.span.clone())
+                        .with_hint("`except*` must name the exception types it handles"),
+                );
+            }
+            out.push(h);
+        }
+        out
+    }
+}
+
+/// The modifiers of one step.
+struct Mods {
+    entries: Vec<(String, Node, Node)>,
+}
+
+impl Mods {
+    fn get(&self, key: &str) -> Option<&Node> {
+        self.entries.iter().find(|(k, _, _)| k == key).map(|(_, _, v)| v)
+    }
+}
+
+/// YAML 1.2 core schema for a plain scalar: `Some` if it is null, a bool, an
+/// int or a float in YAML's own syntax.
+fn yaml_literal(text: &str) -> Option<Result<Lit, String>> {
+    match text {
+        "" | "~" | "null" | "Null" | "NULL" => return Some(Ok(Lit::None)),
+        "true" | "True" | "TRUE" => return Some(Ok(Lit::Bool(true))),
+        "false" | "False" | "FALSE" => return Some(Ok(Lit::Bool(false))),
+        ".inf" | ".Inf" | ".INF" | "+.inf" | "+.Inf" | "+.INF" => return Some(Ok(Lit::Float(f64::INFINITY))),
+        "-.inf" | "-.Inf" | "-.INF" => return Some(Ok(Lit::Float(f64::NEG_INFINITY))),
+        ".nan" | ".NaN" | ".NAN" => return Some(Ok(Lit::Float(f64::NAN))),
+        _ => {}
+    }
+    let body = text.strip_prefix(['-', '+']).unwrap_or(text);
+    let neg = text.starts_with('-');
+    let too_big = || Err(format!("the integer `{text}` does not fit in 64 bits (asim's ints are 64-bit)"));
+    if let Some(oct) = text.strip_prefix("0o") {
+        if !oct.is_empty() && oct.chars().all(|c| c.is_digit(8)) {
+            return Some(i64::from_str_radix(oct, 8).map(Lit::Int).or_else(|_| too_big()));
+        }
+    }
+    if let Some(hex) = text.strip_prefix("0x") {
+        if !hex.is_empty() && hex.chars().all(|c| c.is_ascii_hexdigit()) {
+            return Some(i64::from_str_radix(hex, 16).map(Lit::Int).or_else(|_| too_big()));
+        }
+    }
+    if !body.is_empty() && body.chars().all(|c| c.is_ascii_digit()) {
+        let digits = if neg { format!("-{body}") } else { body.to_owned() };
+        return Some(digits.parse::<i64>().map(Lit::Int).or_else(|_| too_big()));
+    }
+    // [-+]? ( \.[0-9]+ | [0-9]+ ( \. [0-9]* )? ) ( [eE] [-+]? [0-9]+ )?
+    let (mant, exp) = match body.find(['e', 'E']) {
+        Some(i) => (&body[..i], Some(&body[i + 1..])),
+        None => (body, None),
+    };
+    let mant_ok = match mant.split_once('.') {
+        Some((a, b)) => {
+            (a.chars().all(|c| c.is_ascii_digit()) && b.chars().all(|c| c.is_ascii_digit()))
+                && !(a.is_empty() && b.is_empty())
+        }
+        None => false,
+    } || (exp.is_some() && !mant.is_empty() && mant.chars().all(|c| c.is_ascii_digit()));
+    let exp_ok = exp.is_none_or(|e| {
+        let e = e.strip_prefix(['-', '+']).unwrap_or(e);
+        !e.is_empty() && e.chars().all(|c| c.is_ascii_digit())
+    });
+    if mant_ok && exp_ok {
+        return text.parse::<f64>().ok().map(|f| Ok(Lit::Float(f)));
+    }
+    None
+}
+
+/// `250ms`, `1.5s`, `2min`: `Some(Ok(seconds))`; `Some(Err)` for a unit typo
+/// on a number; `None` if the text is not a duration with a unit at all.
+pub(crate) fn parse_duration(text: &str) -> Option<Result<f64, String>> {
+    let t = text.trim();
+    let split = t.find(|c: char| !(c.is_ascii_digit() || c == '.' || c == '_'))?;
+    let (num, unit) = t.split_at(split);
+    let unit = unit.trim_start();
+    if num.is_empty() || !num.chars().any(|c| c.is_ascii_digit()) || num.matches('.').count() > 1 {
+        return None;
+    }
+    if !unit.chars().all(|c| c.is_ascii_alphabetic()) {
+        return None;
+    }
+    // The exact decimal value is digits * 10^exp10 * mult seconds.
+    let (exp10, mult): (i32, u32) = match unit {
+        "ns" => (-9, 1),
+        "us" | "µs" => (-6, 1),
+        "ms" => (-3, 1),
+        "s" => (0, 1),
+        "min" => (0, 60),
+        "h" => (0, 3600),
+        _ => {
+            let hint = did_you_mean(unit, ["ns", "us", "ms", "s", "min", "h"]);
+            return Some(Err(format!(
+                "unknown duration unit `{unit}` in `{text}`{}",
+                hint.map(|h| format!(" ({h})")).unwrap_or_else(|| "; units are ns, us, ms, s, min, h".to_owned())
+            )));
+        }
+    };
+    let num = num.replace('_', "");
+    let (int_part, frac) = num.split_once('.').unwrap_or((&num, ""));
+    let digits = format!("{int_part}{frac}");
+    let digits = digits.trim_start_matches('0');
+    let exp = exp10 - frac.len() as i32;
+    let value = if digits.is_empty() {
+        0.0
+    } else if mult == 1 {
+        format!("{digits}e{exp}").parse::<f64>().ok()?
+    } else {
+        let scaled = digits.parse::<u128>().ok()?.checked_mul(u128::from(mult))?;
+        format!("{scaled}e{exp}").parse::<f64>().ok()?
+    };
+    Some(Ok(value))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn durations_are_the_nearest_double_to_the_decimal() {
+        let table = [
+            ("250ms", 0.25),
+            ("1.5s", 1.5),
+            ("20us", 2e-5),
+            ("100ns", 1e-7),
+            ("2min", 120.0),
+            ("1.5h", 5400.0),
+            ("0.1s", 0.1),
+            ("300ms", 0.3),
+            ("1_000ms", 1.0),
+        ];
+        for (text, want) in table {
+            assert_eq!(parse_duration(text), Some(Ok(want)), "{text}");
+        }
+        assert!(parse_duration("delay").is_none());
+        assert!(parse_duration("1 + 2").is_none());
+        assert!(matches!(parse_duration("5sec"), Some(Err(_))));
+    }
+
+    #[test]
+    fn yaml_core_schema_literals() {
+        let table = [
+            ("1", Some(Lit::Int(1))),
+            ("-3", Some(Lit::Int(-3))),
+            ("0x1F", Some(Lit::Int(31))),
+            ("0o17", Some(Lit::Int(15))),
+            ("1.5", Some(Lit::Float(1.5))),
+            ("1e3", Some(Lit::Float(1000.0))),
+            (".5", Some(Lit::Float(0.5))),
+            ("true", Some(Lit::Bool(true))),
+            ("null", Some(Lit::None)),
+            ("~", Some(Lit::None)),
+            ("yes", None),
+            ("x + 1", None),
+            ("1:30", None),
+        ];
+        for (text, want) in table {
+            assert_eq!(yaml_literal(text).map(|r| r.unwrap()), want, "{text}");
+        }
+    }
+}

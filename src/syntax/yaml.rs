@@ -1,0 +1,228 @@
+//! A span-aware YAML tree.
+//!
+//! `saphyr-parser` gives a stream of YAML 1.2 events, each with its span. We
+//! fold them into a small tree of [`Node`]s that remembers where every scalar,
+//! list and map came from, so that every later error (an unknown key, a bad
+//! expression inside a scalar) can point at the exact text.
+
+use crate::diagnostic::Diagnostic;
+use crate::source::{CharIndex, Span};
+use saphyr_parser::{Event, Parser, ScalarStyle};
+
+/// How a scalar was written, which decides how it is typed (YAML 1.2 core schema).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Style {
+    /// Unquoted: `1`, `true`, `null`, `x + 1` are typed by their text.
+    Plain,
+    /// Quoted or block (`|`, `>`): always a string.
+    Quoted,
+}
+
+/// A YAML value with its position.
+#[derive(Debug, Clone)]
+pub(crate) struct Node {
+    pub(crate) kind: NodeKind,
+    /// The whole node, in bytes of the file.
+    pub(crate) span: Span,
+}
+
+/// The shape of a YAML value.
+#[derive(Debug, Clone)]
+pub(crate) enum NodeKind {
+    /// A scalar's text, how it was written, and where its text starts in
+    /// the file if the file holds the text verbatim (so offsets inside it map
+    /// to the file); `None` when escapes or folding changed it.
+    Scalar {
+        text: String,
+        style: Style,
+        verbatim_at: Option<usize>,
+    },
+    Seq(Vec<Node>),
+    /// Keys in file order.
+    Map(Vec<(Node, Node)>),
+}
+
+impl Node {
+    /// The scalar text, if this is a scalar.
+    pub(crate) fn as_str(&self) -> Option<&str> {
+        match &self.kind {
+            NodeKind::Scalar { text, .. } => Some(text),
+            _ => None,
+        }
+    }
+
+    /// A word for the node's kind, for "expected X, found Y" messages.
+    pub(crate) fn kind_name(&self) -> &'static str {
+        match &self.kind {
+            NodeKind::Scalar { .. } => "a scalar",
+            NodeKind::Seq(_) => "a list",
+            NodeKind::Map(_) => "a map",
+        }
+    }
+
+    /// Whether this is a plain `null`/`~`/empty scalar.
+    pub(crate) fn is_null(&self) -> bool {
+        matches!(&self.kind, NodeKind::Scalar { text, style: Style::Plain, .. }
+            if text.is_empty() || text == "~" || text == "null" || text == "Null" || text == "NULL")
+    }
+}
+
+/// Parses one YAML document into a [`Node`].
+pub(crate) fn parse(text: &str) -> Result<Node, Diagnostic> {
+    let chars = CharIndex::new(text);
+    let mut stack: Vec<(Node, Option<Node>)> = Vec::new();
+    let mut root: Option<Node> = None;
+    let mut documents = 0;
+    for item in Parser::new_from_str(text) {
+        let (event, span) = item.map_err(|e| {
+            let at = chars.byte(e.marker().index());
+            if e.info().contains("unknown anchor") {
+                // `*tasks` with no `&tasks`: almost always a starred Python expression.
+                let start = text[..at].rfind('*').unwrap_or(at);
+                return alias_error(text, start);
+            }
+            let end = text[at..].chars().next().map_or(at, |c| at + c.len_utf8());
+            Diagnostic::error(format!("invalid YAML: {}", e.info()), at..end)
+                .with_hint("check the indentation and the quoting on this line")
+        })?;
+        let sp = chars.byte(span.start.index())..chars.byte(span.end.index());
+        let node = match event {
+            Event::DocumentStart(_) => {
+                documents += 1;
+                if documents > 1 {
+                    return Err(Diagnostic::error("a scenario is one YAML document, found a second", sp)
+                        .with_hint("remove the `---` separator and everything after it, or split the file"));
+                }
+                continue;
+            }
+            Event::Alias(_) => return Err(alias_error(text, sp.start)),
+            Event::Scalar(value, style, _, _) => {
+                let value = value.into_owned();
+                let (style, verbatim_at) = match style {
+                    ScalarStyle::Plain => {
+                        let fits = text.get(sp.clone()) == Some(value.as_str());
+                        (Style::Plain, fits.then_some(sp.start))
+                    }
+                    ScalarStyle::SingleQuoted | ScalarStyle::DoubleQuoted => {
+                        let inner = sp.start + 1..sp.end.saturating_sub(1);
+                        let fits = text.get(inner.clone()) == Some(value.as_str());
+                        (Style::Quoted, fits.then_some(inner.start))
+                    }
+                    _ => (Style::Quoted, None),
+                };
+                Node { kind: NodeKind::Scalar { text: value, style, verbatim_at }, span: sp }
+            }
+            Event::SequenceStart(_, _) => {
+                stack.push((Node { kind: NodeKind::Seq(Vec::new()), span: sp }, None));
+                continue;
+            }
+            Event::MappingStart(_, _) => {
+                stack.push((Node { kind: NodeKind::Map(Vec::new()), span: sp }, None));
+                continue;
+            }
+            Event::SequenceEnd | Event::MappingEnd => {
+                let (mut node, _) = stack.pop().expect("balanced YAML events");
+                node.span.end = node.span.end.max(sp.end);
+                if let Some(e) = entries_end(&node.kind) {
+                    node.span.end = node.span.end.max(e);
+                }
+                node
+            }
+            _ => continue,
+        };
+        // Attach the finished node to its parent.
+        match stack.last_mut() {
+            None => root = Some(node),
+            Some((parent, pending_key)) => match &mut parent.kind {
+                NodeKind::Seq(items) => items.push(node),
+                NodeKind::Map(entries) => match pending_key.take() {
+                    None => *pending_key = Some(node),
+                    Some(key) => {
+                        if let Some(k) = key.as_str() {
+                            if let Some((first, _)) = entries.iter().find(|(e, _)| e.as_str() == Some(k)) {
+                                let (line, _) = line_of(text, first.span.start);
+                                return Err(Diagnostic::error(format!("duplicate key `{k}`"), key.span.clone())
+                                    .with_hint(format!(
+                                        "`{k}` is already set on line {line}; a map holds each key once"
+                                    )));
+                            }
+                        }
+                        entries.push((key, node));
+                    }
+                },
+                NodeKind::Scalar { .. } => unreachable!("scalars have no children"),
+            },
+        }
+    }
+    root.ok_or_else(|| {
+        Diagnostic::error("the scenario file is empty", 0..0)
+            .with_hint("a scenario needs at least a `main:` list of steps")
+    })
+}
+
+/// An unquoted `*name`: YAML reads it as an alias.
+fn alias_error(text: &str, start: usize) -> Diagnostic {
+    let len =
+        text[start + 1..].find(|c: char| !(c.is_alphanumeric() || c == '_')).map_or(text.len() - start, |n| n + 1);
+    let alias = &text[start..start + len];
+    Diagnostic::error(format!("`{alias}` is a YAML alias here, not Python"), start..start + len)
+        .with_label("YAML reads an unquoted `*name` as an alias")
+        .with_hint(format!("quote it: \"{alias}\""))
+}
+
+fn entries_end(kind: &NodeKind) -> Option<usize> {
+    match kind {
+        NodeKind::Map(entries) => entries.last().map(|(_, v)| v.span.end),
+        NodeKind::Seq(items) => items.last().map(|v| v.span.end),
+        NodeKind::Scalar { .. } => None,
+    }
+}
+
+fn line_of(text: &str, offset: usize) -> (usize, usize) {
+    let before = &text[..offset.min(text.len())];
+    (before.matches('\n').count() + 1, 0)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn scalar(n: &Node) -> (&str, Style) {
+        match &n.kind {
+            NodeKind::Scalar { text, style, .. } => (text, *style),
+            _ => panic!("not a scalar"),
+        }
+    }
+
+    #[test]
+    fn spans_of_plain_and_quoted_scalars() {
+        let text = "a: x + 1\nb: \"q {y}\"\n";
+        let root = parse(text).unwrap();
+        let NodeKind::Map(entries) = &root.kind else { panic!() };
+        let (_, v) = &entries[0];
+        assert_eq!(scalar(v), ("x + 1", Style::Plain));
+        assert_eq!(&text[v.span.clone()], "x + 1");
+        let (_, q) = &entries[1];
+        assert_eq!(scalar(q), ("q {y}", Style::Quoted));
+        assert!(matches!(q.kind, NodeKind::Scalar { verbatim_at: Some(at), .. } if &text[at..at + 5] == "q {y}"));
+    }
+
+    #[test]
+    fn yaml_12_scalars_stay_strings() {
+        let root = parse("- yes\n- on\n- 1:30\n").unwrap();
+        let NodeKind::Seq(items) = &root.kind else { panic!() };
+        let texts: Vec<_> = items.iter().map(|n| scalar(n).0).collect();
+        assert_eq!(texts, ["yes", "on", "1:30"]);
+    }
+
+    #[test]
+    fn aliases_duplicates_and_syntax_errors_are_reported() {
+        let e = parse("gather:\n  - *tasks\n").unwrap_err();
+        assert!(e.message.contains("alias"), "{e:?}");
+        let e = parse("a: 1\na: 2\n").unwrap_err();
+        assert!(e.message.contains("duplicate key `a`"), "{e:?}");
+        let e = parse("a: [1, 2\n").unwrap_err();
+        assert!(e.message.starts_with("invalid YAML"), "{e:?}");
+        assert!(parse("").is_err());
+    }
+}

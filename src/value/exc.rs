@@ -1,0 +1,236 @@
+//! Exception classes and exception objects.
+//!
+//! The class hierarchy is Python's own (a static table of parents, with
+//! `ExceptionGroup` inheriting from both `BaseExceptionGroup` and
+//! `Exception`), so `except Exception` catches `ValueError` but not
+//! `CancelledError`, exactly as in CPython 3.11.
+
+use super::Value;
+use std::cell::Cell;
+use std::rc::Rc;
+
+macro_rules! exc_classes {
+    ($($variant:ident = $name:literal : [$($parent:ident),*];)*) => {
+        /// A Python exception class known to asim.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+        pub(crate) enum ExcClass { $($variant),* }
+
+        impl ExcClass {
+            /// Every class, for name lookup.
+            pub(crate) const ALL: &'static [ExcClass] = &[$(ExcClass::$variant),*];
+
+            /// The class's `__name__`.
+            pub(crate) fn name(self) -> &'static str {
+                match self { $(ExcClass::$variant => $name),* }
+            }
+
+            /// Direct base classes.
+            pub(crate) fn parents(self) -> &'static [ExcClass] {
+                match self { $(ExcClass::$variant => &[$(ExcClass::$parent),*]),* }
+            }
+        }
+    };
+}
+
+exc_classes! {
+    BaseException = "BaseException": [];
+    Exception = "Exception": [BaseException];
+    ArithmeticError = "ArithmeticError": [Exception];
+    ZeroDivisionError = "ZeroDivisionError": [ArithmeticError];
+    OverflowError = "OverflowError": [ArithmeticError];
+    AssertionError = "AssertionError": [Exception];
+    AttributeError = "AttributeError": [Exception];
+    LookupError = "LookupError": [Exception];
+    IndexError = "IndexError": [LookupError];
+    KeyError = "KeyError": [LookupError];
+    NameError = "NameError": [Exception];
+    UnboundLocalError = "UnboundLocalError": [NameError];
+    OSError = "OSError": [Exception];
+    TimeoutError = "TimeoutError": [OSError];
+    RuntimeError = "RuntimeError": [Exception];
+    RecursionError = "RecursionError": [RuntimeError];
+    NotImplementedError = "NotImplementedError": [RuntimeError];
+    TypeError = "TypeError": [Exception];
+    ValueError = "ValueError": [Exception];
+    InvalidStateError = "InvalidStateError": [Exception];
+    BaseExceptionGroup = "BaseExceptionGroup": [BaseException];
+    ExceptionGroup = "ExceptionGroup": [BaseExceptionGroup, Exception];
+    CancelledError = "CancelledError": [BaseException];
+    KeyboardInterrupt = "KeyboardInterrupt": [BaseException];
+    SystemExit = "SystemExit": [BaseException];
+}
+
+impl ExcClass {
+    /// `issubclass(self, other)`.
+    pub(crate) fn is_subclass(self, other: ExcClass) -> bool {
+        self == other || self.parents().iter().any(|p| p.is_subclass(other))
+    }
+
+    /// Looks a class up by its Python name.
+    pub(crate) fn by_name(name: &str) -> Option<ExcClass> {
+        Self::ALL.iter().copied().find(|c| c.name() == name)
+    }
+
+    /// Whether the class lives in `asyncio` (and is also reachable as `asyncio.X`).
+    pub(crate) fn in_asyncio(self) -> bool {
+        matches!(self, ExcClass::CancelledError | ExcClass::InvalidStateError | ExcClass::TimeoutError)
+    }
+
+    /// Whether it is an exception group class.
+    pub(crate) fn is_group(self) -> bool {
+        self.is_subclass(ExcClass::BaseExceptionGroup)
+    }
+}
+
+/// A raised (or raisable) exception object. Identity matters (a bare `raise`
+/// re-raises the same object), so it lives behind an `Rc`.
+#[derive(Debug)]
+pub(crate) struct ExcObj {
+    pub(crate) class: ExcClass,
+    /// `e.args`. For a group: `(message, exceptions)`.
+    pub(crate) args: Vec<Value>,
+    /// The sub-exceptions of a group.
+    pub(crate) group: Vec<Rc<ExcObj>>,
+    /// Where it was first raised, for the report.
+    pub(crate) raised_at: Cell<Option<(u32, u32)>>,
+}
+
+/// A shared exception object.
+pub(crate) type Exc = Rc<ExcObj>;
+
+impl ExcObj {
+    /// An exception with a single string argument (or none when `msg` is empty
+    /// and `keep_empty` is false).
+    pub(crate) fn new(class: ExcClass, args: Vec<Value>) -> Exc {
+        Rc::new(ExcObj { class, args, group: Vec::new(), raised_at: Cell::new(None) })
+    }
+
+    /// `Class("message")`.
+    pub(crate) fn msg(class: ExcClass, msg: impl Into<String>) -> Exc {
+        Self::new(class, vec![Value::str(msg.into())])
+    }
+
+    /// `ExceptionGroup(message, exceptions)`, or `BaseExceptionGroup` when a
+    /// member is not an `Exception` (that is what the constructor returns).
+    pub(crate) fn group(message: &str, exceptions: Vec<Exc>) -> Exc {
+        let all_exceptions = exceptions.iter().all(|e| e.class.is_subclass(ExcClass::Exception));
+        let class = if all_exceptions { ExcClass::ExceptionGroup } else { ExcClass::BaseExceptionGroup };
+        let list = Value::list(exceptions.iter().map(|e| Value::Exc(e.clone())).collect());
+        Rc::new(ExcObj { class, args: vec![Value::str(message), list], group: exceptions, raised_at: Cell::new(None) })
+    }
+
+    /// The group's message (`eg.message`), or `str()` for a plain exception.
+    pub(crate) fn message(&self) -> String {
+        if self.class.is_group() {
+            if let Some(Value::Str(s)) = self.args.first() {
+                return s.to_string();
+            }
+        }
+        self.to_str()
+    }
+
+    /// `str(e)` as Python gives it.
+    pub(crate) fn to_str(&self) -> String {
+        if self.class.is_group() {
+            let n = self.group.len();
+            let msg = match self.args.first() {
+                Some(Value::Str(s)) => s.to_string(),
+                _ => String::new(),
+            };
+            return format!("{msg} ({n} sub-exception{})", if n == 1 { "" } else { "s" });
+        }
+        match self.args.as_slice() {
+            [] => String::new(),
+            [one] if self.class == ExcClass::KeyError => one.repr(),
+            [one] => one.to_str(),
+            many => Value::Tuple(many.to_vec().into()).repr(),
+        }
+    }
+
+    /// `repr(e)` as Python gives it: `ValueError('boom')`.
+    pub(crate) fn repr(&self) -> String {
+        let args: Vec<String> = self.args.iter().map(Value::repr).collect();
+        format!("{}({})", self.class.name(), args.join(", "))
+    }
+
+    /// `isinstance(self, class)`.
+    pub(crate) fn is(&self, class: ExcClass) -> bool {
+        self.class.is_subclass(class)
+    }
+
+    /// Splits a group by `pred`: (matching part, rest), each a group with the
+    /// same message, or `None` when empty. Nested groups are split recursively.
+    pub(crate) fn split(self: &Exc, pred: &dyn Fn(&ExcObj) -> bool) -> (Option<Exc>, Option<Exc>) {
+        if pred(self) {
+            return (Some(self.clone()), None);
+        }
+        if !self.class.is_group() {
+            return (None, Some(self.clone()));
+        }
+        let (mut yes, mut no) = (Vec::new(), Vec::new());
+        for e in &self.group {
+            let (a, b) = e.split(pred);
+            yes.extend(a);
+            no.extend(b);
+        }
+        let msg = self.message();
+        let make = |v: Vec<Exc>| -> Option<Exc> {
+            if v.is_empty() {
+                None
+            } else {
+                Some(ExcObj::group(&msg, v))
+            }
+        };
+        (make(yes), make(no))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn hierarchy_is_pythons() {
+        use ExcClass::*;
+        let table = [
+            (ValueError, Exception, true),
+            (CancelledError, Exception, false),
+            (CancelledError, BaseException, true),
+            (ExceptionGroup, Exception, true),
+            (ExceptionGroup, BaseExceptionGroup, true),
+            (TimeoutError, OSError, true),
+            (KeyError, LookupError, true),
+            (ZeroDivisionError, ArithmeticError, true),
+            (RecursionError, RuntimeError, true),
+            (Exception, ValueError, false),
+        ];
+        for (a, b, want) in table {
+            assert_eq!(a.is_subclass(b), want, "{a:?} < {b:?}");
+        }
+    }
+
+    #[test]
+    fn str_and_repr_match_python() {
+        let e = ExcObj::msg(ExcClass::ValueError, "boom");
+        assert_eq!(e.to_str(), "boom");
+        assert_eq!(e.repr(), "ValueError('boom')");
+        let k = ExcObj::msg(ExcClass::KeyError, "k");
+        assert_eq!(k.to_str(), "'k'");
+        assert_eq!(ExcObj::new(ExcClass::ValueError, vec![]).repr(), "ValueError()");
+        let two = ExcObj::new(ExcClass::ValueError, vec![Value::str("a"), Value::Int(1)]);
+        assert_eq!(two.to_str(), "('a', 1)");
+        let g = ExcObj::group("m", vec![e.clone(), k]);
+        assert_eq!(g.to_str(), "m (2 sub-exceptions)");
+        let g1 = ExcObj::group("m", vec![e]);
+        assert_eq!(g1.repr(), "ExceptionGroup('m', [ValueError('boom')])");
+        assert_eq!(ExcObj::msg(ExcClass::CancelledError, "").repr(), "CancelledError('')");
+    }
+
+    #[test]
+    fn split_keeps_message_and_structure() {
+        let g = ExcObj::group("m", vec![ExcObj::msg(ExcClass::ValueError, "a"), ExcObj::msg(ExcClass::KeyError, "b")]);
+        let (yes, no) = g.split(&|e| e.is(ExcClass::ValueError));
+        assert_eq!(yes.unwrap().repr(), "ExceptionGroup('m', [ValueError('a')])");
+        assert_eq!(no.unwrap().repr(), "ExceptionGroup('m', [KeyError('b')])");
+    }
+}

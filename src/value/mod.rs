@@ -1,0 +1,246 @@
+//! Python values as the scenario language sees them.
+//!
+//! A [`Value`] is cheap to clone (containers and strings are behind `Rc`), so
+//! moving values between tasks costs no allocation. Printing follows Python:
+//! `str()` at the top of a template, `repr()` inside containers.
+
+pub(crate) mod exc;
+pub(crate) mod ops;
+pub(crate) mod pyfmt;
+
+pub(crate) use exc::{Exc, ExcClass, ExcObj};
+use std::cell::{Cell, RefCell};
+use std::rc::Rc;
+
+/// A task handle as a value: its index in the run and its name.
+#[derive(Debug, Clone)]
+pub(crate) struct TaskRef {
+    pub(crate) id: u32,
+    pub(crate) name: Rc<str>,
+}
+
+/// The kind of a synchronisation primitive.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum PrimKind {
+    Lock,
+    Semaphore,
+    BoundedSemaphore,
+    Event,
+}
+
+impl PrimKind {
+    /// The asyncio class name.
+    pub(crate) fn class_name(self) -> &'static str {
+        match self {
+            PrimKind::Lock => "Lock",
+            PrimKind::Semaphore => "Semaphore",
+            PrimKind::BoundedSemaphore => "BoundedSemaphore",
+            PrimKind::Event => "Event",
+        }
+    }
+}
+
+/// A primitive as a value: its index, kind and declared name.
+#[derive(Debug, Clone)]
+pub(crate) struct PrimRef {
+    pub(crate) id: u32,
+    pub(crate) kind: PrimKind,
+    pub(crate) name: Rc<str>,
+}
+
+/// A coroutine object: `f(1, 2)` called but not yet awaited.
+#[derive(Debug)]
+pub(crate) struct CoroObj {
+    pub(crate) coro: u32,
+    pub(crate) name: Rc<str>,
+    pub(crate) args: Vec<Value>,
+    /// Set once awaited or wrapped in a task; a coroutine runs once.
+    pub(crate) used: Cell<bool>,
+}
+
+/// A Python value.
+#[derive(Debug, Clone)]
+pub(crate) enum Value {
+    None,
+    Bool(bool),
+    Int(i64),
+    Float(f64),
+    Str(Rc<str>),
+    List(Rc<RefCell<Vec<Value>>>),
+    Tuple(Rc<[Value]>),
+    /// Insertion-ordered, like Python's dict.
+    Dict(Rc<RefCell<Vec<(Value, Value)>>>),
+    /// `range(start, stop, step)`.
+    Range(i64, i64, i64),
+    Exc(Exc),
+    ExcClass(ExcClass),
+    Task(TaskRef),
+    Prim(PrimRef),
+    Coro(Rc<CoroObj>),
+    /// A local slot with nothing assigned yet.
+    Unbound,
+}
+
+impl Value {
+    /// A `str` value.
+    pub(crate) fn str(s: impl Into<Rc<str>>) -> Value {
+        Value::Str(s.into())
+    }
+
+    /// A `list` value.
+    pub(crate) fn list(items: Vec<Value>) -> Value {
+        Value::List(Rc::new(RefCell::new(items)))
+    }
+
+    /// A `tuple` value.
+    pub(crate) fn tuple(items: Vec<Value>) -> Value {
+        Value::Tuple(items.into())
+    }
+
+    /// `type(v).__name__`.
+    pub(crate) fn type_name(&self) -> &'static str {
+        match self {
+            Value::None => "NoneType",
+            Value::Bool(_) => "bool",
+            Value::Int(_) => "int",
+            Value::Float(_) => "float",
+            Value::Str(_) => "str",
+            Value::List(_) => "list",
+            Value::Tuple(_) => "tuple",
+            Value::Dict(_) => "dict",
+            Value::Range(..) => "range",
+            Value::Exc(e) => e.class.name(),
+            Value::ExcClass(_) => "type",
+            Value::Task(_) => "Task",
+            Value::Prim(p) => p.kind.class_name(),
+            Value::Coro(_) => "coroutine",
+            Value::Unbound => "unbound",
+        }
+    }
+
+    /// Python truthiness.
+    pub(crate) fn truthy(&self) -> bool {
+        match self {
+            Value::None | Value::Unbound => false,
+            Value::Bool(b) => *b,
+            Value::Int(i) => *i != 0,
+            Value::Float(f) => *f != 0.0,
+            Value::Str(s) => !s.is_empty(),
+            Value::List(l) => !l.borrow().is_empty(),
+            Value::Tuple(t) => !t.is_empty(),
+            Value::Dict(d) => !d.borrow().is_empty(),
+            Value::Range(..) => ops::range_len(self) > 0,
+            _ => true,
+        }
+    }
+
+    /// `str(v)`.
+    pub(crate) fn to_str(&self) -> String {
+        match self {
+            Value::Str(s) => s.to_string(),
+            Value::Exc(e) => e.to_str(),
+            _ => self.repr(),
+        }
+    }
+
+    /// `repr(v)`.
+    pub(crate) fn repr(&self) -> String {
+        let mut out = String::new();
+        self.write_repr(&mut out);
+        out
+    }
+
+    fn write_repr(&self, out: &mut String) {
+        match self {
+            Value::None => out.push_str("None"),
+            Value::Bool(true) => out.push_str("True"),
+            Value::Bool(false) => out.push_str("False"),
+            Value::Int(i) => out.push_str(&i.to_string()),
+            Value::Float(f) => out.push_str(&pyfmt::float_repr(*f)),
+            Value::Str(s) => out.push_str(&pyfmt::str_repr(s)),
+            Value::List(l) => write_seq(out, "[", "]", &l.borrow(), false),
+            Value::Tuple(t) => write_seq(out, "(", ")", t, t.len() == 1),
+            Value::Dict(d) => {
+                out.push('{');
+                for (i, (k, v)) in d.borrow().iter().enumerate() {
+                    if i > 0 {
+                        out.push_str(", ");
+                    }
+                    k.write_repr(out);
+                    out.push_str(": ");
+                    v.write_repr(out);
+                }
+                out.push('}');
+            }
+            Value::Range(a, b, 1) => out.push_str(&format!("range({a}, {b})")),
+            Value::Range(a, b, s) => out.push_str(&format!("range({a}, {b}, {s})")),
+            Value::Exc(e) => out.push_str(&e.repr()),
+            Value::ExcClass(c) => {
+                let module = if c.in_asyncio() && *c != ExcClass::TimeoutError { "asyncio.exceptions." } else { "" };
+                out.push_str(&format!("<class '{module}{}'>", c.name()));
+            }
+            Value::Task(t) => out.push_str(&format!("<Task name='{}'>", t.name)),
+            Value::Prim(p) => out.push_str(&format!("<asyncio.{} {}>", p.kind.class_name(), p.name)),
+            Value::Coro(c) => out.push_str(&format!("<coroutine object {}>", c.name)),
+            Value::Unbound => out.push_str("<unbound>"),
+        }
+    }
+}
+
+fn write_seq(out: &mut String, open: &str, close: &str, items: &[Value], trailing_comma: bool) {
+    out.push_str(open);
+    for (i, v) in items.iter().enumerate() {
+        if i > 0 {
+            out.push_str(", ");
+        }
+        v.write_repr(out);
+    }
+    if trailing_comma {
+        out.push(',');
+    }
+    out.push_str(close);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn printing_matches_python() {
+        let d = Value::Dict(Rc::new(RefCell::new(vec![
+            (Value::str("id"), Value::Int(1)),
+            (Value::str("data"), Value::str("x")),
+        ])));
+        let table: Vec<(Value, &str, &str)> = vec![
+            (Value::None, "None", "None"),
+            (Value::Bool(true), "True", "True"),
+            (Value::Float(0.1 + 0.2), "0.30000000000000004", "0.30000000000000004"),
+            (Value::Float(1e16), "1e+16", "1e+16"),
+            (Value::Float(2.0), "2.0", "2.0"),
+            (Value::str("it's"), "it's", "\"it's\""),
+            (d, "{'id': 1, 'data': 'x'}", "{'id': 1, 'data': 'x'}"),
+            (
+                Value::list(vec![Value::Int(1), Value::Float(2.0), Value::None, Value::Bool(true)]),
+                "[1, 2.0, None, True]",
+                "[1, 2.0, None, True]",
+            ),
+            (Value::tuple(vec![Value::Int(1)]), "(1,)", "(1,)"),
+            (Value::tuple(vec![]), "()", "()"),
+            (Value::Range(0, 5, 1), "range(0, 5)", "range(0, 5)"),
+            (Value::Exc(ExcObj::msg(ExcClass::ValueError, "x")), "x", "ValueError('x')"),
+        ];
+        for (v, s, r) in table {
+            assert_eq!(v.to_str(), s);
+            assert_eq!(v.repr(), r);
+        }
+    }
+
+    #[test]
+    fn truthiness() {
+        assert!(!Value::Int(0).truthy());
+        assert!(Value::str("a").truthy());
+        assert!(!Value::list(vec![]).truthy());
+        assert!(!Value::Range(3, 3, 1).truthy());
+        assert!(Value::Float(0.5).truthy());
+    }
+}

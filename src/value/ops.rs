@@ -1,0 +1,555 @@
+//! Operators and builtins with Python's semantics and Python's error messages.
+//!
+//! Ints are 64-bit here (Python's are unbounded): a result that does not fit
+//! raises `OverflowError` with a message saying so, never a wrong number.
+
+use super::{Exc, ExcClass, ExcObj, Value};
+use std::cmp::Ordering;
+
+/// A failed operation: the exception Python would raise.
+pub(crate) type OpResult = Result<Value, Exc>;
+
+/// The largest container asim builds (a documented limit; see docs/limits.md).
+pub(crate) const MAX_ITEMS: i64 = 10_000_000;
+
+pub(crate) fn type_error(msg: impl Into<String>) -> Exc {
+    ExcObj::msg(ExcClass::TypeError, msg)
+}
+
+pub(crate) fn value_error(msg: impl Into<String>) -> Exc {
+    ExcObj::msg(ExcClass::ValueError, msg)
+}
+
+fn overflow() -> Exc {
+    ExcObj::msg(ExcClass::OverflowError, "integer result does not fit in 64 bits (asim's ints are 64-bit)")
+}
+
+fn zero_div(msg: &str) -> Exc {
+    ExcObj::msg(ExcClass::ZeroDivisionError, msg)
+}
+
+/// A numeric view: bools are ints.
+#[derive(Clone, Copy)]
+enum Num {
+    I(i64),
+    F(f64),
+}
+
+fn num(v: &Value) -> Option<Num> {
+    match v {
+        Value::Bool(b) => Some(Num::I(i64::from(*b))),
+        Value::Int(i) => Some(Num::I(*i)),
+        Value::Float(f) => Some(Num::F(*f)),
+        _ => None,
+    }
+}
+
+fn as_f64(n: Num) -> f64 {
+    match n {
+        Num::I(i) => i as f64,
+        Num::F(f) => f,
+    }
+}
+
+/// Binary operators, in the order of the expression AST.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Bin {
+    Add,
+    Sub,
+    Mul,
+    Div,
+    FloorDiv,
+    Mod,
+    Pow,
+}
+
+impl Bin {
+    fn symbol(self) -> &'static str {
+        match self {
+            Bin::Add => "+",
+            Bin::Sub => "-",
+            Bin::Mul => "*",
+            Bin::Div => "/",
+            Bin::FloorDiv => "//",
+            Bin::Mod => "%",
+            Bin::Pow => "** or pow()",
+        }
+    }
+}
+
+/// CPython's float divmod, step for step (so signs and rounding agree).
+fn float_divmod(vx: f64, wx: f64) -> (f64, f64) {
+    let mut m = vx % wx;
+    let mut div = (vx - m) / wx;
+    if m != 0.0 {
+        if (wx < 0.0) != (m < 0.0) {
+            m += wx;
+            div -= 1.0;
+        }
+    } else {
+        m = 0.0_f64.copysign(wx);
+    }
+    let floordiv = if div != 0.0 {
+        let mut f = div.floor();
+        if div - f > 0.5 {
+            f += 1.0;
+        }
+        f
+    } else {
+        0.0_f64.copysign(vx / wx)
+    };
+    (floordiv, m)
+}
+
+/// `a <op> b`.
+pub(crate) fn binary(op: Bin, a: &Value, b: &Value) -> OpResult {
+    if let (Some(x), Some(y)) = (num(a), num(b)) {
+        return numeric(op, x, y);
+    }
+    match (op, a, b) {
+        (Bin::Add, Value::Str(x), Value::Str(y)) => Ok(Value::str(format!("{x}{y}"))),
+        (Bin::Add, Value::List(x), Value::List(y)) => {
+            let mut v = x.borrow().clone();
+            v.extend(y.borrow().iter().cloned());
+            Ok(Value::list(v))
+        }
+        (Bin::Add, Value::Tuple(x), Value::Tuple(y)) => Ok(Value::tuple(x.iter().chain(y.iter()).cloned().collect())),
+        (Bin::Add, Value::Str(_) | Value::List(_) | Value::Tuple(_), _) => Err(type_error(format!(
+            "can only concatenate {} (not \"{}\") to {}",
+            a.type_name(),
+            b.type_name(),
+            a.type_name()
+        ))),
+        (Bin::Mul, Value::Str(_) | Value::List(_) | Value::Tuple(_), _) => repeat(a, b),
+        (Bin::Mul, _, Value::Str(_) | Value::List(_) | Value::Tuple(_)) => repeat(b, a),
+        (Bin::Mod, Value::Str(_), _) => Err(type_error("asim does not support %-formatting; use an f-string template")),
+        _ => Err(type_error(format!(
+            "unsupported operand type(s) for {}: '{}' and '{}'",
+            op.symbol(),
+            a.type_name(),
+            b.type_name()
+        ))),
+    }
+}
+
+fn repeat(seq: &Value, n: &Value) -> OpResult {
+    let count = match n {
+        Value::Int(i) => *i,
+        Value::Bool(b) => i64::from(*b),
+        _ => return Err(type_error(format!("can't multiply sequence by non-int of type '{}'", n.type_name()))),
+    }
+    .max(0);
+    let unit = len_of(seq)?;
+    if unit.saturating_mul(count) > MAX_ITEMS {
+        return Err(limit_error());
+    }
+    let count = count as usize;
+    Ok(match seq {
+        Value::Str(s) => Value::str(s.repeat(count)),
+        Value::List(l) => Value::list(l.borrow().iter().cloned().cycle().take(l.borrow().len() * count).collect()),
+        Value::Tuple(t) => Value::tuple(t.iter().cloned().cycle().take(t.len() * count).collect()),
+        _ => unreachable!("only sequences repeat"),
+    })
+}
+
+pub(crate) fn limit_error() -> Exc {
+    ExcObj::msg(ExcClass::OverflowError, format!("asim limit: a container may hold at most {MAX_ITEMS} items"))
+}
+
+fn numeric(op: Bin, x: Num, y: Num) -> OpResult {
+    use Num::I;
+    let int = |r: Option<i64>| r.map(Value::Int).ok_or_else(overflow);
+    match (op, x, y) {
+        (Bin::Add, I(a), I(b)) => int(a.checked_add(b)),
+        (Bin::Sub, I(a), I(b)) => int(a.checked_sub(b)),
+        (Bin::Mul, I(a), I(b)) => int(a.checked_mul(b)),
+        (Bin::FloorDiv, I(_), I(0)) => Err(zero_div("integer division or modulo by zero")),
+        (Bin::Mod, I(_), I(0)) => Err(zero_div("integer modulo by zero")),
+        (Bin::FloorDiv, I(a), I(b)) => {
+            int(a.checked_div_euclid(b).map(|_| a.div_euclid(b)).and_then(|_| floor_div(a, b)))
+        }
+        (Bin::Mod, I(a), I(b)) => int(floor_div(a, b).and_then(|q| q.checked_mul(b)).and_then(|m| a.checked_sub(m))),
+        (Bin::Pow, I(a), I(b)) if b >= 0 => {
+            let e = u32::try_from(b).map_err(|_| overflow())?;
+            int(a.checked_pow(e))
+        }
+        (Bin::Pow, I(0), I(_)) => Err(zero_div("0.0 cannot be raised to a negative power")),
+        (Bin::Div, _, _) => {
+            let (a, b) = (as_f64(x), as_f64(y));
+            if b == 0.0 {
+                return Err(zero_div(if matches!((x, y), (I(_), I(_))) {
+                    "division by zero"
+                } else {
+                    "float division by zero"
+                }));
+            }
+            Ok(Value::Float(a / b))
+        }
+        _ => {
+            let (a, b) = (as_f64(x), as_f64(y));
+            Ok(Value::Float(match op {
+                Bin::Add => a + b,
+                Bin::Sub => a - b,
+                Bin::Mul => a * b,
+                Bin::FloorDiv | Bin::Mod => {
+                    if b == 0.0 {
+                        return Err(zero_div(if op == Bin::Mod {
+                            "float modulo"
+                        } else {
+                            "float floor division by zero"
+                        }));
+                    }
+                    let (q, m) = float_divmod(a, b);
+                    if op == Bin::Mod {
+                        m
+                    } else {
+                        q
+                    }
+                }
+                Bin::Pow => {
+                    if a == 0.0 && b < 0.0 {
+                        return Err(zero_div("0.0 cannot be raised to a negative power"));
+                    }
+                    if a < 0.0 && b.fract() != 0.0 && b.is_finite() {
+                        return Err(value_error(
+                            "asim does not support complex results (negative number to a fractional power)",
+                        ));
+                    }
+                    let r = a.powf(b);
+                    if r.is_infinite() && a.is_finite() && b.is_finite() {
+                        return Err(ExcObj::new(
+                            ExcClass::OverflowError,
+                            vec![Value::Int(34), Value::str("Numerical result out of range")],
+                        ));
+                    }
+                    r
+                }
+                Bin::Div => unreachable!(),
+            }))
+        }
+    }
+}
+
+fn floor_div(a: i64, b: i64) -> Option<i64> {
+    let q = a.checked_div(b)?;
+    if (a % b != 0) && ((a < 0) != (b < 0)) {
+        q.checked_sub(1)
+    } else {
+        Some(q)
+    }
+}
+
+/// Unary `-`, `+`, `not`.
+pub(crate) fn neg(v: &Value) -> OpResult {
+    match num(v) {
+        Some(Num::I(i)) => i.checked_neg().map(Value::Int).ok_or_else(overflow),
+        Some(Num::F(f)) => Ok(Value::Float(-f)),
+        None => Err(type_error(format!("bad operand type for unary -: '{}'", v.type_name()))),
+    }
+}
+
+/// Unary `+`.
+pub(crate) fn pos(v: &Value) -> OpResult {
+    match num(v) {
+        Some(Num::I(i)) => Ok(Value::Int(i)),
+        Some(Num::F(f)) => Ok(Value::Float(f)),
+        None => Err(type_error(format!("bad operand type for unary +: '{}'", v.type_name()))),
+    }
+}
+
+/// `a == b`.
+pub(crate) fn eq(a: &Value, b: &Value) -> bool {
+    if let (Some(x), Some(y)) = (num(a), num(b)) {
+        return match (x, y) {
+            (Num::I(p), Num::I(q)) => p == q,
+            _ => as_f64(x) == as_f64(y),
+        };
+    }
+    match (a, b) {
+        (Value::None, Value::None) => true,
+        (Value::Str(x), Value::Str(y)) => x == y,
+        (Value::List(x), Value::List(y)) => seq_eq(&x.borrow(), &y.borrow()),
+        (Value::Tuple(x), Value::Tuple(y)) => seq_eq(x, y),
+        (Value::Dict(x), Value::Dict(y)) => {
+            let (x, y) = (x.borrow(), y.borrow());
+            x.len() == y.len() && x.iter().all(|(k, v)| y.iter().any(|(k2, v2)| eq(k, k2) && eq(v, v2)))
+        }
+        (Value::Range(..), Value::Range(..)) => {
+            let (x, y) = (iter_items(a).unwrap_or_default(), iter_items(b).unwrap_or_default());
+            seq_eq(&x, &y)
+        }
+        (Value::Exc(x), Value::Exc(y)) => std::rc::Rc::ptr_eq(x, y),
+        (Value::ExcClass(x), Value::ExcClass(y)) => x == y,
+        (Value::Task(x), Value::Task(y)) => x.id == y.id,
+        (Value::Prim(x), Value::Prim(y)) => x.id == y.id,
+        (Value::Coro(x), Value::Coro(y)) => std::rc::Rc::ptr_eq(x, y),
+        _ => false,
+    }
+}
+
+/// `a is b`: identity for objects, equality for the small immutable values
+/// CPython caches (None, bools, small ints).
+pub(crate) fn is(a: &Value, b: &Value) -> bool {
+    match (a, b) {
+        (Value::None, Value::None) => true,
+        (Value::Bool(x), Value::Bool(y)) => x == y,
+        (Value::Int(x), Value::Int(y)) => x == y && (-5..=256).contains(x),
+        (Value::List(x), Value::List(y)) => std::rc::Rc::ptr_eq(x, y),
+        (Value::Dict(x), Value::Dict(y)) => std::rc::Rc::ptr_eq(x, y),
+        (Value::Str(x), Value::Str(y)) => std::rc::Rc::ptr_eq(x, y),
+        _ => {
+            matches!((a, b), (Value::Exc(_) | Value::ExcClass(_) | Value::Task(_) | Value::Prim(_) | Value::Coro(_), _))
+                && eq(a, b)
+        }
+    }
+}
+
+fn seq_eq(x: &[Value], y: &[Value]) -> bool {
+    x.len() == y.len() && x.iter().zip(y).all(|(p, q)| eq(p, q))
+}
+
+/// Ordering for `<`, `<=`, `>`, `>=`; `sym` is the operator for the message.
+/// `None` means unordered (a NaN is involved): every ordering test is false.
+pub(crate) fn compare(a: &Value, b: &Value, sym: &str) -> Result<Option<Ordering>, Exc> {
+    if let (Some(x), Some(y)) = (num(a), num(b)) {
+        return Ok(match (x, y) {
+            (Num::I(p), Num::I(q)) => Some(p.cmp(&q)),
+            _ => as_f64(x).partial_cmp(&as_f64(y)),
+        });
+    }
+    match (a, b) {
+        (Value::Str(x), Value::Str(y)) => Ok(Some(x.cmp(y))),
+        (Value::List(x), Value::List(y)) => seq_cmp(&x.borrow(), &y.borrow(), sym),
+        (Value::Tuple(x), Value::Tuple(y)) => seq_cmp(x, y, sym),
+        _ => Err(type_error(format!(
+            "'{sym}' not supported between instances of '{}' and '{}'",
+            a.type_name(),
+            b.type_name()
+        ))),
+    }
+}
+
+fn seq_cmp(x: &[Value], y: &[Value], sym: &str) -> Result<Option<Ordering>, Exc> {
+    for (p, q) in x.iter().zip(y) {
+        if !eq(p, q) {
+            return compare(p, q, sym);
+        }
+    }
+    Ok(Some(x.len().cmp(&y.len())))
+}
+
+/// `item in container`.
+pub(crate) fn contains(container: &Value, item: &Value) -> Result<bool, Exc> {
+    match container {
+        Value::Str(s) => match item {
+            Value::Str(sub) => Ok(s.contains(&**sub)),
+            _ => Err(type_error(format!("'in <string>' requires string as left operand, not {}", item.type_name()))),
+        },
+        Value::Dict(d) => {
+            check_hashable(item)?;
+            Ok(d.borrow().iter().any(|(k, _)| eq(k, item)))
+        }
+        Value::List(_) | Value::Tuple(_) | Value::Range(..) => Ok(iter_items(container)?.iter().any(|v| eq(v, item))),
+        _ => Err(type_error(format!("argument of type '{}' is not iterable", container.type_name()))),
+    }
+}
+
+fn check_hashable(v: &Value) -> Result<(), Exc> {
+    match v {
+        Value::List(_) | Value::Dict(_) => Err(type_error(format!("unhashable type: '{}'", v.type_name()))),
+        Value::Tuple(t) => t.iter().try_for_each(check_hashable),
+        _ => Ok(()),
+    }
+}
+
+/// Number of items in a range.
+pub(crate) fn range_len(v: &Value) -> i64 {
+    match *v {
+        Value::Range(a, b, s) if s > 0 && b > a => (b - a - 1) / s + 1,
+        Value::Range(a, b, s) if s < 0 && a > b => (a - b - 1) / (-s) + 1,
+        _ => 0,
+    }
+}
+
+/// `len(v)`.
+pub(crate) fn len_of(v: &Value) -> Result<i64, Exc> {
+    Ok(match v {
+        Value::Str(s) => s.chars().count() as i64,
+        Value::List(l) => l.borrow().len() as i64,
+        Value::Tuple(t) => t.len() as i64,
+        Value::Dict(d) => d.borrow().len() as i64,
+        Value::Range(..) => range_len(v),
+        _ => return Err(type_error(format!("object of type '{}' has no len()", v.type_name()))),
+    })
+}
+
+/// The items a `for` loop or `*xs` visits.
+pub(crate) fn iter_items(v: &Value) -> Result<Vec<Value>, Exc> {
+    Ok(match v {
+        Value::List(l) => l.borrow().clone(),
+        Value::Tuple(t) => t.to_vec(),
+        Value::Dict(d) => d.borrow().iter().map(|(k, _)| k.clone()).collect(),
+        Value::Str(s) => s.chars().map(|c| Value::str(c.to_string())).collect(),
+        Value::Range(a, _, s) => {
+            let n = range_len(v);
+            if n > MAX_ITEMS {
+                return Err(limit_error());
+            }
+            (0..n).map(|i| Value::Int(a + i * s)).collect()
+        }
+        _ => return Err(type_error(format!("'{}' object is not iterable", v.type_name()))),
+    })
+}
+
+fn index_of(i: &Value, len: usize, what: &str) -> Result<usize, Exc> {
+    let i = match i {
+        Value::Int(i) => *i,
+        Value::Bool(b) => i64::from(*b),
+        _ => return Err(type_error(format!("{what} indices must be integers or slices, not {}", i.type_name()))),
+    };
+    let len = len as i64;
+    let j = if i < 0 { i + len } else { i };
+    if (0..len).contains(&j) {
+        Ok(j as usize)
+    } else {
+        Err(ExcObj::msg(ExcClass::IndexError, format!("{what} index out of range")))
+    }
+}
+
+/// `v[i]`.
+pub(crate) fn index(v: &Value, i: &Value) -> OpResult {
+    match v {
+        Value::List(l) => {
+            let l = l.borrow();
+            Ok(l[index_of(i, l.len(), "list")?].clone())
+        }
+        Value::Tuple(t) => Ok(t[index_of(i, t.len(), "tuple")?].clone()),
+        Value::Str(s) => {
+            let chars: Vec<char> = s.chars().collect();
+            Ok(Value::str(chars[index_of(i, chars.len(), "string")?].to_string()))
+        }
+        Value::Range(..) => {
+            let items = iter_items(v)?;
+            Ok(items[index_of(i, items.len(), "range object")?].clone())
+        }
+        Value::Dict(d) => {
+            check_hashable(i)?;
+            d.borrow()
+                .iter()
+                .find(|(k, _)| eq(k, i))
+                .map(|(_, v)| v.clone())
+                .ok_or_else(|| ExcObj::new(ExcClass::KeyError, vec![i.clone()]))
+        }
+        _ => Err(type_error(format!("'{}' object is not subscriptable", v.type_name()))),
+    }
+}
+
+/// `v[lo:hi:step]` for lists, tuples and strings.
+pub(crate) fn slice(v: &Value, lo: Option<i64>, hi: Option<i64>, step: Option<i64>) -> OpResult {
+    let step = step.unwrap_or(1);
+    if step == 0 {
+        return Err(value_error("slice step cannot be zero"));
+    }
+    let items: Vec<Value> = match v {
+        Value::List(_) | Value::Tuple(_) | Value::Str(_) => iter_items(v)?,
+        _ => return Err(type_error(format!("'{}' object is not subscriptable", v.type_name()))),
+    };
+    let n = items.len() as i64;
+    let clamp = |x: i64, lo: i64, hi: i64| x.clamp(lo, hi);
+    let norm = |x: i64| if x < 0 { x + n } else { x };
+    let picked: Vec<Value> = if step > 0 {
+        let a = clamp(norm(lo.unwrap_or(0)), 0, n);
+        let b = clamp(norm(hi.unwrap_or(n)), 0, n);
+        (a..b).step_by(step as usize).map(|i| items[i as usize].clone()).collect()
+    } else {
+        let a = clamp(lo.map_or(n - 1, norm), -1, n - 1);
+        let b = clamp(hi.map_or(-1, norm), -1, n - 1);
+        let mut out = Vec::new();
+        let mut i = a;
+        while i > b {
+            out.push(items[i as usize].clone());
+            i += step;
+        }
+        out
+    };
+    Ok(match v {
+        Value::List(_) => Value::list(picked),
+        Value::Tuple(_) => Value::tuple(picked),
+        _ => Value::str(picked.iter().map(Value::to_str).collect::<String>()),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn r(op: Bin, a: Value, b: Value) -> String {
+        match binary(op, &a, &b) {
+            Ok(v) => v.repr(),
+            Err(e) => format!("{}: {}", e.class.name(), e.to_str()),
+        }
+    }
+
+    #[test]
+    fn arithmetic_matches_python() {
+        use Value::{Float as F, Int as I};
+
+        let s = |x: &str| Value::str(x);
+        let table = [
+            (Bin::FloorDiv, I(7), I(2), "3"),
+            (Bin::FloorDiv, I(-7), I(2), "-4"),
+            (Bin::Mod, I(-7), I(2), "1"),
+            (Bin::Mod, I(7), I(-2), "-1"),
+            (Bin::Div, I(7), I(2), "3.5"),
+            (Bin::Div, I(1), I(0), "ZeroDivisionError: division by zero"),
+            (Bin::Div, F(1.0), I(0), "ZeroDivisionError: float division by zero"),
+            (Bin::FloorDiv, I(1), I(0), "ZeroDivisionError: integer division or modulo by zero"),
+            (Bin::FloorDiv, F(1.0), I(0), "ZeroDivisionError: float floor division by zero"),
+            (Bin::Mod, I(1), I(0), "ZeroDivisionError: integer modulo by zero"),
+            (Bin::Mod, F(1.0), I(0), "ZeroDivisionError: float modulo"),
+            (Bin::Pow, I(0), I(-1), "ZeroDivisionError: 0.0 cannot be raised to a negative power"),
+            (Bin::Pow, I(2), I(-1), "0.5"),
+            (Bin::Pow, I(2), I(10), "1024"),
+            (Bin::Mod, F(-7.5), I(2), "0.5"),
+            (Bin::FloorDiv, F(-7.5), I(2), "-4.0"),
+            (Bin::Mod, F(7.0), F(-2.0), "-1.0"),
+            (Bin::Add, F(0.1), F(0.2), "0.30000000000000004"),
+            (Bin::Add, I(1), s("a"), "TypeError: unsupported operand type(s) for +: 'int' and 'str'"),
+            (Bin::Add, s("a"), I(1), "TypeError: can only concatenate str (not \"int\") to str"),
+            (Bin::Add, s("a"), s("b"), "'ab'"),
+            (Bin::Mul, s("ab"), I(3), "'ababab'"),
+            (Bin::Mul, I(2), Value::list(vec![I(1)]), "[1, 1]"),
+            (Bin::Mul, s("a"), s("b"), "TypeError: can't multiply sequence by non-int of type 'str'"),
+            (Bin::Add, Value::Bool(true), Value::Bool(true), "2"),
+            (Bin::Add, Value::None, I(1), "TypeError: unsupported operand type(s) for +: 'NoneType' and 'int'"),
+            (
+                Bin::Add,
+                I(i64::MAX),
+                I(1),
+                "OverflowError: integer result does not fit in 64 bits (asim's ints are 64-bit)",
+            ),
+        ];
+        for (op, a, b, want) in table {
+            assert_eq!(r(op, a.clone(), b.clone()), want, "{a:?} {op:?} {b:?}");
+        }
+    }
+
+    #[test]
+    fn comparisons_and_containers() {
+        assert!(eq(&Value::Int(1), &Value::Float(1.0)));
+        assert!(eq(&Value::Int(1), &Value::Bool(true)));
+        assert!(!eq(&Value::Int(1), &Value::str("1")));
+        let e = compare(&Value::Int(1), &Value::str("a"), "<").unwrap_err();
+        assert_eq!(e.to_str(), "'<' not supported between instances of 'int' and 'str'");
+        assert!(contains(&Value::str("abc"), &Value::str("bc")).unwrap());
+        assert_eq!(index(&Value::list(vec![]), &Value::Int(5)).unwrap_err().to_str(), "list index out of range");
+        assert_eq!(index(&Value::Dict(Default::default()), &Value::str("b")).unwrap_err().to_str(), "'b'");
+        assert_eq!(range_len(&Value::Range(0, 10, 3)), 4);
+        assert_eq!(range_len(&Value::Range(10, 0, -3)), 4);
+        assert_eq!(slice(&Value::str("hello"), None, None, Some(-1)).unwrap().repr(), "'olleh'");
+        assert_eq!(
+            slice(&Value::list(vec![Value::Int(1), Value::Int(2), Value::Int(3)]), Some(1), None, None).unwrap().repr(),
+            "[2, 3]"
+        );
+    }
+}
