@@ -71,7 +71,7 @@ impl Diagnostic {
 pub fn did_you_mean<'a>(name: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<String> {
     let mut best: Option<(usize, &str)> = None;
     for c in candidates {
-        let d = strsim::levenshtein(&name.to_lowercase(), &c.to_lowercase());
+        let d = strsim::osa_distance(&name.to_lowercase(), &c.to_lowercase());
         let limit = (name.chars().count().max(c.chars().count()) / 3).max(1);
         if d <= limit && best.is_none_or(|(bd, _)| d < bd) {
             best = Some((d, c));

@@ -15,7 +15,7 @@ pub mod source;
 mod check;
 mod compile;
 mod syntax;
-mod value;
+pub(crate) mod value;
 
 pub use check::Edge;
 use diagnostic::Diagnostic;
@@ -58,9 +58,30 @@ impl Compiled {
 
 /// Parses, checks and compiles a scenario.
 pub fn compile_source(source: &Source) -> Result<Compiled, Vec<Diagnostic>> {
-    let ast = syntax::parse(&source.text)?;
-    let checked = check::check(ast)?;
-    let mut program = compile::compile(&checked, &source.stem())?;
+    // Later stages run even after parse errors (on what did parse), so one
+    // run reports as many problems as it can; errors are sorted by position.
+    let (ast, mut errors) = syntax::parse(&source.text);
+    let finish = |mut errors: Vec<Diagnostic>| {
+        errors.sort_by_key(|d| d.span.start);
+        errors.dedup();
+        errors
+    };
+    let Some(ast) = ast else { return Err(finish(errors)) };
+    let checked = match check::check(ast) {
+        Ok(c) => c,
+        Err(e) => {
+            errors.extend(e);
+            return Err(finish(errors));
+        }
+    };
+    let mut program = match compile::compile(&checked, &source.stem()) {
+        Ok(p) if errors.is_empty() => p,
+        Ok(_) => return Err(finish(errors)),
+        Err(e) => {
+            errors.extend(e);
+            return Err(finish(errors));
+        }
+    };
     program.line_starts = std::iter::once(0).chain(source.text.match_indices('\n').map(|(i, _)| i + 1)).collect();
     Ok(Compiled { program, graph: checked.graph })
 }

@@ -137,7 +137,7 @@ pub fn human(result: &RunResult, source: &Source, name: &str, color: bool) -> St
                 format!("{} {}", task(*c), result.tasks.get(*c as usize).map_or("", |t| t.call.as_str())),
                 DIM,
             ),
-            EventKind::Sleep(until) => ("sleep", format!("until {until:.3}"), DIM),
+            EventKind::Sleep(until) => ("sleep", format!("until {}", crate::value::pyfmt::float_repr(*until)), DIM),
             EventKind::Block(d) => ("block", format!("{d}s: the whole loop stalls (time.sleep)"), YELLOW),
             EventKind::Wait(on) => ("wait", wait_text(on, &task), YELLOW),
             EventKind::Wake => ("wake", String::new(), DIM),

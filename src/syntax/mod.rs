@@ -8,13 +8,14 @@ pub(crate) mod yaml;
 
 use crate::diagnostic::Diagnostic;
 
-/// Parses a scenario file into its syntax tree, or every error found.
-pub(crate) fn parse(text: &str) -> Result<ast::Scenario, Vec<Diagnostic>> {
-    let root = yaml::parse(text).map_err(|d| vec![d])?;
-    let mut p = parse::Parser::new();
+/// Parses a scenario file into its syntax tree (without the steps that
+/// had errors, so later stages can report more), and the errors found.
+pub(crate) fn parse(text: &str) -> (Option<ast::Scenario>, Vec<Diagnostic>) {
+    let root = match yaml::parse(text) {
+        Ok(r) => r,
+        Err(d) => return (None, vec![d]),
+    };
+    let mut p = parse::Parser::new(text);
     let sc = p.scenario(&root);
-    match sc {
-        Some(sc) if p.errors.is_empty() => Ok(sc),
-        _ => Err(p.errors),
-    }
+    (sc, p.errors)
 }

@@ -38,8 +38,9 @@ const VERBS: &[(&str, &[&str])] = &[
 ];
 
 /// Collects diagnostics while parsing.
-pub(crate) struct Parser {
+pub(crate) struct Parser<'s> {
     pub(crate) errors: Vec<Diagnostic>,
+    source: &'s str,
 }
 
 fn scalar_origin(node: &Node) -> Origin {
@@ -54,9 +55,23 @@ fn expr_error(e: ParseError, origin: &Origin) -> Diagnostic {
     Diagnostic::error(e.message, origin.span(&e.span)).with_hint_opt(e.hint)
 }
 
-impl Parser {
-    pub(crate) fn new() -> Self {
-        Parser { errors: Vec::new() }
+/// A better hint for an expression broken by a YAML flow collection
+/// (`[f(1, 2)]` is two items, `f(1` and `2)`).
+fn flow_hint(d: Diagnostic, node: &Node, source: &str) -> Diagnostic {
+    let before = source[..node.span.start].trim_end();
+    let in_flow = before.ends_with(',') || before.ends_with('[') || before.ends_with('{');
+    let broken =
+        d.message.contains('(') || d.message.contains(')') || d.message.contains('[') || d.message.contains(']');
+    if in_flow && broken {
+        d.with_hint("YAML splits a flow list `[...]` or map `{...}` on commas: quote the whole value, or write it as a block list")
+    } else {
+        d
+    }
+}
+
+impl<'s> Parser<'s> {
+    pub(crate) fn new(source: &'s str) -> Self {
+        Parser { errors: Vec::new(), source }
     }
 
     fn err(&mut self, d: Diagnostic) {
@@ -81,6 +96,7 @@ impl Parser {
             main_span: root.span.start..root.span.start,
         };
         let mut has_main = false;
+        let mut main_typo = false;
         for (key, value) in entries {
             let Some(k) = self.key(key) else { continue };
             match k {
@@ -94,10 +110,13 @@ impl Parser {
                     sc.main_span = key.span.clone();
                     sc.main = self.body(value, "main");
                 }
-                other => self.unknown_key(other, key.span.clone(), TOP_KEYS, "at the top level"),
+                other => {
+                    main_typo |= did_you_mean(other, ["main"]).is_some();
+                    self.unknown_key(other, key.span.clone(), TOP_KEYS, "at the top level");
+                }
             }
         }
-        if !has_main {
+        if !has_main && !main_typo {
             self.err(
                 Diagnostic::error("the scenario has no `main`", root.span.start..root.span.start)
                     .with_hint("add `main:` with the steps of the main coroutine, run as `asyncio.run(main())`"),
@@ -192,7 +211,8 @@ impl Parser {
                 match expr::parse_expr(text) {
                     Ok(e) => Some(Code::Expr(e, origin)),
                     Err(e) => {
-                        self.err(expr_error(e, &origin));
+                        let d = flow_hint(expr_error(e, &origin), node, self.source);
+                        self.err(d);
                         None
                     }
                 }
@@ -230,8 +250,8 @@ impl Parser {
         if let Some(text) = node.as_str() {
             match parse_duration(text) {
                 Some(Ok(v)) => return Some(Duration::Literal(v)),
-                Some(Err(msg)) => {
-                    self.err(Diagnostic::error(msg, node.span.clone()));
+                Some(Err((msg, hint))) => {
+                    self.err(Diagnostic::error(msg, node.span.clone()).with_hint(hint));
                     return None;
                 }
                 None => {}
@@ -541,7 +561,8 @@ impl Parser {
                 match expr::parse_starred_item(text) {
                     Ok(e) => Some(GatherItem::Expr(Code::Expr(e, origin))),
                     Err(e) => {
-                        self.err(expr_error(e, &origin));
+                        let d = flow_hint(expr_error(e, &origin), node, self.source);
+                        self.err(d);
                         None
                     }
                 }
@@ -666,7 +687,7 @@ fn yaml_literal(text: &str) -> Option<Result<Lit, String>> {
 
 /// `250ms`, `1.5s`, `2min`: `Some(Ok(seconds))`; `Some(Err)` for a unit typo
 /// on a number; `None` if the text is not a duration with a unit at all.
-pub(crate) fn parse_duration(text: &str) -> Option<Result<f64, String>> {
+pub(crate) fn parse_duration(text: &str) -> Option<Result<f64, (String, String)>> {
     let t = text.trim();
     let split = t.find(|c: char| !(c.is_ascii_digit() || c == '.' || c == '_'))?;
     let (num, unit) = t.split_at(split);
@@ -686,11 +707,20 @@ pub(crate) fn parse_duration(text: &str) -> Option<Result<f64, String>> {
         "min" => (0, 60),
         "h" => (0, 3600),
         _ => {
-            let hint = did_you_mean(unit, ["ns", "us", "ms", "s", "min", "h"]);
-            return Some(Err(format!(
-                "unknown duration unit `{unit}` in `{text}`{}",
-                hint.map(|h| format!(" ({h})")).unwrap_or_else(|| "; units are ns, us, ms, s, min, h".to_owned())
-            )));
+            let guess = match unit {
+                "sec" | "secs" | "second" | "seconds" => Some("s"),
+                "msec" | "msecs" | "millis" => Some("ms"),
+                "usec" | "usecs" | "micros" => Some("us"),
+                "nsec" | "nsecs" | "nanos" => Some("ns"),
+                "m" | "mins" | "minute" | "minutes" => Some("min"),
+                "hr" | "hrs" | "hour" | "hours" => Some("h"),
+                _ => None,
+            };
+            let hint = match guess {
+                Some(g) => format!("write `{num}{g}`; the units are ns, us, ms, s, min and h"),
+                None => "the units are ns, us, ms, s, min and h".to_owned(),
+            };
+            return Some(Err((format!("unknown duration unit `{unit}`"), hint)));
         }
     };
     let num = num.replace('_', "");

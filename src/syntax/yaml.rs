@@ -82,8 +82,14 @@ pub(crate) fn parse(text: &str) -> Result<Node, Diagnostic> {
                 return alias_error(text, start);
             }
             let end = text[at..].chars().next().map_or(at, |c| at + c.len_utf8());
-            Diagnostic::error(format!("invalid YAML: {}", e.info()), at..end)
-                .with_hint("check the indentation and the quoting on this line")
+            let hint = if e.info().contains("mapping values are not allowed") {
+                "an unquoted YAML value cannot contain `: ` (a dict literal, say); quote the whole expression, e.g. 'f({\"k\": 1})'"
+            } else if e.info().contains("quoted scalar") {
+                "a quoted value runs on to its closing quote: is one missing?"
+            } else {
+                "check the indentation and the quoting on this line"
+            };
+            Diagnostic::error(format!("invalid YAML: {}", e.info()), at..end).with_hint(hint)
         })?;
         let sp = chars.byte(span.start.index())..chars.byte(span.end.index());
         let node = match event {

@@ -1,0 +1,54 @@
+//! The command line's own behaviour: exit statuses, missing files, views.
+
+use crate::{asim, in_root};
+
+#[test]
+fn exit_statuses_follow_the_spec() {
+    in_root();
+    assert_eq!(asim(&["run", "scenarios/seed/01_hello.yaml"]).code, 0);
+    assert_eq!(asim(&["run", "scenarios/unhandled_error.yaml"]).code, 1);
+    assert_eq!(asim(&["run", "tests/invalid/unknown_step.yaml"]).code, 2);
+    assert_eq!(asim(&["run", "scenarios/seed/12_deadlock.yaml"]).code, 3);
+}
+
+#[test]
+fn a_missing_file_is_an_error_not_a_panic() {
+    let run = asim(&["run", "no/such/file.yaml"]);
+    assert_eq!(run.code, 2);
+    assert!(run.stderr.starts_with("error: cannot read no/such/file.yaml"), "{}", run.stderr);
+}
+
+#[test]
+fn stdout_view_prints_only_the_program_output_and_explains_on_stderr() {
+    in_root();
+    let run = asim(&["run", "-q", "scenarios/unhandled_error.yaml"]);
+    assert_eq!(run.stdout, "A1 ok\nwatchdog cancelled at shutdown\n");
+    assert!(run.stderr.contains("ValueError: bad quantity 0 for B2"), "{}", run.stderr);
+    assert!(run.stderr.contains("scenarios/unhandled_error.yaml\", line 9, in validate"), "{}", run.stderr);
+}
+
+#[test]
+fn deadlock_report_names_the_cycle() {
+    in_root();
+    let run = asim(&["run", "-q", "scenarios/seed/12_deadlock.yaml"]);
+    assert_eq!(run.code, 3);
+    assert!(run.stderr.contains("lock `b` (held by Task-3)"), "{}", run.stderr);
+    assert!(run.stderr.contains("cycle: Task-2 -> Task-3 -> Task-2"), "{}", run.stderr);
+}
+
+#[test]
+fn check_validates_without_running() {
+    in_root();
+    let ok = asim(&["check", "scenarios/seed/08_semaphore.yaml"]);
+    assert_eq!(ok.code, 0, "{}", ok.stderr);
+    assert!(ok.stdout.contains("ok"), "{}", ok.stdout);
+    assert_eq!(asim(&["check", "tests/invalid/unknown_step.yaml"]).code, 2);
+}
+
+#[test]
+fn runaway_scenarios_stop_at_a_limit() {
+    in_root();
+    let run = asim(&["run", "-q", "--max-steps", "10000", "tests/limits/forever.yaml"]);
+    assert_eq!(run.code, 4, "{}", run.stderr);
+    assert!(run.stderr.contains("--max-steps"), "{}", run.stderr);
+}
