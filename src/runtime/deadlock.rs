@@ -54,7 +54,7 @@ impl Vm<'_> {
                 }
                 Resume::Sem { prim, .. } => {
                     let (value, holders) = match &self.prims[*prim as usize] {
-                        Prim::Sem { value, holders, .. } => (*value, holders.clone()),
+                        Prim::Sem { value, holders, .. } => (*value, holders.keys().copied().collect::<Vec<_>>()),
                         _ => (0, Vec::new()),
                     };
                     let names: Vec<String> = holders.iter().map(|h| self.tasks[*h as usize].name.to_string()).collect();

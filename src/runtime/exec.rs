@@ -407,15 +407,9 @@ impl Vm<'_> {
                     None => false,
                 };
                 let mut children = Vec::with_capacity(values.len());
-                let mut seen_tasks: Vec<TaskId> = Vec::new();
                 for v in values {
                     match &v {
-                        Value::Task(r) => {
-                            if !seen_tasks.contains(&r.id) {
-                                seen_tasks.push(r.id);
-                            }
-                            children.push(self.tasks[r.id as usize].fut);
-                        }
+                        Value::Task(r) => children.push(self.tasks[r.id as usize].fut),
                         Value::Coro(_) => {
                             let (coro, args) = self.take_coro(&v, "gather")?;
                             let child = self.create_task(coro, args, false)?;

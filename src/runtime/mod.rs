@@ -283,9 +283,22 @@ pub(crate) struct TaskGroup {
 /// A primitive's state.
 #[derive(Debug)]
 pub(crate) enum Prim {
-    Lock { locked: bool, waiters: VecDeque<FutId>, holder: Option<TaskId> },
-    Sem { value: i64, bound: Option<i64>, waiters: VecDeque<FutId>, holders: Vec<TaskId> },
-    Event { flag: bool, waiters: VecDeque<FutId> },
+    Lock {
+        locked: bool,
+        waiters: VecDeque<FutId>,
+        holder: Option<TaskId>,
+    },
+    /// `holders` (task -> units held) is kept for deadlock reports only.
+    Sem {
+        value: i64,
+        bound: Option<i64>,
+        waiters: VecDeque<FutId>,
+        holders: std::collections::BTreeMap<TaskId, u32>,
+    },
+    Event {
+        flag: bool,
+        waiters: VecDeque<FutId>,
+    },
 }
 
 /// Something that happened, for the report.
@@ -817,10 +830,10 @@ impl<'p> Vm<'p> {
             return outer;
         }
         let g = self.gathers.len() as u32;
-        let mut distinct: Vec<FutId> = Vec::new();
+        // An argument seen before is listed again but counted once.
+        let mut distinct = BTreeSet::new();
         for &c in &children {
-            if !distinct.contains(&c) {
-                distinct.push(c);
+            if distinct.insert(c) {
                 self.add_done_callback(c, Callback::Gather(g));
             }
         }

@@ -31,7 +31,7 @@ pub(super) fn construct(kind: PrimKind, arg: &Value) -> Result<Prim, Exc> {
                 return Err(ops::value_error("Semaphore initial value must be >= 0"));
             }
             let bound = (kind == PrimKind::BoundedSemaphore).then_some(value);
-            Prim::Sem { value, bound, waiters: VecDeque::new(), holders: Vec::new() }
+            Prim::Sem { value, bound, waiters: VecDeque::new(), holders: Default::default() }
         }
     })
 }
@@ -91,7 +91,7 @@ impl Vm<'_> {
 
     pub(super) fn sem_holder(&mut self, prim: u32, t: TaskId) {
         if let Prim::Sem { holders, .. } = &mut self.prims[prim as usize] {
-            holders.push(t);
+            *holders.entry(t).or_insert(0) += 1;
         }
     }
 
@@ -198,10 +198,15 @@ impl Vm<'_> {
                         return Err(ops::value_error("BoundedSemaphore released too many times"));
                     }
                 }
-                if let Some(i) =
-                    holders.iter().position(|&h| h == t).or(if holders.is_empty() { None } else { Some(0) })
-                {
-                    holders.remove(i);
+                // A semaphore has no owner: any task may release. The report
+                // credits the releasing task if it holds a unit, else the oldest holder.
+                let who = if holders.contains_key(&t) { Some(t) } else { holders.keys().next().copied() };
+                if let Some(h) = who {
+                    let n = holders.get_mut(&h).expect("holder");
+                    *n -= 1;
+                    if *n == 0 {
+                        holders.remove(&h);
+                    }
                 }
                 *value += 1;
                 self.sem_wake_next(id);
