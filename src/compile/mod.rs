@@ -868,7 +868,7 @@ pub(crate) fn compile(ch: &Checked, fallback_name: &str) -> Result<Program, Vec<
             Code::Expr(Expr { kind: ExprKind::Call { args, kwargs, .. }, .. }, o) => {
                 let takes_value =
                     matches!(kind, crate::value::PrimKind::Semaphore | crate::value::PrimKind::BoundedSemaphore);
-                if !takes_value && !(args.is_empty() && kwargs.is_empty()) {
+                if !(takes_value || args.is_empty() && kwargs.is_empty()) {
                     g.error(Diagnostic::error(format!("{}() takes no arguments", kind.class_name()), code.span()));
                 }
                 if args.len() > 1 || kwargs.iter().any(|k| k.name != "value") {

@@ -287,13 +287,7 @@ impl Vm<'_> {
             let instr = &prog.coros[coro as usize].code[pc];
             let flow = match self.exec(t, &instr.op) {
                 Ok(f) => f,
-                Err(e) => {
-                    if e.raised_at.get().is_none() {
-                        let line = self.line_of(instr.span.start);
-                        e.raised_at.set(Some((coro, line)));
-                    }
-                    self.raise(t, e)
-                }
+                Err(e) => self.raise(t, e),
             };
             match flow {
                 Flow::Continue => {}
@@ -740,9 +734,26 @@ impl Vm<'_> {
         }
     }
 
+    /// Adds the task's current frame to the exception's traceback, as
+    /// CPython does for each frame an exception passes through.
+    fn trace(&self, t: TaskId, exc: &Exc) {
+        let task = &self.tasks[t as usize];
+        let Some(frame) = task.frames.last() else { return };
+        let depth = task.frames.len() as u32;
+        let mut tb = exc.traceback.borrow_mut();
+        if tb.first().is_some_and(|e| e.task == t && e.depth == depth) {
+            return;
+        }
+        let code = &self.prog.coros[frame.coro as usize].code;
+        let Some(instr) = code.get(frame.pc.saturating_sub(1)) else { return };
+        let line = self.line_of(instr.span.start);
+        tb.insert(0, crate::value::exc::TbEntry { task: t, depth, coro: frame.coro, line });
+    }
+
     /// Raises `exc` in the task: unwind to the nearest handler.
     pub(crate) fn raise(&mut self, t: TaskId, exc: Exc) -> Flow {
         loop {
+            self.trace(t, &exc);
             let task = &mut self.tasks[t as usize];
             let Some(frame) = task.frames.last_mut() else {
                 return Flow::Finished(Err(exc));

@@ -546,7 +546,7 @@ impl<'p> Vm<'p> {
             Some(0.0)
         } else if let Some(&root) = self.heap.first() {
             let when = self.timers[root as usize].when;
-            Some((when - self.now).max(0.0).min(MAX_SELECT_TIMEOUT))
+            Some((when - self.now).clamp(0.0, MAX_SELECT_TIMEOUT))
         } else {
             None
         };
@@ -587,13 +587,11 @@ impl<'p> Vm<'p> {
                 let timer = &self.timers[id as usize];
                 let cb = if timer.cancelled { None } else { timer.cb };
                 self.free_timer(id);
-                match cb {
-                    Some(TimerCb::SetResult(fut)) => {
-                        if !self.futs[fut as usize].cancelled() {
-                            self.set_result(fut, Value::None);
-                        }
+                // futures._set_result_unless_cancelled
+                if let Some(TimerCb::SetResult(fut)) = cb {
+                    if !self.futs[fut as usize].cancelled() {
+                        self.set_result(fut, Value::None);
                     }
-                    None => {}
                 }
             }
         }
@@ -602,10 +600,7 @@ impl<'p> Vm<'p> {
     fn run_callback(&mut self, cb: Callback, fut: FutId) {
         match cb {
             Callback::Wakeup(t) => {
-                let exc = match self.fut_outcome(fut) {
-                    Ok(_) => None,
-                    Err(e) => Some(e),
-                };
+                let exc = self.fut_outcome(fut).err();
                 self.task_step(t, exc);
             }
             Callback::Gather(g) => self.gather_done(g, fut),
@@ -1021,10 +1016,11 @@ impl<'p> Vm<'p> {
                 kind: e.class.name().to_owned(),
                 message: e.to_str(),
                 traceback: e
-                    .raised_at
-                    .get()
-                    .map(|(coro, line)| vec![(self.prog.coros[coro as usize].name.clone(), line, 0)])
-                    .unwrap_or_default(),
+                    .traceback
+                    .borrow()
+                    .iter()
+                    .map(|tb| (self.prog.coros[tb.coro as usize].name.clone(), tb.line, 0))
+                    .collect(),
             },
             _ => Outcome::Ok,
         };

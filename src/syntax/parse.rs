@@ -52,7 +52,13 @@ fn scalar_origin(node: &Node) -> Origin {
 }
 
 fn expr_error(e: ParseError, origin: &Origin) -> Diagnostic {
-    Diagnostic::error(e.message, origin.span(&e.span)).with_hint_opt(e.hint)
+    let unit_literal = e.message.contains("invalid decimal literal");
+    let d = Diagnostic::error(e.message, origin.span(&e.span)).with_hint_opt(e.hint);
+    if unit_literal {
+        d.with_hint("a unit such as `500ms` works only as a whole `sleep`, `block` or `timeout` value; inside an expression write seconds (`0.5`)")
+    } else {
+        d
+    }
 }
 
 /// A better hint for an expression broken by a YAML flow collection

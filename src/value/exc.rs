@@ -6,7 +6,7 @@
 //! `CancelledError`, exactly as in CPython 3.11.
 
 use super::Value;
-use std::cell::Cell;
+use std::cell::RefCell;
 use std::rc::Rc;
 
 macro_rules! exc_classes {
@@ -91,8 +91,19 @@ pub(crate) struct ExcObj {
     pub(crate) args: Vec<Value>,
     /// The sub-exceptions of a group.
     pub(crate) group: Vec<Rc<ExcObj>>,
-    /// Where it was first raised, for the report.
-    pub(crate) raised_at: Cell<Option<(u32, u32)>>,
+    /// The frames it unwound through, outermost first, as Python's
+    /// traceback lists them.
+    pub(crate) traceback: RefCell<Vec<TbEntry>>,
+}
+
+/// One traceback line: a coroutine frame and the scenario line it was at.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct TbEntry {
+    /// Which frame (task and depth), so one frame is listed once.
+    pub(crate) task: u32,
+    pub(crate) depth: u32,
+    pub(crate) coro: u32,
+    pub(crate) line: u32,
 }
 
 /// A shared exception object.
@@ -102,7 +113,7 @@ impl ExcObj {
     /// An exception with a single string argument (or none when `msg` is empty
     /// and `keep_empty` is false).
     pub(crate) fn new(class: ExcClass, args: Vec<Value>) -> Exc {
-        Rc::new(ExcObj { class, args, group: Vec::new(), raised_at: Cell::new(None) })
+        Rc::new(ExcObj { class, args, group: Vec::new(), traceback: RefCell::default() })
     }
 
     /// `Class("message")`.
@@ -116,7 +127,12 @@ impl ExcObj {
         let all_exceptions = exceptions.iter().all(|e| e.class.is_subclass(ExcClass::Exception));
         let class = if all_exceptions { ExcClass::ExceptionGroup } else { ExcClass::BaseExceptionGroup };
         let list = Value::list(exceptions.iter().map(|e| Value::Exc(e.clone())).collect());
-        Rc::new(ExcObj { class, args: vec![Value::str(message), list], group: exceptions, raised_at: Cell::new(None) })
+        Rc::new(ExcObj {
+            class,
+            args: vec![Value::str(message), list],
+            group: exceptions,
+            traceback: RefCell::default(),
+        })
     }
 
     /// The group's message (`eg.message`), or `str()` for a plain exception.

@@ -12,7 +12,7 @@ use std::path::PathBuf;
 use std::process::Command;
 
 /// A usable `python3` (3.11+), or why not.
-pub fn python() -> Result<String, String> {
+pub(crate) fn python() -> Result<String, String> {
     let out = Command::new("python3")
         .args(["-c", "import sys; print(sys.version_info >= (3, 11))"])
         .output()
@@ -25,7 +25,7 @@ pub fn python() -> Result<String, String> {
 }
 
 /// Returns the python command, or skips (outside CI) / fails (in CI).
-pub fn python_or_skip(test: &str) -> Option<String> {
+pub(crate) fn python_or_skip(test: &str) -> Option<String> {
     match python() {
         Ok(p) => Some(p),
         Err(why) if std::env::var("CI").is_ok_and(|v| v == "true") => {
@@ -45,7 +45,7 @@ fn twin(scenario: &std::path::Path) -> PathBuf {
 }
 
 /// Runs the harness on several programs; one JSON Lines text per program.
-pub fn run_cpython(python: &str, programs: &[PathBuf]) -> Vec<String> {
+pub(crate) fn run_cpython(python: &str, programs: &[PathBuf]) -> Vec<String> {
     let mut cmd = Command::new(python);
     cmd.arg(root().join("tests/harness/vclock.py"));
     if programs.len() == 1 {
@@ -71,7 +71,7 @@ pub fn run_cpython(python: &str, programs: &[PathBuf]) -> Vec<String> {
 }
 
 /// Compares asim's JSON with CPython's; `None` if they agree, else a report.
-pub fn divergence(name: &str, ours: &str, theirs: &str) -> Option<String> {
+pub(crate) fn divergence(name: &str, ours: &str, theirs: &str) -> Option<String> {
     let (a, ae) = observable(ours);
     let (b, be) = observable(theirs);
     if a == b && ae == be {

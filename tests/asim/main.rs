@@ -12,14 +12,22 @@ mod seed;
 use std::path::{Path, PathBuf};
 
 /// What one `asim` invocation produced.
-pub struct Output {
-    pub code: i32,
-    pub stdout: String,
-    pub stderr: String,
+pub(crate) struct Output {
+    /// Exit status.
+    pub(crate) code: i32,
+    /// What it wrote to stdout.
+    pub(crate) stdout: String,
+    /// What it wrote to stderr.
+    pub(crate) stderr: String,
 }
 
+/// One print event: time, task, text.
+pub(crate) type Print = (f64, String, String);
+/// The end of a run: elapsed, outcome, error.
+pub(crate) type End = (f64, String, serde_json::Value);
+
 /// Runs `asim ARGS...` in-process.
-pub fn asim(args: &[&str]) -> Output {
+pub(crate) fn asim(args: &[&str]) -> Output {
     let mut out = Vec::new();
     let mut err = Vec::new();
     let argv = std::iter::once("asim").chain(args.iter().copied()).map(Into::into);
@@ -28,22 +36,22 @@ pub fn asim(args: &[&str]) -> Output {
 }
 
 /// The repository root.
-pub fn root() -> PathBuf {
+pub(crate) fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
 
 /// A path relative to the root, as a string with `/` separators.
-pub fn rel(path: &Path) -> String {
+pub(crate) fn rel(path: &Path) -> String {
     path.strip_prefix(root()).unwrap_or(path).to_string_lossy().replace('\\', "/")
 }
 
 /// Runs from the repository root, so paths in messages are stable.
-pub fn in_root() {
+pub(crate) fn in_root() {
     std::env::set_current_dir(root()).unwrap();
 }
 
 /// Every scenario file under `scenarios/`, sorted.
-pub fn scenario_files() -> Vec<PathBuf> {
+pub(crate) fn scenario_files() -> Vec<PathBuf> {
     let mut out = Vec::new();
     let mut dirs = vec![root().join("scenarios")];
     while let Some(d) = dirs.pop() {
@@ -62,7 +70,7 @@ pub fn scenario_files() -> Vec<PathBuf> {
 
 /// Print events and the end of a JSON run, as comparable values:
 /// (t, task, text) for each print, then (elapsed, outcome, error).
-pub fn observable(jsonl: &str) -> (Vec<(f64, String, String)>, (f64, String, serde_json::Value)) {
+pub(crate) fn observable(jsonl: &str) -> (Vec<Print>, End) {
     let mut prints = Vec::new();
     let mut end = None;
     for line in jsonl.lines().filter(|l| !l.trim().is_empty()) {
