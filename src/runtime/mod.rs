@@ -1044,3 +1044,41 @@ impl<'p> Vm<'p> {
 pub(crate) fn run(prog: &Program, limits: Limits) -> RunResult {
     Vm::new(prog, limits).run()
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::source::Source;
+
+    fn task_names(scenario: &str) -> Vec<String> {
+        let compiled = crate::compile_source(&Source::new("t.yaml", scenario)).expect("valid scenario");
+        compiled.run(super::Limits::default()).tasks.into_iter().map(|t| t.name).collect()
+    }
+
+    #[test]
+    fn task_numbers_follow_cpythons_counter() {
+        // (scenario, names in creation order), per asyncio-notes.md section 2.7.
+        let table: &[(&str, &[&str])] = &[
+            ("main:\n  - print: hi\n", &["Task-1"]),
+            // An inline await creates no task.
+            ("coroutines:\n  f():\n    - return: 1\nmain:\n  - await: f()\n  - spawn: f()\n", &["Task-1", "Task-2"]),
+            // A named task still takes a number.
+            (
+                "coroutines:\n  f():\n    - return: 1\nmain:\n  - spawn: f()\n    name: x\n  - spawn: f()\n",
+                &["Task-1", "x", "Task-3"],
+            ),
+            // gather: one task per coroutine argument, none for a task handle.
+            (
+                "coroutines:\n  f():\n    - return: 1\nmain:\n  - spawn: f()\n    as: t\n  - gather:\n      - f()\n      - t\n      - f()\n",
+                &["Task-1", "Task-2", "Task-3", "Task-4"],
+            ),
+            // TaskGroup children, then a task after the group.
+            (
+                "coroutines:\n  f():\n    - return: 1\nmain:\n  - task_group:\n      - spawn: f()\n      - spawn: f()\n        name: named\n  - spawn: f()\n",
+                &["Task-1", "Task-2", "named", "Task-4"],
+            ),
+        ];
+        for (scenario, want) in table {
+            assert_eq!(task_names(scenario), *want, "{scenario}");
+        }
+    }
+}
