@@ -41,6 +41,14 @@ enum Command {
         /// The scenario file (YAML).
         file: String,
     },
+    /// Print the scenario as a program in another language.
+    Export {
+        /// The language.
+        #[arg(value_enum)]
+        language: Language,
+        /// The scenario file (YAML).
+        file: String,
+    },
 }
 
 #[derive(clap::Args, Debug)]
@@ -73,13 +81,20 @@ enum Format {
 }
 
 #[derive(Copy, Clone, Debug, ValueEnum, PartialEq, Eq)]
+enum Language {
+    /// A plain asyncio program for Python 3.11+; `python3` runs it and
+    /// prints exactly what `asim run -q` prints.
+    Python,
+}
+
+#[derive(Copy, Clone, Debug, ValueEnum, PartialEq, Eq)]
 enum Color {
     Auto,
     Always,
     Never,
 }
 
-fn load(path: &str, err: &mut dyn Write, color: bool) -> Result<(Source, crate::Compiled), i32> {
+fn read(path: &str, err: &mut dyn Write) -> Result<Source, i32> {
     let text = match std::fs::read(path) {
         Ok(bytes) => match String::from_utf8(bytes) {
             Ok(t) => t,
@@ -93,7 +108,11 @@ fn load(path: &str, err: &mut dyn Write, color: bool) -> Result<(Source, crate::
             return Err(EXIT_INVALID);
         }
     };
-    let source = Source::new(path, text);
+    Ok(Source::new(path, text))
+}
+
+fn load(path: &str, err: &mut dyn Write, color: bool) -> Result<(Source, crate::Compiled), i32> {
+    let source = read(path, err)?;
     match crate::compile_source(&source) {
         Ok(c) => Ok((source, c)),
         Err(diags) => {
@@ -127,6 +146,22 @@ pub fn main_with(
             }
             Err(code) => code,
         },
+        Command::Export { language: Language::Python, file } => {
+            let source = match read(&file, err) {
+                Ok(s) => s,
+                Err(code) => return code,
+            };
+            match crate::export_python(&source) {
+                Ok(py) => {
+                    let _ = out.write_all(py.as_bytes());
+                    EXIT_OK
+                }
+                Err(diags) => {
+                    let _ = write!(err, "{}", diagnostic::render(&source, &diags, term_color));
+                    EXIT_INVALID
+                }
+            }
+        }
         Command::Run(a) => {
             let color = match a.color {
                 Color::Always => true,

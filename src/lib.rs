@@ -14,6 +14,7 @@ pub mod source;
 
 mod check;
 mod compile;
+mod export;
 mod syntax;
 pub(crate) mod value;
 
@@ -58,6 +59,16 @@ impl Compiled {
 
 /// Parses, checks and compiles a scenario.
 pub fn compile_source(source: &Source) -> Result<Compiled, Vec<Diagnostic>> {
+    front_end(source).map(|(c, _)| c)
+}
+
+/// The scenario as an equivalent, runnable Python 3.11 asyncio program.
+pub fn export_python(source: &Source) -> Result<String, Vec<Diagnostic>> {
+    let (compiled, checked) = front_end(source)?;
+    Ok(export::python(&checked, &source.path, &compiled.program.name))
+}
+
+fn front_end(source: &Source) -> Result<(Compiled, check::Checked), Vec<Diagnostic>> {
     // Later stages run even after parse errors (on what did parse), so one
     // run reports as many problems as it can; errors are sorted by position.
     let (ast, mut errors) = syntax::parse(&source.text);
@@ -83,5 +94,6 @@ pub fn compile_source(source: &Source) -> Result<Compiled, Vec<Diagnostic>> {
         }
     };
     program.line_starts = std::iter::once(0).chain(source.text.match_indices('\n').map(|(i, _)| i + 1)).collect();
-    Ok(Compiled { program, graph: checked.graph })
+    let graph = checked.graph.clone();
+    Ok((Compiled { program, graph }, checked))
 }

@@ -104,7 +104,7 @@ fn expr_names(e: &Expr, o: &Origin, out: &mut Vec<(String, Span)>) {
     }
 }
 
-fn template_names(parts: &[FPart], o: &Origin, out: &mut Vec<(String, Span)>) {
+pub(crate) fn template_names(parts: &[FPart], o: &Origin, out: &mut Vec<(String, Span)>) {
     for p in parts {
         if let FPart::Field(f) = p {
             expr_names(&f.expr, o, out);
@@ -270,7 +270,7 @@ pub(crate) fn check(scenario: Scenario) -> Result<Checked, Vec<Diagnostic>> {
         }
     }
     let var_order = match toposort(&dep, None) {
-        Ok(order) => order.into_iter().map(|n| dep[n]).collect(),
+        Ok(_) => stable_order(&dep),
         Err(_) => {
             for scc in kosaraju_scc(&dep) {
                 let cyclic = scc.len() > 1 || dep.contains_edge(scc[0], scc[0]);
@@ -322,6 +322,25 @@ pub(crate) fn check(scenario: Scenario) -> Result<Checked, Vec<Diagnostic>> {
     } else {
         Err(errors)
     }
+}
+
+/// A topological order of an acyclic graph that keeps declaration order
+/// wherever the dependencies allow (so `export python` reads naturally).
+fn stable_order(dep: &DiGraph<u32, ()>) -> Vec<u32> {
+    let n = dep.node_count();
+    let mut done = vec![false; n];
+    let mut order = Vec::with_capacity(n);
+    while order.len() < n {
+        let next = (0..n)
+            .find(|&i| {
+                !done[i]
+                    && dep.neighbors_directed(NodeIndex::new(i), petgraph::Direction::Incoming).all(|p| done[p.index()])
+            })
+            .expect("acyclic");
+        done[next] = true;
+        order.push(dep[NodeIndex::new(next)]);
+    }
+    order
 }
 
 fn prim_kind(code: &Code, errors: &mut Vec<Diagnostic>) -> Option<PrimKind> {

@@ -20,6 +20,8 @@ pub(crate) struct Origin {
     pub(crate) at: Option<usize>,
     /// The whole scalar, used when the text is not verbatim in the file.
     pub(crate) whole: Span,
+    /// The scalar's text (what the expression's spans index), for export.
+    pub(crate) text: std::rc::Rc<str>,
 }
 
 impl Origin {

@@ -44,11 +44,11 @@ pub(crate) struct Parser<'s> {
 }
 
 fn scalar_origin(node: &Node) -> Origin {
-    let at = match &node.kind {
-        NodeKind::Scalar { verbatim_at, .. } => *verbatim_at,
-        _ => None,
+    let (at, text) = match &node.kind {
+        NodeKind::Scalar { verbatim_at, text, .. } => (*verbatim_at, text.as_str()),
+        _ => (None, ""),
     };
-    Origin { at, whole: node.span.clone() }
+    Origin { at, whole: node.span.clone(), text: text.into() }
 }
 
 fn expr_error(e: ParseError, origin: &Origin) -> Diagnostic {

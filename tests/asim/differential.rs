@@ -96,6 +96,41 @@ pub(crate) fn divergence(name: &str, ours: &str, theirs: &str) -> Option<String>
     Some(report)
 }
 
+/// Writes `asim export python` of each scenario to a scratch folder.
+pub(crate) fn export_all(scenarios: &[PathBuf], dir: &str) -> Vec<PathBuf> {
+    let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join(dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    scenarios
+        .iter()
+        .enumerate()
+        .map(|(i, s)| {
+            let export = asim(&["export", "python", &rel(s)]);
+            assert_eq!(export.code, 0, "export of {}: {}", rel(s), export.stderr);
+            let path = dir.join(format!("{i:04}_{}.py", s.file_stem().unwrap().to_string_lossy()));
+            std::fs::write(&path, export.stdout).unwrap();
+            path
+        })
+        .collect()
+}
+
+#[test]
+fn exported_programs_print_what_asim_prints() {
+    in_root();
+    let Some(py) = python_or_skip("exported_programs_print_what_asim_prints") else { return };
+    let scenarios = scenario_files();
+    let exports = export_all(&scenarios, "exports");
+    let cpython = run_cpython(&py, &exports);
+    let mut failures = Vec::new();
+    for ((s, e), theirs) in scenarios.iter().zip(&exports).zip(&cpython) {
+        let file = rel(s);
+        let ours = asim(&["run", "--format", "json", &file]);
+        if let Some(report) = divergence(&file, &ours.stdout, theirs) {
+            failures.push(format!("{report}exported program: {}\n", e.display()));
+        }
+    }
+    assert!(failures.is_empty(), "{} exports diverge:\n{}", failures.len(), failures.join("\n"));
+}
+
 #[test]
 fn every_scenario_matches_cpython() {
     in_root();

@@ -1,0 +1,438 @@
+//! `asim export python`: a scenario as a plain, runnable asyncio program.
+//!
+//! Code fields are Python already, so expressions are emitted as the user
+//! wrote them; the steps become the statements they stand for (format spec
+//! section 3). Running the result with `python3` prints exactly what
+//! `asim run -q` prints; the differential tests rely on that.
+
+use crate::check::{code_names, template_names, Checked};
+use crate::syntax::ast::*;
+use crate::syntax::expr::{Expr, ExprKind, FPart};
+use crate::value::pyfmt::{float_repr, str_repr};
+use std::collections::BTreeSet;
+use std::fmt::Write as _;
+
+/// asyncio names a scenario may use bare, imported from asyncio.
+const ASYNCIO_NAMES: &[&str] = &["CancelledError", "InvalidStateError"];
+
+struct Py<'a> {
+    out: String,
+    depth: usize,
+    groups: Vec<String>,
+    used: BTreeSet<String>,
+    taken: &'a BTreeSet<String>,
+    time_module: &'static str,
+}
+
+fn float_lit(f: f64) -> String {
+    if f.is_nan() {
+        "float('nan')".to_owned()
+    } else if f.is_infinite() {
+        if f > 0.0 { "float('inf')" } else { "-float('inf')" }.to_owned()
+    } else {
+        float_repr(f)
+    }
+}
+
+fn simple(e: &Expr) -> bool {
+    matches!(
+        e.kind,
+        ExprKind::Name(_)
+            | ExprKind::Call { .. }
+            | ExprKind::Attribute { .. }
+            | ExprKind::Index { .. }
+            | ExprKind::Int(_)
+            | ExprKind::Float(_)
+            | ExprKind::Str(_)
+            | ExprKind::Bool(_)
+            | ExprKind::None
+            | ExprKind::List(_)
+            | ExprKind::Dict(_)
+            | ExprKind::FString(_)
+    )
+}
+
+impl Py<'_> {
+    fn line(&mut self, text: &str) {
+        for _ in 0..self.depth {
+            self.out.push_str("    ");
+        }
+        self.out.push_str(text);
+        self.out.push('\n');
+    }
+
+    fn note(&mut self, code: &Code) {
+        let mut names = Vec::new();
+        code_names(code, &mut names);
+        self.used.extend(names.into_iter().map(|(n, _)| n));
+    }
+
+    /// An expression, verbatim; `atom` wraps anything but a primary in parens.
+    fn code(&mut self, c: &Code, atom: bool) -> String {
+        self.note(c);
+        match c {
+            Code::Expr(e, o) => {
+                let text = o.text.get(e.span.clone()).unwrap_or_default().trim();
+                if (atom && !simple(e))
+                    || text.contains('\n')
+                    || matches!(e.kind, ExprKind::Tuple(_)) && !text.starts_with('(')
+                {
+                    format!("({text})")
+                } else {
+                    text.to_owned()
+                }
+            }
+            Code::Lit(l, _) => match l {
+                Lit::None => "None".to_owned(),
+                Lit::Bool(true) => "True".to_owned(),
+                Lit::Bool(false) => "False".to_owned(),
+                Lit::Int(i) => i.to_string(),
+                Lit::Float(f) => float_lit(*f),
+            },
+            Code::List(items, _) => {
+                let parts: Vec<String> = items.iter().map(|i| self.code(i, false)).collect();
+                format!("[{}]", parts.join(", "))
+            }
+            Code::Dict(items, _) => {
+                let parts: Vec<String> =
+                    items.iter().map(|(k, v)| format!("{}: {}", str_repr(k), self.code(v, false))).collect();
+                format!("{{{}}}", parts.join(", "))
+            }
+        }
+    }
+
+    fn duration(&mut self, d: &Duration) -> String {
+        match d {
+            Duration::Literal(v) => float_lit(*v),
+            Duration::Code(c) => self.code(c, false),
+        }
+    }
+
+    /// A template as an f-string literal.
+    fn fstring(&mut self, t: &Template) -> String {
+        let mut names = Vec::new();
+        template_names(&t.parts, &t.origin, &mut names);
+        self.used.extend(names.into_iter().map(|(n, _)| n));
+        let mut fields = String::new();
+        collect_field_text(&t.parts, &t.origin.text, &mut fields);
+        let quote = ["\"", "'", "\"\"\"", "'''"].into_iter().find(|q| !fields.contains(q)).unwrap_or("\"");
+        let mut body = String::new();
+        render_parts(&t.parts, &t.origin.text, quote, &mut body);
+        if t.parts.iter().any(|p| matches!(p, FPart::Field(_))) {
+            format!("f{quote}{body}{quote}")
+        } else {
+            // No fields: a plain string (the doubled braces become single).
+            format!("{quote}{}{quote}", body.replace("{{", "{").replace("}}", "}"))
+        }
+    }
+
+    fn body(&mut self, steps: &[Step]) {
+        self.depth += 1;
+        if steps.is_empty() {
+            self.line("pass");
+        }
+        for s in steps {
+            self.step(s);
+        }
+        self.depth -= 1;
+    }
+
+    fn bind(b: &Option<Name>) -> String {
+        b.as_ref().map(|n| format!("{} = ", n.text)).unwrap_or_default()
+    }
+
+    fn step(&mut self, s: &Step) {
+        match &s.kind {
+            StepKind::Print(t) => {
+                let f = self.fstring(t);
+                self.line(&format!("print({f})"));
+            }
+            StepKind::Sleep(d) => {
+                let d = self.duration(d);
+                self.line(&format!("await asyncio.sleep({d})"));
+            }
+            StepKind::Block(d) => {
+                let d = self.duration(d);
+                let m = self.time_module;
+                self.line(&format!("{m}.sleep({d})"));
+            }
+            StepKind::Await { what, bind } => {
+                let w = self.code(what, true);
+                self.line(&format!("{}await {w}", Self::bind(bind)));
+            }
+            StepKind::Spawn { call, bind, name } => {
+                let c = self.code(call, false);
+                let name = name.as_ref().map(|n| format!(", name={}", self.fstring(n))).unwrap_or_default();
+                let creator = match self.groups.last() {
+                    Some(tg) => format!("{tg}.create_task"),
+                    None => "asyncio.create_task".to_owned(),
+                };
+                self.line(&format!("{}{creator}({c}{name})", Self::bind(bind)));
+            }
+            StepKind::Gather { items, bind, return_exceptions } => {
+                let mut args: Vec<String> = Vec::new();
+                for i in items {
+                    args.push(match i {
+                        GatherItem::Expr(c) => self.code(c, false),
+                        GatherItem::For { targets, iter, call } => {
+                            let t: Vec<&str> = targets.iter().map(|t| t.text.as_str()).collect();
+                            let call = self.code(call, false);
+                            let iter = self.code(iter, false);
+                            format!("*({call} for {} in {iter})", t.join(", "))
+                        }
+                    });
+                }
+                if let Some(r) = return_exceptions {
+                    let r = self.code(r, false);
+                    args.push(format!("return_exceptions={r}"));
+                }
+                self.line(&format!("{}await asyncio.gather({})", Self::bind(bind), args.join(", ")));
+            }
+            StepKind::TaskGroup(body) => {
+                let base = if self.taken.contains("tg") { "tg_" } else { "tg" };
+                let name =
+                    if self.groups.is_empty() { base.to_owned() } else { format!("{base}{}", self.groups.len() + 1) };
+                self.line(&format!("async with asyncio.TaskGroup() as {name}:"));
+                self.groups.push(name);
+                self.body(body);
+                self.groups.pop();
+            }
+            StepKind::With { prim, body } => {
+                let p = self.code(prim, true);
+                self.line(&format!("async with {p}:"));
+                self.body(body);
+            }
+            StepKind::Do(c) => {
+                let c = self.code(c, false);
+                self.line(&c);
+            }
+            StepKind::Let(items) | StepKind::Set(items) => {
+                for (n, c) in items {
+                    let c = self.code(c, false);
+                    self.line(&format!("{} = {c}", n.text));
+                }
+            }
+            StepKind::Return(c) => match c {
+                Some(c) => {
+                    let c = self.code(c, false);
+                    self.line(&format!("return {c}"));
+                }
+                None => self.line("return"),
+            },
+            StepKind::Raise(c) => match c {
+                Some(c) => {
+                    let c = self.code(c, false);
+                    self.line(&format!("raise {c}"));
+                }
+                None => self.line("raise"),
+            },
+            StepKind::Try { body, handlers, star, orelse, finally } => {
+                self.line("try:");
+                self.body(body);
+                for h in handlers {
+                    let types: Vec<String> = h.types.iter().map(|t| self.code(t, true)).collect();
+                    let kw = if *star { "except*" } else { "except" };
+                    let what = match types.len() {
+                        0 => "BaseException".to_owned(),
+                        1 => types[0].clone(),
+                        _ => format!("({})", types.join(", ")),
+                    };
+                    let bind = h.bind.as_ref().map(|b| format!(" as {}", b.text)).unwrap_or_default();
+                    self.line(&format!("{kw} {what}{bind}:"));
+                    self.body(&h.body);
+                }
+                if !orelse.is_empty() {
+                    self.line("else:");
+                    self.body(orelse);
+                }
+                if let Some(f) = finally {
+                    self.line("finally:");
+                    self.body(f);
+                }
+            }
+            StepKind::If { cond, then, orelse } => {
+                let c = self.code(cond, false);
+                self.line(&format!("if {c}:"));
+                self.body(then);
+                if !orelse.is_empty() {
+                    self.line("else:");
+                    self.body(orelse);
+                }
+            }
+            StepKind::For { targets, iter, body } => {
+                let t: Vec<&str> = targets.iter().map(|t| t.text.as_str()).collect();
+                let i = self.code(iter, false);
+                self.line(&format!("for {} in {i}:", t.join(", ")));
+                self.body(body);
+            }
+            StepKind::While { cond, body } => {
+                let c = self.code(cond, false);
+                self.line(&format!("while {c}:"));
+                self.body(body);
+            }
+            StepKind::Assert { cond, message } => {
+                let c = self.code(cond, false);
+                match message {
+                    Some(m) => {
+                        let m = self.fstring(m);
+                        self.line(&format!("assert {c}, {m}"));
+                    }
+                    None => self.line(&format!("assert {c}")),
+                }
+            }
+            StepKind::Unsupported(verb) => self.line(&format!("raise NotImplementedError({})", str_repr(verb))),
+        }
+    }
+}
+
+fn collect_field_text(parts: &[FPart], text: &str, out: &mut String) {
+    for p in parts {
+        if let FPart::Field(f) = p {
+            out.push_str(text.get(f.expr.span.clone()).unwrap_or_default());
+            collect_field_text(&f.spec, text, out);
+        }
+    }
+}
+
+fn render_parts(parts: &[FPart], text: &str, quote: &str, out: &mut String) {
+    for p in parts {
+        match p {
+            FPart::Lit(s) => {
+                for c in s.chars() {
+                    match c {
+                        '{' => out.push_str("{{"),
+                        '}' => out.push_str("}}"),
+                        '\\' => out.push_str("\\\\"),
+                        '\n' => out.push_str("\\n"),
+                        '\r' => out.push_str("\\r"),
+                        '\t' => out.push_str("\\t"),
+                        c if quote.starts_with(c) => {
+                            out.push('\\');
+                            out.push(c);
+                        }
+                        c => out.push(c),
+                    }
+                }
+            }
+            FPart::Field(f) => {
+                out.push('{');
+                out.push_str(text.get(f.expr.span.clone()).unwrap_or_default());
+                if f.debug_text.is_some() {
+                    out.push('=');
+                }
+                // `{x=}` means repr already; the parser records that as `!r`.
+                let implied = f.debug_text.is_some() && f.spec.is_empty() && f.conversion == Some('r');
+                if let Some(c) = f.conversion.filter(|_| !implied) {
+                    out.push('!');
+                    out.push(c);
+                }
+                if !f.spec.is_empty() {
+                    out.push(':');
+                    render_parts(&f.spec, text, quote, out);
+                }
+                out.push('}');
+            }
+        }
+    }
+}
+
+/// The scenario as a Python 3.11 program.
+pub(crate) fn python(ch: &Checked, path: &str, name: &str) -> String {
+    let sc = &ch.scenario;
+    let mut taken: BTreeSet<String> = BTreeSet::new();
+    taken.extend(ch.vars.keys().cloned());
+    taken.extend(ch.prims.keys().cloned());
+    taken.extend(ch.coros.keys().cloned());
+    for info in &ch.infos {
+        taken.extend(info.locals.iter().cloned());
+    }
+    let time_module = if taken.contains("time") { "_time" } else { "time" };
+    let mut py =
+        Py { out: String::new(), depth: 0, groups: Vec::new(), used: BTreeSet::new(), taken: &taken, time_module };
+
+    for &i in &ch.var_order {
+        let (n, c) = &sc.vars[i as usize];
+        let v = py.code(c, false);
+        py.line(&format!("{} = {v}", n.text));
+    }
+    for (n, c) in &sc.sync {
+        let v = py.code(c, false);
+        py.line(&format!("{} = asyncio.{v}", n.text));
+    }
+    let bodies = sc
+        .coroutines
+        .iter()
+        .map(|c| (c.name.text.as_str(), Some(c), &c.body))
+        .chain(std::iter::once(("main", None, &sc.main)));
+    for (cname, def, body) in bodies {
+        py.line("");
+        py.line("");
+        let params: Vec<String> = match def {
+            Some(d) => d
+                .params
+                .iter()
+                .map(|(p, dflt)| match dflt {
+                    Some(c) => format!("{}={}", p.text, py.code(c, false)),
+                    None => p.text.clone(),
+                })
+                .collect(),
+            None => Vec::new(),
+        };
+        py.line(&format!("async def {cname}({}):", params.join(", ")));
+        let mut globals = BTreeSet::new();
+        collect_sets(body, &mut globals);
+        py.depth += 1;
+        if !globals.is_empty() {
+            py.line(&format!("global {}", globals.into_iter().collect::<Vec<_>>().join(", ")));
+        }
+        py.depth -= 1;
+        py.body(body);
+    }
+    py.line("");
+    py.line("");
+    py.line("asyncio.run(main())");
+
+    let mut head = format!("# {name}: exported by `asim export python {path}`\n");
+    head.push_str("import asyncio\n");
+    if py.out.contains(&format!("{time_module}.sleep(")) {
+        head.push_str(if time_module == "time" { "import time\n" } else { "import time as _time\n" });
+    }
+    let from: Vec<&str> =
+        ASYNCIO_NAMES.iter().copied().filter(|n| py.used.contains(*n) && !taken.contains(*n)).collect();
+    if !from.is_empty() {
+        let _ = writeln!(head, "from asyncio import {}", from.join(", "));
+    }
+    if !sc.vars.is_empty() || !sc.sync.is_empty() {
+        head.push('\n');
+    }
+    head + &py.out
+}
+
+fn collect_sets(steps: &[Step], out: &mut BTreeSet<String>) {
+    for s in steps {
+        match &s.kind {
+            StepKind::Set(items) => out.extend(items.iter().map(|(n, _)| n.text.clone())),
+            StepKind::TaskGroup(b)
+            | StepKind::With { body: b, .. }
+            | StepKind::While { body: b, .. }
+            | StepKind::For { body: b, .. } => {
+                collect_sets(b, out);
+            }
+            StepKind::If { then, orelse, .. } => {
+                collect_sets(then, out);
+                collect_sets(orelse, out);
+            }
+            StepKind::Try { body, handlers, orelse, finally, .. } => {
+                collect_sets(body, out);
+                for h in handlers {
+                    collect_sets(&h.body, out);
+                }
+                collect_sets(orelse, out);
+                if let Some(f) = finally {
+                    collect_sets(f, out);
+                }
+            }
+            _ => {}
+        }
+    }
+}
