@@ -400,15 +400,15 @@ impl Vm<'_> {
                     Some(e) => self.eval(t, e)?.truthy(),
                     None => false,
                 };
-                let mut children = Vec::with_capacity(values.len());
+                let g = self.gather_begin(rex);
                 for v in values {
-                    match &v {
-                        Value::Task(r) => children.push(self.tasks[r.id as usize].fut),
+                    let fut = match &v {
+                        Value::Task(r) => self.tasks[r.id as usize].fut,
                         Value::Coro(_) => {
                             let (coro, args) = self.take_coro(&v, "gather")?;
                             let child = self.create_task(coro, args, false)?;
                             self.record(t, EventKind::Spawn(child));
-                            children.push(self.tasks[child as usize].fut);
+                            self.tasks[child as usize].fut
                         }
                         other => {
                             return Err(crate::value::ops::type_error(format!(
@@ -416,10 +416,11 @@ impl Vm<'_> {
                                 other.type_name()
                             )))
                         }
-                    }
+                    };
+                    self.gather_child(g, fut);
                 }
-                let n = children.len();
-                let outer = self.gather(children, rex);
+                let n = self.gathers[g as usize].children.len();
+                let outer = self.gather_end(g);
                 if self.futs[outer as usize].done() {
                     let v = self.fut_outcome(outer)?;
                     return Ok(self.bind(t, bind, v));

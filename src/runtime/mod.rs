@@ -255,9 +255,10 @@ pub(crate) struct Task {
 /// A `gather()` in progress.
 #[derive(Debug)]
 pub(crate) struct Gather {
-    pub(crate) outer: FutId,
+    pub(crate) outer: Option<FutId>,
     pub(crate) children: Vec<FutId>,
-    pub(crate) nfuts: usize,
+    /// The distinct children (`nfuts` is its length).
+    pub(crate) distinct: BTreeSet<FutId>,
     pub(crate) nfinished: usize,
     pub(crate) return_exceptions: bool,
     pub(crate) cancel_requested: bool,
@@ -817,30 +818,40 @@ impl<'p> Vm<'p> {
 
     // ---- gather and task groups -----------------------------------------
 
-    /// `asyncio.gather(*children)` over futures already made; returns the outer future.
-    pub(crate) fn gather(&mut self, children: Vec<FutId>, return_exceptions: bool) -> FutId {
-        if children.is_empty() {
-            let outer = self.new_fut(FutKind::Plain);
-            self.futs[outer as usize].state = FutState::Result(Value::list(Vec::new()));
-            return outer;
-        }
-        let g = self.gathers.len() as u32;
-        // An argument seen before is listed again but counted once.
-        let mut distinct = BTreeSet::new();
-        for &c in &children {
-            if distinct.insert(c) {
-                self.add_done_callback(c, Callback::Gather(g));
-            }
-        }
-        let outer = self.new_fut(FutKind::Gather(g));
+    /// Starts `asyncio.gather(...)`: the state its callbacks refer to. The
+    /// children are added one by one with [`Vm::gather_child`], each wrapped
+    /// and given its done callback before the next argument is looked at, as
+    /// CPython's loop does; [`Vm::gather_end`] makes the outer future.
+    pub(crate) fn gather_begin(&mut self, return_exceptions: bool) -> u32 {
         self.gathers.push(Gather {
-            outer,
-            children,
-            nfuts: distinct.len(),
+            outer: None,
+            children: Vec::new(),
+            distinct: BTreeSet::new(),
             nfinished: 0,
             return_exceptions,
             cancel_requested: false,
         });
+        (self.gathers.len() - 1) as u32
+    }
+
+    /// Adds a child future; one seen before is listed again but counted once.
+    pub(crate) fn gather_child(&mut self, g: u32, fut: FutId) {
+        let gs = &mut self.gathers[g as usize];
+        gs.children.push(fut);
+        if gs.distinct.insert(fut) {
+            self.add_done_callback(fut, Callback::Gather(g));
+        }
+    }
+
+    /// Makes the outer future (already done, with `[]`, for no children).
+    pub(crate) fn gather_end(&mut self, g: u32) -> FutId {
+        if self.gathers[g as usize].children.is_empty() {
+            let outer = self.new_fut(FutKind::Plain);
+            self.futs[outer as usize].state = FutState::Result(Value::list(Vec::new()));
+            return outer;
+        }
+        let outer = self.new_fut(FutKind::Gather(g));
+        self.gathers[g as usize].outer = Some(outer);
         outer
     }
 
@@ -848,7 +859,8 @@ impl<'p> Vm<'p> {
     fn gather_done(&mut self, g: u32, fut: FutId) {
         let gs = &mut self.gathers[g as usize];
         gs.nfinished += 1;
-        let outer = gs.outer;
+        // bpo-46672: a child may finish before gather() made the outer future.
+        let Some(outer) = gs.outer else { return };
         if self.futs[outer as usize].done() {
             return;
         }
@@ -865,7 +877,7 @@ impl<'p> Vm<'p> {
             }
         }
         let gs = &self.gathers[g as usize];
-        if gs.nfinished == gs.nfuts {
+        if gs.nfinished == gs.distinct.len() {
             let children = gs.children.clone();
             let mut results = Vec::with_capacity(children.len());
             for &c in &children {
@@ -988,8 +1000,12 @@ impl<'p> Vm<'p> {
                 self.record(t, EventKind::ShutdownCancel);
                 self.task_cancel(t, None);
             }
-            let futs = to_cancel.iter().map(|&t| self.tasks[t as usize].fut).collect();
-            let outer = self.gather(futs, true);
+            let g = self.gather_begin(true);
+            for &t in &to_cancel {
+                let f = self.tasks[t as usize].fut;
+                self.gather_child(g, f);
+            }
+            let outer = self.gather_end(g);
             if let Err(stop) = self.run_until_complete(outer) {
                 return self.finish(None, Some(stop));
             }

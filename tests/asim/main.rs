@@ -3,12 +3,17 @@
 //! Everything here goes through the real command-line entry point
 //! (`asim::cli::main_with`), with in-memory stdout and stderr.
 
+#[path = "../gen/mod.rs"]
+mod gen;
+
 mod cli;
 mod differential;
+mod generated;
 mod invalid;
 mod scenarios;
 mod seed;
 
+pub(crate) use gen::diff::{observable, root};
 use std::path::{Path, PathBuf};
 
 /// What one `asim` invocation produced.
@@ -21,23 +26,10 @@ pub(crate) struct Output {
     pub(crate) stderr: String,
 }
 
-/// One print event: time, task, text.
-pub(crate) type Print = (f64, String, String);
-/// The end of a run: elapsed, outcome, error.
-pub(crate) type End = (f64, String, serde_json::Value);
-
 /// Runs `asim ARGS...` in-process.
 pub(crate) fn asim(args: &[&str]) -> Output {
-    let mut out = Vec::new();
-    let mut err = Vec::new();
-    let argv = std::iter::once("asim").chain(args.iter().copied()).map(Into::into);
-    let code = asim::cli::main_with(argv, &mut out, &mut err, false);
-    Output { code, stdout: String::from_utf8(out).unwrap(), stderr: String::from_utf8(err).unwrap() }
-}
-
-/// The repository root.
-pub(crate) fn root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+    let (code, stdout, stderr) = gen::diff::run_asim(args);
+    Output { code, stdout, stderr }
 }
 
 /// A path relative to the root, as a string with `/` separators.
@@ -66,30 +58,4 @@ pub(crate) fn scenario_files() -> Vec<PathBuf> {
     }
     out.sort();
     out
-}
-
-/// Print events and the end of a JSON run, as comparable values:
-/// (t, task, text) for each print, then (elapsed, outcome, error).
-pub(crate) fn observable(jsonl: &str) -> (Vec<Print>, End) {
-    let mut prints = Vec::new();
-    let mut end = None;
-    for line in jsonl.lines().filter(|l| !l.trim().is_empty()) {
-        let v: serde_json::Value = serde_json::from_str(line).unwrap_or_else(|e| panic!("bad JSON line {line:?}: {e}"));
-        match v["event"].as_str() {
-            Some("print") => prints.push((
-                v["t"].as_f64().unwrap(),
-                v["task"].as_str().unwrap().to_owned(),
-                v["text"].as_str().unwrap().to_owned(),
-            )),
-            Some("end") => {
-                end = Some((
-                    v["elapsed"].as_f64().unwrap(),
-                    v["outcome"].as_str().unwrap().to_owned(),
-                    v["error"].clone(),
-                ))
-            }
-            _ => {}
-        }
-    }
-    (prints, end.expect("an end event"))
 }

@@ -1,0 +1,173 @@
+//! Running programs on CPython (through `tests/harness/vclock.py`) and
+//! comparing what they print with what asim prints.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+/// One print event: time, task, text.
+pub(crate) type Print = (f64, String, String);
+/// The end of a run: elapsed, outcome, error.
+pub(crate) type End = (f64, String, serde_json::Value);
+
+/// The repository root.
+pub(crate) fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// A usable `python3` (3.11+), or why not.
+pub(crate) fn python() -> Result<String, String> {
+    let out = Command::new("python3")
+        .args(["-c", "import sys; print(sys.version_info >= (3, 11))"])
+        .output()
+        .map_err(|e| format!("python3 not found: {e}"))?;
+    if String::from_utf8_lossy(&out.stdout).trim() == "True" {
+        Ok("python3".to_owned())
+    } else {
+        Err("python3 is older than 3.11".to_owned())
+    }
+}
+
+/// Runs the harness on several programs; one JSON Lines text per program.
+pub(crate) fn run_cpython(python: &str, programs: &[PathBuf]) -> Vec<String> {
+    let mut cmd = Command::new(python);
+    cmd.arg(root().join("tests/harness/vclock.py"));
+    if programs.len() == 1 {
+        // The harness only separates programs when there are several.
+        cmd.arg(&programs[0]).arg(&programs[0]);
+    } else {
+        cmd.args(programs);
+    }
+    let out = cmd.output().expect("run the harness");
+    assert!(out.status.success(), "harness failed: {}", String::from_utf8_lossy(&out.stderr));
+    let text = String::from_utf8(out.stdout).unwrap();
+    let mut runs: Vec<String> = Vec::new();
+    for line in text.lines() {
+        if line.contains("\"event\": \"program\"") {
+            runs.push(String::new());
+        } else if let Some(r) = runs.last_mut() {
+            r.push_str(line);
+            r.push('\n');
+        }
+    }
+    runs.truncate(programs.len());
+    runs
+}
+
+/// Print events and the end of a JSON run, as comparable values.
+pub(crate) fn observable(jsonl: &str) -> (Vec<Print>, End) {
+    let mut prints = Vec::new();
+    let mut end = None;
+    for line in jsonl.lines().filter(|l| !l.trim().is_empty()) {
+        let v: serde_json::Value = serde_json::from_str(line).unwrap_or_else(|e| panic!("bad JSON line {line:?}: {e}"));
+        match v["event"].as_str() {
+            Some("print") => prints.push((
+                v["t"].as_f64().unwrap(),
+                v["task"].as_str().unwrap().to_owned(),
+                v["text"].as_str().unwrap().to_owned(),
+            )),
+            Some("end") => {
+                end = Some((
+                    v["elapsed"].as_f64().unwrap(),
+                    v["outcome"].as_str().unwrap().to_owned(),
+                    v["error"].clone(),
+                ))
+            }
+            _ => {}
+        }
+    }
+    (prints, end.unwrap_or((f64::NAN, "no end event".to_owned(), serde_json::Value::Null)))
+}
+
+/// Compares asim's JSON with CPython's; `None` if they agree, else a report
+/// with both outputs and the first differing line marked `>>`.
+pub(crate) fn divergence(name: &str, ours: &str, theirs: &str) -> Option<String> {
+    let (a, ae) = observable(ours);
+    let (b, be) = observable(theirs);
+    if a == b && ae == be {
+        return None;
+    }
+    let mut report = format!("DIVERGENCE in {name}\n   asim | cpython\n");
+    let mut first = true;
+    for i in 0..a.len().max(b.len()) {
+        let (x, y) = (a.get(i), b.get(i));
+        let mark = if x == y {
+            "  "
+        } else if first {
+            first = false;
+            ">>"
+        } else {
+            "!!"
+        };
+        report.push_str(&format!("{mark} {x:?} | {y:?}\n"));
+    }
+    report.push_str(&format!("{} end {ae:?} | {be:?}\n", if ae == be || !first { "  " } else { ">>" }));
+    Some(report)
+}
+
+/// Writes a file, creating its folder.
+pub(crate) fn write(path: &Path, text: &str) {
+    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+    std::fs::write(path, text).unwrap();
+}
+
+/// Runs `asim ARGS...` in-process: (exit status, stdout, stderr).
+pub(crate) fn run_asim(args: &[&str]) -> (i32, String, String) {
+    let mut out = Vec::new();
+    let mut err = Vec::new();
+    let argv = std::iter::once("asim").chain(args.iter().copied()).map(Into::into);
+    let code = asim::cli::main_with(argv, &mut out, &mut err, false);
+    (code, String::from_utf8(out).unwrap(), String::from_utf8(err).unwrap())
+}
+
+/// What a batch of generated scenarios did.
+#[derive(Default, Debug)]
+pub(crate) struct Batch {
+    pub(crate) scenarios: usize,
+    /// Divergence reports (seed, report).
+    pub(crate) divergences: Vec<(u64, String)>,
+    /// Outcomes, counted: ok, error, deadlock.
+    pub(crate) ok: usize,
+    pub(crate) errors: usize,
+    pub(crate) deadlocks: usize,
+}
+
+/// Generates the scenarios for `seeds`, runs each in asim and its export in
+/// CPython, and compares them. Files go to `dir`.
+pub(crate) fn check_seeds(python: &str, seeds: std::ops::Range<u64>, dir: &Path) -> Batch {
+    let mut batch = Batch::default();
+    let mut programs = Vec::new();
+    let mut ours = Vec::new();
+    for seed in seeds.clone() {
+        let yaml = super::scenario(seed);
+        let path = dir.join(format!("gen_{seed}.yaml"));
+        write(&path, &yaml);
+        let file = path.to_string_lossy().into_owned();
+        let (code, json, err) = run_asim(&["run", "--format", "json", &file]);
+        if code == 2 || code > 3 {
+            batch
+                .divergences
+                .push((seed, format!("asim rejected generated scenario {file} (exit {code}):\n{err}\n{yaml}")));
+            continue;
+        }
+        let (_, py, err) = run_asim(&["export", "python", &file]);
+        assert!(err.is_empty(), "export of {file}: {err}");
+        let py_path = dir.join(format!("gen_{seed}.py"));
+        write(&py_path, &py);
+        programs.push(py_path);
+        ours.push((seed, file, json));
+    }
+    let theirs = if programs.is_empty() { Vec::new() } else { run_cpython(python, &programs) };
+    for ((seed, file, json), cp) in ours.iter().zip(&theirs) {
+        batch.scenarios += 1;
+        match observable(json).1 .1.as_str() {
+            "ok" => batch.ok += 1,
+            "deadlock" => batch.deadlocks += 1,
+            _ => batch.errors += 1,
+        }
+        if let Some(report) = divergence(file, json, cp) {
+            let yaml = std::fs::read_to_string(file).unwrap_or_default();
+            batch.divergences.push((*seed, format!("{report}\nseed {seed}, scenario {file}:\n{yaml}")));
+        }
+    }
+    batch
+}

@@ -1,0 +1,389 @@
+//! A seeded random scenario generator for the differential tests.
+//!
+//! Each seed gives one valid scenario that uses the constructs asim supports,
+//! shaped to stress ordering: equal deadlines (more than three at once),
+//! float deadlines that nearly tie (0.1 + 0.2 against 0.3), `sleep(0)`,
+//! lock and semaphore handoffs with newcomers arriving as a unit is
+//! released, events set and cleared, gather failures with and without
+//! `return_exceptions`, task groups whose children fail together,
+//! try/finally around cancellation, tasks still running when main ends,
+//! deadlocks, and a print at nearly every step so the order is visible.
+//!
+//! Coroutine `cK` only calls `cJ` with J > K, so nothing recurses, and every
+//! loop is bounded: every scenario ends (or deadlocks) quickly.
+
+pub(crate) mod diff;
+
+/// SplitMix64: small, fast, and the same on every machine.
+pub(crate) struct Rng(u64);
+
+impl Rng {
+    pub(crate) fn new(seed: u64) -> Self {
+        Rng(seed ^ 0x9E37_79B9_7F4A_7C15)
+    }
+
+    pub(crate) fn next(&mut self) -> u64 {
+        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        z ^ (z >> 31)
+    }
+
+    pub(crate) fn below(&mut self, n: usize) -> usize {
+        (self.next() % n as u64) as usize
+    }
+
+    pub(crate) fn chance(&mut self, percent: usize) -> bool {
+        self.below(100) < percent
+    }
+
+    pub(crate) fn pick<'a, T>(&mut self, items: &'a [T]) -> &'a T {
+        &items[self.below(items.len())]
+    }
+}
+
+const SLEEPS: &[&str] =
+    &["0", "0", "0.1", "0.2", "0.3", "0.5", "1", "1", "1", "1", "2", "250ms", "0.1 + 0.2", "n * 0.1", "1e-10", "-1"];
+
+struct Gen {
+    rng: Rng,
+    out: String,
+    /// Coroutines and their parameter counts.
+    coros: usize,
+    /// Step budget for the current coroutine.
+    budget: usize,
+    /// Counter for unique local names.
+    fresh: usize,
+    /// Current coroutine index (`coros` for main).
+    me: usize,
+    /// Task handles bound in the current coroutine.
+    handles: Vec<String>,
+    /// Nesting depth of task groups.
+    in_group: usize,
+    label: String,
+}
+
+impl Gen {
+    fn line(&mut self, ind: usize, text: &str) {
+        for _ in 0..ind {
+            self.out.push_str("  ");
+        }
+        self.out.push_str(text);
+        self.out.push('\n');
+    }
+
+    fn name(&mut self, base: &str) -> String {
+        self.fresh += 1;
+        format!("{base}{}", self.fresh)
+    }
+
+    fn say(&mut self, ind: usize, what: &str) {
+        let label = self.label.clone();
+        self.line(ind, &format!("- print: \"{label} {what} c={{counter}}\""));
+    }
+
+    /// A call to a coroutine after the current one, or `None` if there is none.
+    fn callee(&mut self) -> Option<String> {
+        let first = if self.me == self.coros { 0 } else { self.me + 1 };
+        if first >= self.coros {
+            return None;
+        }
+        let j = first + self.rng.below(self.coros - first);
+        let arg = *self.rng.pick(&["0", "1", "2", "3", "n + 1", "n * 2", "5"]);
+        let arg = if self.me == self.coros { arg.replace('n', "7") } else { arg.to_owned() };
+        Some(format!("c{j}({arg})"))
+    }
+
+    fn steps(&mut self, ind: usize, max: usize) {
+        let n = 1 + self.rng.below(max);
+        for _ in 0..n {
+            if self.budget == 0 {
+                break;
+            }
+            self.budget -= 1;
+            self.step(ind);
+        }
+        if self.rng.chance(60) {
+            let k = self.budget;
+            self.say(ind, &format!("at {k}"));
+        }
+    }
+
+    fn step(&mut self, ind: usize) {
+        let nested = ind < 10;
+        match self.rng.below(24) {
+            0..=2 => {
+                let s = *self.rng.pick(SLEEPS);
+                let s = if self.me == self.coros { s.replace('n', "3") } else { s.to_owned() };
+                self.line(ind, &format!("- sleep: '{s}'"));
+                self.say(ind, &format!("slept {}", s.replace('\'', "")));
+            }
+            3 => {
+                let s = *self.rng.pick(&["0.05", "0.25", "0"]);
+                self.line(ind, &format!("- block: {s}"));
+            }
+            4 | 5 => {
+                if let Some(c) = self.callee() {
+                    let r = self.name("r");
+                    self.line(ind, &format!("- await: '{c}'"));
+                    self.line(ind + 1, &format!("as: {r}"));
+                    self.say(ind, &format!("got {{{r}}}"));
+                }
+            }
+            6 | 7 => {
+                if let Some(c) = self.callee() {
+                    let t = self.name("t");
+                    self.line(ind, &format!("- spawn: '{c}'"));
+                    self.line(ind + 1, &format!("as: {t}"));
+                    if self.rng.chance(20) {
+                        self.line(ind + 1, &format!("name: \"job-{t}\""));
+                    }
+                    if self.in_group == 0 {
+                        self.handles.push(t);
+                    }
+                }
+            }
+            8 => {
+                if let Some(t) = self.handles.pop() {
+                    let r = self.name("r");
+                    self.line(ind, "- try:");
+                    self.line(ind + 2, &format!("- await: {t}"));
+                    self.line(ind + 3, &format!("as: {r}"));
+                    self.line(ind + 2, &format!("- print: \"{} awaited {t}: {{{r}}}\"", self.label.clone()));
+                    self.line(ind + 1, "except:");
+                    self.line(ind + 2, "- match: Exception");
+                    self.line(ind + 3, "as: e");
+                    self.line(ind + 3, "do:");
+                    self.line(ind + 4, &format!("- print: \"{} {t} failed: {{e!r}}\"", self.label.clone()));
+                }
+            }
+            9 | 10 if nested => {
+                let mut items = Vec::new();
+                for _ in 0..1 + self.rng.below(4) {
+                    if self.rng.chance(25) && !self.handles.is_empty() {
+                        let t = self.handles.remove(0);
+                        items.push(t);
+                    } else if let Some(c) = self.callee() {
+                        items.push(c);
+                    }
+                }
+                if self.rng.chance(25) {
+                    if let Some(c) = self.callee() {
+                        let c = c.replace("(0)", "(i)").replace("(1)", "(i)");
+                        items.push(format!("{{for: \"i in range(3)\", call: \"{c}\"}}"));
+                    }
+                }
+                if items.is_empty() {
+                    return;
+                }
+                let rex = self.rng.chance(40);
+                let r = self.name("g");
+                self.line(ind, "- try:");
+                self.line(ind + 2, "- gather:");
+                for it in &items {
+                    let quoted = if it.starts_with('{') { it.clone() } else { format!("'{it}'") };
+                    self.line(ind + 5, &format!("- {quoted}"));
+                }
+                self.line(ind + 3, &format!("as: {r}"));
+                if rex {
+                    self.line(ind + 3, "return_exceptions: true");
+                }
+                self.line(ind + 2, &format!("- print: \"{} gathered {{{r}}}\"", self.label.clone()));
+                self.line(ind + 1, "except:");
+                self.line(ind + 2, "- match: [ValueError, RuntimeError, AssertionError]");
+                self.line(ind + 3, "as: e");
+                self.line(ind + 3, "do:");
+                self.line(ind + 4, &format!("- print: \"{} gather failed: {{e!r}}\"", self.label.clone()));
+            }
+            11 if nested => {
+                self.line(ind, "- try:");
+                self.line(ind + 2, "- task_group:");
+                self.in_group += 1;
+                let k = 1 + self.rng.below(4);
+                for _ in 0..k {
+                    if let Some(c) = self.callee() {
+                        self.line(ind + 5, &format!("- spawn: '{c}'"));
+                    }
+                }
+                if self.rng.chance(40) {
+                    self.steps(ind + 5, 2);
+                }
+                self.in_group -= 1;
+                self.say(ind + 2, "group done");
+                self.line(ind + 1, "except_star:");
+                self.line(ind + 2, "- match: Exception");
+                self.line(ind + 3, "as: eg");
+                self.line(ind + 3, "do:");
+                self.line(ind + 4, &format!("- print: \"{} group failed: {{eg.exceptions}}\"", self.label.clone()));
+            }
+            12 | 13 if nested => {
+                let p = *self.rng.pick(&["lock", "sem", "sem", "bsem"]);
+                self.line(ind, &format!("- with: {p}"));
+                self.line(ind + 1, "do:");
+                self.say(ind + 2, &format!("holds {p}"));
+                self.steps(ind + 2, 2);
+                self.say(ind + 2, &format!("releases {p}"));
+            }
+            14 => {
+                let ev = *self.rng.pick(&["ev", "ev2"]);
+                match self.rng.below(4) {
+                    0 | 1 => {
+                        self.line(ind, &format!("- await: {ev}.wait()"));
+                        self.say(ind, &format!("saw {ev}"));
+                    }
+                    2 => {
+                        self.line(ind, &format!("- do: {ev}.set()"));
+                        self.say(ind, &format!("set {ev}"));
+                    }
+                    _ => self.line(ind, &format!("- do: {ev}.clear()")),
+                }
+            }
+            15 => {
+                self.line(ind, "- set: {counter: counter + 1}");
+                if self.rng.chance(30) {
+                    self.line(ind, "- do: log.append(counter)");
+                }
+            }
+            16 if self.me < self.coros => {
+                let cond = *self.rng.pick(&["n % 3 == 0", "n > 2", "counter % 2 == 1", "True", "n == 1"]);
+                let exc = *self.rng.pick(&["ValueError", "RuntimeError", "ValueError"]);
+                self.line(ind, &format!("- if: {cond}"));
+                self.line(ind + 1, "then:");
+                self.line(ind + 2, &format!("- raise: {exc}(f\"{} failed with n={{n}}\")", self.label.clone()));
+            }
+            17 if nested => {
+                self.line(ind, "- try:");
+                self.steps(ind + 2, 3);
+                if self.rng.chance(60) {
+                    self.line(ind + 1, "except:");
+                    let m = *self.rng.pick(&["ValueError", "Exception", "CancelledError", "[ValueError, KeyError]"]);
+                    self.line(ind + 2, &format!("- match: {m}"));
+                    self.line(ind + 3, "as: e");
+                    self.line(ind + 3, "do:");
+                    self.line(ind + 4, &format!("- print: \"{} caught {{e!r}}\"", self.label.clone()));
+                    if m == "CancelledError" || self.rng.chance(20) {
+                        self.line(ind + 4, "- raise:");
+                    }
+                    if self.rng.chance(30) {
+                        self.line(ind + 1, "else:");
+                        self.say(ind + 2, "no error");
+                    }
+                }
+                self.line(ind + 1, "finally:");
+                self.say(ind + 2, "finally");
+                if self.rng.chance(30) {
+                    self.line(ind + 2, "- sleep: 0.5");
+                    self.say(ind + 2, "finally slept");
+                }
+            }
+            18 if nested => {
+                let v = self.name("i");
+                let k = 1 + self.rng.below(3);
+                self.line(ind, &format!("- for: {v} in range({k})"));
+                self.line(ind + 1, "do:");
+                self.say(ind + 2, &format!("loop {{{v}}}"));
+                self.steps(ind + 2, 2);
+            }
+            19 if nested => {
+                let v = self.name("k");
+                self.line(ind, &format!("- let: {{{v}: 0}}"));
+                self.line(ind, &format!("- while: {v} < 2"));
+                self.line(ind + 1, "do:");
+                self.line(ind + 2, &format!("- let: {{{v}: {v} + 1}}"));
+                self.line(ind + 2, "- sleep: 0");
+                self.say(ind + 2, &format!("spin {{{v}}}"));
+            }
+            20 => {
+                if self.rng.chance(85) {
+                    self.line(ind, "- assert: counter >= 0");
+                } else {
+                    self.line(ind, "- assert: counter < 2");
+                    self.line(ind + 1, "message: \"counter is {counter}\"");
+                }
+            }
+            21 if self.me < self.coros && self.rng.chance(40) => {
+                self.line(ind, "- if: n == 2");
+                self.line(ind + 1, "then:");
+                self.line(ind + 2, "- return: n * 100");
+            }
+            22 => {
+                let p = *self.rng.pick(&["lock", "sem"]);
+                self.line(ind, &format!("- await: {p}.acquire()"));
+                self.say(ind, &format!("acquired {p} locked={{{p}.locked()}}"));
+                self.line(ind, "- try:");
+                self.steps(ind + 2, 2);
+                self.line(ind + 1, "finally:");
+                self.line(ind + 2, &format!("- do: {p}.release()"));
+            }
+            _ => {
+                self.say(ind, "tick");
+            }
+        }
+    }
+}
+
+/// The scenario for one seed.
+pub(crate) fn scenario(seed: u64) -> String {
+    let mut rng = Rng::new(seed);
+    let coros = 1 + rng.below(4);
+    let sem = 1 + rng.below(3);
+    let mut g = Gen {
+        rng,
+        out: String::new(),
+        coros,
+        budget: 0,
+        fresh: 0,
+        me: 0,
+        handles: Vec::new(),
+        in_group: 0,
+        label: String::new(),
+    };
+    g.line(0, &format!("name: gen_{seed}"));
+    g.line(0, "vars:");
+    g.line(1, "counter: 0");
+    g.line(1, "log: []");
+    g.line(0, "sync:");
+    g.line(1, "lock: Lock()");
+    g.line(1, &format!("sem: Semaphore({sem})"));
+    g.line(1, "bsem: BoundedSemaphore(2)");
+    g.line(1, "ev: Event()");
+    g.line(1, "ev2: Event()");
+    g.line(0, "coroutines:");
+    g.line(1, "pulse():");
+    g.line(2, "- sleep: 1.5");
+    g.line(2, "- do: ev.set()");
+    g.line(2, "- print: \"pulse set ev\"");
+    g.line(2, "- sleep: 1");
+    g.line(2, "- do: ev2.set()");
+    g.line(2, "- print: \"pulse set ev2\"");
+    for k in 0..coros {
+        g.me = k;
+        g.handles.clear();
+        g.budget = 3 + g.rng.below(6);
+        g.label = format!("c{k}[{{n}}]");
+        g.line(1, &format!("c{k}(n):"));
+        g.say(2, "start");
+        g.steps(2, 5);
+        g.line(2, &format!("- return: n + {k}"));
+    }
+    g.me = coros;
+    g.handles.clear();
+    g.budget = 6 + g.rng.below(8);
+    g.label = "main".to_owned();
+    g.line(0, "main:");
+    g.say(1, "start");
+    if g.rng.chance(75) {
+        g.line(1, "- spawn: pulse()");
+    }
+    g.steps(1, 8);
+    if g.rng.chance(50) {
+        // Leave the handles running: asyncio.run cancels them at shutdown.
+        let hs = std::mem::take(&mut g.handles);
+        for h in hs {
+            g.line(1, &format!("- print: \"main: {h} done={{{h}.done()}}\""));
+        }
+    }
+    g.say(1, "end log={log}");
+    g.out
+}
