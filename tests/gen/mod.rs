@@ -112,7 +112,7 @@ impl Gen {
 
     fn step(&mut self, ind: usize) {
         let nested = ind < 10;
-        match self.rng.below(24) {
+        match self.rng.below(25) {
             0..=2 => {
                 let s = *self.rng.pick(SLEEPS);
                 let s = if self.me == self.coros { s.replace('n', "3") } else { s.to_owned() };
@@ -316,6 +316,22 @@ impl Gen {
                 self.line(ind + 1, "finally:");
                 self.line(ind + 2, &format!("- do: {p}.release()"));
             }
+            23 if nested && self.rng.chance(15) => {
+                // A crowd: many sleepers in a group that fails, so most timers
+                // in the heap get cancelled and asyncio rebuilds the heap.
+                let k = 60 + self.rng.below(90);
+                let fail_at = *self.rng.pick(&["1", "0.5", "2"]);
+                self.line(ind, "- try:");
+                self.line(ind + 2, "- task_group:");
+                self.line(ind + 5, &format!("- for: i in range({k})"));
+                self.line(ind + 6, "do:");
+                self.line(ind + 7, "- spawn: crowd(i)");
+                self.line(ind + 5, &format!("- spawn: boom({fail_at})"));
+                self.line(ind + 1, "except_star:");
+                self.line(ind + 2, "- match: ValueError");
+                self.line(ind + 3, "do:");
+                self.line(ind + 4, &format!("- print: \"{} crowd failed\"", self.label.clone()));
+            }
             _ => {
                 self.say(ind, "tick");
             }
@@ -350,6 +366,17 @@ pub(crate) fn scenario(seed: u64) -> String {
     g.line(1, "ev: Event()");
     g.line(1, "ev2: Event()");
     g.line(0, "coroutines:");
+    g.line(1, "crowd(i):");
+    g.line(2, "- try:");
+    g.line(4, "- sleep: 5 + i % 4");
+    g.line(3, "finally:");
+    g.line(4, "- sleep: 0.5");
+    g.line(4, "- if: i % 9 == 0");
+    g.line(5, "then:");
+    g.line(6, "- print: \"crowd {i} cleaned up\"");
+    g.line(1, "boom(d):");
+    g.line(2, "- sleep: d");
+    g.line(2, "- raise: ValueError(\"boom\")");
     g.line(1, "pulse():");
     g.line(2, "- sleep: 1.5");
     g.line(2, "- do: ev.set()");
