@@ -52,3 +52,17 @@ fn runaway_scenarios_stop_at_a_limit() {
     assert_eq!(run.code, 4, "{}", run.stderr);
     assert!(run.stderr.contains("--max-steps"), "{}", run.stderr);
 }
+
+#[test]
+fn export_python_is_a_program_and_rejects_invalid_scenarios() {
+    in_root();
+    let ok = asim(&["export", "python", "scenarios/seed/07_lock.yaml"]);
+    assert_eq!(ok.code, 0, "{}", ok.stderr);
+    assert!(ok.stdout.contains("import asyncio\n"), "{}", ok.stdout);
+    assert!(ok.stdout.contains("    global shared_resource\n"), "{}", ok.stdout);
+    assert!(ok.stdout.ends_with("asyncio.run(main())\n"), "{}", ok.stdout);
+    let bad = asim(&["export", "python", "tests/invalid/unknown_name.yaml"]);
+    assert_eq!(bad.code, 2);
+    assert!(bad.stderr.contains("unknown name `semaphor`"), "{}", bad.stderr);
+    assert_eq!(asim(&["export", "rust", "scenarios/seed/07_lock.yaml"]).code, 2);
+}

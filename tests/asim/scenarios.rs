@@ -18,6 +18,9 @@ fn scenario_snapshots() {
             assert_eq!(human.code, json.code, "{file}");
             insta::assert_snapshot!("human", format!("exit {}\n{}{}", human.code, human.stdout, human.stderr));
             insta::assert_snapshot!("json", json.stdout);
+            let export = asim(&["export", "python", &file]);
+            assert_eq!(export.code, 0, "{file}: {}", export.stderr);
+            insta::assert_snapshot!("python", export.stdout);
         });
     });
 }
