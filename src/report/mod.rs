@@ -159,7 +159,7 @@ pub fn human(result: &RunResult, source: &Source, name: &str, color: bool) -> St
         out.push_str(&st.paint(RED, epi.trim_end()));
         out.push('\n');
     }
-    let n = result.tasks.len();
+    let n = result.tasks.iter().filter(|t| !t.internal).count();
     let summary = format!(
         "== elapsed {:.3}s · {n} task{} · {}",
         result.elapsed,
@@ -204,7 +204,7 @@ pub fn json(result: &RunResult) -> String {
         Outcome::Error { kind, message, .. } => json!({"type": kind, "message": message}),
         _ => serde_json::Value::Null,
     };
-    let mut end = json!({"event": "end", "t": result.elapsed, "elapsed": result.elapsed, "outcome": outcome_word(&result.outcome), "error": error, "tasks": result.tasks.len()});
+    let mut end = json!({"event": "end", "t": result.elapsed, "elapsed": result.elapsed, "outcome": outcome_word(&result.outcome), "error": error, "tasks": result.tasks.iter().filter(|t| !t.internal).count()});
     if let Outcome::Deadlock(d) = &result.outcome {
         let m = end.as_object_mut().expect("object");
         m.insert("blocked".into(), d.blocked.iter().map(|w| json!({"task": task(w.task), "on": w.on})).collect());

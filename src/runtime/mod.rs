@@ -384,6 +384,8 @@ pub struct TaskInfo {
     pub name: String,
     /// Its coroutine, with arguments: `worker(1, 2)`.
     pub call: String,
+    /// One of the tasks asyncio.run itself creates at shutdown.
+    pub internal: bool,
 }
 
 /// Everything a run produced.
@@ -1043,10 +1045,17 @@ impl<'p> Vm<'p> {
         let tasks = self
             .tasks
             .iter()
-            .filter(|t| !t.noop)
-            .map(|t| {
+            .enumerate()
+            .map(|(i, t)| {
+                if t.noop {
+                    // The two tasks asyncio.run's Runner.close() runs.
+                    let first = self.tasks[..i].iter().all(|o| !o.noop);
+                    let call = if first { "loop.shutdown_asyncgens()" } else { "loop.shutdown_default_executor()" };
+                    return TaskInfo { name: t.name.to_string(), call: call.to_owned(), internal: true };
+                }
                 let args: Vec<String> = t.args.iter().map(Value::repr).collect();
                 TaskInfo {
+                    internal: false,
                     name: t.name.to_string(),
                     call: format!("{}({})", self.prog.coros[t.coro as usize].name, args.join(", ")),
                 }
@@ -1072,25 +1081,26 @@ mod tests {
 
     #[test]
     fn task_numbers_follow_cpythons_counter() {
-        // (scenario, names in creation order), per asyncio-notes.md section 2.7.
+        // (scenario, names in creation order), per asyncio-notes.md section 2.7;
+        // the last two are the shutdown_asyncgens and shutdown_default_executor tasks.
         let table: &[(&str, &[&str])] = &[
-            ("main:\n  - print: hi\n", &["Task-1"]),
+            ("main:\n  - print: hi\n", &["Task-1", "Task-2", "Task-3"]),
             // An inline await creates no task.
-            ("coroutines:\n  f():\n    - return: 1\nmain:\n  - await: f()\n  - spawn: f()\n", &["Task-1", "Task-2"]),
+            ("coroutines:\n  f():\n    - return: 1\nmain:\n  - await: f()\n  - spawn: f()\n", &["Task-1", "Task-2", "Task-3", "Task-4"]),
             // A named task still takes a number.
             (
                 "coroutines:\n  f():\n    - return: 1\nmain:\n  - spawn: f()\n    name: x\n  - spawn: f()\n",
-                &["Task-1", "x", "Task-3"],
+                &["Task-1", "x", "Task-3", "Task-4", "Task-5"],
             ),
             // gather: one task per coroutine argument, none for a task handle.
             (
                 "coroutines:\n  f():\n    - return: 1\nmain:\n  - spawn: f()\n    as: t\n  - gather:\n      - f()\n      - t\n      - f()\n",
-                &["Task-1", "Task-2", "Task-3", "Task-4"],
+                &["Task-1", "Task-2", "Task-3", "Task-4", "Task-5", "Task-6"],
             ),
             // TaskGroup children, then a task after the group.
             (
                 "coroutines:\n  f():\n    - return: 1\nmain:\n  - task_group:\n      - spawn: f()\n      - spawn: f()\n        name: named\n  - spawn: f()\n",
-                &["Task-1", "Task-2", "named", "Task-4"],
+                &["Task-1", "Task-2", "named", "Task-4", "Task-5", "Task-6"],
             ),
         ];
         for (scenario, want) in table {
