@@ -7,8 +7,9 @@
 //! Generates `--count` scenarios from seeds `--seed`, `--seed + 1`, ...,
 //! runs each in asim and its `asim export python` on CPython (through
 //! `tests/harness/vclock.py`, in batches), and prints a one-line summary.
-//! Divergences are written to `target/difftest/divergences/`, with the
-//! scenario and both outputs; the exit status is 1 if there are any.
+//! Divergences are written to `target/difftest/divergences/` (or under
+//! `--out DIR`), with the scenario and both outputs; the exit status is 1 if
+//! there are any.
 
 #[path = "../tests/gen/mod.rs"]
 #[allow(dead_code)]
@@ -30,7 +31,11 @@ fn main() {
         eprintln!("difftest needs Python 3.11+: {e}");
         std::process::exit(2);
     });
-    let dir = gen::diff::root().join("target/difftest");
+    let args: Vec<String> = std::env::args().collect();
+    let dir = match args.iter().position(|a| a == "--out").and_then(|i| args.get(i + 1)) {
+        Some(d) => PathBuf::from(d),
+        None => gen::diff::root().join("target/difftest"),
+    };
     let started = Instant::now();
     let (mut n, mut ok, mut errors, mut deadlocks, mut divergences) = (0, 0, 0, 0, 0);
     let mut start = seed;
@@ -56,6 +61,5 @@ fn main() {
         "difftest: {n} scenarios from seed {seed}: {divergences} divergences ({ok} ok, {errors} error, {deadlocks} deadlock) in {:.1}s",
         started.elapsed().as_secs_f64()
     );
-    let _ = PathBuf::new();
     std::process::exit(i32::from(divergences > 0));
 }

@@ -197,6 +197,11 @@ impl Py<'_> {
                 self.body(body);
                 self.groups.pop();
             }
+            StepKind::Timeout { delay, body } => {
+                let d = self.duration(delay);
+                self.line(&format!("async with asyncio.timeout({d}):"));
+                self.body(body);
+            }
             StepKind::With { prim, body } => {
                 let p = self.code(prim, true);
                 self.line(&format!("async with {p}:"));
@@ -415,7 +420,8 @@ fn collect_sets(steps: &[Step], out: &mut BTreeSet<String>) {
             StepKind::TaskGroup(b)
             | StepKind::With { body: b, .. }
             | StepKind::While { body: b, .. }
-            | StepKind::For { body: b, .. } => {
+            | StepKind::For { body: b, .. }
+            | StepKind::Timeout { body: b, .. } => {
                 collect_sets(b, out);
             }
             StepKind::If { then, orelse, .. } => {

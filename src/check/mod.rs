@@ -189,7 +189,10 @@ impl Walker<'_> {
                 }
             }
             StepKind::Let(items) => items.iter().for_each(|(n, _)| self.bind(n, "`let`")),
-            StepKind::TaskGroup(b) | StepKind::With { body: b, .. } | StepKind::While { body: b, .. } => self.steps(b),
+            StepKind::TaskGroup(b)
+            | StepKind::With { body: b, .. }
+            | StepKind::While { body: b, .. }
+            | StepKind::Timeout { body: b, .. } => self.steps(b),
             StepKind::For { targets, body, .. } => {
                 targets.iter().for_each(|t| self.bind(t, "a `for` target"));
                 self.steps(body);

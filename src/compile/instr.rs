@@ -58,6 +58,9 @@ impl Builtin {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Method {
     // tasks
+    Cancel,
+    Cancelling,
+    Uncancel,
     Result,
     Exception,
     Done,
@@ -93,6 +96,9 @@ pub(crate) enum Method {
 impl Method {
     /// Every method with its Python name.
     pub(crate) const ALL: &'static [(&'static str, Method)] = &[
+        ("cancel", Method::Cancel),
+        ("cancelling", Method::Cancelling),
+        ("uncancel", Method::Uncancel),
         ("result", Method::Result),
         ("exception", Method::Exception),
         ("done", Method::Done),
@@ -255,6 +261,10 @@ pub(crate) enum Op {
     EnterFinally,
     EndFinally,
     Assert(CExpr, Option<Vec<CPart>>),
+    /// `asyncio.timeout(delay).__aenter__()`; the Timeout id goes in the slot.
+    TimeoutEnter(CExpr, u32),
+    /// `Timeout.__aexit__`, on the pending completion.
+    TimeoutExit(u32),
 }
 
 /// An instruction and the step it came from.

@@ -20,21 +20,8 @@ use std::collections::BTreeMap;
 /// Methods that return awaitables: calling them outside `await` is a bug.
 const AWAITABLE_METHODS: &[&str] = &["acquire", "wait", "get", "put", "join", "wait_for"];
 /// Methods of primitives a later version will run.
-const LATER_METHODS: &[&str] = &[
-    "cancel",
-    "uncancel",
-    "cancelling",
-    "put_nowait",
-    "get_nowait",
-    "task_done",
-    "notify",
-    "notify_all",
-    "qsize",
-    "empty",
-    "full",
-    "abort",
-    "reset",
-];
+const LATER_METHODS: &[&str] =
+    &["put_nowait", "get_nowait", "task_done", "notify", "notify_all", "qsize", "empty", "full", "abort", "reset"];
 /// asyncio functions that have their own step.
 const ASYNCIO_STEPS: &[(&str, &str)] = &[
     ("sleep", "sleep"),
@@ -663,11 +650,23 @@ impl<'a> Ctx<'a> {
                 let m = message.as_ref().map(|m| self.text(m));
                 self.emit(Op::Assert(c, m));
             }
+            StepKind::Timeout { delay, body } => {
+                let d = self.duration(delay);
+                let slot = self.hidden("timeout");
+                self.emit(Op::TimeoutEnter(d, slot));
+                let h = self.emit(Op::PushFinally(0));
+                self.steps(body);
+                self.span = s.span.clone();
+                self.emit(Op::PopHandler);
+                self.emit(Op::EnterFinally);
+                self.patch(h);
+                self.emit(Op::TimeoutExit(slot));
+                self.emit(Op::EndFinally);
+            }
             StepKind::Unsupported(verb) => {
                 self.error(
-                    Diagnostic::error(format!("the `{verb}` step is not supported yet"), s.span.clone()).with_hint(
-                        "this version of asim does not run timeouts, wait_for, shield, wait or as_completed",
-                    ),
+                    Diagnostic::error(format!("the `{verb}` step is not supported yet"), s.span.clone())
+                        .with_hint("this version of asim does not run wait_for, shield, wait or as_completed"),
                 );
             }
         }

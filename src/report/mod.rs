@@ -149,6 +149,8 @@ pub fn human(result: &RunResult, source: &Source, name: &str, color: bool) -> St
             EventKind::ShutdownCancel => {
                 ("cancel", "asyncio.run() cancels leftover tasks at shutdown".to_owned(), YELLOW)
             }
+            EventKind::CancelRequested(by) => ("cancel", format!("requested by {}", task(*by)), YELLOW),
+            EventKind::TimeoutExpired => ("timeout", "expired: CancelledError at the next await".to_owned(), YELLOW),
         };
         let line = if rest.is_empty() { verb.to_owned() } else { format!("{verb:<6} {rest}") };
         let _ = writeln!(out, "{}  {}", st.paint(DIM, &format!("{time}  {who}")), st.paint(style, &line));
@@ -192,6 +194,8 @@ pub fn json(result: &RunResult) -> String {
             EventKind::Failed(k, msg) => ("raise", vec![("error", json!({"type": k, "message": msg}))]),
             EventKind::Cancelled => ("cancelled", vec![]),
             EventKind::ShutdownCancel => ("shutdown_cancel", vec![]),
+            EventKind::CancelRequested(by) => ("cancel_requested", vec![("by", json!(task(*by)))]),
+            EventKind::TimeoutExpired => ("timeout_expired", vec![]),
         };
         m.insert("event".into(), json!(event));
         for (k, v) in extra {

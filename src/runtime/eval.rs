@@ -309,9 +309,18 @@ impl Vm<'_> {
         };
         Ok(match (r, m) {
             (Value::Task(task), _) => {
-                arity(0)?;
+                arity(usize::from(m == Method::Cancel))?;
                 let fut = self.tasks[task.id as usize].fut;
                 match m {
+                    Method::Cancel => {
+                        let msg = args.first().cloned();
+                        if !self.task_done(task.id) {
+                            self.record(task.id, EventKind::CancelRequested(t.unwrap_or(task.id)));
+                        }
+                        Value::Bool(self.task_cancel(task.id, msg))
+                    }
+                    Method::Cancelling => Value::Int(i64::from(self.tasks[task.id as usize].num_cancels)),
+                    Method::Uncancel => Value::Int(i64::from(self.task_uncancel(task.id))),
                     Method::Done => Value::Bool(self.futs[fut as usize].done()),
                     Method::Cancelled => Value::Bool(self.futs[fut as usize].cancelled()),
                     Method::GetName => Value::str(task.name.clone()),

@@ -617,6 +617,49 @@ impl Vm<'_> {
                     None => Flow::Continue,
                 }
             }
+            Op::TimeoutEnter(delay, slot) => {
+                // asyncio.timeout(delay): the deadline is taken now.
+                let d = self.eval(t, delay)?;
+                let when = match d {
+                    Value::None => None,
+                    d => Some(self.now + crate::runtime::eval::seconds(&d, "timeout")?),
+                };
+                let id = self.timeouts.len() as u32;
+                let cancelling = self.tasks[t as usize].num_cancels;
+                self.timeouts.push(Timeout { state: TimeoutState::Entered, task: t, cancelling, handle: None });
+                // reschedule(when)
+                if let Some(when) = when {
+                    let h = if when <= self.now {
+                        self.call_soon_handle(TimerCb::Timeout(id))
+                    } else {
+                        self.call_at(when, TimerCb::Timeout(id))
+                    };
+                    self.timeouts[id as usize].handle = Some(h);
+                }
+                self.frame(t).locals[*slot as usize] = Value::Int(i64::from(id));
+                Flow::Continue
+            }
+            Op::TimeoutExit(slot) => {
+                let Value::Int(id) = self.frame(t).locals[*slot as usize] else { unreachable!("timeout slot") };
+                let id = id as usize;
+                if let Some(h) = self.timeouts[id].handle.take() {
+                    self.cancel_timer(h);
+                }
+                match self.timeouts[id].state {
+                    TimeoutState::Expiring => {
+                        self.timeouts[id].state = TimeoutState::Expired;
+                        let cancelled =
+                            matches!(self.frame(t).completions.last(), Some(Completion::Raise(e)) if is_cancel(e));
+                        if self.task_uncancel(t) <= self.timeouts[id].cancelling && cancelled {
+                            self.drop_completion(t);
+                            return Err(ExcObj::new(ExcClass::TimeoutError, vec![]));
+                        }
+                    }
+                    TimeoutState::Entered => self.timeouts[id].state = TimeoutState::Exited,
+                    _ => {}
+                }
+                Flow::Continue
+            }
             Op::EnterFinally => {
                 self.frame(t).completions.push(Completion::Normal);
                 Flow::Continue

@@ -115,6 +115,27 @@ pub(crate) enum Ready {
 pub(crate) enum TimerCb {
     /// `futures._set_result_unless_cancelled(fut, None)` (asyncio.sleep).
     SetResult(FutId),
+    /// `Timeout._on_timeout` of an `asyncio.timeout()` block.
+    Timeout(u32),
+}
+
+/// `asyncio.timeouts._State`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum TimeoutState {
+    Entered,
+    Expiring,
+    Expired,
+    Exited,
+}
+
+/// An `asyncio.timeout()` context manager.
+#[derive(Debug)]
+pub(crate) struct Timeout {
+    pub(crate) state: TimeoutState,
+    pub(crate) task: TaskId,
+    /// `task.cancelling()` on entry.
+    pub(crate) cancelling: u32,
+    pub(crate) handle: Option<TimerRef>,
 }
 
 #[derive(Debug)]
@@ -338,6 +359,10 @@ pub enum EventKind {
     Cancelled,
     /// Cancellation requested by the loop's shutdown.
     ShutdownCancel,
+    /// `t.cancel()` called on this task by the given task.
+    CancelRequested(u32),
+    /// An `asyncio.timeout()` block of this task expired: it is cancelled.
+    TimeoutExpired,
 }
 
 /// What a task waits on, for the report.
@@ -422,6 +447,7 @@ pub(crate) struct Vm<'p> {
     pub(crate) tasks: Vec<Task>,
     pub(crate) gathers: Vec<Gather>,
     pub(crate) groups: Vec<TaskGroup>,
+    pub(crate) timeouts: Vec<Timeout>,
     pub(crate) prims: Vec<Prim>,
     pub(crate) globals: Vec<Value>,
     pub(crate) defaults: Vec<Vec<Option<Value>>>,
@@ -449,6 +475,7 @@ impl<'p> Vm<'p> {
             tasks: Vec::new(),
             gathers: Vec::new(),
             groups: Vec::new(),
+            timeouts: Vec::new(),
             prims: Vec::new(),
             globals: vec![Value::Unbound; prog.globals.len()],
             defaults: Vec::new(),
@@ -476,21 +503,35 @@ impl<'p> Vm<'p> {
 
     /// `loop.call_at(when, cb)`.
     pub(crate) fn call_at(&mut self, when: f64, cb: TimerCb) -> TimerRef {
+        let r = self.new_handle(when, cb, true);
+        heap::push(&mut self.heap, r.id, Self::timer_lt(&self.timers));
+        r
+    }
+
+    /// `loop.call_soon(cb)`, keeping the handle so it can be cancelled. It
+    /// never enters the heap, so cancelling it does not count as a
+    /// cancelled timer.
+    pub(crate) fn call_soon_handle(&mut self, cb: TimerCb) -> TimerRef {
+        let r = self.new_handle(self.now, cb, false);
+        self.ready.push_back(Ready::Timer(r.id));
+        r
+    }
+
+    fn new_handle(&mut self, when: f64, cb: TimerCb, scheduled: bool) -> TimerRef {
         let id = match self.free_timers.pop() {
             Some(id) => {
                 let t = &mut self.timers[id as usize];
                 t.when = when;
                 t.cb = Some(cb);
                 t.cancelled = false;
-                t.scheduled = true;
+                t.scheduled = scheduled;
                 id
             }
             None => {
-                self.timers.push(Timer { when, cb: Some(cb), cancelled: false, scheduled: true, gen: 0 });
+                self.timers.push(Timer { when, cb: Some(cb), cancelled: false, scheduled, gen: 0 });
                 (self.timers.len() - 1) as u32
             }
         };
-        heap::push(&mut self.heap, id, Self::timer_lt(&self.timers));
         TimerRef { id, gen: self.timers[id as usize].gen }
     }
 
@@ -590,11 +631,22 @@ impl<'p> Vm<'p> {
                 let timer = &self.timers[id as usize];
                 let cb = if timer.cancelled { None } else { timer.cb };
                 self.free_timer(id);
-                // futures._set_result_unless_cancelled
-                if let Some(TimerCb::SetResult(fut)) = cb {
-                    if !self.futs[fut as usize].cancelled() {
+                match cb {
+                    // futures._set_result_unless_cancelled
+                    Some(TimerCb::SetResult(fut)) if !self.futs[fut as usize].cancelled() => {
                         self.set_result(fut, Value::None);
                     }
+                    Some(TimerCb::SetResult(_)) => {}
+                    // Timeout._on_timeout
+                    Some(TimerCb::Timeout(id)) => {
+                        let task = self.timeouts[id as usize].task;
+                        self.record(task, EventKind::TimeoutExpired);
+                        self.task_cancel(task, None);
+                        let to = &mut self.timeouts[id as usize];
+                        to.state = TimeoutState::Expiring;
+                        to.handle = None;
+                    }
+                    None => {}
                 }
             }
         }

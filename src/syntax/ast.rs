@@ -164,6 +164,11 @@ pub(crate) enum StepKind {
         cond: Code,
         message: Option<Template>,
     },
+    /// `async with asyncio.timeout(delay):` (`None` never expires).
+    Timeout {
+        delay: Duration,
+        body: Vec<Step>,
+    },
     /// A verb of the format that this version does not run yet.
     Unsupported(&'static str),
 }

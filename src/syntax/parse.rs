@@ -488,7 +488,10 @@ impl<'s> Parser<'s> {
                 let orelse = m.get("else").map(|e| self.body(e, "else")).unwrap_or_default();
                 StepKind::Try { body, handlers, star, orelse, finally }
             }
-            "timeout" => StepKind::Unsupported("timeout"),
+            "timeout" => StepKind::Timeout {
+                delay: self.duration(v)?,
+                body: m.get("do").map(|b| self.body(b, "do")).unwrap_or_default(),
+            },
             "wait_for" => StepKind::Unsupported("wait_for"),
             "if" => StepKind::If {
                 cond: self.code(v)?,

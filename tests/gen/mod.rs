@@ -112,7 +112,7 @@ impl Gen {
 
     fn step(&mut self, ind: usize) {
         let nested = ind < 10;
-        match self.rng.below(25) {
+        match self.rng.below(30) {
             0..=2 => {
                 let s = *self.rng.pick(SLEEPS);
                 let s = if self.me == self.coros { s.replace('n', "3") } else { s.to_owned() };
@@ -331,6 +331,33 @@ impl Gen {
                 self.line(ind + 2, "- match: ValueError");
                 self.line(ind + 3, "do:");
                 self.line(ind + 4, &format!("- print: \"{} crowd failed\"", self.label.clone()));
+            }
+            24 | 27 if !self.handles.is_empty() => {
+                let t = self.handles[self.rng.below(self.handles.len())].clone();
+                if self.rng.chance(30) {
+                    self.line(ind, &format!("- do: {t}.cancel(\"stop {t}\")"));
+                } else {
+                    self.line(ind, &format!("- do: {t}.cancel()"));
+                }
+                self.line(
+                    ind,
+                    &format!(
+                        "- print: \"{} cancelled {t}: cancelling={{{t}.cancelling()}} done={{{t}.done()}}\"",
+                        self.label.clone()
+                    ),
+                );
+            }
+            25 | 26 | 28 if nested => {
+                let limit = *self.rng.pick(&["0", "0.5", "1", "1", "2", "0.1 + 0.2", "None"]);
+                self.line(ind, "- try:");
+                self.line(ind + 2, &format!("- timeout: {limit}"));
+                self.line(ind + 3, "do:");
+                self.say(ind + 4, &format!("in timeout {limit}"));
+                self.steps(ind + 4, 3);
+                self.line(ind + 1, "except:");
+                self.line(ind + 2, "- match: TimeoutError");
+                self.line(ind + 3, "do:");
+                self.line(ind + 4, &format!("- print: \"{} timed out after {limit}\"", self.label.clone()));
             }
             _ => {
                 self.say(ind, "tick");
