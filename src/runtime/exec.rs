@@ -354,10 +354,16 @@ impl Vm<'_> {
                     let g = self.frame(t).groups[*slot as usize];
                     let grp = &self.groups[g as usize];
                     if grp.exiting && grp.tasks.is_empty() {
-                        return Err(ExcObj::msg(ExcClass::RuntimeError, "TaskGroup is finished"));
+                        return Err(ExcObj::msg(
+                            ExcClass::RuntimeError,
+                            format!("TaskGroup {} is finished", grp.repr()),
+                        ));
                     }
                     if grp.aborting {
-                        return Err(ExcObj::msg(ExcClass::RuntimeError, "TaskGroup is shutting down"));
+                        return Err(ExcObj::msg(
+                            ExcClass::RuntimeError,
+                            format!("TaskGroup {} is shutting down", grp.repr()),
+                        ));
                     }
                     let child = self.create_task(coro, args, false)?;
                     if let Some(n) = name {

@@ -302,6 +302,22 @@ pub(crate) struct TaskGroup {
     pub(crate) propagate: Option<Exc>,
 }
 
+impl TaskGroup {
+    /// `TaskGroup.__repr__` (it appears in CPython's error messages).
+    pub(crate) fn repr(&self) -> String {
+        let mut info = String::new();
+        if !self.tasks.is_empty() {
+            info.push_str(&format!(" tasks={}", self.tasks.len()));
+        }
+        if !self.errors.is_empty() {
+            info.push_str(&format!(" errors={}", self.errors.len()));
+        }
+        // Always entered by the time a spawn can reach it.
+        info.push_str(if self.aborting { " cancelling" } else { " entered" });
+        format!("<TaskGroup{info}>")
+    }
+}
+
 /// A primitive's state.
 #[derive(Debug)]
 pub(crate) enum Prim {
