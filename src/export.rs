@@ -13,7 +13,7 @@ use std::collections::BTreeSet;
 use std::fmt::Write as _;
 
 /// asyncio names a scenario may use bare, imported from asyncio.
-const ASYNCIO_NAMES: &[&str] = &["CancelledError", "InvalidStateError"];
+const ASYNCIO_NAMES: &[&str] = &["CancelledError", "InvalidStateError", "shield", "wait_for"];
 
 struct Py<'a> {
     out: String,
@@ -197,6 +197,11 @@ impl Py<'_> {
                 self.body(body);
                 self.groups.pop();
             }
+            StepKind::WaitFor { what, timeout, bind } => {
+                let w = self.code(what, false);
+                let to = self.code(timeout, false);
+                self.line(&format!("{}await asyncio.wait_for({w}, {to})", Self::bind(bind)));
+            }
             StepKind::Timeout { delay, body } => {
                 let d = self.duration(delay);
                 self.line(&format!("async with asyncio.timeout({d}):"));
@@ -285,7 +290,6 @@ impl Py<'_> {
                     None => self.line(&format!("assert {c}")),
                 }
             }
-            StepKind::Unsupported(verb) => self.line(&format!("raise NotImplementedError({})", str_repr(verb))),
         }
     }
 }

@@ -166,6 +166,12 @@ impl Walker<'_> {
 
     fn step(&mut self, s: &Step) {
         match &s.kind {
+            StepKind::WaitFor { what, bind, .. } => {
+                self.edge(what, Edge::Spawns);
+                if let Some(b) = bind {
+                    self.bind(b, "`as`");
+                }
+            }
             StepKind::Await { what, bind } => {
                 self.edge(what, Edge::Awaits);
                 if let Some(b) = bind {

@@ -261,6 +261,10 @@ pub(crate) enum Op {
     EnterFinally,
     EndFinally,
     Assert(CExpr, Option<Vec<CPart>>),
+    /// `asyncio.wait_for(what, timeout)`.
+    WaitFor(CExpr, CExpr, Option<Target>),
+    /// `await asyncio.shield(what)`.
+    AwaitShield(CExpr, Option<Target>),
     /// `asyncio.timeout(delay).__aenter__()`; the Timeout id goes in the slot.
     TimeoutEnter(CExpr, u32),
     /// `Timeout.__aexit__`, on the pending completion.

@@ -30,6 +30,7 @@ const ASYNCIO_STEPS: &[(&str, &str)] = &[
     ("TaskGroup", "task_group"),
     ("timeout", "timeout"),
     ("wait_for", "wait_for"),
+    ("shield", "await: shield(...)"),
 ];
 
 struct Ctx<'a> {
@@ -650,6 +651,12 @@ impl<'a> Ctx<'a> {
                 let m = message.as_ref().map(|m| self.text(m));
                 self.emit(Op::Assert(c, m));
             }
+            StepKind::WaitFor { what, timeout, bind } => {
+                let w = self.awaitable_arg(what);
+                let to = self.code(timeout);
+                let b = bind.as_ref().map(|b| self.target(b));
+                self.emit(Op::WaitFor(w, to, b));
+            }
             StepKind::Timeout { delay, body } => {
                 let d = self.duration(delay);
                 let slot = self.hidden("timeout");
@@ -663,12 +670,6 @@ impl<'a> Ctx<'a> {
                 self.emit(Op::TimeoutExit(slot));
                 self.emit(Op::EndFinally);
             }
-            StepKind::Unsupported(verb) => {
-                self.error(
-                    Diagnostic::error(format!("the `{verb}` step is not supported yet"), s.span.clone())
-                        .with_hint("this version of asim does not run wait_for, shield, wait or as_completed"),
-                );
-            }
         }
     }
 
@@ -679,8 +680,59 @@ impl<'a> Ctx<'a> {
         }
     }
 
+    /// The argument of `wait_for` / `shield`: a coroutine call, a coroutine
+    /// object or a task (primitive operations are not supported there yet).
+    fn awaitable_arg(&mut self, what: &Code) -> CExpr {
+        if let Code::Expr(Expr { kind: ExprKind::Call { func, .. }, .. }, o) = what {
+            if let ExprKind::Attribute { attr, attr_span, .. } = &func.kind {
+                if AWAITABLE_METHODS.contains(&attr.as_str()) {
+                    self.error(
+                        Diagnostic::error(
+                            format!("`wait_for` and `shield` of `.{attr}()` are not supported yet"),
+                            o.span(attr_span),
+                        )
+                        .with_hint("wrap it in a coroutine of your own and pass a call to that"),
+                    );
+                    return CExpr::Const(Value::None);
+                }
+            }
+        }
+        self.code(what)
+    }
+
     fn await_step(&mut self, what: &Code, bind: Option<&Name>) {
         let bind_t = bind.map(|b| self.target(b));
+        if let Code::Expr(Expr { kind: ExprKind::Call { func, args, kwargs }, span }, o) = what {
+            // `await shield(x)`, `await asyncio.shield(x)`, `await asyncio.wait_for(x, t)`.
+            let callee = match &func.kind {
+                ExprKind::Name(n) if !self.is_local(n) && !self.ch.coros.contains_key(n) => Some(n.as_str()),
+                ExprKind::Attribute { value, attr, .. } if matches!(&value.kind, ExprKind::Name(m) if m == "asyncio" && !self.is_local(m)) => {
+                    Some(attr.as_str())
+                }
+                _ => None,
+            };
+            match (callee, args.as_slice()) {
+                (Some("shield"), [x]) if kwargs.is_empty() => {
+                    let w = self.awaitable_arg(&Code::Expr(x.clone(), o.clone()));
+                    self.emit(Op::AwaitShield(w, bind_t));
+                    return;
+                }
+                (Some("wait_for"), [x, tmo]) if kwargs.is_empty() => {
+                    let w = self.awaitable_arg(&Code::Expr(x.clone(), o.clone()));
+                    let to = self.expr(tmo, o);
+                    self.emit(Op::WaitFor(w, to, bind_t));
+                    return;
+                }
+                (Some("shield" | "wait_for"), _) => {
+                    self.error(Diagnostic::error(
+                        "`shield(x)` takes one awaitable, `wait_for(x, timeout)` two",
+                        o.span(span),
+                    ));
+                    return;
+                }
+                _ => {}
+            }
+        }
         if let Code::Expr(Expr { kind: ExprKind::Call { func, args, kwargs }, .. }, o) = what {
             if let ExprKind::Attribute { value, attr, attr_span } = &func.kind {
                 let is_asyncio = matches!(&value.kind, ExprKind::Name(m) if m == "asyncio" && !self.is_local(m));

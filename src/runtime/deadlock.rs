@@ -86,6 +86,12 @@ impl Vm<'_> {
                     let names: Vec<String> = pending.iter().map(|p| self.tasks[*p as usize].name.to_string()).collect();
                     (format!("its task group's children {}", names.join(", ")), pending)
                 }
+                Resume::WaitFor { fut, .. } | Resume::WaitForCancel { fut, .. } => {
+                    match self.futs[*fut as usize].kind {
+                        FutKind::Task(o) => (format!("wait_for of task {}", self.tasks[o as usize].name), vec![o]),
+                        _ => ("wait_for".to_owned(), Vec::new()),
+                    }
+                }
                 Resume::Start | Resume::Yield | Resume::Sleep { .. } | Resume::Finished => continue,
             };
             blocked.push(Waiting { task: i as u32, on, waits_for });

@@ -249,6 +249,34 @@ impl Vm<'_> {
                     }
                 }
             }
+            Resume::WaitFor { fut, waiter, handle, bind } => {
+                self.record(t, EventKind::Wake);
+                if self.futs[fut as usize].done() {
+                    self.cancel_timer(handle);
+                    return match self.fut_outcome(fut) {
+                        Ok(v) => self.bind(t, &bind, v),
+                        Err(e) => self.raise(t, e),
+                    };
+                }
+                self.remove_done_callback(fut, Callback::ReleaseWaiter(waiter));
+                // Cancelled while waiting: cancel the inner, wait, re-raise.
+                // Timed out: cancel the inner, wait, then TimeoutError.
+                self.cancel_and_wait(t, fut, Some(handle), exc, bind)
+            }
+            Resume::WaitForCancel { fut, waiter, handle, reraise, bind } => {
+                self.remove_done_callback(fut, Callback::ReleaseWaiter(waiter));
+                if let Some(h) = handle {
+                    self.cancel_timer(h);
+                }
+                if let Some(e) = exc.or(reraise) {
+                    return self.raise(t, e);
+                }
+                match self.fut_outcome(fut) {
+                    Ok(v) => self.bind(t, &bind, v),
+                    Err(e) if is_cancel(&e) => self.raise(t, ExcObj::new(ExcClass::TimeoutError, vec![])),
+                    Err(e) => self.raise(t, e),
+                }
+            }
             Resume::TgWait { tg } => {
                 if let Some(e) = exc {
                     if is_cancel(&e) && !self.groups[tg as usize].aborting {
@@ -623,6 +651,53 @@ impl Vm<'_> {
                     None => Flow::Continue,
                 }
             }
+            Op::WaitFor(what, timeout, bind) => {
+                let v = self.eval(t, what)?;
+                let timeout = self.eval(t, timeout)?;
+                if matches!(timeout, Value::None) {
+                    return self.await_value(t, v, bind.clone());
+                }
+                let d = crate::runtime::eval::seconds(&timeout, "wait_for timeout")?;
+                if d <= 0.0 {
+                    let fut = self.ensure_future(t, &v)?;
+                    if self.futs[fut as usize].done() {
+                        let v = self.fut_outcome(fut)?;
+                        return Ok(self.bind(t, bind, v));
+                    }
+                    return Ok(self.cancel_and_wait(t, fut, None, None, bind.clone()));
+                }
+                let waiter = self.new_fut(FutKind::Plain);
+                let handle = self.call_at(self.now + d, TimerCb::ReleaseWaiter(waiter));
+                let fut = match self.ensure_future(t, &v) {
+                    Ok(f) => f,
+                    Err(e) => {
+                        self.cancel_timer(handle);
+                        return Err(e);
+                    }
+                };
+                self.add_done_callback(fut, Callback::ReleaseWaiter(waiter));
+                if let FutKind::Task(o) = self.futs[fut as usize].kind {
+                    self.record(t, EventKind::Wait(WaitOn::Task(o)));
+                }
+                self.tasks[t as usize].resume = Resume::WaitFor { fut, waiter, handle, bind: bind.clone() };
+                Flow::Suspend(waiter)
+            }
+            Op::AwaitShield(what, bind) => {
+                let v = self.eval(t, what)?;
+                let inner = self.ensure_future(t, &v)?;
+                if self.futs[inner as usize].done() {
+                    let v = self.fut_outcome(inner)?;
+                    return Ok(self.bind(t, bind, v));
+                }
+                let outer = self.new_fut(FutKind::Plain);
+                self.add_done_callback(inner, Callback::ShieldInner(outer));
+                self.add_done_callback(outer, Callback::ShieldOuter(inner));
+                if let FutKind::Task(o) = self.futs[inner as usize].kind {
+                    self.record(t, EventKind::Wait(WaitOn::Task(o)));
+                }
+                self.tasks[t as usize].resume = Resume::Await { fut: outer, bind: bind.clone() };
+                Flow::Suspend(outer)
+            }
             Op::TimeoutEnter(delay, slot) => {
                 // asyncio.timeout(delay): the deadline is taken now.
                 let d = self.eval(t, delay)?;
@@ -728,6 +803,46 @@ impl Vm<'_> {
                 v => v.clone(),
             })
             .collect()
+    }
+
+    /// `ensure_future(v)`: a task's own future, or a new task for a coroutine.
+    fn ensure_future(&mut self, t: TaskId, v: &Value) -> Result<FutId, Exc> {
+        match v {
+            Value::Task(r) => Ok(self.tasks[r.id as usize].fut),
+            Value::Coro(_) => {
+                let (coro, args) = self.take_coro(v, "ensure_future")?;
+                let child = self.create_task(coro, args, false)?;
+                self.record(t, EventKind::Spawn(child));
+                Ok(self.tasks[child as usize].fut)
+            }
+            other => Err(crate::value::ops::type_error(format!(
+                "An asyncio.Future, a coroutine or an awaitable is required, not {}",
+                other.type_name()
+            ))),
+        }
+    }
+
+    /// `_cancel_and_wait(fut)` inside wait_for: cancel the inner and wait for
+    /// it to finish; then `reraise`, or return its result (TimeoutError if it
+    /// ended cancelled).
+    fn cancel_and_wait(
+        &mut self,
+        t: TaskId,
+        fut: FutId,
+        handle: Option<TimerRef>,
+        reraise: Option<Exc>,
+        bind: Option<Target>,
+    ) -> Flow {
+        let waiter = self.new_fut(FutKind::Plain);
+        self.add_done_callback(fut, Callback::ReleaseWaiter(waiter));
+        if let FutKind::Task(o) = self.futs[fut as usize].kind {
+            if !self.task_done(o) {
+                self.record(o, EventKind::CancelRequested(t));
+            }
+        }
+        self.fut_cancel(fut, None);
+        self.tasks[t as usize].resume = Resume::WaitForCancel { fut, waiter, handle, reraise, bind };
+        Flow::Suspend(waiter)
     }
 
     fn await_value(&mut self, t: TaskId, v: Value, bind: Option<Target>) -> Result<Flow, Exc> {

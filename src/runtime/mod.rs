@@ -77,6 +77,12 @@ pub(crate) enum Callback {
     TgTaskDone(u32),
     /// `_run_until_complete_cb`: stop the loop.
     RunUntilComplete,
+    /// `tasks._release_waiter(waiter)` (wait_for).
+    ReleaseWaiter(FutId),
+    /// shield's `_inner_done_callback`, with the outer future.
+    ShieldInner(FutId),
+    /// shield's `_outer_done_callback`, with the inner future.
+    ShieldOuter(FutId),
 }
 
 #[derive(Debug)]
@@ -117,6 +123,8 @@ pub(crate) enum TimerCb {
     SetResult(FutId),
     /// `Timeout._on_timeout` of an `asyncio.timeout()` block.
     Timeout(u32),
+    /// `tasks._release_waiter(waiter)` (wait_for's timeout).
+    ReleaseWaiter(FutId),
 }
 
 /// `asyncio.timeouts._State`.
@@ -252,6 +260,22 @@ pub(crate) enum Resume {
     /// Inside `TaskGroup.__aexit__`, waiting for `_on_completed_fut`.
     TgWait {
         tg: u32,
+    },
+    /// `wait_for`: awaiting its waiter (the inner finished or the timer fired).
+    WaitFor {
+        fut: FutId,
+        waiter: FutId,
+        handle: TimerRef,
+        bind: Option<Target>,
+    },
+    /// `wait_for`'s `_cancel_and_wait(fut)`; then re-raise, or return the
+    /// result / TimeoutError.
+    WaitForCancel {
+        fut: FutId,
+        waiter: FutId,
+        handle: Option<TimerRef>,
+        reraise: Option<Exc>,
+        bind: Option<Target>,
     },
     Finished,
 }
@@ -653,6 +677,7 @@ impl<'p> Vm<'p> {
                         self.set_result(fut, Value::None);
                     }
                     Some(TimerCb::SetResult(_)) => {}
+                    Some(TimerCb::ReleaseWaiter(w)) => self.release_waiter(w),
                     // Timeout._on_timeout
                     Some(TimerCb::Timeout(id)) => {
                         let task = self.timeouts[id as usize].task;
@@ -677,6 +702,25 @@ impl<'p> Vm<'p> {
             Callback::Gather(g) => self.gather_done(g, fut),
             Callback::TgTaskDone(g) => self.tg_task_done(g, fut),
             Callback::RunUntilComplete => self.stopping = true,
+            Callback::ReleaseWaiter(w) => self.release_waiter(w),
+            Callback::ShieldInner(outer) => {
+                if self.futs[outer as usize].cancelled() {
+                    return;
+                }
+                match self.futs[fut as usize].state.clone() {
+                    FutState::Cancelled => {
+                        self.future_cancel_plain(outer, None);
+                    }
+                    FutState::Exception(e) => self.set_exception(outer, e),
+                    FutState::Result(v) => self.set_result(outer, v),
+                    FutState::Pending => {}
+                }
+            }
+            Callback::ShieldOuter(inner) => {
+                if !self.futs[inner as usize].done() {
+                    self.remove_done_callback(inner, Callback::ShieldInner(fut));
+                }
+            }
         }
     }
 
@@ -718,6 +762,18 @@ impl<'p> Vm<'p> {
             self.call_soon(Ready::Call(cb, fut));
         } else {
             self.futs[fut as usize].callbacks.push(cb);
+        }
+    }
+
+    /// `fut.remove_done_callback(cb)`: every registration of it.
+    pub(crate) fn remove_done_callback(&mut self, fut: FutId, cb: Callback) {
+        self.futs[fut as usize].callbacks.retain(|c| *c != cb);
+    }
+
+    /// `_release_waiter(waiter)`.
+    fn release_waiter(&mut self, waiter: FutId) {
+        if !self.futs[waiter as usize].done() {
+            self.set_result(waiter, Value::None);
         }
     }
 

@@ -164,13 +164,17 @@ pub(crate) enum StepKind {
         cond: Code,
         message: Option<Template>,
     },
+    /// `x = await asyncio.wait_for(what, timeout)`.
+    WaitFor {
+        what: Code,
+        timeout: Code,
+        bind: Option<Name>,
+    },
     /// `async with asyncio.timeout(delay):` (`None` never expires).
     Timeout {
         delay: Duration,
         body: Vec<Step>,
     },
-    /// A verb of the format that this version does not run yet.
-    Unsupported(&'static str),
 }
 
 /// A coroutine definition.

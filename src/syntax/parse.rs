@@ -492,7 +492,16 @@ impl<'s> Parser<'s> {
                 delay: self.duration(v)?,
                 body: m.get("do").map(|b| self.body(b, "do")).unwrap_or_default(),
             },
-            "wait_for" => StepKind::Unsupported("wait_for"),
+            "wait_for" => {
+                let Some(timeout) = m.get("timeout") else {
+                    self.err(
+                        Diagnostic::error("`wait_for` needs a `timeout`", span.clone())
+                            .with_hint("add `timeout: SECONDS` (or `timeout: null` to wait without one)"),
+                    );
+                    return None;
+                };
+                StepKind::WaitFor { what: self.code(v)?, timeout: self.code(timeout)?, bind: bind(self) }
+            }
             "if" => StepKind::If {
                 cond: self.code(v)?,
                 then: m.get("then").map(|b| self.body(b, "then")).unwrap_or_default(),

@@ -112,7 +112,7 @@ impl Gen {
 
     fn step(&mut self, ind: usize) {
         let nested = ind < 10;
-        match self.rng.below(30) {
+        match self.rng.below(33) {
             0..=2 => {
                 let s = *self.rng.pick(SLEEPS);
                 let s = if self.me == self.coros { s.replace('n', "3") } else { s.to_owned() };
@@ -358,6 +358,35 @@ impl Gen {
                 self.line(ind + 2, "- match: TimeoutError");
                 self.line(ind + 3, "do:");
                 self.line(ind + 4, &format!("- print: \"{} timed out after {limit}\"", self.label.clone()));
+            }
+            29 | 30 => {
+                if let Some(c) = self.callee() {
+                    let limit = *self.rng.pick(&["0", "0.5", "1", "1", "2", "None", "0.3"]);
+                    let r = self.name("w");
+                    self.line(ind, "- try:");
+                    self.line(ind + 2, &format!("- wait_for: '{c}'"));
+                    self.line(ind + 3, &format!("timeout: {limit}"));
+                    self.line(ind + 3, &format!("as: {r}"));
+                    self.line(ind + 2, &format!("- print: \"{} wait_for got {{{r}}}\"", self.label.clone()));
+                    self.line(ind + 1, "except:");
+                    self.line(ind + 2, "- match: [TimeoutError, ValueError, RuntimeError]");
+                    self.line(ind + 3, "as: e");
+                    self.line(ind + 3, "do:");
+                    self.line(ind + 4, &format!("- print: \"{} wait_for failed {{e!r}}\"", self.label.clone()));
+                }
+            }
+            31 if !self.handles.is_empty() => {
+                let t = self.handles[self.rng.below(self.handles.len())].clone();
+                let r = self.name("s");
+                self.line(ind, "- try:");
+                self.line(ind + 2, &format!("- await: shield({t})"));
+                self.line(ind + 3, &format!("as: {r}"));
+                self.line(ind + 2, &format!("- print: \"{} shielded {t} gave {{{r}}}\"", self.label.clone()));
+                self.line(ind + 1, "except:");
+                self.line(ind + 2, "- match: Exception");
+                self.line(ind + 3, "as: e");
+                self.line(ind + 3, "do:");
+                self.line(ind + 4, &format!("- print: \"{} shielded {t} failed {{e!r}}\"", self.label.clone()));
             }
             _ => {
                 self.say(ind, "tick");
