@@ -13,7 +13,8 @@ use std::collections::BTreeSet;
 use std::fmt::Write as _;
 
 /// asyncio names a scenario may use bare, imported from asyncio.
-const ASYNCIO_NAMES: &[&str] = &["CancelledError", "InvalidStateError", "shield", "wait_for"];
+const ASYNCIO_NAMES: &[&str] =
+    &["CancelledError", "InvalidStateError", "QueueFull", "QueueEmpty", "shield", "wait_for"];
 
 struct Py<'a> {
     out: String,

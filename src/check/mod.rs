@@ -360,16 +360,21 @@ fn prim_kind(code: &Code, errors: &mut Vec<Diagnostic>) -> Option<PrimKind> {
         Some("Semaphore") => PrimKind::Semaphore,
         Some("BoundedSemaphore") => PrimKind::BoundedSemaphore,
         Some("Event") => PrimKind::Event,
-        Some(n @ ("Condition" | "Queue" | "LifoQueue" | "PriorityQueue" | "Barrier")) => {
+        Some("Queue") => PrimKind::Queue,
+        Some("LifoQueue") => PrimKind::LifoQueue,
+        Some("PriorityQueue") => PrimKind::PriorityQueue,
+        Some(n @ ("Condition" | "Barrier")) => {
             errors.push(
                 Diagnostic::error(format!("`{n}` is not supported yet"), span)
-                    .with_hint("this version of asim runs Lock, Semaphore, BoundedSemaphore and Event"),
+                    .with_hint("this version of asim runs Lock, Semaphore, BoundedSemaphore, Event and the queues"),
             );
             return None;
         }
         Some(other) => {
-            let hint = did_you_mean(other, ["Lock", "Semaphore", "BoundedSemaphore", "Event"])
-                .unwrap_or_else(|| "primitives are Lock(), Semaphore(n), BoundedSemaphore(n), Event()".to_owned());
+            let known = ["Lock", "Semaphore", "BoundedSemaphore", "Event", "Queue", "LifoQueue", "PriorityQueue"];
+            let hint = did_you_mean(other, known).unwrap_or_else(|| {
+                "primitives are Lock(), Semaphore(n), BoundedSemaphore(n), Event(), Queue(maxsize), LifoQueue(maxsize) and PriorityQueue(maxsize)".to_owned()
+            });
             errors.push(Diagnostic::error(format!("unknown primitive `{other}`"), span).with_hint(hint));
             return None;
         }

@@ -5,6 +5,7 @@
 //! slot numbers, shared variables and primitives are indices, coroutines are
 //! ids, builtins and methods are enums. Spans are kept only to report errors.
 
+pub(crate) use crate::runtime::QueueOp;
 use crate::source::Span;
 use crate::syntax::expr::{BinOp, CmpOp};
 use crate::value::{ExcClass, PrimKind, Value};
@@ -72,6 +73,13 @@ pub(crate) enum Method {
     IsSet,
     Set,
     Clear,
+    // queues
+    PutNowait,
+    GetNowait,
+    TaskDone,
+    Qsize,
+    Empty,
+    Full,
     // containers and strings
     Append,
     Pop,
@@ -109,6 +117,12 @@ impl Method {
         ("is_set", Method::IsSet),
         ("set", Method::Set),
         ("clear", Method::Clear),
+        ("put_nowait", Method::PutNowait),
+        ("get_nowait", Method::GetNowait),
+        ("task_done", Method::TaskDone),
+        ("qsize", Method::Qsize),
+        ("empty", Method::Empty),
+        ("full", Method::Full),
         ("append", Method::Append),
         ("pop", Method::Pop),
         ("extend", Method::Extend),
@@ -261,6 +275,8 @@ pub(crate) enum Op {
     EnterFinally,
     EndFinally,
     Assert(CExpr, Option<Vec<CPart>>),
+    /// `await q.get()` / `q.put(item)` / `q.join()`.
+    AwaitQueue(CExpr, QueueOp, Option<CExpr>, Option<Target>),
     /// `asyncio.wait_for(what, timeout)`.
     WaitFor(CExpr, CExpr, Option<Target>),
     /// `await asyncio.shield(what)`.

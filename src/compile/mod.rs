@@ -20,8 +20,7 @@ use std::collections::BTreeMap;
 /// Methods that return awaitables: calling them outside `await` is a bug.
 const AWAITABLE_METHODS: &[&str] = &["acquire", "wait", "get", "put", "join", "wait_for"];
 /// Methods of primitives a later version will run.
-const LATER_METHODS: &[&str] =
-    &["put_nowait", "get_nowait", "task_done", "notify", "notify_all", "qsize", "empty", "full", "abort", "reset"];
+const LATER_METHODS: &[&str] = &["notify", "notify_all", "abort", "reset"];
 /// asyncio functions that have their own step.
 const ASYNCIO_STEPS: &[(&str, &str)] = &[
     ("sleep", "sleep"),
@@ -756,10 +755,28 @@ impl<'a> Ctx<'a> {
                     });
                     return;
                 }
-                if !is_asyncio && ["get", "put", "join", "wait_for"].contains(&attr.as_str()) {
+                if !is_asyncio && ["get", "put", "join"].contains(&attr.as_str()) {
+                    let (op, arity) = match attr.as_str() {
+                        "get" => (QueueOp::Get, 0),
+                        "put" => (QueueOp::Put, 1),
+                        _ => (QueueOp::Join, 0),
+                    };
+                    if args.len() != arity || !kwargs.is_empty() {
+                        self.error(Diagnostic::error(
+                            format!("`.{attr}()` takes {arity} argument{}", if arity == 1 { "" } else { "s" }),
+                            o.span(attr_span),
+                        ));
+                        return;
+                    }
+                    let recv = self.expr(value, o);
+                    let item = args.first().map(|a| self.expr(a, o));
+                    self.emit(Op::AwaitQueue(recv, op, item, bind_t));
+                    return;
+                }
+                if !is_asyncio && attr == "wait_for" {
                     self.error(
-                        Diagnostic::error(format!("awaiting `.{attr}()` is not supported yet"), o.span(attr_span))
-                            .with_hint("queues and conditions arrive in a later version of asim"),
+                        Diagnostic::error("awaiting `.wait_for()` is not supported yet", o.span(attr_span))
+                            .with_hint("Condition arrives in a later version of asim"),
                     );
                     return;
                 }
@@ -917,21 +934,28 @@ pub(crate) fn compile(ch: &Checked, fallback_name: &str) -> Result<Program, Vec<
         };
         let arg = match code {
             Code::Expr(Expr { kind: ExprKind::Call { args, kwargs, .. }, .. }, o) => {
-                let takes_value =
-                    matches!(kind, crate::value::PrimKind::Semaphore | crate::value::PrimKind::BoundedSemaphore);
-                if !(takes_value || args.is_empty() && kwargs.is_empty()) {
-                    g.error(Diagnostic::error(format!("{}() takes no arguments", kind.class_name()), code.span()));
-                }
-                if args.len() > 1 || kwargs.iter().any(|k| k.name != "value") {
-                    g.error(Diagnostic::error(
-                        format!("{}() takes one argument, `value`", kind.class_name()),
-                        code.span(),
-                    ));
+                use crate::value::PrimKind as K;
+                let (param, default) = match kind {
+                    K::Semaphore | K::BoundedSemaphore => (Some("value"), 1),
+                    K::Queue | K::LifoQueue | K::PriorityQueue => (Some("maxsize"), 0),
+                    K::Lock | K::Event => (None, 0),
+                };
+                match param {
+                    None if !(args.is_empty() && kwargs.is_empty()) => {
+                        g.error(Diagnostic::error(format!("{}() takes no arguments", kind.class_name()), code.span()));
+                    }
+                    Some(p) if args.len() > 1 || kwargs.iter().any(|k| k.name != p) => {
+                        g.error(Diagnostic::error(
+                            format!("{}() takes one argument, `{p}`", kind.class_name()),
+                            code.span(),
+                        ));
+                    }
+                    _ => {}
                 }
                 match (args.first(), kwargs.first()) {
                     (Some(a), _) => g.expr(a, o),
                     (None, Some(k)) => g.expr(&k.value, o),
-                    (None, None) => CExpr::Const(Value::Int(1)),
+                    (None, None) => CExpr::Const(Value::Int(default)),
                 }
             }
             _ => CExpr::Const(Value::Int(1)),

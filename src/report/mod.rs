@@ -106,6 +106,7 @@ fn wait_text(on: &WaitOn, task: &dyn Fn(u32) -> String) -> String {
         WaitOn::Event(n) => format!("event `{n}`"),
         WaitOn::Task(t) => task(*t),
         WaitOn::Gather(n) => format!("gather of {n} awaitable{}", if *n == 1 { "" } else { "s" }),
+        WaitOn::Queue(q, what) => format!("queue `{q}` ({what})"),
         WaitOn::TaskGroup(n) => format!("task group ({n} task{} left)", if *n == 1 { "" } else { "s" }),
     }
 }

@@ -31,7 +31,7 @@ pub struct Deadlock {
 
 impl Vm<'_> {
     fn prim_name(&self, id: u32) -> &str {
-        &self.prog.prims[id as usize].name
+        &self.prim_names[id as usize]
     }
 
     pub(super) fn deadlock_report(&self) -> Deadlock {
@@ -85,6 +85,10 @@ impl Vm<'_> {
                     let pending: Vec<u32> = self.groups[*tg as usize].tasks.iter().copied().collect();
                     let names: Vec<String> = pending.iter().map(|p| self.tasks[*p as usize].name.to_string()).collect();
                     (format!("its task group's children {}", names.join(", ")), pending)
+                }
+                Resume::Queue(queue::QueueWait { prim, op, .. }) => {
+                    let what = if *op == QueueOp::Get { "an item" } else { "a free slot" };
+                    (format!("queue `{}` ({what}), which nothing will provide", self.prim_name(*prim)), Vec::new())
                 }
                 Resume::WaitFor { fut, .. } | Resume::WaitForCancel { fut, .. } => {
                     match self.futs[*fut as usize].kind {

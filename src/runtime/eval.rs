@@ -341,6 +341,14 @@ impl Vm<'_> {
                     _ => return Err(no_method(r, m)),
                 }
             }
+            (Value::Prim(p), Method::PutNowait) => {
+                let [x] = one(args, "put_nowait")?;
+                if !matches!(self.prims[p.id as usize], Prim::Queue(_)) {
+                    return Err(no_method(r, m));
+                }
+                self.put_nowait(p.id, x)?;
+                Value::None
+            }
             (Value::Prim(p), _) => {
                 arity(0)?;
                 match (m, &self.prims[p.id as usize]) {
@@ -353,6 +361,14 @@ impl Vm<'_> {
                     (Method::IsSet, Prim::Event { flag, .. }) => Value::Bool(*flag),
                     (Method::Set, Prim::Event { .. }) => {
                         self.event_set(p.id);
+                        Value::None
+                    }
+                    (Method::Qsize, Prim::Queue(q)) => Value::Int(q.items.len() as i64),
+                    (Method::Empty, Prim::Queue(q)) => Value::Bool(q.items.is_empty()),
+                    (Method::Full, Prim::Queue(q)) => Value::Bool(q.full()),
+                    (Method::GetNowait, Prim::Queue(_)) => self.get_nowait(p.id)?,
+                    (Method::TaskDone, Prim::Queue(_)) => {
+                        self.queue_task_done(p.id)?;
                         Value::None
                     }
                     (Method::Clear, Prim::Event { .. }) => {

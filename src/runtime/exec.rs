@@ -249,6 +249,7 @@ impl Vm<'_> {
                     }
                 }
             }
+            Resume::Queue(w) => self.queue_resume(t, w, exc),
             Resume::WaitFor { fut, waiter, handle, bind } => {
                 self.record(t, EventKind::Wake);
                 if self.futs[fut as usize].done() {
@@ -487,7 +488,13 @@ impl Vm<'_> {
             Op::WithEnter(e, slot) => {
                 let v = self.eval(t, e)?;
                 match &v {
-                    Value::Prim(p) if p.kind != crate::value::PrimKind::Event => {}
+                    Value::Prim(p)
+                        if matches!(
+                            p.kind,
+                            crate::value::PrimKind::Lock
+                                | crate::value::PrimKind::Semaphore
+                                | crate::value::PrimKind::BoundedSemaphore
+                        ) => {}
                     other => {
                         return Err(crate::value::ops::type_error(format!(
                             "'{}' object does not support the asynchronous context manager protocol",
@@ -651,6 +658,30 @@ impl Vm<'_> {
                     None => Flow::Continue,
                 }
             }
+            Op::AwaitQueue(recv, op, item, bind) => {
+                let q = self.eval(t, recv)?;
+                let item = match item {
+                    Some(e) => Some(self.eval(t, e)?),
+                    None => None,
+                };
+                let attr = match op {
+                    QueueOp::Get => "get",
+                    QueueOp::Put => "put",
+                    QueueOp::Join => "join",
+                };
+                match &q {
+                    Value::Prim(p) if matches!(self.prims[p.id as usize], Prim::Queue(_)) => {
+                        let name = p.name.to_string();
+                        self.queue_op(t, p.id, &name, *op, item, bind.clone())?
+                    }
+                    other => {
+                        return Err(ExcObj::msg(
+                            ExcClass::AttributeError,
+                            format!("'{}' object has no attribute '{attr}'", other.type_name()),
+                        ))
+                    }
+                }
+            }
             Op::WaitFor(what, timeout, bind) => {
                 let v = self.eval(t, what)?;
                 let timeout = self.eval(t, timeout)?;
@@ -803,6 +834,11 @@ impl Vm<'_> {
                 v => v.clone(),
             })
             .collect()
+    }
+
+    /// Binds a value and carries on (for helpers that return `Result<Flow>`).
+    pub(crate) fn bind_value_pub(&mut self, t: TaskId, bind: &Option<Target>, v: Value) -> Result<Flow, Exc> {
+        Ok(self.bind(t, bind, v))
     }
 
     /// `ensure_future(v)`: a task's own future, or a new task for a coroutine.

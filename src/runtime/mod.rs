@@ -14,6 +14,10 @@ mod eval;
 mod exec;
 mod heap;
 mod prims;
+pub(crate) mod queue;
+
+pub(crate) use queue::QueueOp;
+use queue::{QueueKind, QueueState};
 
 use crate::compile::{CoroId, Program, Target};
 use crate::value::{Exc, ExcClass, ExcObj, TaskRef, Value};
@@ -261,6 +265,8 @@ pub(crate) enum Resume {
     TgWait {
         tg: u32,
     },
+    /// Inside `Queue.get()` / `put()`, waiting on a getter / putter future.
+    Queue(queue::QueueWait),
     /// `wait_for`: awaiting its waiter (the inner finished or the timer fired).
     WaitFor {
         fut: FutId,
@@ -361,6 +367,7 @@ pub(crate) enum Prim {
         flag: bool,
         waiters: VecDeque<FutId>,
     },
+    Queue(QueueState),
 }
 
 /// Something that happened, for the report.
@@ -420,6 +427,8 @@ pub enum WaitOn {
     Gather(usize),
     /// A task group's children.
     TaskGroup(usize),
+    /// A queue, by name, and what for.
+    Queue(String, &'static str),
 }
 
 /// How the run ended.
@@ -489,6 +498,9 @@ pub(crate) struct Vm<'p> {
     pub(crate) groups: Vec<TaskGroup>,
     pub(crate) timeouts: Vec<Timeout>,
     pub(crate) prims: Vec<Prim>,
+    /// Names of the primitives (the declared ones, then internal ones
+    /// such as a queue's `_finished` event).
+    pub(crate) prim_names: Vec<Rc<str>>,
     pub(crate) globals: Vec<Value>,
     pub(crate) defaults: Vec<Vec<Option<Value>>>,
     /// The process-global `Task-N` counter.
@@ -517,6 +529,7 @@ impl<'p> Vm<'p> {
             groups: Vec::new(),
             timeouts: Vec::new(),
             prims: Vec::new(),
+            prim_names: Vec::new(),
             globals: vec![Value::Unbound; prog.globals.len()],
             defaults: Vec::new(),
             task_counter: 0,
@@ -1086,6 +1099,18 @@ impl<'p> Vm<'p> {
         for p in &prog.prims {
             let arg = self.eval_global(&p.arg)?;
             self.prims.push(prims::construct(p.kind, &arg)?);
+            self.prim_names.push(p.name.as_str().into());
+        }
+        // Each queue's `_finished` Event (initially set), after the declared ones.
+        for i in 0..prog.prims.len() {
+            if let Prim::Queue(_) = &self.prims[i] {
+                let fin = self.prims.len() as u32;
+                self.prims.push(Prim::Event { flag: true, waiters: VecDeque::new() });
+                self.prim_names.push(format!("{}.join()", prog.prims[i].name).into());
+                if let Prim::Queue(q) = &mut self.prims[i] {
+                    q.finished = fin;
+                }
+            }
         }
         for c in &prog.coros {
             let mut d = Vec::new();

@@ -16,6 +16,32 @@ pub(super) fn construct(kind: PrimKind, arg: &Value) -> Result<Prim, Exc> {
     Ok(match kind {
         PrimKind::Lock => Prim::Lock { locked: false, waiters: VecDeque::new(), holder: None },
         PrimKind::Event => Prim::Event { flag: false, waiters: VecDeque::new() },
+        PrimKind::Queue | PrimKind::LifoQueue | PrimKind::PriorityQueue => {
+            let maxsize = match arg {
+                Value::Int(i) => *i,
+                Value::Bool(b) => i64::from(*b),
+                other => {
+                    return Err(ops::type_error(format!(
+                        "'<=' not supported between instances of '{}' and 'int'",
+                        other.type_name()
+                    )))
+                }
+            };
+            let kind = match kind {
+                PrimKind::Queue => super::QueueKind::Fifo,
+                PrimKind::LifoQueue => super::QueueKind::Lifo,
+                _ => super::QueueKind::Priority,
+            };
+            Prim::Queue(super::QueueState {
+                kind,
+                maxsize,
+                items: VecDeque::new(),
+                getters: VecDeque::new(),
+                putters: VecDeque::new(),
+                unfinished: 0,
+                finished: u32::MAX,
+            })
+        }
         PrimKind::Semaphore | PrimKind::BoundedSemaphore => {
             let value = match arg {
                 Value::Int(i) => *i,
@@ -44,6 +70,7 @@ impl Vm<'_> {
     fn waiters(&mut self, prim: u32) -> &mut VecDeque<FutId> {
         match &mut self.prims[prim as usize] {
             Prim::Lock { waiters, .. } | Prim::Sem { waiters, .. } | Prim::Event { waiters, .. } => waiters,
+            Prim::Queue(q) => &mut q.getters,
         }
     }
 
@@ -153,7 +180,7 @@ impl Vm<'_> {
                 self.tasks[t as usize].resume = Resume::Sem { prim: id, fut, bind };
                 Ok(Flow::Suspend(fut))
             }
-            Prim::Event { .. } => Err(no_attr(v, "acquire")),
+            Prim::Event { .. } | Prim::Queue(_) => Err(no_attr(v, "acquire")),
         }
     }
 
@@ -212,7 +239,7 @@ impl Vm<'_> {
                 self.sem_wake_next(id);
                 Ok(())
             }
-            Prim::Event { .. } => Err(no_attr(v, "release")),
+            Prim::Event { .. } | Prim::Queue(_) => Err(no_attr(v, "release")),
         }
     }
 

@@ -53,6 +53,8 @@ exc_classes! {
     TypeError = "TypeError": [Exception];
     ValueError = "ValueError": [Exception];
     InvalidStateError = "InvalidStateError": [Exception];
+    QueueFull = "QueueFull": [Exception];
+    QueueEmpty = "QueueEmpty": [Exception];
     BaseExceptionGroup = "BaseExceptionGroup": [BaseException];
     ExceptionGroup = "ExceptionGroup": [BaseExceptionGroup, Exception];
     CancelledError = "CancelledError": [BaseException];
@@ -73,7 +75,14 @@ impl ExcClass {
 
     /// Whether the class lives in `asyncio` (and is also reachable as `asyncio.X`).
     pub(crate) fn in_asyncio(self) -> bool {
-        matches!(self, ExcClass::CancelledError | ExcClass::InvalidStateError | ExcClass::TimeoutError)
+        matches!(
+            self,
+            ExcClass::CancelledError
+                | ExcClass::InvalidStateError
+                | ExcClass::TimeoutError
+                | ExcClass::QueueFull
+                | ExcClass::QueueEmpty
+        )
     }
 
     /// Whether it is an exception group class.

@@ -26,6 +26,9 @@ pub(crate) enum PrimKind {
     Semaphore,
     BoundedSemaphore,
     Event,
+    Queue,
+    LifoQueue,
+    PriorityQueue,
 }
 
 impl PrimKind {
@@ -36,6 +39,9 @@ impl PrimKind {
             PrimKind::Semaphore => "Semaphore",
             PrimKind::BoundedSemaphore => "BoundedSemaphore",
             PrimKind::Event => "Event",
+            PrimKind::Queue => "Queue",
+            PrimKind::LifoQueue => "LifoQueue",
+            PrimKind::PriorityQueue => "PriorityQueue",
         }
     }
 }

@@ -112,7 +112,7 @@ impl Gen {
 
     fn step(&mut self, ind: usize) {
         let nested = ind < 10;
-        match self.rng.below(33) {
+        match self.rng.below(36) {
             0..=2 => {
                 let s = *self.rng.pick(SLEEPS);
                 let s = if self.me == self.coros { s.replace('n', "3") } else { s.to_owned() };
@@ -388,6 +388,44 @@ impl Gen {
                 self.line(ind + 3, "do:");
                 self.line(ind + 4, &format!("- print: \"{} shielded {t} failed {{e!r}}\"", self.label.clone()));
             }
+            32 | 33 => match self.rng.below(5) {
+                0 | 1 => {
+                    let v = *self.rng.pick(&["n", "counter", "7"]);
+                    let v = if self.me == self.coros && v == "n" { "3" } else { v };
+                    self.line(ind, &format!("- await: jobs.put({v})"));
+                    self.say(ind, &format!("put {{{v}}} size={{jobs.qsize()}}"));
+                }
+                2 => {
+                    let r = self.name("j");
+                    self.line(ind, "- await: jobs.get()");
+                    self.line(ind + 1, &format!("as: {r}"));
+                    self.say(ind, &format!("took {{{r}}}"));
+                    if self.rng.chance(70) {
+                        self.line(ind, "- do: jobs.task_done()");
+                    }
+                }
+                3 => {
+                    self.line(ind, "- try:");
+                    self.line(ind + 2, "- do: jobs.put_nowait(counter)");
+                    self.line(ind + 2, "- print: \"put_nowait ok, full={jobs.full()}\"");
+                    self.line(ind + 1, "except:");
+                    self.line(ind + 2, "- match: [QueueFull, ValueError]");
+                    self.line(ind + 3, "as: e");
+                    self.line(ind + 3, "do:");
+                    self.line(ind + 4, "- print: \"queue refused: {e!r}\"");
+                }
+                _ => {
+                    self.line(ind, "- try:");
+                    self.line(ind + 2, "- await: jobs.join()");
+                    self.say(ind + 2, "joined jobs");
+                    self.line(ind + 2, "- do: jobs.task_done()");
+                    self.line(ind + 1, "except:");
+                    self.line(ind + 2, "- match: ValueError");
+                    self.line(ind + 3, "as: e");
+                    self.line(ind + 3, "do:");
+                    self.line(ind + 4, "- print: \"task_done refused: {e}\"");
+                }
+            },
             _ => {
                 self.say(ind, "tick");
             }
@@ -421,6 +459,9 @@ pub(crate) fn scenario(seed: u64) -> String {
     g.line(1, "bsem: BoundedSemaphore(2)");
     g.line(1, "ev: Event()");
     g.line(1, "ev2: Event()");
+    let qsize = *g.rng.pick(&["", "1", "2", "maxsize=3"]);
+    let qkind = *g.rng.pick(&["Queue", "Queue", "LifoQueue", "PriorityQueue"]);
+    g.line(1, &format!("jobs: {qkind}({qsize})"));
     g.line(0, "coroutines:");
     g.line(1, "crowd(i):");
     g.line(2, "- try:");
