@@ -157,6 +157,14 @@ impl Py<'_> {
                 let m = self.time_module;
                 self.line(&format!("{m}.sleep({d})"));
             }
+            StepKind::Await { what: Code::Expr(e, o), bind } if is_wait_for(e) => {
+                // cond.wait_for(EXPR) stands for cond.wait_for(lambda: EXPR).
+                let ExprKind::Call { func, args, .. } = &e.kind else { unreachable!() };
+                let recv = o.text.get(func.span.clone()).unwrap_or_default();
+                let pred = o.text.get(args[0].span.clone()).unwrap_or_default();
+                self.note(&Code::Expr(e.clone(), o.clone()));
+                self.line(&format!("{}await {recv}(lambda: {pred})", Self::bind(bind)));
+            }
             StepKind::Await { what, bind } => {
                 let w = self.code(what, true);
                 self.line(&format!("{}await {w}", Self::bind(bind)));
@@ -293,6 +301,13 @@ impl Py<'_> {
             }
         }
     }
+}
+
+/// `X.wait_for(pred)` with one argument (a Condition's wait_for).
+fn is_wait_for(e: &Expr) -> bool {
+    matches!(&e.kind, ExprKind::Call { func, args, kwargs } if args.len() == 1 && kwargs.is_empty()
+        && matches!(&func.kind, ExprKind::Attribute { attr, value, .. } if attr == "wait_for"
+            && !matches!(&value.kind, ExprKind::Name(m) if m == "asyncio")))
 }
 
 fn collect_field_text(parts: &[FPart], text: &str, out: &mut String) {

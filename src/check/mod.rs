@@ -363,15 +363,16 @@ fn prim_kind(code: &Code, errors: &mut Vec<Diagnostic>) -> Option<PrimKind> {
         Some("Queue") => PrimKind::Queue,
         Some("LifoQueue") => PrimKind::LifoQueue,
         Some("PriorityQueue") => PrimKind::PriorityQueue,
-        Some(n @ ("Condition" | "Barrier")) => {
-            errors.push(
-                Diagnostic::error(format!("`{n}` is not supported yet"), span)
-                    .with_hint("this version of asim runs Lock, Semaphore, BoundedSemaphore, Event and the queues"),
-            );
+        Some("Condition") => PrimKind::Condition,
+        Some(n @ "Barrier") => {
+            errors.push(Diagnostic::error(format!("`{n}` is not supported yet"), span).with_hint(
+                "this version of asim runs Lock, Semaphore, BoundedSemaphore, Event, Condition and the queues",
+            ));
             return None;
         }
         Some(other) => {
-            let known = ["Lock", "Semaphore", "BoundedSemaphore", "Event", "Queue", "LifoQueue", "PriorityQueue"];
+            let known =
+                ["Lock", "Semaphore", "BoundedSemaphore", "Event", "Condition", "Queue", "LifoQueue", "PriorityQueue"];
             let hint = did_you_mean(other, known).unwrap_or_else(|| {
                 "primitives are Lock(), Semaphore(n), BoundedSemaphore(n), Event(), Queue(maxsize), LifoQueue(maxsize) and PriorityQueue(maxsize)".to_owned()
             });

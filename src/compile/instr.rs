@@ -73,6 +73,8 @@ pub(crate) enum Method {
     IsSet,
     Set,
     Clear,
+    Notify,
+    NotifyAll,
     // queues
     PutNowait,
     GetNowait,
@@ -117,6 +119,8 @@ impl Method {
         ("is_set", Method::IsSet),
         ("set", Method::Set),
         ("clear", Method::Clear),
+        ("notify", Method::Notify),
+        ("notify_all", Method::NotifyAll),
         ("put_nowait", Method::PutNowait),
         ("get_nowait", Method::GetNowait),
         ("task_done", Method::TaskDone),

@@ -20,7 +20,7 @@ use std::collections::BTreeMap;
 /// Methods that return awaitables: calling them outside `await` is a bug.
 const AWAITABLE_METHODS: &[&str] = &["acquire", "wait", "get", "put", "join", "wait_for"];
 /// Methods of primitives a later version will run.
-const LATER_METHODS: &[&str] = &["notify", "notify_all", "abort", "reset"];
+const LATER_METHODS: &[&str] = &["abort", "reset", "n_waiting", "broken", "parties"];
 /// asyncio functions that have their own step.
 const ASYNCIO_STEPS: &[(&str, &str)] = &[
     ("sleep", "sleep"),
@@ -774,10 +774,29 @@ impl<'a> Ctx<'a> {
                     return;
                 }
                 if !is_asyncio && attr == "wait_for" {
-                    self.error(
-                        Diagnostic::error("awaiting `.wait_for()` is not supported yet", o.span(attr_span))
-                            .with_hint("Condition arrives in a later version of asim"),
-                    );
+                    // cond.wait_for(predicate): the argument is the predicate's
+                    // expression (`lambda: EXPR` in Python), evaluated again
+                    // after every wait.
+                    let [pred] = args.as_slice() else {
+                        self.error(Diagnostic::error(
+                            "`.wait_for()` takes the predicate expression: `cond.wait_for(count > 3)`",
+                            o.span(attr_span),
+                        ));
+                        return;
+                    };
+                    let recv = self.expr(value, o);
+                    let pred = self.expr(pred, o);
+                    let tmp = self.hidden("wait_for");
+                    self.emit(Op::Assign(vec![(Target::Local(tmp), pred.clone())]));
+                    let top = self.here();
+                    let exit = self.emit(Op::JumpIfNot(CExpr::Not(Box::new(CExpr::Local(tmp))), 0));
+                    self.emit(Op::AwaitWait(recv, None));
+                    self.emit(Op::Assign(vec![(Target::Local(tmp), pred)]));
+                    self.emit(Op::Jump(top));
+                    self.patch(exit);
+                    if let Some(b) = bind_t {
+                        self.emit(Op::Assign(vec![(b, CExpr::Local(tmp))]));
+                    }
                     return;
                 }
             }
@@ -936,9 +955,10 @@ pub(crate) fn compile(ch: &Checked, fallback_name: &str) -> Result<Program, Vec<
             Code::Expr(Expr { kind: ExprKind::Call { args, kwargs, .. }, .. }, o) => {
                 use crate::value::PrimKind as K;
                 let (param, default) = match kind {
-                    K::Semaphore | K::BoundedSemaphore => (Some("value"), 1),
-                    K::Queue | K::LifoQueue | K::PriorityQueue => (Some("maxsize"), 0),
-                    K::Lock | K::Event => (None, 0),
+                    K::Semaphore | K::BoundedSemaphore => (Some("value"), Value::Int(1)),
+                    K::Queue | K::LifoQueue | K::PriorityQueue => (Some("maxsize"), Value::Int(0)),
+                    K::Condition => (Some("lock"), Value::None),
+                    K::Lock | K::Event => (None, Value::None),
                 };
                 match param {
                     None if !(args.is_empty() && kwargs.is_empty()) => {
@@ -955,7 +975,7 @@ pub(crate) fn compile(ch: &Checked, fallback_name: &str) -> Result<Program, Vec<
                 match (args.first(), kwargs.first()) {
                     (Some(a), _) => g.expr(a, o),
                     (None, Some(k)) => g.expr(&k.value, o),
-                    (None, None) => CExpr::Const(Value::Int(default)),
+                    (None, None) => CExpr::Const(default),
                 }
             }
             _ => CExpr::Const(Value::Int(1)),

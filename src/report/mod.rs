@@ -107,6 +107,7 @@ fn wait_text(on: &WaitOn, task: &dyn Fn(u32) -> String) -> String {
         WaitOn::Task(t) => task(*t),
         WaitOn::Gather(n) => format!("gather of {n} awaitable{}", if *n == 1 { "" } else { "s" }),
         WaitOn::Queue(q, what) => format!("queue `{q}` ({what})"),
+        WaitOn::Condition(c) => format!("condition `{c}` (a notify)"),
         WaitOn::TaskGroup(n) => format!("task group ({n} task{} left)", if *n == 1 { "" } else { "s" }),
     }
 }

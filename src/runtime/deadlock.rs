@@ -86,6 +86,19 @@ impl Vm<'_> {
                     let names: Vec<String> = pending.iter().map(|p| self.tasks[*p as usize].name.to_string()).collect();
                     (format!("its task group's children {}", names.join(", ")), pending)
                 }
+                Resume::Cond(w) if w.reacquiring => {
+                    let lock = self.lock_target(w.cond);
+                    let holder = match &self.prims[lock as usize] {
+                        Prim::Lock { holder, .. } => *holder,
+                        _ => None,
+                    };
+                    let held =
+                        holder.map(|h| format!(" (held by {})", self.tasks[h as usize].name)).unwrap_or_default();
+                    (format!("the lock of condition `{}`{held}", self.prim_name(w.cond)), holder.into_iter().collect())
+                }
+                Resume::Cond(w) => {
+                    (format!("condition `{}`, which nothing will notify", self.prim_name(w.cond)), Vec::new())
+                }
                 Resume::Queue(queue::QueueWait { prim, op, .. }) => {
                     let what = if *op == QueueOp::Get { "an item" } else { "a free slot" };
                     (format!("queue `{}` ({what}), which nothing will provide", self.prim_name(*prim)), Vec::new())

@@ -341,6 +341,15 @@ impl Vm<'_> {
                     _ => return Err(no_method(r, m)),
                 }
             }
+            (Value::Prim(p), Method::Notify) if matches!(self.prims[p.id as usize], Prim::Cond { .. }) => {
+                let n = match args.as_slice() {
+                    [] => 1,
+                    [n] => int_arg(n, "")?,
+                    _ => return Err(type_error("notify() takes at most 1 argument")),
+                };
+                self.cond_notify(p.id, n)?;
+                Value::None
+            }
             (Value::Prim(p), Method::PutNowait) => {
                 let [x] = one(args, "put_nowait")?;
                 if !matches!(self.prims[p.id as usize], Prim::Queue(_)) {
@@ -353,6 +362,18 @@ impl Vm<'_> {
                 arity(0)?;
                 match (m, &self.prims[p.id as usize]) {
                     (Method::Locked, Prim::Lock { locked, .. }) => Value::Bool(*locked),
+                    (Method::Locked, Prim::Cond { lock, .. }) => {
+                        Value::Bool(matches!(self.prims[*lock as usize], Prim::Lock { locked: true, .. }))
+                    }
+                    (Method::Release, Prim::Cond { .. }) => {
+                        self.release(t.unwrap_or(u32::MAX), r)?;
+                        Value::None
+                    }
+                    (Method::NotifyAll, Prim::Cond { .. }) => {
+                        let n = self.cond_waiters(p.id);
+                        self.cond_notify(p.id, n)?;
+                        Value::None
+                    }
                     (Method::Locked, Prim::Sem { .. }) => Value::Bool(self.sem_locked(p.id)),
                     (Method::Release, Prim::Lock { .. } | Prim::Sem { .. }) => {
                         self.release(t.unwrap_or(u32::MAX), r)?;

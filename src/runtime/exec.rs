@@ -250,6 +250,7 @@ impl Vm<'_> {
                 }
             }
             Resume::Queue(w) => self.queue_resume(t, w, exc),
+            Resume::Cond(w) => self.cond_resume(t, w, exc),
             Resume::WaitFor { fut, waiter, handle, bind } => {
                 self.record(t, EventKind::Wake);
                 if self.futs[fut as usize].done() {
@@ -494,6 +495,7 @@ impl Vm<'_> {
                             crate::value::PrimKind::Lock
                                 | crate::value::PrimKind::Semaphore
                                 | crate::value::PrimKind::BoundedSemaphore
+                                | crate::value::PrimKind::Condition
                         ) => {}
                     other => {
                         return Err(crate::value::ops::type_error(format!(

@@ -9,6 +9,7 @@
 //! integers: the hot loop does no string lookups, and allocates only for
 //! what the scenario itself builds.
 
+mod condition;
 mod deadlock;
 mod eval;
 mod exec;
@@ -267,6 +268,8 @@ pub(crate) enum Resume {
     },
     /// Inside `Queue.get()` / `put()`, waiting on a getter / putter future.
     Queue(queue::QueueWait),
+    /// Inside `Condition.wait()`.
+    Cond(condition::CondWait),
     /// `wait_for`: awaiting its waiter (the inner finished or the timer fired).
     WaitFor {
         fut: FutId,
@@ -368,6 +371,11 @@ pub(crate) enum Prim {
         waiters: VecDeque<FutId>,
     },
     Queue(QueueState),
+    /// A Condition: its lock (a Lock primitive) and its waiters.
+    Cond {
+        lock: u32,
+        waiters: VecDeque<FutId>,
+    },
 }
 
 /// Something that happened, for the report.
@@ -429,6 +437,8 @@ pub enum WaitOn {
     TaskGroup(usize),
     /// A queue, by name, and what for.
     Queue(String, &'static str),
+    /// A condition's notify, by name.
+    Condition(String),
 }
 
 /// How the run ended.
@@ -1096,10 +1106,37 @@ impl<'p> Vm<'p> {
             let v = self.eval_global(init)?;
             self.globals[*i as usize] = v;
         }
-        for p in &prog.prims {
+        let mut own_locks = Vec::new();
+        for (i, p) in prog.prims.iter().enumerate() {
             let arg = self.eval_global(&p.arg)?;
-            self.prims.push(prims::construct(p.kind, &arg)?);
+            if p.kind == crate::value::PrimKind::Condition {
+                // Condition(lock=None): the given Lock, or a new one of its own.
+                let lock = match &arg {
+                    Value::Prim(l) if l.kind == crate::value::PrimKind::Lock => l.id,
+                    Value::None => {
+                        own_locks.push(i);
+                        u32::MAX
+                    }
+                    other => {
+                        return Err(ops_type_error(format!(
+                            "asim's Condition() takes a Lock, not {}",
+                            other.type_name()
+                        )))
+                    }
+                };
+                self.prims.push(Prim::Cond { lock, waiters: VecDeque::new() });
+            } else {
+                self.prims.push(prims::construct(p.kind, &arg)?);
+            }
             self.prim_names.push(p.name.as_str().into());
+        }
+        for i in own_locks {
+            let id = self.prims.len() as u32;
+            self.prims.push(Prim::Lock { locked: false, waiters: VecDeque::new(), holder: None });
+            self.prim_names.push(format!("{}'s lock", prog.prims[i].name).into());
+            if let Prim::Cond { lock, .. } = &mut self.prims[i] {
+                *lock = id;
+            }
         }
         // Each queue's `_finished` Event (initially set), after the declared ones.
         for i in 0..prog.prims.len() {
@@ -1212,6 +1249,10 @@ impl<'p> Vm<'p> {
             .collect();
         RunResult { events: std::mem::take(&mut self.events), elapsed: self.now, outcome, tasks }
     }
+}
+
+fn ops_type_error(msg: String) -> Exc {
+    crate::value::ops::type_error(msg)
 }
 
 /// Runs a compiled program.

@@ -16,6 +16,7 @@ pub(super) fn construct(kind: PrimKind, arg: &Value) -> Result<Prim, Exc> {
     Ok(match kind {
         PrimKind::Lock => Prim::Lock { locked: false, waiters: VecDeque::new(), holder: None },
         PrimKind::Event => Prim::Event { flag: false, waiters: VecDeque::new() },
+        PrimKind::Condition => unreachable!("conditions are built by Vm::initialise"),
         PrimKind::Queue | PrimKind::LifoQueue | PrimKind::PriorityQueue => {
             let maxsize = match arg {
                 Value::Int(i) => *i,
@@ -71,6 +72,7 @@ impl Vm<'_> {
         match &mut self.prims[prim as usize] {
             Prim::Lock { waiters, .. } | Prim::Sem { waiters, .. } | Prim::Event { waiters, .. } => waiters,
             Prim::Queue(q) => &mut q.getters,
+            Prim::Cond { waiters, .. } => waiters,
         }
     }
 
@@ -150,7 +152,7 @@ impl Vm<'_> {
         let Value::Prim(p) = v else {
             return Err(no_attr(v, "acquire"));
         };
-        let id = p.id;
+        let id = self.lock_target(p.id);
         match &self.prims[id as usize] {
             Prim::Lock { locked, waiters, .. } => {
                 let free = !*locked && waiters.iter().all(|&f| self.futs[f as usize].cancelled());
@@ -180,7 +182,7 @@ impl Vm<'_> {
                 self.tasks[t as usize].resume = Resume::Sem { prim: id, fut, bind };
                 Ok(Flow::Suspend(fut))
             }
-            Prim::Event { .. } | Prim::Queue(_) => Err(no_attr(v, "acquire")),
+            Prim::Event { .. } | Prim::Queue(_) | Prim::Cond { .. } => Err(no_attr(v, "acquire")),
         }
     }
 
@@ -190,6 +192,9 @@ impl Vm<'_> {
             return Err(no_attr(v, "wait"));
         };
         let id = p.id;
+        if let Prim::Cond { .. } = &self.prims[id as usize] {
+            return self.cond_wait(t, id, &p.name, bind);
+        }
         match &self.prims[id as usize] {
             Prim::Event { flag: true, .. } => Ok(self.bind_pub(t, &bind, Value::Bool(true))),
             Prim::Event { .. } => {
@@ -208,17 +213,9 @@ impl Vm<'_> {
         let Value::Prim(p) = v else {
             return Err(no_attr(v, "release"));
         };
-        let id = p.id;
+        let id = self.lock_target(p.id);
         match &mut self.prims[id as usize] {
-            Prim::Lock { locked, holder, .. } => {
-                if !*locked {
-                    return Err(ExcObj::msg(ExcClass::RuntimeError, "Lock is not acquired."));
-                }
-                *locked = false;
-                *holder = None;
-                self.lock_wake_first(id);
-                Ok(())
-            }
+            Prim::Lock { .. } => self.release_lock(id),
             Prim::Sem { value, bound, holders, .. } => {
                 if let Some(b) = bound {
                     if *value >= *b {
@@ -239,8 +236,20 @@ impl Vm<'_> {
                 self.sem_wake_next(id);
                 Ok(())
             }
-            Prim::Event { .. } | Prim::Queue(_) => Err(no_attr(v, "release")),
+            Prim::Event { .. } | Prim::Queue(_) | Prim::Cond { .. } => Err(no_attr(v, "release")),
         }
+    }
+
+    /// `Lock.release()`.
+    pub(crate) fn release_lock(&mut self, id: u32) -> Result<(), Exc> {
+        let Prim::Lock { locked, holder, .. } = &mut self.prims[id as usize] else { unreachable!("a lock") };
+        if !*locked {
+            return Err(ExcObj::msg(ExcClass::RuntimeError, "Lock is not acquired."));
+        }
+        *locked = false;
+        *holder = None;
+        self.lock_wake_first(id);
+        Ok(())
     }
 
     /// `event.set()`: wake every waiter, in order.

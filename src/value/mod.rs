@@ -29,6 +29,7 @@ pub(crate) enum PrimKind {
     Queue,
     LifoQueue,
     PriorityQueue,
+    Condition,
 }
 
 impl PrimKind {
@@ -42,6 +43,7 @@ impl PrimKind {
             PrimKind::Queue => "Queue",
             PrimKind::LifoQueue => "LifoQueue",
             PrimKind::PriorityQueue => "PriorityQueue",
+            PrimKind::Condition => "Condition",
         }
     }
 }

@@ -112,7 +112,7 @@ impl Gen {
 
     fn step(&mut self, ind: usize) {
         let nested = ind < 10;
-        match self.rng.below(36) {
+        match self.rng.below(38) {
             0..=2 => {
                 let s = *self.rng.pick(SLEEPS);
                 let s = if self.me == self.coros { s.replace('n', "3") } else { s.to_owned() };
@@ -426,6 +426,24 @@ impl Gen {
                     self.line(ind + 4, "- print: \"task_done refused: {e}\"");
                 }
             },
+            36 | 37 if nested => {
+                self.line(ind, "- with: cv");
+                self.line(ind + 1, "do:");
+                if self.rng.chance(50) {
+                    let k = self.rng.below(3) + 1;
+                    self.line(ind + 2, &format!("- await: cv.wait_for(counter >= {k})"));
+                    self.line(ind + 3, "as: okc");
+                    self.say(ind + 2, &format!("saw counter >= {k}"));
+                } else {
+                    self.line(ind + 2, "- set: {counter: counter + 1}");
+                    let how = *self.rng.pick(&["notify()", "notify_all()", "notify(2)"]);
+                    self.line(ind + 2, &format!("- do: cv.{how}"));
+                    self.say(ind + 2, &format!("did {how}"));
+                    if self.rng.chance(30) {
+                        self.line(ind + 2, "- sleep: 0.5");
+                    }
+                }
+            }
             _ => {
                 self.say(ind, "tick");
             }
@@ -459,6 +477,8 @@ pub(crate) fn scenario(seed: u64) -> String {
     g.line(1, "bsem: BoundedSemaphore(2)");
     g.line(1, "ev: Event()");
     g.line(1, "ev2: Event()");
+    let cv = if g.rng.chance(50) { "cv: Condition(lock)" } else { "cv: Condition()" };
+    g.line(1, cv);
     let qsize = *g.rng.pick(&["", "1", "2", "maxsize=3"]);
     let qkind = *g.rng.pick(&["Queue", "Queue", "LifoQueue", "PriorityQueue"]);
     g.line(1, &format!("jobs: {qkind}({qsize})"));
