@@ -14,7 +14,7 @@ use std::fmt::Write as _;
 
 /// asyncio names a scenario may use bare, imported from asyncio.
 const ASYNCIO_NAMES: &[&str] =
-    &["CancelledError", "InvalidStateError", "QueueFull", "QueueEmpty", "shield", "wait_for"];
+    &["CancelledError", "InvalidStateError", "QueueFull", "QueueEmpty", "BrokenBarrierError", "shield", "wait_for"];
 
 struct Py<'a> {
     out: String,

@@ -364,15 +364,19 @@ fn prim_kind(code: &Code, errors: &mut Vec<Diagnostic>) -> Option<PrimKind> {
         Some("LifoQueue") => PrimKind::LifoQueue,
         Some("PriorityQueue") => PrimKind::PriorityQueue,
         Some("Condition") => PrimKind::Condition,
-        Some(n @ "Barrier") => {
-            errors.push(Diagnostic::error(format!("`{n}` is not supported yet"), span).with_hint(
-                "this version of asim runs Lock, Semaphore, BoundedSemaphore, Event, Condition and the queues",
-            ));
-            return None;
-        }
+        Some("Barrier") => PrimKind::Barrier,
         Some(other) => {
-            let known =
-                ["Lock", "Semaphore", "BoundedSemaphore", "Event", "Condition", "Queue", "LifoQueue", "PriorityQueue"];
+            let known = [
+                "Lock",
+                "Semaphore",
+                "BoundedSemaphore",
+                "Event",
+                "Condition",
+                "Barrier",
+                "Queue",
+                "LifoQueue",
+                "PriorityQueue",
+            ];
             let hint = did_you_mean(other, known).unwrap_or_else(|| {
                 "primitives are Lock(), Semaphore(n), BoundedSemaphore(n), Event(), Queue(maxsize), LifoQueue(maxsize) and PriorityQueue(maxsize)".to_owned()
             });

@@ -159,6 +159,31 @@ pub(crate) enum Attr {
     Args,
     Exceptions,
     Message,
+    /// Barrier properties.
+    Parties,
+    NWaiting,
+    Broken,
+}
+
+/// What `Barrier`'s own code reads of it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum BarrierField {
+    State,
+    Count,
+    Parties,
+    /// Its internal Condition, as a value.
+    Cond,
+}
+
+/// What `Barrier`'s own code changes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum BarrierOp {
+    AddCount(i64),
+    SetState(&'static str),
+    /// `self._count -= 1; self._exit()`.
+    Exit,
+    /// The state change of `reset()`.
+    Reset,
 }
 
 /// An expression, compiled.
@@ -193,6 +218,8 @@ pub(crate) enum CExpr {
     Index(Box<CExpr>, Box<CExpr>),
     Slice(Box<CExpr>, [Option<Box<CExpr>>; 3]),
     FString(Vec<CPart>),
+    /// A field of the barrier in the local (Barrier's own methods only).
+    BarrierInfo(Box<CExpr>, BarrierField),
 }
 
 /// Part of a compiled template.
@@ -289,6 +316,8 @@ pub(crate) enum Op {
     TimeoutEnter(CExpr, u32),
     /// `Timeout.__aexit__`, on the pending completion.
     TimeoutExit(u32),
+    /// Barrier's own state changes (on the barrier in local 0).
+    Barrier(BarrierOp),
 }
 
 /// An instruction and the step it came from.
@@ -309,6 +338,8 @@ pub(crate) struct CoroCode {
     pub(crate) n_iters: u32,
     pub(crate) n_groups: u32,
     pub(crate) code: Vec<Instr>,
+    /// One of asim's own (Barrier's methods): left out of tracebacks.
+    pub(crate) builtin: bool,
 }
 
 /// A primitive declared under `sync`.
@@ -329,6 +360,8 @@ pub(crate) struct Program {
     pub(crate) prims: Vec<PrimDef>,
     pub(crate) coros: Vec<CoroCode>,
     pub(crate) main: CoroId,
+    /// `Barrier.wait`, `reset`, `abort`, when the scenario has a Barrier.
+    pub(crate) barrier_coros: Option<[CoroId; 3]>,
     /// Byte offset of each line of the scenario, to report lines.
     pub(crate) line_starts: Vec<usize>,
 }

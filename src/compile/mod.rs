@@ -6,6 +6,15 @@
 //! the run never looks a name up. Structured steps become jumps and handler
 //! blocks, in the way CPython compiles `try`, `with` and loops.
 
+mod barrier;
+
+/// The barrier's states (`_BarrierState`), as the strings CPython's enum holds.
+pub(crate) mod barrier_state {
+    pub(crate) const FILLING: &str = "filling";
+    pub(crate) const DRAINING: &str = "draining";
+    pub(crate) const RESETTING: &str = "resetting";
+    pub(crate) const BROKEN: &str = "broken";
+}
 pub(crate) mod instr;
 
 use crate::check::{Checked, CoroInfo};
@@ -18,9 +27,9 @@ pub(crate) use instr::*;
 use std::collections::BTreeMap;
 
 /// Methods that return awaitables: calling them outside `await` is a bug.
-const AWAITABLE_METHODS: &[&str] = &["acquire", "wait", "get", "put", "join", "wait_for"];
+const AWAITABLE_METHODS: &[&str] = &["acquire", "wait", "get", "put", "join", "wait_for", "reset", "abort"];
 /// Methods of primitives a later version will run.
-const LATER_METHODS: &[&str] = &["abort", "reset", "n_waiting", "broken", "parties"];
+const LATER_METHODS: &[&str] = &[];
 /// asyncio functions that have their own step.
 const ASYNCIO_STEPS: &[(&str, &str)] = &[
     ("sleep", "sleep"),
@@ -45,6 +54,8 @@ struct Ctx<'a> {
     groups: Vec<u32>,
     errors: Vec<Diagnostic>,
     span: Span,
+    /// `Barrier.wait`, `reset`, `abort` when the scenario has a Barrier.
+    barrier_coros: Option<[u32; 3]>,
 }
 
 impl<'a> Ctx<'a> {
@@ -62,6 +73,7 @@ impl<'a> Ctx<'a> {
             groups: Vec::new(),
             errors: Vec::new(),
             span: 0..0,
+            barrier_coros: barrier_ids(ch),
         }
     }
 
@@ -265,6 +277,9 @@ impl<'a> Ctx<'a> {
                     "args" => CExpr::Attr(v, Attr::Args),
                     "exceptions" => CExpr::Attr(v, Attr::Exceptions),
                     "message" => CExpr::Attr(v, Attr::Message),
+                    "parties" => CExpr::Attr(v, Attr::Parties),
+                    "n_waiting" => CExpr::Attr(v, Attr::NWaiting),
+                    "broken" => CExpr::Attr(v, Attr::Broken),
                     _ => {
                         let is_method = Method::ALL.iter().any(|(n, _)| n == attr);
                         let d = Diagnostic::error(format!("unknown attribute `.{attr}`"), o.span(attr_span));
@@ -773,6 +788,19 @@ impl<'a> Ctx<'a> {
                     self.emit(Op::AwaitQueue(recv, op, item, bind_t));
                     return;
                 }
+                if !is_asyncio && (attr == "reset" || attr == "abort") && args.is_empty() && kwargs.is_empty() {
+                    let Some(ids) = self.barrier_coros else {
+                        self.error(Diagnostic::error(
+                            format!("`.{attr}()` is a Barrier method, and the scenario declares no Barrier"),
+                            o.span(attr_span),
+                        ));
+                        return;
+                    };
+                    let recv = self.expr(value, o);
+                    let id = if attr == "reset" { ids[1] } else { ids[2] };
+                    self.emit(Op::Await(CExpr::Coro(id, vec![Some(recv)]), bind_t));
+                    return;
+                }
                 if !is_asyncio && attr == "wait_for" {
                     // cond.wait_for(predicate): the argument is the predicate's
                     // expression (`lambda: EXPR` in Python), evaluated again
@@ -906,6 +934,12 @@ impl<'a> Ctx<'a> {
     }
 }
 
+/// Where Barrier's own coroutines go (after main), if the scenario has one.
+fn barrier_ids(ch: &Checked) -> Option<[u32; 3]> {
+    let main = ch.scenario.coroutines.len() as u32;
+    ch.prims.values().any(|(_, k)| *k == crate::value::PrimKind::Barrier).then_some([main + 1, main + 2, main + 3])
+}
+
 /// Compiles a checked scenario.
 pub(crate) fn compile(ch: &Checked, fallback_name: &str) -> Result<Program, Vec<Diagnostic>> {
     let mut errors = Vec::new();
@@ -942,7 +976,13 @@ pub(crate) fn compile(ch: &Checked, fallback_name: &str) -> Result<Program, Vec<
             n_iters: cx.n_iters,
             n_groups: cx.n_groups,
             code: cx.code,
+            builtin: false,
         });
+    }
+    let main = (coros.len() - 1) as u32;
+    let barrier_coros = barrier_ids(ch);
+    if barrier_coros.is_some() {
+        coros.extend(barrier::coroutines());
     }
     let mut g = Ctx::new(ch, None);
     let global_init = ch.var_order.iter().map(|&i| (i, g.code(&sc.vars[i as usize].1))).collect();
@@ -958,6 +998,7 @@ pub(crate) fn compile(ch: &Checked, fallback_name: &str) -> Result<Program, Vec<
                     K::Semaphore | K::BoundedSemaphore => (Some("value"), Value::Int(1)),
                     K::Queue | K::LifoQueue | K::PriorityQueue => (Some("maxsize"), Value::Int(0)),
                     K::Condition => (Some("lock"), Value::None),
+                    K::Barrier => (Some("parties"), Value::None),
                     K::Lock | K::Event => (None, Value::None),
                 };
                 match param {
@@ -992,7 +1033,8 @@ pub(crate) fn compile(ch: &Checked, fallback_name: &str) -> Result<Program, Vec<
         globals,
         global_init,
         prims,
-        main: (coros.len() - 1) as u32,
+        main,
+        barrier_coros,
         coros,
         line_starts: Vec::new(),
     })

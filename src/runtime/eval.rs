@@ -220,11 +220,28 @@ impl Vm<'_> {
                         Value::tuple(e.group.iter().map(|x| Value::Exc(x.clone())).collect())
                     }
                     (Value::Exc(e), Attr::Message) if e.class.is_group() => Value::str(e.message()),
+                    (Value::Prim(p), Attr::Parties | Attr::NWaiting | Attr::Broken)
+                        if matches!(self.prims[p.id as usize], Prim::Barrier { .. }) =>
+                    {
+                        let Prim::Barrier { parties, state, count, .. } = &self.prims[p.id as usize] else {
+                            unreachable!()
+                        };
+                        match a {
+                            Attr::Parties => Value::Int(*parties),
+                            Attr::NWaiting => {
+                                Value::Int(if *state == crate::compile::barrier_state::FILLING { *count } else { 0 })
+                            }
+                            _ => Value::Bool(*state == crate::compile::barrier_state::BROKEN),
+                        }
+                    }
                     _ => {
                         let name = match a {
                             Attr::Args => "args",
                             Attr::Exceptions => "exceptions",
                             Attr::Message => "message",
+                            Attr::Parties => "parties",
+                            Attr::NWaiting => "n_waiting",
+                            Attr::Broken => "broken",
                         };
                         return Err(ExcObj::msg(
                             ExcClass::AttributeError,
@@ -252,6 +269,25 @@ impl Vm<'_> {
                 ops::slice(&v, p[0], p[1], p[2])?
             }
             CExpr::FString(parts) => Value::str(self.render_in(t, parts)?),
+            CExpr::BarrierInfo(b, field) => {
+                let Value::Prim(p) = self.ev(t, b)? else { unreachable!("Barrier's own code") };
+                let Prim::Barrier { parties, state, count, cond } = &self.prims[p.id as usize] else {
+                    return Err(ExcObj::msg(
+                        ExcClass::AttributeError,
+                        format!("'{}' object has no attribute '_cond'", p.kind.class_name()),
+                    ));
+                };
+                match field {
+                    crate::compile::BarrierField::State => Value::str(*state),
+                    crate::compile::BarrierField::Count => Value::Int(*count),
+                    crate::compile::BarrierField::Parties => Value::Int(*parties),
+                    crate::compile::BarrierField::Cond => Value::Prim(PrimRef {
+                        id: *cond,
+                        kind: crate::value::PrimKind::Condition,
+                        name: self.prim_names[*cond as usize].clone(),
+                    }),
+                }
+            }
         })
     }
 

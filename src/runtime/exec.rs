@@ -774,6 +774,38 @@ impl Vm<'_> {
                 }
                 Flow::Continue
             }
+            Op::Barrier(op) => {
+                let Value::Prim(p) = self.frame(t).locals[0].clone() else { unreachable!("Barrier's own code") };
+                let mut notify = None;
+                if let Prim::Barrier { state, count, cond, .. } = &mut self.prims[p.id as usize] {
+                    use crate::compile::barrier_state::*;
+                    match op {
+                        crate::compile::BarrierOp::AddCount(n) => *count += n,
+                        crate::compile::BarrierOp::SetState(s) => *state = s,
+                        crate::compile::BarrierOp::Exit => {
+                            *count -= 1;
+                            if *count == 0 {
+                                if *state == RESETTING || *state == DRAINING {
+                                    *state = FILLING;
+                                }
+                                notify = Some(*cond);
+                            }
+                        }
+                        crate::compile::BarrierOp::Reset => {
+                            if *count > 0 {
+                                *state = RESETTING;
+                            } else {
+                                *state = FILLING;
+                            }
+                        }
+                    }
+                }
+                if let Some(c) = notify {
+                    let n = self.cond_waiters(c);
+                    self.cond_notify(c, n)?;
+                }
+                Flow::Continue
+            }
             Op::EnterFinally => {
                 self.frame(t).completions.push(Completion::Normal);
                 Flow::Continue
@@ -883,7 +915,7 @@ impl Vm<'_> {
         Flow::Suspend(waiter)
     }
 
-    fn await_value(&mut self, t: TaskId, v: Value, bind: Option<Target>) -> Result<Flow, Exc> {
+    pub(crate) fn await_value(&mut self, t: TaskId, v: Value, bind: Option<Target>) -> Result<Flow, Exc> {
         match &v {
             Value::Coro(_) => {
                 let (coro, args) = self.take_coro(&v, "await")?;
@@ -942,6 +974,9 @@ impl Vm<'_> {
     fn trace(&self, t: TaskId, exc: &Exc) {
         let task = &self.tasks[t as usize];
         let Some(frame) = task.frames.last() else { return };
+        if self.prog.coros[frame.coro as usize].builtin {
+            return;
+        }
         let depth = task.frames.len() as u32;
         let mut tb = exc.traceback.borrow_mut();
         if tb.first().is_some_and(|e| e.task == t && e.depth == depth) {

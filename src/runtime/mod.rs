@@ -371,6 +371,13 @@ pub(crate) enum Prim {
         waiters: VecDeque<FutId>,
     },
     Queue(QueueState),
+    /// A Barrier: its state, its count, and its internal Condition.
+    Barrier {
+        parties: i64,
+        state: &'static str,
+        count: i64,
+        cond: u32,
+    },
     /// A Condition: its lock (a Lock primitive) and its waiters.
     Cond {
         lock: u32,
@@ -1107,6 +1114,7 @@ impl<'p> Vm<'p> {
             self.globals[*i as usize] = v;
         }
         let mut own_locks = Vec::new();
+        let mut barriers = Vec::new();
         for (i, p) in prog.prims.iter().enumerate() {
             let arg = self.eval_global(&p.arg)?;
             if p.kind == crate::value::PrimKind::Condition {
@@ -1125,15 +1133,42 @@ impl<'p> Vm<'p> {
                     }
                 };
                 self.prims.push(Prim::Cond { lock, waiters: VecDeque::new() });
+            } else if p.kind == crate::value::PrimKind::Barrier {
+                let parties = match &arg {
+                    Value::Int(n) => *n,
+                    other => {
+                        return Err(ops_type_error(format!(
+                            "'<' not supported between instances of '{}' and 'int'",
+                            other.type_name()
+                        )))
+                    }
+                };
+                if parties < 1 {
+                    return Err(crate::value::ops::value_error("parties must be > 0"));
+                }
+                barriers.push(i);
+                let state = crate::compile::barrier_state::FILLING;
+                self.prims.push(Prim::Barrier { parties, state, count: 0, cond: u32::MAX });
             } else {
                 self.prims.push(prims::construct(p.kind, &arg)?);
             }
             self.prim_names.push(p.name.as_str().into());
         }
+        // A Barrier's Condition (named after the barrier), whose lock is its own.
+        for &i in &barriers {
+            let cond = self.prims.len() as u32;
+            self.prims.push(Prim::Cond { lock: u32::MAX, waiters: VecDeque::new() });
+            self.prim_names.push(prog.prims[i].name.as_str().into());
+            own_locks.push(cond as usize);
+            if let Prim::Barrier { cond: c, .. } = &mut self.prims[i] {
+                *c = cond;
+            }
+        }
         for i in own_locks {
             let id = self.prims.len() as u32;
             self.prims.push(Prim::Lock { locked: false, waiters: VecDeque::new(), holder: None });
-            self.prim_names.push(format!("{}'s lock", prog.prims[i].name).into());
+            let owner = self.prim_names[i].clone();
+            self.prim_names.push(format!("{owner}'s lock").into());
             if let Prim::Cond { lock, .. } = &mut self.prims[i] {
                 *lock = id;
             }

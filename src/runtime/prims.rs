@@ -16,7 +16,7 @@ pub(super) fn construct(kind: PrimKind, arg: &Value) -> Result<Prim, Exc> {
     Ok(match kind {
         PrimKind::Lock => Prim::Lock { locked: false, waiters: VecDeque::new(), holder: None },
         PrimKind::Event => Prim::Event { flag: false, waiters: VecDeque::new() },
-        PrimKind::Condition => unreachable!("conditions are built by Vm::initialise"),
+        PrimKind::Condition | PrimKind::Barrier => unreachable!("built by Vm::initialise"),
         PrimKind::Queue | PrimKind::LifoQueue | PrimKind::PriorityQueue => {
             let maxsize = match arg {
                 Value::Int(i) => *i,
@@ -73,6 +73,7 @@ impl Vm<'_> {
             Prim::Lock { waiters, .. } | Prim::Sem { waiters, .. } | Prim::Event { waiters, .. } => waiters,
             Prim::Queue(q) => &mut q.getters,
             Prim::Cond { waiters, .. } => waiters,
+            Prim::Barrier { .. } => unreachable!("a barrier has no waiters of its own"),
         }
     }
 
@@ -182,7 +183,9 @@ impl Vm<'_> {
                 self.tasks[t as usize].resume = Resume::Sem { prim: id, fut, bind };
                 Ok(Flow::Suspend(fut))
             }
-            Prim::Event { .. } | Prim::Queue(_) | Prim::Cond { .. } => Err(no_attr(v, "acquire")),
+            Prim::Event { .. } | Prim::Queue(_) | Prim::Cond { .. } | Prim::Barrier { .. } => {
+                Err(no_attr(v, "acquire"))
+            }
         }
     }
 
@@ -194,6 +197,16 @@ impl Vm<'_> {
         let id = p.id;
         if let Prim::Cond { .. } = &self.prims[id as usize] {
             return self.cond_wait(t, id, &p.name, bind);
+        }
+        if let (Prim::Barrier { .. }, Some(ids)) = (&self.prims[id as usize], self.prog.barrier_coros) {
+            // Barrier.wait() runs inline, as the coroutine it is.
+            let coro = Value::Coro(Rc::new(crate::value::CoroObj {
+                coro: ids[0],
+                name: "Barrier.wait".into(),
+                args: vec![v.clone()],
+                used: std::cell::Cell::new(false),
+            }));
+            return self.await_value(t, coro, bind);
         }
         match &self.prims[id as usize] {
             Prim::Event { flag: true, .. } => Ok(self.bind_pub(t, &bind, Value::Bool(true))),
@@ -236,7 +249,9 @@ impl Vm<'_> {
                 self.sem_wake_next(id);
                 Ok(())
             }
-            Prim::Event { .. } | Prim::Queue(_) | Prim::Cond { .. } => Err(no_attr(v, "release")),
+            Prim::Event { .. } | Prim::Queue(_) | Prim::Cond { .. } | Prim::Barrier { .. } => {
+                Err(no_attr(v, "release"))
+            }
         }
     }
 

@@ -49,6 +49,7 @@ exc_classes! {
     TimeoutError = "TimeoutError": [OSError];
     RuntimeError = "RuntimeError": [Exception];
     RecursionError = "RecursionError": [RuntimeError];
+    BrokenBarrierError = "BrokenBarrierError": [RuntimeError];
     NotImplementedError = "NotImplementedError": [RuntimeError];
     TypeError = "TypeError": [Exception];
     ValueError = "ValueError": [Exception];
@@ -82,6 +83,7 @@ impl ExcClass {
                 | ExcClass::TimeoutError
                 | ExcClass::QueueFull
                 | ExcClass::QueueEmpty
+                | ExcClass::BrokenBarrierError
         )
     }
 

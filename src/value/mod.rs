@@ -30,6 +30,7 @@ pub(crate) enum PrimKind {
     LifoQueue,
     PriorityQueue,
     Condition,
+    Barrier,
 }
 
 impl PrimKind {
@@ -44,6 +45,7 @@ impl PrimKind {
             PrimKind::LifoQueue => "LifoQueue",
             PrimKind::PriorityQueue => "PriorityQueue",
             PrimKind::Condition => "Condition",
+            PrimKind::Barrier => "Barrier",
         }
     }
 }

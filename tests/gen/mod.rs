@@ -112,7 +112,7 @@ impl Gen {
 
     fn step(&mut self, ind: usize) {
         let nested = ind < 10;
-        match self.rng.below(38) {
+        match self.rng.below(39) {
             0..=2 => {
                 let s = *self.rng.pick(SLEEPS);
                 let s = if self.me == self.coros { s.replace('n', "3") } else { s.to_owned() };
@@ -444,6 +444,23 @@ impl Gen {
                     }
                 }
             }
+            38 => {
+                if self.rng.chance(85) {
+                    let r = self.name("b");
+                    self.line(ind, "- try:");
+                    self.line(ind + 2, "- await: gate.wait()");
+                    self.line(ind + 3, &format!("as: {r}"));
+                    self.line(ind + 2, &format!("- print: \"{} passed the gate as {{{r}}}\"", self.label.clone()));
+                    self.line(ind + 1, "except:");
+                    self.line(ind + 2, "- match: BrokenBarrierError");
+                    self.line(ind + 3, "as: e");
+                    self.line(ind + 3, "do:");
+                    self.line(ind + 4, &format!("- print: \"{} gate broken {{e!r}}\"", self.label.clone()));
+                } else {
+                    self.line(ind, "- await: gate.abort()");
+                    self.say(ind, "aborted the gate");
+                }
+            }
             _ => {
                 self.say(ind, "tick");
             }
@@ -477,6 +494,8 @@ pub(crate) fn scenario(seed: u64) -> String {
     g.line(1, "bsem: BoundedSemaphore(2)");
     g.line(1, "ev: Event()");
     g.line(1, "ev2: Event()");
+    let parties = 1 + g.rng.below(3);
+    g.line(1, &format!("gate: Barrier({parties})"));
     let cv = if g.rng.chance(50) { "cv: Condition(lock)" } else { "cv: Condition()" };
     g.line(1, cv);
     let qsize = *g.rng.pick(&["", "1", "2", "maxsize=3"]);
