@@ -206,6 +206,31 @@ impl Py<'_> {
                 self.body(body);
                 self.groups.pop();
             }
+            StepKind::Wait { items, timeout, return_when, bind } => {
+                let mut args: Vec<String> = Vec::new();
+                for i in items {
+                    args.push(match i {
+                        GatherItem::Expr(c) => self.code(c, false),
+                        GatherItem::For { targets, iter, call } => {
+                            let t: Vec<&str> = targets.iter().map(|t| t.text.as_str()).collect();
+                            let call = self.code(call, false);
+                            let iter = self.code(iter, false);
+                            format!("*({call} for {} in {iter})", t.join(", "))
+                        }
+                    });
+                }
+                let mut call = format!("asyncio.wait([{}]", args.join(", "));
+                if let Some(t) = timeout {
+                    let t = self.code(t, false);
+                    call.push_str(&format!(", timeout={t}"));
+                }
+                if *return_when != ReturnWhen::AllCompleted {
+                    call.push_str(&format!(", return_when=asyncio.{}", return_when.name()));
+                }
+                let names: Vec<&str> = bind.iter().map(|n| n.text.as_str()).collect();
+                let lhs = if names.is_empty() { String::new() } else { format!("{} = ", names.join(", ")) };
+                self.line(&format!("{lhs}await {call})"));
+            }
             StepKind::WaitFor { what, timeout, bind } => {
                 let w = self.code(what, false);
                 let to = self.code(timeout, false);
@@ -281,8 +306,21 @@ impl Py<'_> {
             StepKind::For { targets, iter, body } => {
                 let t: Vec<&str> = targets.iter().map(|t| t.text.as_str()).collect();
                 let i = self.code(iter, false);
-                self.line(&format!("for {} in {i}:", t.join(", ")));
-                self.body(body);
+                if i.starts_with("as_completed(") || i.starts_with("asyncio.as_completed(") {
+                    // Each iteration awaits the next completion.
+                    let aw = if self.taken.contains("aw") { "aw_" } else { "aw" };
+                    let call = if i.starts_with("asyncio.") { i } else { format!("asyncio.{i}") };
+                    self.line(&format!("for {aw} in {call}:"));
+                    self.depth += 1;
+                    self.line(&format!("{} = await {aw}", t.join(", ")));
+                    self.depth -= 1;
+                    if !body.is_empty() {
+                        self.body(body);
+                    }
+                } else {
+                    self.line(&format!("for {} in {i}:", t.join(", ")));
+                    self.body(body);
+                }
             }
             StepKind::While { cond, body } => {
                 let c = self.code(cond, false);

@@ -166,6 +166,7 @@ impl Walker<'_> {
 
     fn step(&mut self, s: &Step) {
         match &s.kind {
+            StepKind::Wait { bind, .. } => bind.iter().for_each(|b| self.bind(b, "`as`")),
             StepKind::WaitFor { what, bind, .. } => {
                 self.edge(what, Edge::Spawns);
                 if let Some(b) = bind {

@@ -306,6 +306,17 @@ pub(crate) enum Op {
     EnterFinally,
     EndFinally,
     Assert(CExpr, Option<Vec<CPart>>),
+    /// `as_completed(fs, timeout)` as a `for` source, into the iterator slot.
+    AsCompletedStart(CExpr, Option<CExpr>, u32),
+    /// Await the next completion into the target, or jump to the end.
+    AsCompletedNext(u32, Target, usize),
+    /// `asyncio.wait(items, timeout=, return_when=)`; binds `(done, pending)`.
+    Wait {
+        items: Vec<CGatherItem>,
+        timeout: Option<CExpr>,
+        return_when: crate::syntax::ast::ReturnWhen,
+        bind: Option<Target>,
+    },
     /// `await q.get()` / `q.put(item)` / `q.join()`.
     AwaitQueue(CExpr, QueueOp, Option<CExpr>, Option<Target>),
     /// `asyncio.wait_for(what, timeout)`.

@@ -94,7 +94,8 @@ impl<'a> Ctx<'a> {
     fn patch(&mut self, at: usize) {
         let target = self.here();
         match &mut self.code[at].op {
-            Op::Jump(t)
+            Op::AsCompletedNext(_, _, t)
+            | Op::Jump(t)
             | Op::JumpIfNot(_, t)
             | Op::PushExcept(t)
             | Op::PushExceptStar(t)
@@ -639,13 +640,23 @@ impl<'a> Ctx<'a> {
                 }
             }
             StepKind::For { targets, iter, body } => {
-                let it = self.code(iter);
                 let slot = self.n_iters;
                 self.n_iters += 1;
                 let target = self.targets(targets);
-                self.emit(Op::ForStart(it, slot));
-                let top = self.here();
-                let next = self.emit(Op::ForNext(slot, target, 0));
+                // `for x in as_completed(fs, timeout=t)`: each iteration awaits
+                // the next completion (Python: `x = await aw`).
+                let top;
+                let next;
+                if let Some((fs, timeout)) = self.as_completed(iter) {
+                    self.emit(Op::AsCompletedStart(fs, timeout, slot));
+                    top = self.here();
+                    next = self.emit(Op::AsCompletedNext(slot, target, 0));
+                } else {
+                    let it = self.code(iter);
+                    self.emit(Op::ForStart(it, slot));
+                    top = self.here();
+                    next = self.emit(Op::ForNext(slot, target, 0));
+                }
                 self.steps(body);
                 self.span = s.span.clone();
                 self.emit(Op::Jump(top));
@@ -664,6 +675,16 @@ impl<'a> Ctx<'a> {
                 let c = self.code(cond);
                 let m = message.as_ref().map(|m| self.text(m));
                 self.emit(Op::Assert(c, m));
+            }
+            StepKind::Wait { items, timeout, return_when, bind } => {
+                let items = items.iter().map(|i| self.gather_item(i)).collect();
+                let timeout = timeout.as_ref().map(|t| self.code(t));
+                let bind = match bind.as_slice() {
+                    [] => None,
+                    names => Some(self.targets(names)),
+                };
+                self.span = s.span.clone();
+                self.emit(Op::Wait { items, timeout, return_when: *return_when, bind });
             }
             StepKind::WaitFor { what, timeout, bind } => {
                 let w = self.awaitable_arg(what);
@@ -685,6 +706,36 @@ impl<'a> Ctx<'a> {
                 self.emit(Op::EndFinally);
             }
         }
+    }
+
+    /// `as_completed(fs, timeout=t)` (or `asyncio.as_completed`) as a `for`
+    /// source: its two arguments.
+    fn as_completed(&mut self, iter: &Code) -> Option<(CExpr, Option<CExpr>)> {
+        let Code::Expr(Expr { kind: ExprKind::Call { func, args, kwargs }, span }, o) = iter else { return None };
+        let named = match &func.kind {
+            ExprKind::Name(n) => n == "as_completed" && !self.is_local(n) && !self.ch.coros.contains_key(n),
+            ExprKind::Attribute { value, attr, .. } => {
+                attr == "as_completed"
+                    && matches!(&value.kind, ExprKind::Name(m) if m == "asyncio" && !self.is_local(m))
+            }
+            _ => false,
+        };
+        if !named {
+            return None;
+        }
+        let timeout = match (args.as_slice(), kwargs.as_slice()) {
+            ([_], []) => None,
+            ([_], [k]) if k.name == "timeout" => Some(self.expr(&k.value, o)),
+            ([_, t], []) => Some(self.expr(t, o)),
+            _ => {
+                self.error(Diagnostic::error(
+                    "`as_completed(fs, timeout=None)` takes the tasks and a timeout",
+                    o.span(span),
+                ));
+                return Some((CExpr::Const(Value::None), None));
+            }
+        };
+        Some((self.expr(&args[0], o), timeout))
     }
 
     fn targets(&mut self, names: &[Name]) -> Target {

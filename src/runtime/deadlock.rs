@@ -86,6 +86,23 @@ impl Vm<'_> {
                     let names: Vec<String> = pending.iter().map(|p| self.tasks[*p as usize].name.to_string()).collect();
                     (format!("its task group's children {}", names.join(", ")), pending)
                 }
+                Resume::AsCompleted { ac, .. } => {
+                    let pending: Vec<u32> = self.as_completed[*ac as usize].todo.iter().copied().collect();
+                    let names: Vec<String> = pending.iter().map(|p| self.tasks[*p as usize].name.to_string()).collect();
+                    (format!("as_completed of {}", names.join(", ")), pending)
+                }
+                Resume::Wait { w, .. } => {
+                    let pending: Vec<u32> = self.waits[*w as usize]
+                        .futs
+                        .iter()
+                        .filter_map(|f| match self.futs[*f as usize].kind {
+                            FutKind::Task(o) if !self.task_done(o) => Some(o),
+                            _ => None,
+                        })
+                        .collect();
+                    let names: Vec<String> = pending.iter().map(|p| self.tasks[*p as usize].name.to_string()).collect();
+                    (format!("asyncio.wait of {}", names.join(", ")), pending)
+                }
                 Resume::Cond(w) if w.reacquiring => {
                     let lock = self.lock_target(w.cond);
                     let holder = match &self.prims[lock as usize] {

@@ -250,6 +250,8 @@ impl Vm<'_> {
                 }
             }
             Resume::Queue(w) => self.queue_resume(t, w, exc),
+            Resume::Wait { w, bind } => self.wait_resume(t, w, bind, exc),
+            Resume::AsCompleted { ac, fut, target } => self.as_completed_resume(t, ac, fut, target, exc),
             Resume::Cond(w) => self.cond_resume(t, w, exc),
             Resume::WaitFor { fut, waiter, handle, bind } => {
                 self.record(t, EventKind::Wake);
@@ -414,24 +416,46 @@ impl Vm<'_> {
                 }
                 Flow::Continue
             }
-            Op::Gather { items, return_exceptions, bind } => {
-                let mut values = Vec::new();
-                for item in items {
-                    match item {
-                        CGatherItem::One(e) => values.push(self.eval(t, e)?),
-                        CGatherItem::Star(e) => {
-                            let v = self.eval(t, e)?;
-                            values.extend(crate::value::ops::iter_items(&v)?);
-                        }
-                        CGatherItem::For(it, target, call) => {
-                            let v = self.eval(t, it)?;
-                            for x in crate::value::ops::iter_items(&v)? {
-                                self.assign(t, target, x)?;
-                                values.push(self.eval(t, call)?);
-                            }
-                        }
-                    }
+            Op::AsCompletedStart(fs, timeout, slot) => {
+                let fs = self.eval(t, fs)?;
+                let timeout = match timeout {
+                    Some(e) => match self.eval(t, e)? {
+                        Value::None => None,
+                        v => Some(crate::runtime::eval::seconds(&v, "as_completed timeout")?),
+                    },
+                    None => None,
+                };
+                let (ac, n) = self.as_completed_start(t, &fs, timeout)?;
+                self.frame(t).iters[*slot as usize] = Iter::AsCompleted(ac, n);
+                Flow::Continue
+            }
+            Op::AsCompletedNext(slot, target, end) => {
+                let frame = self.frame(t);
+                let Iter::AsCompleted(ac, left) = &mut frame.iters[*slot as usize] else {
+                    unreachable!("as_completed slot")
+                };
+                if *left == 0 {
+                    frame.iters[*slot as usize] = Iter::Done;
+                    frame.pc = *end;
+                    return Ok(Flow::Continue);
                 }
+                *left -= 1;
+                let ac = *ac;
+                self.as_completed_next(t, ac, target.clone())
+            }
+            Op::Wait { items, timeout, return_when, bind } => {
+                let values = self.eval_items(t, items)?;
+                let timeout = match timeout {
+                    Some(e) => match self.eval(t, e)? {
+                        Value::None => None,
+                        v => Some(crate::runtime::eval::seconds(&v, "wait timeout")?),
+                    },
+                    None => None,
+                };
+                self.wait_begin(t, values, timeout, *return_when, bind.clone())?
+            }
+            Op::Gather { items, return_exceptions, bind } => {
+                let values = self.eval_items(t, items)?;
                 let rex = match return_exceptions {
                     Some(e) => self.eval(t, e)?.truthy(),
                     None => false,
@@ -599,7 +623,7 @@ impl Vm<'_> {
                         *i += 1;
                         item
                     }
-                    Iter::Done => None,
+                    Iter::Done | Iter::AsCompleted(..) => None,
                 };
                 match next {
                     Some(v) => self.assign(t, target, v)?,
@@ -859,6 +883,11 @@ impl Vm<'_> {
         }
     }
 
+    /// [`Vm::full_args`] for other modules.
+    pub(crate) fn full_args_pub(&self, coro: CoroId, args: &[Value]) -> Vec<Value> {
+        self.full_args(coro, args)
+    }
+
     /// Fills in defaults (`Value::Unbound` marks a missing argument).
     fn full_args(&self, coro: CoroId, args: &[Value]) -> Vec<Value> {
         args.iter()
@@ -868,6 +897,28 @@ impl Vm<'_> {
                 v => v.clone(),
             })
             .collect()
+    }
+
+    /// The arguments of gather / wait, in order (`*xs` and `{for, call}` expanded).
+    fn eval_items(&mut self, t: TaskId, items: &[CGatherItem]) -> Result<Vec<Value>, Exc> {
+        let mut values = Vec::new();
+        for item in items {
+            match item {
+                CGatherItem::One(e) => values.push(self.eval(t, e)?),
+                CGatherItem::Star(e) => {
+                    let v = self.eval(t, e)?;
+                    values.extend(crate::value::ops::iter_items(&v)?);
+                }
+                CGatherItem::For(it, target, call) => {
+                    let v = self.eval(t, it)?;
+                    for x in crate::value::ops::iter_items(&v)? {
+                        self.assign(t, target, x)?;
+                        values.push(self.eval(t, call)?);
+                    }
+                }
+            }
+        }
+        Ok(values)
     }
 
     /// Binds a value and carries on (for helpers that return `Result<Flow>`).

@@ -9,6 +9,7 @@
 //! integers: the hot loop does no string lookups, and allocates only for
 //! what the scenario itself builds.
 
+mod as_completed;
 mod condition;
 mod deadlock;
 mod eval;
@@ -16,6 +17,7 @@ mod exec;
 mod heap;
 mod prims;
 pub(crate) mod queue;
+mod wait;
 
 pub(crate) use queue::QueueOp;
 use queue::{QueueKind, QueueState};
@@ -84,6 +86,10 @@ pub(crate) enum Callback {
     RunUntilComplete,
     /// `tasks._release_waiter(waiter)` (wait_for).
     ReleaseWaiter(FutId),
+    /// `as_completed`'s `_on_completion`.
+    AsCompletedDone(u32),
+    /// `asyncio.wait`'s `_on_completion`.
+    WaitDone(u32),
     /// shield's `_inner_done_callback`, with the outer future.
     ShieldInner(FutId),
     /// shield's `_outer_done_callback`, with the inner future.
@@ -130,6 +136,8 @@ pub(crate) enum TimerCb {
     Timeout(u32),
     /// `tasks._release_waiter(waiter)` (wait_for's timeout).
     ReleaseWaiter(FutId),
+    /// `as_completed`'s `_on_timeout`.
+    AsCompletedTimeout(u32),
 }
 
 /// `asyncio.timeouts._State`.
@@ -171,9 +179,15 @@ pub(crate) struct TimerRef {
 /// One iteration state of a `for` loop.
 #[derive(Debug, Clone)]
 pub(crate) enum Iter {
-    Range { next: i64, stop: i64, step: i64 },
+    Range {
+        next: i64,
+        stop: i64,
+        step: i64,
+    },
     List(Rc<std::cell::RefCell<Vec<Value>>>, usize),
     Items(Rc<[Value]>, usize),
+    /// An `as_completed` generator and how many more times it yields.
+    AsCompleted(u32, usize),
     Done,
 }
 
@@ -268,6 +282,17 @@ pub(crate) enum Resume {
     },
     /// Inside `Queue.get()` / `put()`, waiting on a getter / putter future.
     Queue(queue::QueueWait),
+    /// In `as_completed`'s `done.get()`.
+    AsCompleted {
+        ac: u32,
+        fut: FutId,
+        target: Target,
+    },
+    /// Inside `asyncio.wait`, awaiting its waiter.
+    Wait {
+        w: u32,
+        bind: Option<Target>,
+    },
     /// Inside `Condition.wait()`.
     Cond(condition::CondWait),
     /// `wait_for`: awaiting its waiter (the inner finished or the timer fired).
@@ -514,6 +539,8 @@ pub(crate) struct Vm<'p> {
     pub(crate) gathers: Vec<Gather>,
     pub(crate) groups: Vec<TaskGroup>,
     pub(crate) timeouts: Vec<Timeout>,
+    pub(crate) waits: Vec<wait::WaitState>,
+    pub(crate) as_completed: Vec<as_completed::AsCompleted>,
     pub(crate) prims: Vec<Prim>,
     /// Names of the primitives (the declared ones, then internal ones
     /// such as a queue's `_finished` event).
@@ -545,6 +572,8 @@ impl<'p> Vm<'p> {
             gathers: Vec::new(),
             groups: Vec::new(),
             timeouts: Vec::new(),
+            waits: Vec::new(),
+            as_completed: Vec::new(),
             prims: Vec::new(),
             prim_names: Vec::new(),
             globals: vec![Value::Unbound; prog.globals.len()],
@@ -708,6 +737,7 @@ impl<'p> Vm<'p> {
                     }
                     Some(TimerCb::SetResult(_)) => {}
                     Some(TimerCb::ReleaseWaiter(w)) => self.release_waiter(w),
+                    Some(TimerCb::AsCompletedTimeout(ac)) => self.as_completed_timeout(ac),
                     // Timeout._on_timeout
                     Some(TimerCb::Timeout(id)) => {
                         let task = self.timeouts[id as usize].task;
@@ -733,6 +763,8 @@ impl<'p> Vm<'p> {
             Callback::TgTaskDone(g) => self.tg_task_done(g, fut),
             Callback::RunUntilComplete => self.stopping = true,
             Callback::ReleaseWaiter(w) => self.release_waiter(w),
+            Callback::WaitDone(w) => self.wait_done(w, fut),
+            Callback::AsCompletedDone(ac) => self.as_completed_done(ac, fut),
             Callback::ShieldInner(outer) => {
                 if self.futs[outer as usize].cancelled() {
                     return;

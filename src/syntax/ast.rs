@@ -82,6 +82,25 @@ pub(crate) enum Duration {
     Code(Code),
 }
 
+/// `asyncio.wait`'s `return_when`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum ReturnWhen {
+    FirstCompleted,
+    FirstException,
+    AllCompleted,
+}
+
+impl ReturnWhen {
+    /// The asyncio constant's name.
+    pub(crate) fn name(self) -> &'static str {
+        match self {
+            ReturnWhen::FirstCompleted => "FIRST_COMPLETED",
+            ReturnWhen::FirstException => "FIRST_EXCEPTION",
+            ReturnWhen::AllCompleted => "ALL_COMPLETED",
+        }
+    }
+}
+
 /// One `except`/`except_star` handler.
 #[derive(Debug, Clone)]
 pub(crate) struct Handler {
@@ -128,6 +147,13 @@ pub(crate) enum StepKind {
         items: Vec<GatherItem>,
         bind: Option<Name>,
         return_exceptions: Option<Code>,
+    },
+    /// `done, pending = await asyncio.wait([...], timeout=, return_when=)`.
+    Wait {
+        items: Vec<GatherItem>,
+        timeout: Option<Code>,
+        return_when: ReturnWhen,
+        bind: Vec<Name>,
     },
     TaskGroup(Vec<Step>),
     With {

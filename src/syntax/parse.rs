@@ -21,6 +21,7 @@ const VERBS: &[(&str, &[&str])] = &[
     ("await", &["as"]),
     ("spawn", &["as", "name"]),
     ("gather", &["as", "return_exceptions"]),
+    ("wait", &["as", "timeout", "return_when"]),
     ("task_group", &[]),
     ("with", &["do"]),
     ("do", &[]),
@@ -418,6 +419,46 @@ impl<'s> Parser<'s> {
                 bind: bind(self),
                 name: m.get("name").and_then(|n| self.template(n, "name")),
             },
+            "wait" => {
+                let NodeKind::Seq(items) = &v.kind else {
+                    self.err(
+                        Diagnostic::error(
+                            format!("`wait` takes a list of tasks, found {}", v.kind_name()),
+                            v.span.clone(),
+                        )
+                        .with_hint("write each task on its own line: `- t1`, or `- \"*tasks\"`"),
+                    );
+                    return None;
+                };
+                let items = items.iter().filter_map(|i| self.gather_item(i)).collect();
+                let return_when = match m.get("return_when") {
+                    None => ReturnWhen::AllCompleted,
+                    Some(n) => {
+                        let text = n.as_str().unwrap_or_default();
+                        match text.strip_prefix("asyncio.").unwrap_or(text) {
+                            "ALL_COMPLETED" => ReturnWhen::AllCompleted,
+                            "FIRST_COMPLETED" => ReturnWhen::FirstCompleted,
+                            "FIRST_EXCEPTION" => ReturnWhen::FirstException,
+                            other => {
+                                let hint = did_you_mean(other, ["FIRST_COMPLETED", "FIRST_EXCEPTION", "ALL_COMPLETED"])
+                                    .unwrap_or_else(|| {
+                                        "use FIRST_COMPLETED, FIRST_EXCEPTION or ALL_COMPLETED".to_owned()
+                                    });
+                                self.err(
+                                    Diagnostic::error(format!("unknown `return_when` value `{other}`"), n.span.clone())
+                                        .with_hint(hint),
+                                );
+                                return None;
+                            }
+                        }
+                    }
+                };
+                let bind = match m.get("as") {
+                    Some(n) => self.names_value(n)?,
+                    None => Vec::new(),
+                };
+                StepKind::Wait { items, timeout: m.get("timeout").and_then(|n| self.code(n)), return_when, bind }
+            }
             "gather" => {
                 let NodeKind::Seq(items) = &v.kind else {
                     self.err(
@@ -521,6 +562,27 @@ impl<'s> Parser<'s> {
             },
             _ => unreachable!("verbs come from VERBS"),
         })
+    }
+
+    /// `as: done, pending`: one name or several.
+    fn names_value(&mut self, node: &Node) -> Option<Vec<Name>> {
+        let text = self.text(node, "as")?;
+        let origin = scalar_origin(node);
+        let names = match expr::parse_expr(text) {
+            Ok(expr::Expr { kind: expr::ExprKind::Name(n), span }) => vec![(n, span)],
+            Ok(expr::Expr { kind: expr::ExprKind::Tuple(items), .. }) => items
+                .into_iter()
+                .map(|i| match i.kind {
+                    expr::ExprKind::Name(n) => Some((n, i.span)),
+                    _ => None,
+                })
+                .collect::<Option<Vec<_>>>()?,
+            _ => {
+                self.err(Diagnostic::error(format!("`as` takes variable names, found `{text}`"), origin.whole));
+                return None;
+            }
+        };
+        Some(names.into_iter().map(|(n, s)| Name { text: n, span: origin.span(&s) }).collect())
     }
 
     fn name_value(&mut self, node: &Node) -> Option<Name> {

@@ -112,7 +112,7 @@ impl Gen {
 
     fn step(&mut self, ind: usize) {
         let nested = ind < 10;
-        match self.rng.below(39) {
+        match self.rng.below(41) {
             0..=2 => {
                 let s = *self.rng.pick(SLEEPS);
                 let s = if self.me == self.coros { s.replace('n', "3") } else { s.to_owned() };
@@ -460,6 +460,45 @@ impl Gen {
                     self.line(ind, "- await: gate.abort()");
                     self.say(ind, "aborted the gate");
                 }
+            }
+            39 if !self.handles.is_empty() && nested => {
+                let hs = self.handles.clone();
+                let when = *self.rng.pick(&["FIRST_COMPLETED", "FIRST_EXCEPTION", "ALL_COMPLETED"]);
+                self.line(ind, "- wait:");
+                for h in &hs {
+                    self.line(ind + 3, &format!("- {h}"));
+                }
+                self.line(ind + 1, &format!("return_when: {when}"));
+                if self.rng.chance(40) {
+                    let t = *self.rng.pick(&["0.5", "1", "0"]);
+                    self.line(ind + 1, &format!("timeout: {t}"));
+                }
+                self.line(ind + 1, "as: wd, wp");
+                self.say(ind, &format!("wait {when}: {{len(wd)}} done {{len(wp)}} pending"));
+            }
+            40 if nested => {
+                let mut items = Vec::new();
+                for _ in 0..1 + self.rng.below(3) {
+                    if self.rng.chance(30) && !self.handles.is_empty() {
+                        items.push(self.handles.remove(0));
+                    } else if let Some(c) = self.callee() {
+                        items.push(c);
+                    }
+                }
+                if items.is_empty() {
+                    return;
+                }
+                let timeout = if self.rng.chance(30) { ", timeout=1" } else { "" };
+                let r = self.name("ac");
+                self.line(ind, "- try:");
+                self.line(ind + 2, &format!("- for: {r} in as_completed([{}]{timeout})", items.join(", ")));
+                self.line(ind + 3, "do:");
+                self.line(ind + 4, &format!("- print: \"{} as_completed gave {{{r}}}\"", self.label.clone()));
+                self.line(ind + 1, "except:");
+                self.line(ind + 2, "- match: [TimeoutError, ValueError, RuntimeError, AssertionError]");
+                self.line(ind + 3, "as: e");
+                self.line(ind + 3, "do:");
+                self.line(ind + 4, &format!("- print: \"{} as_completed raised {{e!r}}\"", self.label.clone()));
             }
             _ => {
                 self.say(ind, "tick");

@@ -1,0 +1,176 @@
+//! `asyncio.as_completed(fs, timeout=)`, as `tasks.py` in 3.11.7 has it,
+//! used as the source of a `for` step.
+//!
+//! Each future's done callback puts it on an internal `Queue`; each
+//! iteration awaits `done.get()` (one iteration later than the completion)
+//! and returns the future's result or raises its exception; on timeout a
+//! `None` is queued for every future still pending, and each remaining
+//! iteration raises TimeoutError. Coroutines become tasks in argument order
+//! after the tasks already given (CPython's set order, pinned).
+
+use super::exec::Flow;
+use super::*;
+
+/// One `as_completed()` generator.
+#[derive(Debug)]
+pub(crate) struct AsCompleted {
+    /// The `done` queue: a finished future, or `None` after the timeout.
+    pub(crate) items: VecDeque<Option<FutId>>,
+    /// The iterating task's getter future while it waits on an empty queue.
+    pub(crate) getter: Option<FutId>,
+    /// Futures not finished yet, in creation order (task ids).
+    pub(crate) todo: BTreeSet<TaskId>,
+    pub(crate) handle: Option<TimerRef>,
+}
+
+impl Vm<'_> {
+    /// The generator's setup (at the first `next()`); returns its id and how
+    /// many times it will yield.
+    pub(crate) fn as_completed_start(
+        &mut self,
+        t: TaskId,
+        fs: &Value,
+        timeout: Option<f64>,
+    ) -> Result<(u32, usize), Exc> {
+        if matches!(fs, Value::Task(_) | Value::Coro(_)) {
+            return Err(crate::value::ops::type_error(format!(
+                "expect an iterable of futures, not {}",
+                fs.type_name()
+            )));
+        }
+        let items = crate::value::ops::iter_items(fs)?;
+        let mut todo = BTreeSet::new();
+        let mut coros: Vec<Value> = Vec::new();
+        for v in &items {
+            match v {
+                Value::Task(r) => {
+                    todo.insert(r.id);
+                }
+                Value::Coro(c) => {
+                    if !coros.iter().any(|o| matches!(o, Value::Coro(d) if Rc::ptr_eq(c, d))) {
+                        coros.push(v.clone());
+                    }
+                }
+                other => {
+                    return Err(crate::value::ops::type_error(format!(
+                        "An asyncio.Future, a coroutine or an awaitable is required, not {}",
+                        other.type_name()
+                    )))
+                }
+            }
+        }
+        for c in coros {
+            let (coro, args) = match &c {
+                Value::Coro(o) => {
+                    if o.used.replace(true) {
+                        return Err(ExcObj::msg(ExcClass::RuntimeError, "cannot reuse already awaited coroutine"));
+                    }
+                    (o.coro, self.full_args_pub(o.coro, &o.args))
+                }
+                _ => unreachable!(),
+            };
+            let child = self.create_task(coro, args, false)?;
+            self.record(t, EventKind::Spawn(child));
+            todo.insert(child);
+        }
+        let ac = self.as_completed.len() as u32;
+        let n = todo.len();
+        for &id in &todo {
+            let f = self.tasks[id as usize].fut;
+            self.add_done_callback(f, Callback::AsCompletedDone(ac));
+        }
+        let handle = match timeout {
+            Some(d) if n > 0 => Some(self.call_at(self.now + d, TimerCb::AsCompletedTimeout(ac))),
+            _ => None,
+        };
+        self.as_completed.push(AsCompleted { items: VecDeque::new(), getter: None, todo, handle });
+        Ok((ac, n))
+    }
+
+    /// `done.put_nowait(x)`: queue it, wake the waiting getter.
+    fn ac_put(&mut self, ac: u32, x: Option<FutId>) {
+        let a = &mut self.as_completed[ac as usize];
+        a.items.push_back(x);
+        if let Some(g) = a.getter.take() {
+            if !self.futs[g as usize].done() {
+                self.set_result(g, Value::None);
+            }
+        }
+    }
+
+    /// `_on_completion(f)`.
+    pub(crate) fn as_completed_done(&mut self, ac: u32, f: FutId) {
+        let FutKind::Task(id) = self.futs[f as usize].kind else { return };
+        let a = &mut self.as_completed[ac as usize];
+        if a.todo.is_empty() {
+            return;
+        }
+        a.todo.remove(&id);
+        let finished = a.todo.is_empty();
+        let handle = a.handle;
+        self.ac_put(ac, Some(f));
+        if finished {
+            if let Some(h) = handle {
+                self.cancel_timer(h);
+            }
+        }
+    }
+
+    /// `_on_timeout()`.
+    pub(crate) fn as_completed_timeout(&mut self, ac: u32) {
+        let todo: Vec<TaskId> = std::mem::take(&mut self.as_completed[ac as usize].todo).into_iter().collect();
+        for id in todo {
+            let f = self.tasks[id as usize].fut;
+            self.remove_done_callback(f, Callback::AsCompletedDone(ac));
+            self.ac_put(ac, None);
+        }
+    }
+
+    /// `await _wait_for_one()`: the next item, or wait for one.
+    pub(crate) fn as_completed_next(&mut self, t: TaskId, ac: u32, target: Target) -> Flow {
+        match self.as_completed[ac as usize].items.pop_front() {
+            Some(item) => self.as_completed_item(t, item, target),
+            None => {
+                let g = self.new_fut(FutKind::Plain);
+                self.as_completed[ac as usize].getter = Some(g);
+                self.record(t, EventKind::Wait(WaitOn::Gather(self.as_completed[ac as usize].todo.len())));
+                self.tasks[t as usize].resume = Resume::AsCompleted { ac, fut: g, target };
+                Flow::Suspend(g)
+            }
+        }
+    }
+
+    fn as_completed_item(&mut self, t: TaskId, item: Option<FutId>, target: Target) -> Flow {
+        let Some(f) = item else {
+            return self.raise(t, ExcObj::new(ExcClass::TimeoutError, vec![]));
+        };
+        match self.fut_outcome(f) {
+            Ok(v) => match self.assign(t, &target, v) {
+                Ok(()) => Flow::Continue,
+                Err(e) => self.raise(t, e),
+            },
+            Err(e) => self.raise(t, e),
+        }
+    }
+
+    /// Resuming in `done.get()`.
+    pub(crate) fn as_completed_resume(
+        &mut self,
+        t: TaskId,
+        ac: u32,
+        fut: FutId,
+        target: Target,
+        exc: Option<Exc>,
+    ) -> Flow {
+        self.record(t, EventKind::Wake);
+        if let Some(e) = exc {
+            self.fut_cancel(fut, None);
+            let a = &mut self.as_completed[ac as usize];
+            if a.getter == Some(fut) {
+                a.getter = None;
+            }
+            return self.raise(t, e);
+        }
+        self.as_completed_next(t, ac, target)
+    }
+}
