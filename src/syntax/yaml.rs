@@ -83,7 +83,7 @@ pub(crate) fn parse(text: &str) -> Result<Node, Diagnostic> {
             }
             let end = text[at..].chars().next().map_or(at, |c| at + c.len_utf8());
             let hint = if e.info().contains("mapping values are not allowed") {
-                "an unquoted YAML value cannot contain `: ` (a dict literal, say); quote the whole expression, e.g. 'f({\"k\": 1})'"
+                "an unquoted YAML value cannot contain `: ` (in a string or a dict literal); quote the whole expression, e.g. 'f(\"a: b\")'"
             } else if e.info().contains("quoted scalar") {
                 "a quoted value runs on to its closing quote: is one missing?"
             } else {
