@@ -173,6 +173,9 @@ pub fn main_with(
                 Err(code) => return code,
             };
             let result = compiled.run(Limits { max_steps: a.max_steps, max_tasks: a.max_tasks });
+            if a.format != Format::Json {
+                let _ = err.write_all(report::warnings(&result).as_bytes());
+            }
             let written = if a.stdout {
                 let epi = report::epilogue(&result, &source);
                 let _ = err.write_all(epi.as_bytes());

@@ -52,6 +52,19 @@ fn outcome_word(o: &Outcome) -> &'static str {
     }
 }
 
+/// What CPython would write on stderr while running: asyncio's log
+/// messages and RuntimeWarnings, in the order they happen.
+pub fn warnings(result: &RunResult) -> String {
+    let mut out = String::new();
+    for e in &result.events {
+        if let EventKind::Warning(text) = &e.kind {
+            out.push_str(text);
+            out.push('\n');
+        }
+    }
+    out
+}
+
 /// The end-of-run explanation: a traceback, a deadlock report or a limit,
 /// or nothing for a clean run. Goes to stderr with `--stdout`.
 pub fn epilogue(result: &RunResult, source: &Source) -> String {
@@ -153,6 +166,7 @@ pub fn human(result: &RunResult, source: &Source, name: &str, color: bool) -> St
             }
             EventKind::CancelRequested(by) => ("cancel", format!("requested by {}", task(*by)), YELLOW),
             EventKind::TimeoutExpired => ("timeout", "expired: CancelledError at the next await".to_owned(), YELLOW),
+            EventKind::Warning(text) => ("warn", format!("{} (stderr)", text.lines().next().unwrap_or_default()), RED),
         };
         let line = if rest.is_empty() { verb.to_owned() } else { format!("{verb:<6} {rest}") };
         let _ = writeln!(out, "{}  {}", st.paint(DIM, &format!("{time}  {who}")), st.paint(style, &line));
@@ -198,6 +212,7 @@ pub fn json(result: &RunResult) -> String {
             EventKind::ShutdownCancel => ("shutdown_cancel", vec![]),
             EventKind::CancelRequested(by) => ("cancel_requested", vec![("by", json!(task(*by)))]),
             EventKind::TimeoutExpired => ("timeout_expired", vec![]),
+            EventKind::Warning(text) => ("warning", vec![("text", json!(text))]),
         };
         m.insert("event".into(), json!(event));
         for (k, v) in extra {

@@ -77,6 +77,7 @@ impl Vm<'_> {
         let n = todo.len();
         for &id in &todo {
             let f = self.tasks[id as usize].fut;
+            self.hold(f, 1);
             self.add_done_callback(f, Callback::AsCompletedDone(ac));
         }
         let handle = match timeout {
@@ -122,6 +123,7 @@ impl Vm<'_> {
         for id in todo {
             let f = self.tasks[id as usize].fut;
             self.remove_done_callback(f, Callback::AsCompletedDone(ac));
+            self.hold(f, -1);
             self.ac_put(ac, None);
         }
     }
@@ -144,6 +146,7 @@ impl Vm<'_> {
         let Some(f) = item else {
             return self.raise(t, ExcObj::new(ExcClass::TimeoutError, vec![]));
         };
+        self.hold(f, -1);
         match self.fut_outcome(f) {
             Ok(v) => match self.assign(t, &target, v) {
                 Ok(()) => Flow::Continue,

@@ -371,7 +371,11 @@ impl Vm<'_> {
                             return Err(ExcObj::msg(ExcClass::InvalidStateError, "Exception is not set."))
                         }
                         FutState::Cancelled => return Err(self.make_cancelled_error(fut)),
-                        FutState::Exception(e) => Value::Exc(e.clone()),
+                        FutState::Exception(e) => {
+                            let e = e.clone();
+                            self.retrieve(fut);
+                            Value::Exc(e)
+                        }
                         FutState::Result(_) => Value::None,
                     },
                     _ => return Err(no_method(r, m)),

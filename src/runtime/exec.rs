@@ -97,6 +97,10 @@ impl Vm<'_> {
             Err(e) => {
                 self.record(t, EventKind::Failed(e.class.name().to_owned(), e.to_str()));
                 self.set_exception(fut, e);
+                if !noop {
+                    self.tasks[t as usize].unretrieved = true;
+                    self.unretrieved_pending.push(t);
+                }
             }
         }
     }
@@ -543,12 +547,19 @@ impl Vm<'_> {
             }
             Op::Do(e) => {
                 self.eval(t, e)?;
+                // A value dropped here (a coroutine never awaited) is reported now.
+                if crate::value::any_dropped() {
+                    self.after_handle(Some(t));
+                }
                 Flow::Continue
             }
             Op::Assign(items) => {
                 for (target, e) in items {
                     let v = self.eval(t, e)?;
                     self.assign(t, target, v)?;
+                }
+                if crate::value::any_dropped() {
+                    self.after_handle(Some(t));
                 }
                 Flow::Continue
             }

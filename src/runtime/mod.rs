@@ -104,6 +104,8 @@ pub(crate) struct Fut {
     pub(crate) cancel_msg: Option<Value>,
     /// `_cancelled_exc`: the CancelledError a task ended with.
     pub(crate) cancelled_exc: Option<Exc>,
+    /// Done callbacks queued but not run yet (they keep the future alive).
+    pub(crate) queued: u32,
 }
 
 impl Fut {
@@ -329,6 +331,15 @@ pub(crate) struct Task {
     pub(crate) exc_info: Vec<Exc>,
     /// One of the two tasks `asyncio.run` creates at shutdown: returns at once.
     pub(crate) noop: bool,
+    /// Values referring to the task hold this token (see `TaskRef::token`).
+    pub(crate) token: std::rc::Weak<crate::value::TaskToken>,
+    /// Finished with an exception nobody has retrieved yet (and not reported).
+    pub(crate) unretrieved: bool,
+    /// A value has referred to it (a variable, a list): then CPython frees
+    /// it, and logs, at a time set by garbage collection; asim does not log.
+    pub(crate) referenced: bool,
+    /// gather / wait / as_completed holding it until they retrieve or return it.
+    pub(crate) holds: u32,
 }
 
 /// A `gather()` in progress.
@@ -450,6 +461,8 @@ pub enum EventKind {
     CancelRequested(u32),
     /// An `asyncio.timeout()` block of this task expired: it is cancelled.
     TimeoutExpired,
+    /// What CPython would log on stderr (asyncio's logger, or a RuntimeWarning).
+    Warning(String),
 }
 
 /// What a task waits on, for the report.
@@ -540,6 +553,8 @@ pub(crate) struct Vm<'p> {
     pub(crate) groups: Vec<TaskGroup>,
     pub(crate) timeouts: Vec<Timeout>,
     pub(crate) waits: Vec<wait::WaitState>,
+    /// Failed tasks not retrieved yet, still referenced.
+    pub(crate) unretrieved_pending: Vec<TaskId>,
     pub(crate) as_completed: Vec<as_completed::AsCompleted>,
     pub(crate) prims: Vec<Prim>,
     /// Names of the primitives (the declared ones, then internal ones
@@ -573,6 +588,7 @@ impl<'p> Vm<'p> {
             groups: Vec::new(),
             timeouts: Vec::new(),
             waits: Vec::new(),
+            unretrieved_pending: Vec::new(),
             as_completed: Vec::new(),
             prims: Vec::new(),
             prim_names: Vec::new(),
@@ -714,7 +730,14 @@ impl<'p> Vm<'p> {
             let Some(h) = self.ready.pop_front() else {
                 break;
             };
+            let who = match &h {
+                Ready::Step(t, _) | Ready::Call(Callback::Wakeup(t), _) => Some(*t),
+                _ => None,
+            };
             self.run_handle(h);
+            if crate::value::any_dropped() || !self.unretrieved_pending.is_empty() {
+                self.after_handle(who);
+            }
             if self.limit_hit.is_some() {
                 return Err(Stop::Limit(self.limit_hit.clone().unwrap_or_default()));
             }
@@ -754,6 +777,8 @@ impl<'p> Vm<'p> {
     }
 
     fn run_callback(&mut self, cb: Callback, fut: FutId) {
+        let f = &mut self.futs[fut as usize];
+        f.queued = f.queued.saturating_sub(1);
         match cb {
             Callback::Wakeup(t) => {
                 let exc = self.fut_outcome(fut).err();
@@ -766,6 +791,8 @@ impl<'p> Vm<'p> {
             Callback::WaitDone(w) => self.wait_done(w, fut),
             Callback::AsCompletedDone(ac) => self.as_completed_done(ac, fut),
             Callback::ShieldInner(outer) => {
+                // `inner.exception()` in either branch.
+                self.retrieve(fut);
                 if self.futs[outer as usize].cancelled() {
                     return;
                 }
@@ -800,7 +827,14 @@ impl<'p> Vm<'p> {
     // ---- futures -------------------------------------------------------
 
     pub(crate) fn new_fut(&mut self, kind: FutKind) -> FutId {
-        let fut = Fut { state: FutState::Pending, kind, callbacks: Vec::new(), cancel_msg: None, cancelled_exc: None };
+        let fut = Fut {
+            state: FutState::Pending,
+            kind,
+            callbacks: Vec::new(),
+            cancel_msg: None,
+            cancelled_exc: None,
+            queued: 0,
+        };
         match self.free_futs.pop() {
             Some(id) => {
                 self.futs[id as usize] = fut;
@@ -821,6 +855,7 @@ impl<'p> Vm<'p> {
 
     pub(crate) fn add_done_callback(&mut self, fut: FutId, cb: Callback) {
         if self.futs[fut as usize].done() {
+            self.futs[fut as usize].queued += 1;
             self.call_soon(Ready::Call(cb, fut));
         } else {
             self.futs[fut as usize].callbacks.push(cb);
@@ -841,6 +876,7 @@ impl<'p> Vm<'p> {
 
     fn schedule_callbacks(&mut self, fut: FutId) {
         let cbs = std::mem::take(&mut self.futs[fut as usize].callbacks);
+        self.futs[fut as usize].queued += cbs.len() as u32;
         for cb in &cbs {
             self.ready.push_back(Ready::Call(*cb, fut));
         }
@@ -912,7 +948,11 @@ impl<'p> Vm<'p> {
     pub(crate) fn fut_outcome(&mut self, fut: FutId) -> Result<Value, Exc> {
         match &self.futs[fut as usize].state {
             FutState::Result(v) => Ok(v.clone()),
-            FutState::Exception(e) => Err(e.clone()),
+            FutState::Exception(e) => {
+                let e = e.clone();
+                self.retrieve(fut);
+                Err(e)
+            }
             FutState::Cancelled => Err(self.make_cancelled_error(fut)),
             FutState::Pending => Err(ExcObj::msg(ExcClass::InvalidStateError, "Result is not set.")),
         }
@@ -949,6 +989,10 @@ impl<'p> Vm<'p> {
             fut_waiter: None,
             exc_info: Vec::new(),
             noop,
+            token: std::rc::Weak::new(),
+            unretrieved: false,
+            referenced: false,
+            holds: 0,
         });
         self.call_soon(Ready::Step(id, None));
         Ok(id)
@@ -972,8 +1016,70 @@ impl<'p> Vm<'p> {
         }
     }
 
-    pub(crate) fn task_ref(&self, t: TaskId) -> Value {
-        Value::Task(TaskRef { id: t, name: self.tasks[t as usize].name.clone() })
+    pub(crate) fn task_ref(&mut self, t: TaskId) -> Value {
+        let task = &mut self.tasks[t as usize];
+        task.referenced = true;
+        let token = task.token.upgrade().unwrap_or_else(|| {
+            let rc = Rc::new(crate::value::TaskToken);
+            task.token = Rc::downgrade(&rc);
+            rc
+        });
+        Value::Task(TaskRef { id: t, name: task.name.clone(), _token: token })
+    }
+
+    /// `fut.exception()` / `fut.result()` was called: its exception counts as retrieved.
+    pub(crate) fn retrieve(&mut self, fut: FutId) {
+        if let FutKind::Task(t) = self.futs[fut as usize].kind {
+            self.tasks[t as usize].unretrieved = false;
+        }
+    }
+
+    /// CPython logs "Task exception was never retrieved" when a failed task
+    /// is freed unretrieved: when no value refers to it and no done callback
+    /// of it is still queued.
+    pub(crate) fn check_unretrieved(&mut self) {
+        let pending = std::mem::take(&mut self.unretrieved_pending);
+        for t in pending {
+            let task = &self.tasks[t as usize];
+            if !task.unretrieved || task.referenced {
+                continue;
+            }
+            if task.holds > 0 || self.futs[task.fut as usize].queued > 0 {
+                self.unretrieved_pending.push(t);
+                continue;
+            }
+            self.report_unretrieved(t);
+        }
+    }
+
+    fn report_unretrieved(&mut self, t: TaskId) {
+        self.tasks[t as usize].unretrieved = false;
+        let text = format!("Task exception was never retrieved\nfuture: {}", self.task_repr(t));
+        self.record(t, EventKind::Warning(text));
+    }
+
+    /// `<Task finished name='Task-2' coro=<worker()> exception=ValueError('x')>`.
+    fn task_repr(&self, t: TaskId) -> String {
+        let task = &self.tasks[t as usize];
+        let exc = match &self.futs[task.fut as usize].state {
+            FutState::Exception(e) => format!(" exception={}", e.repr()),
+            _ => String::new(),
+        };
+        format!("<Task finished name='{}' coro=<{}() done>{exc}>", task.name, self.prog.coros[task.coro as usize].name)
+    }
+
+    /// What was freed since the last look: never-awaited coroutines are
+    /// reported, and failed tasks may have lost their last reference.
+    pub(crate) fn after_handle(&mut self, t: Option<TaskId>) {
+        for d in crate::value::take_dropped() {
+            if let crate::value::Dropped::Coro(name) = d {
+                let who = t.unwrap_or(0);
+                self.record(who, EventKind::Warning(format!("RuntimeWarning: coroutine '{name}' was never awaited")));
+            }
+        }
+        if !self.unretrieved_pending.is_empty() {
+            self.check_unretrieved();
+        }
     }
 
     pub(crate) fn task_done(&self, t: TaskId) -> bool {
@@ -1027,7 +1133,24 @@ impl<'p> Vm<'p> {
         let gs = &mut self.gathers[g as usize];
         gs.children.push(fut);
         if gs.distinct.insert(fut) {
+            self.hold(fut, 1);
             self.add_done_callback(fut, Callback::Gather(g));
+        }
+    }
+
+    /// gather / wait / as_completed keep a task alive while they hold it.
+    pub(crate) fn hold(&mut self, fut: FutId, delta: i32) {
+        if let FutKind::Task(t) = self.futs[fut as usize].kind {
+            let h = &mut self.tasks[t as usize].holds;
+            *h = h.saturating_add_signed(delta);
+        }
+    }
+
+    /// The outer future is done: gather lets go of its children.
+    fn gather_release(&mut self, g: u32) {
+        let children: Vec<FutId> = self.gathers[g as usize].distinct.iter().copied().collect();
+        for c in children {
+            self.hold(c, -1);
         }
     }
 
@@ -1048,25 +1171,34 @@ impl<'p> Vm<'p> {
         let gs = &mut self.gathers[g as usize];
         gs.nfinished += 1;
         // bpo-46672: a child may finish before gather() made the outer future.
-        let Some(outer) = gs.outer else { return };
-        if self.futs[outer as usize].done() {
+        let outer = gs.outer;
+        if outer.is_none_or(|o| self.futs[o as usize].done()) {
+            // `if not fut.cancelled(): fut.exception()`
+            self.retrieve(fut);
             return;
         }
+        let outer = outer.expect("checked");
         if !self.gathers[g as usize].return_exceptions {
             if self.futs[fut as usize].cancelled() {
                 let exc = self.make_cancelled_error(fut);
                 self.set_exception(outer, exc);
+                self.gather_release(g);
                 return;
             }
             if let FutState::Exception(e) = &self.futs[fut as usize].state {
                 let e = e.clone();
+                self.retrieve(fut);
                 self.set_exception(outer, e);
+                self.gather_release(g);
                 return;
             }
         }
         let gs = &self.gathers[g as usize];
         if gs.nfinished == gs.distinct.len() {
             let children = gs.children.clone();
+            for &c in &children {
+                self.retrieve(c);
+            }
             let mut results = Vec::with_capacity(children.len());
             for &c in &children {
                 let f = &self.futs[c as usize];
@@ -1090,6 +1222,7 @@ impl<'p> Vm<'p> {
             } else {
                 self.set_result(outer, Value::list(results));
             }
+            self.gather_release(g);
         }
     }
 
@@ -1120,6 +1253,7 @@ impl<'p> Vm<'p> {
             FutState::Exception(e) => e.clone(),
             _ => return,
         };
+        self.retrieve(fut);
         let grp = &mut self.groups[g as usize];
         grp.errors.push(exc.clone());
         if (exc.is(ExcClass::KeyboardInterrupt) || exc.is(ExcClass::SystemExit)) && grp.base_error.is_none() {
@@ -1237,6 +1371,8 @@ impl<'p> Vm<'p> {
 
     /// `asyncio.run(main())`, then `Runner.close()`.
     pub(crate) fn run(mut self) -> RunResult {
+        // Nothing freed by an earlier run on this thread belongs to this one.
+        let _ = crate::value::take_dropped();
         if let Err(e) = self.initialise() {
             return self.finish(Some(Err(e)), None);
         }
@@ -1244,10 +1380,14 @@ impl<'p> Vm<'p> {
             Ok(t) => t,
             Err(e) => return self.finish(Some(Err(e)), None),
         };
+        // Runner.run holds the main task (and retrieves its result).
+        self.tasks[main as usize].referenced = true;
         let main_fut = self.tasks[main as usize].fut;
         if let Err(stop) = self.run_until_complete(main_fut) {
             return self.finish(None, Some(stop));
         }
+        // run_until_complete returns future.result(): main's outcome is retrieved.
+        let result = self.fut_outcome(main_fut);
         // Runner.close(): _cancel_all_tasks, shutdown_asyncgens, shutdown_default_executor.
         let to_cancel: Vec<TaskId> = (0..self.tasks.len() as TaskId).filter(|&t| !self.task_done(t)).collect();
         if !to_cancel.is_empty() {
@@ -1255,6 +1395,7 @@ impl<'p> Vm<'p> {
                 self.record(t, EventKind::ShutdownCancel);
                 self.task_cancel(t, None);
             }
+            let to_cancel_kept = to_cancel.clone();
             let g = self.gather_begin(true);
             for &t in &to_cancel {
                 let f = self.tasks[t as usize].fut;
@@ -1263,6 +1404,16 @@ impl<'p> Vm<'p> {
             let outer = self.gather_end(g);
             if let Err(stop) = self.run_until_complete(outer) {
                 return self.finish(None, Some(stop));
+            }
+            // _cancel_all_tasks: a task that ended with an exception is reported.
+            for t in to_cancel_kept {
+                let f = self.tasks[t as usize].fut;
+                if let FutState::Exception(_) = &self.futs[f as usize].state {
+                    self.retrieve(f);
+                    let text =
+                        format!("unhandled exception during asyncio.run() shutdown\ntask: {}", self.task_repr(t));
+                    self.record(t, EventKind::Warning(text));
+                }
             }
         }
         for _ in 0..2 {
@@ -1275,7 +1426,9 @@ impl<'p> Vm<'p> {
                 return self.finish(None, Some(stop));
             }
         }
-        let result = self.fut_outcome(main_fut);
+        // What is still referenced when the program ends is freed by the
+        // interpreter's final garbage collection, whose logging CPython does
+        // not reliably show: asim reports nothing more.
         self.finish(Some(result), None)
     }
 

@@ -57,6 +57,7 @@ impl Vm<'_> {
         let w = self.waits.len() as u32;
         self.waits.push(WaitState { waiter, handle, counter: futs.len(), return_when, futs: futs.clone() });
         for f in futs {
+            self.hold(f, 1);
             self.add_done_callback(f, Callback::WaitDone(w));
         }
         self.record(t, EventKind::Wait(WaitOn::Gather(tasks.len())));
@@ -94,6 +95,7 @@ impl Vm<'_> {
         let futs = self.waits[w as usize].futs.clone();
         for &f in &futs {
             self.remove_done_callback(f, Callback::WaitDone(w));
+            self.hold(f, -1);
         }
         if let Some(e) = exc {
             return self.raise(t, e);

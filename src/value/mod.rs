@@ -17,6 +17,51 @@ use std::rc::Rc;
 pub(crate) struct TaskRef {
     pub(crate) id: u32,
     pub(crate) name: Rc<str>,
+    /// Counts the references values hold to the task, as CPython's
+    /// refcount does: a failed task is reported when the last one goes.
+    pub(crate) _token: Rc<TaskToken>,
+}
+
+/// See [`TaskRef::token`].
+#[derive(Debug)]
+pub(crate) struct TaskToken;
+
+/// What went away since the loop last looked (the run drains this).
+#[derive(Debug)]
+pub(crate) enum Dropped {
+    /// A coroutine object freed without ever being awaited.
+    Coro(Rc<str>),
+    /// The last value referring to a task.
+    Task,
+}
+
+thread_local! {
+    static DROPPED: RefCell<Vec<Dropped>> = const { RefCell::new(Vec::new()) };
+}
+
+/// Takes what was dropped since the last call.
+pub(crate) fn take_dropped() -> Vec<Dropped> {
+    DROPPED.with(|d| std::mem::take(&mut *d.borrow_mut()))
+}
+
+/// Whether anything was dropped since the last [`take_dropped`].
+pub(crate) fn any_dropped() -> bool {
+    DROPPED.with(|d| !d.borrow().is_empty())
+}
+
+impl Drop for TaskToken {
+    fn drop(&mut self) {
+        let _ = DROPPED.try_with(|d| d.borrow_mut().push(Dropped::Task));
+    }
+}
+
+impl Drop for CoroObj {
+    fn drop(&mut self) {
+        if !self.used.get() {
+            let name = self.name.clone();
+            let _ = DROPPED.try_with(|d| d.borrow_mut().push(Dropped::Coro(name)));
+        }
+    }
 }
 
 /// The kind of a synchronisation primitive.
