@@ -8,6 +8,7 @@
 //! barrier's own state needs instructions of its own.
 
 use super::instr::*;
+use crate::runtime::QueueOp;
 use crate::value::{ExcClass, Value};
 
 use super::barrier_state::*;
@@ -130,4 +131,36 @@ pub(crate) fn coroutines() -> [CoroCode; 3] {
         a.emit(Op::Do(CExpr::Method(Box::new(CExpr::Local(1)), Method::NotifyAll, Vec::new())));
     });
     [wait, reset, abort]
+}
+
+/// The primitive operations that are coroutines in Python (`ev.wait()`,
+/// `lock.acquire()`, `q.get()`, `q.put(x)`, `q.join()`), as coroutines of
+/// their own, so that one can be made a task (`spawn`, `gather`,
+/// `wait_for`, `shield`) or kept in a variable, as in Python. A direct
+/// `await` of one does not go through these.
+pub(crate) const METHOD_COROUTINES: [&str; 5] = ["acquire", "wait", "get", "put", "join"];
+
+/// The coroutines of [`METHOD_COROUTINES`], in that order.
+pub(crate) fn method_coroutines() -> Vec<CoroCode> {
+    let result = Some(Target::Local(2));
+    let ops: [Vec<Op>; 5] = [
+        vec![Op::AwaitAcquire(CExpr::Local(0), result.clone()), Op::Return(Some(CExpr::Local(2)))],
+        vec![Op::AwaitWait(CExpr::Local(0), result.clone()), Op::Return(Some(CExpr::Local(2)))],
+        vec![Op::AwaitQueue(CExpr::Local(0), QueueOp::Get, None, result), Op::Return(Some(CExpr::Local(2)))],
+        vec![Op::AwaitQueue(CExpr::Local(0), QueueOp::Put, Some(CExpr::Local(1)), None), Op::Return(None)],
+        vec![Op::AwaitQueue(CExpr::Local(0), QueueOp::Join, None, None), Op::Return(None)],
+    ];
+    ops.into_iter()
+        .zip(METHOD_COROUTINES)
+        .map(|(code, name)| CoroCode {
+            name: name.to_owned(),
+            defaults: vec![None, None],
+            n_locals: 3,
+            local_names: ["self", "item", "result"].iter().map(|s| (*s).to_owned()).collect(),
+            n_iters: 0,
+            n_groups: 0,
+            code: code.into_iter().map(|op| Instr { op, span: 0..0 }).collect(),
+            builtin: true,
+        })
+        .collect()
 }

@@ -56,6 +56,8 @@ struct Ctx<'a> {
     span: Span,
     /// `Barrier.wait`, `reset`, `abort` when the scenario has a Barrier.
     barrier_coros: Option<[u32; 3]>,
+    /// The first of the primitive-operation coroutines.
+    method_coros: u32,
 }
 
 impl<'a> Ctx<'a> {
@@ -74,6 +76,7 @@ impl<'a> Ctx<'a> {
             errors: Vec::new(),
             span: 0..0,
             barrier_coros: barrier_ids(ch),
+            method_coros: method_base(ch),
         }
     }
 
@@ -373,6 +376,25 @@ impl<'a> Ctx<'a> {
                         return CExpr::Const(Value::None);
                     }
                 }
+                if let Some(i) = barrier::METHOD_COROUTINES.iter().position(|m| m == attr) {
+                    // `q.get()` outside a direct await: a coroutine object, as in Python.
+                    let arity = usize::from(attr == "put");
+                    if args.len() != arity || !kwargs.is_empty() {
+                        self.error(Diagnostic::error(
+                            format!("`.{attr}()` takes {arity} argument{}", if arity == 1 { "" } else { "s" }),
+                            aspan,
+                        ));
+                        return CExpr::Const(Value::None);
+                    }
+                    let recv = self.expr(value, o);
+                    let item = args.first().map(|a| self.expr(a, o));
+                    return CExpr::Coro(self.method_coros + i as u32, vec![Some(recv), item]);
+                }
+                if let (Some(ids), "reset" | "abort") = (self.barrier_coros, attr.as_str()) {
+                    let recv = self.expr(value, o);
+                    let id = if attr == "reset" { ids[1] } else { ids[2] };
+                    return CExpr::Coro(id, vec![Some(recv)]);
+                }
                 if AWAITABLE_METHODS.contains(&attr.as_str()) {
                     self.error(
                         Diagnostic::error(format!("`.{attr}()` returns an awaitable that is never awaited"), aspan)
@@ -586,6 +608,22 @@ impl<'a> Ctx<'a> {
                 self.emit(Op::EndFinally);
             }
             StepKind::Do(c) => {
+                if let Code::Expr(e @ Expr { kind: ExprKind::Call { func, .. }, .. }, o) = c {
+                    if let ExprKind::Attribute { attr, .. } = &func.kind {
+                        if AWAITABLE_METHODS.contains(&attr.as_str()) {
+                            let text = o.text.get(e.span.clone()).unwrap_or_default();
+                            self.error(
+                                Diagnostic::error(
+                                    format!("`{text}` is a coroutine: `do` would create it and never run it"),
+                                    c.span(),
+                                )
+                                .with_hint(format!(
+                                    "use `await: {text}` to wait for it here, or `spawn: {text}` to run it as a task"
+                                )),
+                            );
+                        }
+                    }
+                }
                 if let Some(n) = crate::check::called_name(c).filter(|n| self.ch.coros.contains_key(*n)) {
                     self.error(
                         Diagnostic::error(
@@ -748,20 +786,6 @@ impl<'a> Ctx<'a> {
     /// The argument of `wait_for` / `shield`: a coroutine call, a coroutine
     /// object or a task (primitive operations are not supported there yet).
     fn awaitable_arg(&mut self, what: &Code) -> CExpr {
-        if let Code::Expr(Expr { kind: ExprKind::Call { func, .. }, .. }, o) = what {
-            if let ExprKind::Attribute { attr, attr_span, .. } = &func.kind {
-                if AWAITABLE_METHODS.contains(&attr.as_str()) {
-                    self.error(
-                        Diagnostic::error(
-                            format!("`wait_for` and `shield` of `.{attr}()` are not supported yet"),
-                            o.span(attr_span),
-                        )
-                        .with_hint("wrap it in a coroutine of your own and pass a call to that"),
-                    );
-                    return CExpr::Const(Value::None);
-                }
-            }
-        }
         self.code(what)
     }
 
@@ -991,6 +1015,11 @@ fn barrier_ids(ch: &Checked) -> Option<[u32; 3]> {
     ch.prims.values().any(|(_, k)| *k == crate::value::PrimKind::Barrier).then_some([main + 1, main + 2, main + 3])
 }
 
+/// Where the primitive-operation coroutines go (after main and Barrier's).
+fn method_base(ch: &Checked) -> u32 {
+    ch.scenario.coroutines.len() as u32 + 1 + if barrier_ids(ch).is_some() { 3 } else { 0 }
+}
+
 /// Compiles a checked scenario.
 pub(crate) fn compile(ch: &Checked, fallback_name: &str) -> Result<Program, Vec<Diagnostic>> {
     let mut errors = Vec::new();
@@ -1035,6 +1064,8 @@ pub(crate) fn compile(ch: &Checked, fallback_name: &str) -> Result<Program, Vec<
     if barrier_coros.is_some() {
         coros.extend(barrier::coroutines());
     }
+    debug_assert_eq!(coros.len() as u32, method_base(ch));
+    coros.extend(barrier::method_coroutines());
     let mut g = Ctx::new(ch, None);
     let global_init = ch.var_order.iter().map(|&i| (i, g.code(&sc.vars[i as usize].1))).collect();
     let mut prims = Vec::new();

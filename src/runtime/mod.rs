@@ -1459,6 +1459,25 @@ impl<'p> Vm<'p> {
                     let call = if first { "loop.shutdown_asyncgens()" } else { "loop.shutdown_default_executor()" };
                     return TaskInfo { name: t.name.to_string(), call: call.to_owned(), internal: true };
                 }
+                let code = &self.prog.coros[t.coro as usize];
+                if code.builtin {
+                    // A primitive operation made a task: `ready.wait()`.
+                    let recv = match t.args.first() {
+                        Some(Value::Prim(p)) => p.name.to_string(),
+                        Some(v) => v.repr(),
+                        None => String::new(),
+                    };
+                    let item = if code.name == "put" {
+                        t.args.get(1).map(Value::repr).unwrap_or_default()
+                    } else {
+                        String::new()
+                    };
+                    return TaskInfo {
+                        internal: false,
+                        name: t.name.to_string(),
+                        call: format!("{recv}.{}({item})", code.name),
+                    };
+                }
                 let args: Vec<String> = t.args.iter().map(Value::repr).collect();
                 TaskInfo {
                     internal: false,
