@@ -132,7 +132,8 @@ impl Gen {
                 }
             }
             6 | 7 => {
-                if let Some(c) = self.callee() {
+                let prim = if self.rng.chance(15) { Some("jobs.get()".to_owned()) } else { None };
+                if let Some(c) = prim.or_else(|| self.callee()) {
                     let t = self.name("t");
                     self.line(ind, &format!("- spawn: '{c}'"));
                     self.line(ind + 1, &format!("as: {t}"));
@@ -360,7 +361,9 @@ impl Gen {
                 self.line(ind + 4, &format!("- print: \"{} timed out after {limit}\"", self.label.clone()));
             }
             29 | 30 => {
-                if let Some(c) = self.callee() {
+                let prim = *self.rng.pick(&["", "", "", "ev.wait()", "jobs.get()", "lock.acquire()"]);
+                let target = if prim.is_empty() { self.callee() } else { Some(prim.to_owned()) };
+                if let Some(c) = target {
                     let limit = *self.rng.pick(&["0", "0.5", "1", "1", "2", "None", "0.3"]);
                     let r = self.name("w");
                     self.line(ind, "- try:");
