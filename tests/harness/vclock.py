@@ -111,9 +111,13 @@ tasks in a few places, so the order depends on object addresses (asyncio-notes.m
   ``as_completed`` (``{ensure_future(f) for f in set(fs)}``).  So ``wait``'s ``done`` and
   ``pending`` iterate in creation order, and ``as_completed`` turns coroutines into tasks in
   argument order (so their ``Task-N`` names and first steps follow the argument order).
-  The set comprehension ``todo`` in as_completed stays a real set; it is only iterated to add
-  one callback per future and, on timeout, to queue one ``None`` per future, where order
-  does not matter.
+* ``as_completed`` is CPython's own function recompiled from its source with one change:
+  ``todo = {ensure_future(f, loop=loop) for f in set(fs)}`` (a set comprehension, which
+  builds a builtin set whatever the name ``set`` means) becomes
+  ``todo = set(ensure_future(f, loop=loop) for f in set(fs))``.  ``todo`` is iterated to add
+  one done callback per future; for futures that are already done the callbacks are queued
+  at once, in that order, so it decides the order of their results (difftest seed 20345290
+  found this).  Now it is creation order, as in asim.
 * The loop's ``_asyncgens`` (a WeakSet of live async generators, iterated by
   ``shutdown_asyncgens`` to ``aclose()`` them) is replaced by an insertion-ordered weak set,
   so leftover async generators are closed in first-iteration order.
@@ -340,7 +344,22 @@ def install_patches() -> None:
     asyncio.all_tasks = _pinned_all_tasks
     asyncio.taskgroups.TaskGroup._abort = _pinned_abort
     asyncio.tasks.set = PinnedSet  # shadows the builtin inside tasks.py only
+    asyncio.tasks.as_completed = asyncio.as_completed = _pinned_as_completed()
     _patches_installed = True
+
+
+def _pinned_as_completed():
+    """CPython's as_completed, with its ``todo`` set built by the pinned ``set``."""
+    import inspect
+
+    src = inspect.getsource(asyncio.tasks.as_completed)
+    old = "todo = {ensure_future(f, loop=loop) for f in set(fs)}"
+    if old not in src:
+        raise RuntimeError("asyncio.tasks.as_completed is not the 3.11 code this harness pins")
+    src = src.replace(old, "todo = set(ensure_future(f, loop=loop) for f in set(fs))")
+    namespace: dict = {}
+    exec(compile(src, asyncio.tasks.__file__, "exec"), asyncio.tasks.__dict__, namespace)
+    return namespace["as_completed"]
 
 
 # ---------------------------------------------------------------------------------------------
