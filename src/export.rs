@@ -127,6 +127,24 @@ impl Py<'_> {
         }
     }
 
+    /// gather / wait arguments: calls and handles as written, `*xs`, and a
+    /// `{for, call}` item as a starred generator expression.
+    fn items(&mut self, items: &[GatherItem]) -> Vec<String> {
+        let mut args = Vec::new();
+        for i in items {
+            args.push(match i {
+                GatherItem::Expr(c) => self.code(c, false),
+                GatherItem::For { targets, iter, call } => {
+                    let t: Vec<&str> = targets.iter().map(|t| t.text.as_str()).collect();
+                    let call = self.code(call, false);
+                    let iter = self.code(iter, false);
+                    format!("*({call} for {} in {iter})", t.join(", "))
+                }
+            });
+        }
+        args
+    }
+
     fn body(&mut self, steps: &[Step]) {
         self.depth += 1;
         if steps.is_empty() {
@@ -179,18 +197,7 @@ impl Py<'_> {
                 self.line(&format!("{}{creator}({c}{name})", Self::bind(bind)));
             }
             StepKind::Gather { items, bind, return_exceptions } => {
-                let mut args: Vec<String> = Vec::new();
-                for i in items {
-                    args.push(match i {
-                        GatherItem::Expr(c) => self.code(c, false),
-                        GatherItem::For { targets, iter, call } => {
-                            let t: Vec<&str> = targets.iter().map(|t| t.text.as_str()).collect();
-                            let call = self.code(call, false);
-                            let iter = self.code(iter, false);
-                            format!("*({call} for {} in {iter})", t.join(", "))
-                        }
-                    });
-                }
+                let mut args = self.items(items);
                 if let Some(r) = return_exceptions {
                     let r = self.code(r, false);
                     args.push(format!("return_exceptions={r}"));
@@ -207,18 +214,7 @@ impl Py<'_> {
                 self.groups.pop();
             }
             StepKind::Wait { items, timeout, return_when, bind } => {
-                let mut args: Vec<String> = Vec::new();
-                for i in items {
-                    args.push(match i {
-                        GatherItem::Expr(c) => self.code(c, false),
-                        GatherItem::For { targets, iter, call } => {
-                            let t: Vec<&str> = targets.iter().map(|t| t.text.as_str()).collect();
-                            let call = self.code(call, false);
-                            let iter = self.code(iter, false);
-                            format!("*({call} for {} in {iter})", t.join(", "))
-                        }
-                    });
-                }
+                let args = self.items(items);
                 let mut call = format!("asyncio.wait([{}]", args.join(", "));
                 if let Some(t) = timeout {
                     let t = self.code(t, false);

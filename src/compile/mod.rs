@@ -582,30 +582,16 @@ impl<'a> Ctx<'a> {
             StepKind::TaskGroup(body) => {
                 let g = self.n_groups;
                 self.n_groups += 1;
-                self.emit(Op::TgEnter(g));
-                let h = self.emit(Op::PushFinally(0));
-                self.groups.push(g);
-                self.steps(body);
-                self.groups.pop();
-                self.span = s.span.clone();
-                self.emit(Op::PopHandler);
-                self.emit(Op::EnterFinally);
-                self.patch(h);
-                self.emit(Op::TgExit(g));
-                self.emit(Op::EndFinally);
+                self.context(Op::TgEnter(g), Op::TgExit(g), &s.span, |cx| {
+                    cx.groups.push(g);
+                    cx.steps(body);
+                    cx.groups.pop();
+                });
             }
             StepKind::With { prim, body } => {
                 let p = self.code(prim);
                 let slot = self.hidden("with");
-                self.emit(Op::WithEnter(p, slot));
-                let h = self.emit(Op::PushFinally(0));
-                self.steps(body);
-                self.span = s.span.clone();
-                self.emit(Op::PopHandler);
-                self.emit(Op::EnterFinally);
-                self.patch(h);
-                self.emit(Op::WithExit(slot));
-                self.emit(Op::EndFinally);
+                self.context(Op::WithEnter(p, slot), Op::WithExit(slot), &s.span, |cx| cx.steps(body));
             }
             StepKind::Do(c) => {
                 if let Code::Expr(e @ Expr { kind: ExprKind::Call { func, .. }, .. }, o) = c {
@@ -733,15 +719,7 @@ impl<'a> Ctx<'a> {
             StepKind::Timeout { delay, body } => {
                 let d = self.duration(delay);
                 let slot = self.hidden("timeout");
-                self.emit(Op::TimeoutEnter(d, slot));
-                let h = self.emit(Op::PushFinally(0));
-                self.steps(body);
-                self.span = s.span.clone();
-                self.emit(Op::PopHandler);
-                self.emit(Op::EnterFinally);
-                self.patch(h);
-                self.emit(Op::TimeoutExit(slot));
-                self.emit(Op::EndFinally);
+                self.context(Op::TimeoutEnter(d, slot), Op::TimeoutExit(slot), &s.span, |cx| cx.steps(body));
             }
         }
     }
@@ -774,6 +752,20 @@ impl<'a> Ctx<'a> {
             }
         };
         Some((self.expr(&args[0], o), timeout))
+    }
+
+    /// An `async with` block: `enter`, the body under a `finally` handler,
+    /// then `exit` (`__aexit__`) on every way out, normal or not.
+    fn context(&mut self, enter: Op, exit: Op, span: &Span, body: impl FnOnce(&mut Self)) {
+        self.emit(enter);
+        let h = self.emit(Op::PushFinally(0));
+        body(self);
+        self.span = span.clone();
+        self.emit(Op::PopHandler);
+        self.emit(Op::EnterFinally);
+        self.patch(h);
+        self.emit(exit);
+        self.emit(Op::EndFinally);
     }
 
     fn targets(&mut self, names: &[Name]) -> Target {
