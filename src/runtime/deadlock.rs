@@ -30,6 +30,21 @@ pub struct Deadlock {
 }
 
 impl Vm<'_> {
+    /// The tasks among `futs` that are not done yet.
+    fn pending_tasks(&self, futs: &[FutId]) -> Vec<u32> {
+        futs.iter()
+            .filter_map(|f| match self.futs[*f as usize].kind {
+                FutKind::Task(o) if !self.task_done(o) => Some(o),
+                _ => None,
+            })
+            .collect()
+    }
+
+    /// `Task-2, Task-3`.
+    fn task_names(&self, tasks: &[u32]) -> String {
+        tasks.iter().map(|p| self.tasks[*p as usize].name.to_string()).collect::<Vec<_>>().join(", ")
+    }
+
     fn prim_name(&self, id: u32) -> &str {
         &self.prim_names[id as usize]
     }
@@ -67,41 +82,22 @@ impl Vm<'_> {
                 Resume::Await { fut, .. } => match self.futs[*fut as usize].kind {
                     FutKind::Task(o) => (format!("task {}", self.tasks[o as usize].name), vec![o]),
                     FutKind::Gather(g) => {
-                        let pending: Vec<u32> = self.gathers[g as usize]
-                            .children
-                            .iter()
-                            .filter_map(|c| match self.futs[*c as usize].kind {
-                                FutKind::Task(o) if !self.task_done(o) => Some(o),
-                                _ => None,
-                            })
-                            .collect();
-                        let names: Vec<String> =
-                            pending.iter().map(|p| self.tasks[*p as usize].name.to_string()).collect();
-                        (format!("gather of {}", names.join(", ")), pending)
+                        let pending = self.pending_tasks(&self.gathers[g as usize].children);
+                        (format!("gather of {}", self.task_names(&pending)), pending)
                     }
                     FutKind::Plain => ("a future".to_owned(), Vec::new()),
                 },
                 Resume::TgWait { tg } => {
                     let pending: Vec<u32> = self.groups[*tg as usize].tasks.iter().copied().collect();
-                    let names: Vec<String> = pending.iter().map(|p| self.tasks[*p as usize].name.to_string()).collect();
-                    (format!("its task group's children {}", names.join(", ")), pending)
+                    (format!("its task group's children {}", self.task_names(&pending)), pending)
                 }
                 Resume::AsCompleted { ac, .. } => {
                     let pending: Vec<u32> = self.as_completed[*ac as usize].todo.iter().copied().collect();
-                    let names: Vec<String> = pending.iter().map(|p| self.tasks[*p as usize].name.to_string()).collect();
-                    (format!("as_completed of {}", names.join(", ")), pending)
+                    (format!("as_completed of {}", self.task_names(&pending)), pending)
                 }
                 Resume::Wait { w, .. } => {
-                    let pending: Vec<u32> = self.waits[*w as usize]
-                        .futs
-                        .iter()
-                        .filter_map(|f| match self.futs[*f as usize].kind {
-                            FutKind::Task(o) if !self.task_done(o) => Some(o),
-                            _ => None,
-                        })
-                        .collect();
-                    let names: Vec<String> = pending.iter().map(|p| self.tasks[*p as usize].name.to_string()).collect();
-                    (format!("asyncio.wait of {}", names.join(", ")), pending)
+                    let pending = self.pending_tasks(&self.waits[*w as usize].futs);
+                    (format!("asyncio.wait of {}", self.task_names(&pending)), pending)
                 }
                 Resume::Cond(w) if w.reacquiring => {
                     let lock = self.lock_target(w.cond);

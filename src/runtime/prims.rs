@@ -12,22 +12,25 @@ use super::*;
 use crate::value::{ops, PrimKind};
 
 /// Builds a primitive from its constructor argument.
+/// An int constructor argument; otherwise the TypeError of the comparison
+/// CPython's constructor makes first (`value < 0`, `maxsize <= 0`).
+fn int_arg(arg: &Value, op: &str) -> Result<i64, Exc> {
+    match arg {
+        Value::Int(i) => Ok(*i),
+        Value::Bool(b) => Ok(i64::from(*b)),
+        other => {
+            Err(ops::type_error(format!("'{op}' not supported between instances of '{}' and 'int'", other.type_name())))
+        }
+    }
+}
+
 pub(super) fn construct(kind: PrimKind, arg: &Value) -> Result<Prim, Exc> {
     Ok(match kind {
         PrimKind::Lock => Prim::Lock { locked: false, waiters: VecDeque::new(), holder: None },
         PrimKind::Event => Prim::Event { flag: false, waiters: VecDeque::new() },
         PrimKind::Condition | PrimKind::Barrier => unreachable!("built by Vm::initialise"),
         PrimKind::Queue | PrimKind::LifoQueue | PrimKind::PriorityQueue => {
-            let maxsize = match arg {
-                Value::Int(i) => *i,
-                Value::Bool(b) => i64::from(*b),
-                other => {
-                    return Err(ops::type_error(format!(
-                        "'<=' not supported between instances of '{}' and 'int'",
-                        other.type_name()
-                    )))
-                }
-            };
+            let maxsize = int_arg(arg, "<=")?;
             let kind = match kind {
                 PrimKind::Queue => super::QueueKind::Fifo,
                 PrimKind::LifoQueue => super::QueueKind::Lifo,
@@ -44,16 +47,7 @@ pub(super) fn construct(kind: PrimKind, arg: &Value) -> Result<Prim, Exc> {
             })
         }
         PrimKind::Semaphore | PrimKind::BoundedSemaphore => {
-            let value = match arg {
-                Value::Int(i) => *i,
-                Value::Bool(b) => i64::from(*b),
-                other => {
-                    return Err(ops::type_error(format!(
-                        "'<' not supported between instances of '{}' and 'int'",
-                        other.type_name()
-                    )))
-                }
-            };
+            let value = int_arg(arg, "<")?;
             if value < 0 {
                 return Err(ops::value_error("Semaphore initial value must be >= 0"));
             }

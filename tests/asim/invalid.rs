@@ -7,10 +7,7 @@ use crate::{asim, in_root, rel};
 #[test]
 fn invalid_scenarios_are_explained() {
     in_root();
-    let mut settings = insta::Settings::clone_current();
-    settings.set_snapshot_path("../../snapshots");
-    settings.set_prepend_module_to_snapshot(false);
-    settings.bind(|| {
+    crate::snapshot_settings().bind(|| {
         insta::glob!("../invalid", "*.yaml", |path| {
             let file = rel(path);
             let run = asim(&["run", &file]);

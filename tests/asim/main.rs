@@ -32,6 +32,14 @@ pub(crate) fn asim(args: &[&str]) -> Output {
     Output { code, stdout, stderr }
 }
 
+/// Snapshots go to `snapshots/` at the root, named by fixture only.
+pub(crate) fn snapshot_settings() -> insta::Settings {
+    let mut settings = insta::Settings::clone_current();
+    settings.set_snapshot_path("../../snapshots");
+    settings.set_prepend_module_to_snapshot(false);
+    settings
+}
+
 /// A path relative to the root, as a string with `/` separators.
 pub(crate) fn rel(path: &Path) -> String {
     path.strip_prefix(root()).unwrap_or(path).to_string_lossy().replace('\\', "/")

@@ -73,6 +73,16 @@ impl Gen {
         self.out.push('\n');
     }
 
+    /// `except:` (or `except_star:`) with one handler that binds the
+    /// exception and prints `print` (a whole `- print: ...` line).
+    fn handler(&mut self, ind: usize, kw: &str, matches: &str, bind: &str, print: &str) {
+        self.line(ind + 1, &format!("{kw}:"));
+        self.line(ind + 2, &format!("- match: {matches}"));
+        self.line(ind + 3, &format!("as: {bind}"));
+        self.line(ind + 3, "do:");
+        self.line(ind + 4, print);
+    }
+
     fn name(&mut self, base: &str) -> String {
         self.fresh += 1;
         format!("{base}{}", self.fresh)
@@ -152,11 +162,13 @@ impl Gen {
                     self.line(ind + 2, &format!("- await: {t}"));
                     self.line(ind + 3, &format!("as: {r}"));
                     self.line(ind + 2, &format!("- print: \"{} awaited {t}: {{{r}}}\"", self.label.clone()));
-                    self.line(ind + 1, "except:");
-                    self.line(ind + 2, "- match: Exception");
-                    self.line(ind + 3, "as: e");
-                    self.line(ind + 3, "do:");
-                    self.line(ind + 4, &format!("- print: \"{} {t} failed: {{e!r}}\"", self.label.clone()));
+                    self.handler(
+                        ind,
+                        "except",
+                        "Exception",
+                        "e",
+                        &format!("- print: \"{} {t} failed: {{e!r}}\"", self.label.clone()),
+                    );
                 }
             }
             9 | 10 if nested => {
@@ -191,11 +203,13 @@ impl Gen {
                     self.line(ind + 3, "return_exceptions: true");
                 }
                 self.line(ind + 2, &format!("- print: \"{} gathered {{{r}}}\"", self.label.clone()));
-                self.line(ind + 1, "except:");
-                self.line(ind + 2, "- match: [ValueError, RuntimeError, AssertionError]");
-                self.line(ind + 3, "as: e");
-                self.line(ind + 3, "do:");
-                self.line(ind + 4, &format!("- print: \"{} gather failed: {{e!r}}\"", self.label.clone()));
+                self.handler(
+                    ind,
+                    "except",
+                    "[ValueError, RuntimeError, AssertionError]",
+                    "e",
+                    &format!("- print: \"{} gather failed: {{e!r}}\"", self.label.clone()),
+                );
             }
             11 if nested => {
                 self.line(ind, "- try:");
@@ -212,11 +226,13 @@ impl Gen {
                 }
                 self.in_group -= 1;
                 self.say(ind + 2, "group done");
-                self.line(ind + 1, "except_star:");
-                self.line(ind + 2, "- match: Exception");
-                self.line(ind + 3, "as: eg");
-                self.line(ind + 3, "do:");
-                self.line(ind + 4, &format!("- print: \"{} group failed: {{eg.exceptions}}\"", self.label.clone()));
+                self.handler(
+                    ind,
+                    "except_star",
+                    "Exception",
+                    "eg",
+                    &format!("- print: \"{} group failed: {{eg.exceptions}}\"", self.label.clone()),
+                );
             }
             12 | 13 if nested => {
                 let p = *self.rng.pick(&["lock", "sem", "sem", "bsem"]);
@@ -371,11 +387,13 @@ impl Gen {
                     self.line(ind + 3, &format!("timeout: {limit}"));
                     self.line(ind + 3, &format!("as: {r}"));
                     self.line(ind + 2, &format!("- print: \"{} wait_for got {{{r}}}\"", self.label.clone()));
-                    self.line(ind + 1, "except:");
-                    self.line(ind + 2, "- match: [TimeoutError, ValueError, RuntimeError]");
-                    self.line(ind + 3, "as: e");
-                    self.line(ind + 3, "do:");
-                    self.line(ind + 4, &format!("- print: \"{} wait_for failed {{e!r}}\"", self.label.clone()));
+                    self.handler(
+                        ind,
+                        "except",
+                        "[TimeoutError, ValueError, RuntimeError]",
+                        "e",
+                        &format!("- print: \"{} wait_for failed {{e!r}}\"", self.label.clone()),
+                    );
                 }
             }
             31 if !self.handles.is_empty() => {
@@ -385,11 +403,13 @@ impl Gen {
                 self.line(ind + 2, &format!("- await: shield({t})"));
                 self.line(ind + 3, &format!("as: {r}"));
                 self.line(ind + 2, &format!("- print: \"{} shielded {t} gave {{{r}}}\"", self.label.clone()));
-                self.line(ind + 1, "except:");
-                self.line(ind + 2, "- match: Exception");
-                self.line(ind + 3, "as: e");
-                self.line(ind + 3, "do:");
-                self.line(ind + 4, &format!("- print: \"{} shielded {t} failed {{e!r}}\"", self.label.clone()));
+                self.handler(
+                    ind,
+                    "except",
+                    "Exception",
+                    "e",
+                    &format!("- print: \"{} shielded {t} failed {{e!r}}\"", self.label.clone()),
+                );
             }
             32 | 33 => match self.rng.below(5) {
                 0 | 1 => {
@@ -411,22 +431,14 @@ impl Gen {
                     self.line(ind, "- try:");
                     self.line(ind + 2, "- do: jobs.put_nowait(counter)");
                     self.line(ind + 2, "- print: \"put_nowait ok, full={jobs.full()}\"");
-                    self.line(ind + 1, "except:");
-                    self.line(ind + 2, "- match: [QueueFull, ValueError]");
-                    self.line(ind + 3, "as: e");
-                    self.line(ind + 3, "do:");
-                    self.line(ind + 4, "- print: \"queue refused: {e!r}\"");
+                    self.handler(ind, "except", "[QueueFull, ValueError]", "e", "- print: \"queue refused: {e!r}\"");
                 }
                 _ => {
                     self.line(ind, "- try:");
                     self.line(ind + 2, "- await: jobs.join()");
                     self.say(ind + 2, "joined jobs");
                     self.line(ind + 2, "- do: jobs.task_done()");
-                    self.line(ind + 1, "except:");
-                    self.line(ind + 2, "- match: ValueError");
-                    self.line(ind + 3, "as: e");
-                    self.line(ind + 3, "do:");
-                    self.line(ind + 4, "- print: \"task_done refused: {e}\"");
+                    self.handler(ind, "except", "ValueError", "e", "- print: \"task_done refused: {e}\"");
                 }
             },
             36 | 37 if nested => {
@@ -454,11 +466,13 @@ impl Gen {
                     self.line(ind + 2, "- await: gate.wait()");
                     self.line(ind + 3, &format!("as: {r}"));
                     self.line(ind + 2, &format!("- print: \"{} passed the gate as {{{r}}}\"", self.label.clone()));
-                    self.line(ind + 1, "except:");
-                    self.line(ind + 2, "- match: BrokenBarrierError");
-                    self.line(ind + 3, "as: e");
-                    self.line(ind + 3, "do:");
-                    self.line(ind + 4, &format!("- print: \"{} gate broken {{e!r}}\"", self.label.clone()));
+                    self.handler(
+                        ind,
+                        "except",
+                        "BrokenBarrierError",
+                        "e",
+                        &format!("- print: \"{} gate broken {{e!r}}\"", self.label.clone()),
+                    );
                 } else {
                     self.line(ind, "- await: gate.abort()");
                     self.say(ind, "aborted the gate");
@@ -497,11 +511,13 @@ impl Gen {
                 self.line(ind + 2, &format!("- for: {r} in as_completed([{}]{timeout})", items.join(", ")));
                 self.line(ind + 3, "do:");
                 self.line(ind + 4, &format!("- print: \"{} as_completed gave {{{r}}}\"", self.label.clone()));
-                self.line(ind + 1, "except:");
-                self.line(ind + 2, "- match: [TimeoutError, ValueError, RuntimeError, AssertionError]");
-                self.line(ind + 3, "as: e");
-                self.line(ind + 3, "do:");
-                self.line(ind + 4, &format!("- print: \"{} as_completed raised {{e!r}}\"", self.label.clone()));
+                self.handler(
+                    ind,
+                    "except",
+                    "[TimeoutError, ValueError, RuntimeError, AssertionError]",
+                    "e",
+                    &format!("- print: \"{} as_completed raised {{e!r}}\"", self.label.clone()),
+                );
             }
             _ => {
                 self.say(ind, "tick");
