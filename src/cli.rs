@@ -172,26 +172,29 @@ pub fn main_with(
                 Ok(x) => x,
                 Err(code) => return code,
             };
-            let result = compiled.run(Limits { max_steps: a.max_steps, max_tasks: a.max_tasks });
-            if a.format != Format::Json {
-                let _ = err.write_all(report::warnings(&result).as_bytes());
-            }
-            let written = if a.stdout {
-                let epi = report::epilogue(&result, &source);
-                let _ = err.write_all(epi.as_bytes());
-                out.write_all(report::stdout(&result).as_bytes())
+            let limits = Limits { max_steps: a.max_steps, max_tasks: a.max_tasks };
+            let mut out = std::io::BufWriter::with_capacity(1 << 16, out);
+            let mut err_buf = std::io::BufWriter::with_capacity(1 << 12, &mut *err);
+            let streams = report::Streams::new(&mut out, &mut err_buf);
+            let end = if a.stdout {
+                compiled.run(limits, &mut report::stdout::StdoutView::new(streams, &source))
             } else if a.format == Format::Json {
-                out.write_all(report::json(&result).as_bytes())
+                compiled.run(limits, &mut report::json::JsonView::new(streams))
             } else {
-                out.write_all(report::human(&result, &source, &compiled.name(), color).as_bytes())
+                compiled.run(limits, &mut report::human::HumanView::new(streams, &source, &compiled.name(), color))
             };
-            // A closed pipe (`asim run x | head`) is not an error.
-            if let Err(e) = written.and_then(|()| out.flush()) {
-                if e.kind() != std::io::ErrorKind::BrokenPipe {
-                    let _ = writeln!(err, "error: cannot write output: {e}");
+            drop(out);
+            drop(err_buf);
+            match end.write_error {
+                // A closed pipe (`asim run x | head`) is not an error.
+                Some(std::io::ErrorKind::BrokenPipe) => return EXIT_OK,
+                Some(kind) => {
+                    let _ = writeln!(err, "error: cannot write output: {}", std::io::Error::from(kind));
+                    return EXIT_INVALID;
                 }
+                None => {}
             }
-            match result.outcome {
+            match end.outcome {
                 Outcome::Ok => EXIT_OK,
                 Outcome::Error { .. } => EXIT_ERROR,
                 Outcome::Deadlock(_) => EXIT_DEADLOCK,

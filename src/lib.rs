@@ -20,7 +20,7 @@ pub(crate) mod value;
 
 pub use check::Edge;
 use diagnostic::Diagnostic;
-use runtime::{Limits, RunResult};
+use runtime::{Limits, RunEnd, Sink};
 use source::Source;
 
 /// A scenario that passed every check, ready to run any number of times.
@@ -36,9 +36,9 @@ impl Compiled {
         self.program.name.clone()
     }
 
-    /// Runs the scenario.
-    pub fn run(&self, limits: Limits) -> RunResult {
-        runtime::run(&self.program, limits)
+    /// Runs the scenario, handing every event to `sink` as it happens.
+    pub fn run(&self, limits: Limits, sink: &mut dyn Sink) -> RunEnd {
+        runtime::run(&self.program, limits, sink)
     }
 
     /// One line about the scenario, for `asim check`.

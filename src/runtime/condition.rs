@@ -45,7 +45,7 @@ impl Vm<'_> {
         if let Prim::Cond { waiters, .. } = &mut self.prims[cond as usize] {
             waiters.push_back(fut);
         }
-        self.record(t, EventKind::Wait(WaitOn::Condition(name.to_owned())));
+        self.record(t, EventKind::Wait(WaitOn::Condition(name)));
         self.tasks[t as usize].resume =
             Resume::Cond(CondWait { cond, fut, reacquiring: false, cancelled: false, pending: None, bind });
         Ok(Flow::Suspend(fut))

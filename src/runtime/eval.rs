@@ -359,7 +359,7 @@ impl Vm<'_> {
                     Method::Uncancel => Value::Int(i64::from(self.task_uncancel(task.id))),
                     Method::Done => Value::Bool(self.futs[fut as usize].done()),
                     Method::Cancelled => Value::Bool(self.futs[fut as usize].cancelled()),
-                    Method::GetName => Value::str(task.name.clone()),
+                    Method::GetName => Value::str(task.name.to_string()),
                     Method::Result => {
                         if !self.futs[fut as usize].done() {
                             return Err(ExcObj::msg(ExcClass::InvalidStateError, "Result is not set."));

@@ -83,8 +83,7 @@ impl Vm<'_> {
                     self.future_cancel_task(fut, msg);
                 } else {
                     if !noop {
-                        let repr = v.repr();
-                        self.record(t, EventKind::Done(repr));
+                        self.record(t, EventKind::Done(crate::runtime::Repr(&v)));
                     }
                     self.set_result(fut, v);
                 }
@@ -95,7 +94,9 @@ impl Vm<'_> {
                 self.future_cancel_task(fut, None);
             }
             Err(e) => {
-                self.record(t, EventKind::Failed(e.class.name().to_owned(), e.to_str()));
+                if self.tracing() {
+                    self.record(t, EventKind::Failed(e.class.name(), &e.to_str()));
+                }
                 self.set_exception(fut, e);
                 if !noop {
                     self.tasks[t as usize].unretrieved = true;
@@ -332,7 +333,7 @@ impl Vm<'_> {
         }
     }
 
-    fn line_of(&self, offset: usize) -> u32 {
+    pub(crate) fn line_of(&self, offset: usize) -> u32 {
         self.line_starts().partition_point(|&s| s <= offset) as u32
     }
 
@@ -340,7 +341,7 @@ impl Vm<'_> {
         Ok(match op {
             Op::Print(parts) => {
                 let text = self.render(t, parts)?;
-                self.record(t, EventKind::Print(text));
+                self.record(t, EventKind::Print(&text));
                 Flow::Continue
             }
             Op::Sleep(e) => {
@@ -401,20 +402,14 @@ impl Vm<'_> {
                             format!("TaskGroup {} is shutting down", grp.repr()),
                         ));
                     }
-                    let child = self.create_task(coro, args, false)?;
-                    if let Some(n) = name {
-                        self.tasks[child as usize].name = n.into();
-                    }
+                    let child = self.create_named_task(coro, args, false, name.map(Into::into))?;
                     let f = self.tasks[child as usize].fut;
                     self.add_done_callback(f, Callback::TgTaskDone(g));
                     self.groups[g as usize].tasks.insert(child);
                     self.record(t, EventKind::Spawn(child));
                     self.bind_value(t, bind, child)?;
                 } else {
-                    let child = self.create_task(coro, args, false)?;
-                    if let Some(n) = name {
-                        self.tasks[child as usize].name = n.into();
-                    }
+                    let child = self.create_named_task(coro, args, false, name.map(Into::into))?;
                     self.record(t, EventKind::Spawn(child));
                     self.bind_value(t, bind, child)?;
                 }

@@ -13,6 +13,7 @@ mod as_completed;
 mod condition;
 mod deadlock;
 mod eval;
+mod event;
 mod exec;
 mod heap;
 mod prims;
@@ -25,6 +26,9 @@ use queue::{QueueKind, QueueState};
 use crate::compile::{CoroId, Program, Target};
 use crate::value::{Exc, ExcClass, ExcObj, TaskRef, Value};
 pub use deadlock::{Deadlock, Waiting};
+pub(crate) use event::TaskName;
+pub use event::{Event, EventKind, Interest, Limit, Name, Outcome, Repr, RunEnd, Sink, Tasks, WaitOn};
+use std::cell::{Cell, RefCell};
 use std::collections::{BTreeSet, VecDeque};
 use std::rc::Rc;
 
@@ -318,7 +322,7 @@ pub(crate) enum Resume {
 
 #[derive(Debug)]
 pub(crate) struct Task {
-    pub(crate) name: Rc<str>,
+    pub(crate) name: TaskName,
     pub(crate) coro: CoroId,
     pub(crate) args: Vec<Value>,
     pub(crate) fut: FutId,
@@ -421,119 +425,12 @@ pub(crate) enum Prim {
     },
 }
 
-/// Something that happened, for the report.
-#[derive(Debug, Clone)]
-pub struct Event {
-    /// Virtual time.
-    pub t: f64,
-    /// Task index (into [`RunResult::tasks`]).
-    pub task: u32,
-    /// What happened.
-    pub kind: EventKind,
-}
-
-/// The kinds of [`Event`].
-#[derive(Debug, Clone)]
-pub enum EventKind {
-    /// `print(...)`; the text.
-    Print(String),
-    /// The task's coroutine took its first step.
-    Start,
-    /// The task created another.
-    Spawn(u32),
-    /// `asyncio.sleep(d)` until the given deadline.
-    Sleep(f64),
-    /// `time.sleep(d)`: the loop stalled for d seconds.
-    Block(f64),
-    /// Suspended on something other than a sleep.
-    Wait(WaitOn),
-    /// Resumed after a [`EventKind::Wait`].
-    Wake,
-    /// Finished with a value (its repr).
-    Done(String),
-    /// Finished with an exception: type and message.
-    Failed(String, String),
-    /// Finished cancelled.
-    Cancelled,
-    /// Cancellation requested by the loop's shutdown.
-    ShutdownCancel,
-    /// `t.cancel()` called on this task by the given task.
-    CancelRequested(u32),
-    /// An `asyncio.timeout()` block of this task expired: it is cancelled.
-    TimeoutExpired,
-    /// What CPython would log on stderr (asyncio's logger, or a RuntimeWarning).
-    Warning(String),
-}
-
-/// What a task waits on, for the report.
-#[derive(Debug, Clone)]
-pub enum WaitOn {
-    /// A lock, by name; its holder.
-    Lock(String, Option<u32>),
-    /// A semaphore, by name.
-    Semaphore(String),
-    /// An event, by name.
-    Event(String),
-    /// Another task.
-    Task(u32),
-    /// A gather of n children.
-    Gather(usize),
-    /// A task group's children.
-    TaskGroup(usize),
-    /// A queue, by name, and what for.
-    Queue(String, &'static str),
-    /// A condition's notify, by name.
-    Condition(String),
-}
-
-/// How the run ended.
-#[derive(Debug, Clone)]
-pub enum Outcome {
-    /// `asyncio.run` returned.
-    Ok,
-    /// It raised: type, message, and a Python-style traceback.
-    Error {
-        /// The exception class.
-        kind: String,
-        /// `str(exc)`.
-        message: String,
-        /// (coroutine, line, column) frames, outermost first.
-        traceback: Vec<(String, u32, u32)>,
-    },
-    /// Nothing could ever run again.
-    Deadlock(Deadlock),
-    /// A limit of [`Limits`] was hit.
-    Limit(String),
-}
-
-/// A task, as the report names it.
-#[derive(Debug, Clone)]
-pub struct TaskInfo {
-    /// `Task-N` or the given name.
-    pub name: String,
-    /// Its coroutine, with arguments: `worker(1, 2)`.
-    pub call: String,
-    /// One of the tasks asyncio.run itself creates at shutdown.
-    pub internal: bool,
-}
-
-/// Everything a run produced.
-#[derive(Debug, Clone)]
-pub struct RunResult {
-    /// Events in the order they happened.
-    pub events: Vec<Event>,
-    /// Virtual seconds at the end.
-    pub elapsed: f64,
-    /// How it ended.
-    pub outcome: Outcome,
-    /// Every task created.
-    pub tasks: Vec<TaskInfo>,
-}
-
 /// Stops a loop run early.
 pub(crate) enum Stop {
     Deadlock,
     Limit(String),
+    /// The sink could not write (a closed pipe, a full disk).
+    Output,
 }
 
 /// The emulator.
@@ -564,14 +461,19 @@ pub(crate) struct Vm<'p> {
     pub(crate) defaults: Vec<Vec<Option<Value>>>,
     /// The process-global `Task-N` counter.
     task_counter: u32,
-    pub(crate) events: Vec<Event>,
+    /// Where events go, and which kinds it wants built.
+    sink: RefCell<&'p mut dyn Sink>,
+    interest: Interest,
+    nevents: Cell<u64>,
+    write_error: Cell<Option<std::io::ErrorKind>>,
     pub(crate) steps: u64,
     pub(crate) limits: Limits,
     pub(crate) limit_hit: Option<String>,
 }
 
 impl<'p> Vm<'p> {
-    pub(crate) fn new(prog: &'p Program, limits: Limits) -> Self {
+    pub(crate) fn new(prog: &'p Program, limits: Limits, sink: &'p mut dyn Sink) -> Self {
+        let interest = sink.interest();
         Vm {
             prog,
             now: 0.0,
@@ -595,15 +497,33 @@ impl<'p> Vm<'p> {
             globals: vec![Value::Unbound; prog.globals.len()],
             defaults: Vec::new(),
             task_counter: 0,
-            events: Vec::new(),
+            sink: RefCell::new(sink),
+            interest,
+            nevents: Cell::new(0),
+            write_error: Cell::new(None),
             steps: 0,
             limits,
             limit_hit: None,
         }
     }
 
-    pub(crate) fn record(&mut self, task: TaskId, kind: EventKind) {
-        self.events.push(Event { t: self.now, task, kind });
+    /// Hands an event to the sink, if it wants that kind.
+    pub(crate) fn record(&self, task: TaskId, kind: EventKind<'_>) {
+        if !self.interest.wants(&kind) {
+            return;
+        }
+        self.nevents.set(self.nevents.get() + 1);
+        let tasks = Tasks { tasks: &self.tasks, prog: self.prog };
+        let written = self.sink.borrow_mut().event(&Event { t: self.now, task, kind }, &tasks);
+        if let Err(e) = written {
+            self.write_error.set(Some(e.kind()));
+        }
+    }
+
+    /// Whether the sink wants more than prints and warnings (a view that
+    /// prints none of them need not have them built).
+    pub(crate) fn tracing(&self) -> bool {
+        self.interest.wants_trace()
     }
 
     // ---- handles and timers --------------------------------------------
@@ -741,6 +661,13 @@ impl<'p> Vm<'p> {
             if self.limit_hit.is_some() {
                 return Err(Stop::Limit(self.limit_hit.clone().unwrap_or_default()));
             }
+            if self.write_error.get().is_some() {
+                return Err(Stop::Output);
+            }
+        }
+        if let Err(e) = self.sink.get_mut().iteration_end() {
+            self.write_error.set(Some(e.kind()));
+            return Err(Stop::Output);
         }
         Ok(())
     }
@@ -960,20 +887,31 @@ impl<'p> Vm<'p> {
 
     // ---- tasks -----------------------------------------------------------
 
-    fn next_task_name(&mut self) -> Rc<str> {
-        self.task_counter += 1;
-        format!("Task-{}", self.task_counter).into()
-    }
-
     /// `loop.create_task(coro)`: a new task whose first step is queued.
     pub(crate) fn create_task(&mut self, coro: CoroId, args: Vec<Value>, noop: bool) -> Result<TaskId, Exc> {
+        self.create_named_task(coro, args, noop, None)
+    }
+
+    /// `loop.create_task(coro, name=name)`. A named task still takes a
+    /// `Task-N` number in 3.11.
+    pub(crate) fn create_named_task(
+        &mut self,
+        coro: CoroId,
+        args: Vec<Value>,
+        noop: bool,
+        name: Option<Rc<str>>,
+    ) -> Result<TaskId, Exc> {
         if self.tasks.len() as u32 >= self.limits.max_tasks {
             let msg = format!("the run created more than {} tasks (--max-tasks)", self.limits.max_tasks);
             self.limit_hit = Some(msg.clone());
             return Err(ExcObj::msg(ExcClass::RuntimeError, msg));
         }
         let id = self.tasks.len() as TaskId;
-        let name = self.next_task_name();
+        self.task_counter += 1;
+        let name = match name {
+            Some(n) => TaskName::Given(n),
+            None => TaskName::Auto(self.task_counter),
+        };
         let fut = self.new_fut(FutKind::Task(id));
         let frames = if noop { Vec::new() } else { vec![self.new_frame(coro, args.clone(), None)] };
         self.tasks.push(Task {
@@ -995,6 +933,7 @@ impl<'p> Vm<'p> {
             holds: 0,
         });
         self.call_soon(Ready::Step(id, None));
+        self.record(id, EventKind::Created);
         Ok(id)
     }
 
@@ -1055,7 +994,7 @@ impl<'p> Vm<'p> {
     fn report_unretrieved(&mut self, t: TaskId) {
         self.tasks[t as usize].unretrieved = false;
         let text = format!("Task exception was never retrieved\nfuture: {}", self.task_repr(t));
-        self.record(t, EventKind::Warning(text));
+        self.record(t, EventKind::Warning(&text));
     }
 
     /// `<Task finished name='Task-2' coro=<worker()> exception=ValueError('x')>`.
@@ -1074,7 +1013,7 @@ impl<'p> Vm<'p> {
         for d in crate::value::take_dropped() {
             if let crate::value::Dropped::Coro(name) = d {
                 let who = t.unwrap_or(0);
-                self.record(who, EventKind::Warning(format!("RuntimeWarning: coroutine '{name}' was never awaited")));
+                self.record(who, EventKind::Warning(&format!("RuntimeWarning: coroutine '{name}' was never awaited")));
             }
         }
         if !self.unretrieved_pending.is_empty() {
@@ -1370,7 +1309,7 @@ impl<'p> Vm<'p> {
     }
 
     /// `asyncio.run(main())`, then `Runner.close()`.
-    pub(crate) fn run(mut self) -> RunResult {
+    pub(crate) fn run(mut self) -> RunEnd {
         // Nothing freed by an earlier run on this thread belongs to this one.
         let _ = crate::value::take_dropped();
         if let Err(e) = self.initialise() {
@@ -1412,7 +1351,7 @@ impl<'p> Vm<'p> {
                     self.retrieve(f);
                     let text =
                         format!("unhandled exception during asyncio.run() shutdown\ntask: {}", self.task_repr(t));
-                    self.record(t, EventKind::Warning(text));
+                    self.record(t, EventKind::Warning(&text));
                 }
             }
         }
@@ -1432,10 +1371,13 @@ impl<'p> Vm<'p> {
         self.finish(Some(result), None)
     }
 
-    fn finish(mut self, main: Option<Result<Value, Exc>>, stop: Option<Stop>) -> RunResult {
+    fn finish(self, main: Option<Result<Value, Exc>>, stop: Option<Stop>) -> RunEnd {
         let outcome = match (stop, main) {
             (Some(Stop::Deadlock), _) => Outcome::Deadlock(self.deadlock_report()),
-            (Some(Stop::Limit(msg)), _) => Outcome::Limit(msg),
+            (Some(Stop::Output), _) => {
+                Outcome::Limit(Limit { message: "output could not be written".into(), running: Vec::new() })
+            }
+            (Some(Stop::Limit(message)), _) => Outcome::Limit(Limit { message, running: self.running_tasks() }),
             (None, Some(Err(e))) => Outcome::Error {
                 kind: e.class.name().to_owned(),
                 message: e.to_str(),
@@ -1448,45 +1390,41 @@ impl<'p> Vm<'p> {
             },
             _ => Outcome::Ok,
         };
-        let tasks = self
-            .tasks
-            .iter()
-            .enumerate()
-            .map(|(i, t)| {
-                if t.noop {
-                    // The two tasks asyncio.run's Runner.close() runs.
-                    let first = self.tasks[..i].iter().all(|o| !o.noop);
-                    let call = if first { "loop.shutdown_asyncgens()" } else { "loop.shutdown_default_executor()" };
-                    return TaskInfo { name: t.name.to_string(), call: call.to_owned(), internal: true };
+        let mut end = RunEnd {
+            elapsed: self.now,
+            outcome,
+            tasks: self.tasks.iter().filter(|t| !t.noop).count(),
+            events: self.nevents.get(),
+            write_error: self.write_error.get(),
+        };
+        let tasks = Tasks { tasks: &self.tasks, prog: self.prog };
+        if let Err(e) = self.sink.borrow_mut().finish(&end, &tasks) {
+            end.write_error.get_or_insert(e.kind());
+        }
+        end
+    }
+
+    /// Every unfinished task and where it is, for a limit report.
+    fn running_tasks(&self) -> Vec<(u32, String)> {
+        let mut out = Vec::new();
+        for (i, task) in self.tasks.iter().enumerate() {
+            if task.noop || self.task_done(i as u32) {
+                continue;
+            }
+            let place = match task.frames.last() {
+                Some(f) if !matches!(task.resume, Resume::Start) => {
+                    let code = &self.prog.coros[f.coro as usize];
+                    let pc = f.pc.saturating_sub(1).min(code.code.len().saturating_sub(1));
+                    match code.code.get(pc) {
+                        Some(instr) => format!("{}() at line {}", code.name, self.line_of(instr.span.start)),
+                        None => format!("{}()", code.name),
+                    }
                 }
-                let code = &self.prog.coros[t.coro as usize];
-                if code.builtin {
-                    // A primitive operation made a task: `ready.wait()`.
-                    let recv = match t.args.first() {
-                        Some(Value::Prim(p)) => p.name.to_string(),
-                        Some(v) => v.repr(),
-                        None => String::new(),
-                    };
-                    let item = if code.name == "put" {
-                        t.args.get(1).map(Value::repr).unwrap_or_default()
-                    } else {
-                        String::new()
-                    };
-                    return TaskInfo {
-                        internal: false,
-                        name: t.name.to_string(),
-                        call: format!("{recv}.{}({item})", code.name),
-                    };
-                }
-                let args: Vec<String> = t.args.iter().map(Value::repr).collect();
-                TaskInfo {
-                    internal: false,
-                    name: t.name.to_string(),
-                    call: format!("{}({})", self.prog.coros[t.coro as usize].name, args.join(", ")),
-                }
-            })
-            .collect();
-        RunResult { events: std::mem::take(&mut self.events), elapsed: self.now, outcome, tasks }
+                _ => "not started yet".to_owned(),
+            };
+            out.push((i as u32, place));
+        }
+        out
     }
 }
 
@@ -1494,18 +1432,33 @@ fn ops_type_error(msg: String) -> Exc {
     crate::value::ops::type_error(msg)
 }
 
-/// Runs a compiled program.
-pub(crate) fn run(prog: &Program, limits: Limits) -> RunResult {
-    Vm::new(prog, limits).run()
+/// Runs a compiled program, streaming its events into `sink`.
+pub(crate) fn run(prog: &Program, limits: Limits, sink: &mut dyn Sink) -> RunEnd {
+    Vm::new(prog, limits, sink).run()
 }
 
 #[cfg(test)]
 mod tests {
     use crate::source::Source;
 
+    /// Collects the names of the tasks, in creation order.
+    struct Names(Vec<String>);
+
+    impl super::Sink for Names {
+        fn event(&mut self, _: &super::Event<'_>, _: &super::Tasks<'_>) -> std::io::Result<()> {
+            Ok(())
+        }
+        fn finish(&mut self, _: &super::RunEnd, tasks: &super::Tasks<'_>) -> std::io::Result<()> {
+            self.0 = (0..tasks.len() as u32).map(|t| tasks.name(t).to_string()).collect();
+            Ok(())
+        }
+    }
+
     fn task_names(scenario: &str) -> Vec<String> {
         let compiled = crate::compile_source(&Source::new("t.yaml", scenario)).expect("valid scenario");
-        compiled.run(super::Limits::default()).tasks.into_iter().map(|t| t.name).collect()
+        let mut names = Names(Vec::new());
+        compiled.run(super::Limits::default(), &mut names);
+        names.0
     }
 
     #[test]

@@ -161,7 +161,7 @@ impl Vm<'_> {
                     Prim::Lock { holder, .. } => *holder,
                     _ => None,
                 };
-                self.record(t, EventKind::Wait(WaitOn::Lock(p.name.to_string(), holder)));
+                self.record(t, EventKind::Wait(WaitOn::Lock(&p.name, holder)));
                 self.tasks[t as usize].resume = Resume::Lock { prim: id, fut, bind };
                 Ok(Flow::Suspend(fut))
             }
@@ -173,7 +173,7 @@ impl Vm<'_> {
                 }
                 let fut = self.new_fut(FutKind::Plain);
                 self.waiters(id).push_back(fut);
-                self.record(t, EventKind::Wait(WaitOn::Semaphore(p.name.to_string())));
+                self.record(t, EventKind::Wait(WaitOn::Semaphore(&p.name)));
                 self.tasks[t as usize].resume = Resume::Sem { prim: id, fut, bind };
                 Ok(Flow::Suspend(fut))
             }
@@ -207,7 +207,7 @@ impl Vm<'_> {
             Prim::Event { .. } => {
                 let fut = self.new_fut(FutKind::Plain);
                 self.waiters(id).push_back(fut);
-                self.record(t, EventKind::Wait(WaitOn::Event(p.name.to_string())));
+                self.record(t, EventKind::Wait(WaitOn::Event(&p.name)));
                 self.tasks[t as usize].resume = Resume::Event { prim: id, fut, bind };
                 Ok(Flow::Suspend(fut))
             }

@@ -202,7 +202,7 @@ impl Vm<'_> {
                 if self.queue(prim).items.is_empty() {
                     let fut = self.new_fut(FutKind::Plain);
                     self.queue(prim).getters.push_back(fut);
-                    self.record(t, EventKind::Wait(WaitOn::Queue(name.to_owned(), "an item")));
+                    self.record(t, EventKind::Wait(WaitOn::Queue(name, "an item")));
                     self.tasks[t as usize].resume = Resume::Queue(QueueWait { prim, fut, op, item: None, bind });
                     return Ok(Flow::Suspend(fut));
                 }
@@ -214,7 +214,7 @@ impl Vm<'_> {
                 if self.queue(prim).full() {
                     let fut = self.new_fut(FutKind::Plain);
                     self.queue(prim).putters.push_back(fut);
-                    self.record(t, EventKind::Wait(WaitOn::Queue(name.to_owned(), "a free slot")));
+                    self.record(t, EventKind::Wait(WaitOn::Queue(name, "a free slot")));
                     self.tasks[t as usize].resume = Resume::Queue(QueueWait { prim, fut, op, item: Some(item), bind });
                     return Ok(Flow::Suspend(fut));
                 }
@@ -228,7 +228,7 @@ impl Vm<'_> {
                     if let Prim::Event { waiters, .. } = &mut self.prims[fin as usize] {
                         waiters.push_back(fut);
                     }
-                    self.record(t, EventKind::Wait(WaitOn::Queue(name.to_owned(), "every item to be done")));
+                    self.record(t, EventKind::Wait(WaitOn::Queue(name, "every item to be done")));
                     self.tasks[t as usize].resume = Resume::Event { prim: fin, fut, bind };
                     return Ok(Flow::Suspend(fut));
                 }

@@ -16,7 +16,7 @@ use std::rc::Rc;
 #[derive(Debug, Clone)]
 pub(crate) struct TaskRef {
     pub(crate) id: u32,
-    pub(crate) name: Rc<str>,
+    pub(crate) name: crate::runtime::TaskName,
     /// Counts the references values hold to the task, as CPython's
     /// refcount does: a failed task is reported when the last one goes.
     pub(crate) _token: Rc<TaskToken>,

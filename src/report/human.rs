@@ -1,0 +1,173 @@
+//! The default view: time, task and event per line, aligned, with the
+//! waits and wake-ups that explain the order, then the end-of-run
+//! explanation and a summary line.
+//!
+//! The task column is as wide as the longest task name, which a stream
+//! does not know in advance. So the view holds back the first
+//! [`LOOKAHEAD`] lines: a run that ends within them (every scenario a
+//! person reads line by line) is aligned on all of its task names, exactly;
+//! a longer run is aligned on the names seen by then, and the column widens
+//! from the line where a longer name first appears. Output held back is a
+//! bounded number of lines, never the run.
+
+use super::{epilogue, outcome_word, wait_text, Streams, Style, BOLD, DIM, GREEN, RED, YELLOW};
+use crate::runtime::{Event, EventKind, Outcome, RunEnd, Sink, Tasks};
+use crate::source::Source;
+use std::io;
+
+/// Lines held back to learn the width of the task column.
+pub const LOOKAHEAD: usize = 4096;
+
+/// One line whose task column is not padded yet.
+struct Line {
+    /// `{t:>9.3}`, or empty for the continuation of a multi-line print.
+    time: String,
+    name: String,
+    /// Everything after the task column, styled.
+    tail: String,
+}
+
+/// The human view.
+pub struct HumanView<'w, 's> {
+    streams: Streams<'w>,
+    source: &'s Source,
+    title: String,
+    style: Style,
+    width: usize,
+    /// Lines held back while the width is unknown; `None` once committed.
+    pending: Option<Vec<Line>>,
+}
+
+impl<'w, 's> HumanView<'w, 's> {
+    /// A view of the scenario `title`, in colour if `color`.
+    pub fn new(streams: Streams<'w>, source: &'s Source, title: &str, color: bool) -> Self {
+        HumanView {
+            streams,
+            source,
+            title: title.to_owned(),
+            style: Style { on: color },
+            width: 4,
+            pending: Some(Vec::new()),
+        }
+    }
+
+    fn header(&mut self) -> io::Result<()> {
+        let st = self.style;
+        writeln!(self.streams.out, "{}", st.paint(BOLD, &format!("asim run {}", self.title)))?;
+        writeln!(self.streams.out, "{}", st.paint(DIM, &format!("{:>9}  {:w$}  event", "time", "task", w = self.width)))
+    }
+
+    fn write_line(&mut self, line: &Line) -> io::Result<()> {
+        let lead = if line.time.is_empty() {
+            format!("{:>9}  {:w$}", "", "", w = self.width)
+        } else {
+            format!("{}  {:w$}", line.time, line.name, w = self.width)
+        };
+        writeln!(self.streams.out, "{}{}", self.style.paint(DIM, &lead), line.tail)
+    }
+
+    fn push(&mut self, line: Line) -> io::Result<()> {
+        match &mut self.pending {
+            Some(lines) => {
+                lines.push(line);
+                if lines.len() >= LOOKAHEAD {
+                    self.commit()?;
+                }
+                Ok(())
+            }
+            None => self.write_line(&line),
+        }
+    }
+
+    /// Fixes the width from what was seen and writes what was held back.
+    fn commit(&mut self) -> io::Result<()> {
+        let Some(lines) = self.pending.take() else { return Ok(()) };
+        self.header()?;
+        for line in &lines {
+            self.write_line(line)?;
+        }
+        Ok(())
+    }
+}
+
+impl Sink for HumanView<'_, '_> {
+    fn event(&mut self, e: &Event<'_>, tasks: &Tasks<'_>) -> io::Result<()> {
+        let st = self.style;
+        let name = tasks.name(e.task);
+        self.width = self.width.max(name.len());
+        let time = format!("{:>9.3}", e.t);
+        let (verb, rest, colour) = match e.kind {
+            EventKind::Created => return Ok(()),
+            EventKind::Print(text) => {
+                let name = name.to_string();
+                for (i, line) in text.split('\n').enumerate() {
+                    let tail = format!("  {} {}", st.paint(DIM, "|"), st.paint(BOLD, line));
+                    let time = if i == 0 { time.clone() } else { String::new() };
+                    self.push(Line { time, name: name.clone(), tail })?;
+                }
+                return Ok(());
+            }
+            EventKind::Start => ("start", tasks.call(e.task), DIM),
+            EventKind::Spawn(c) => {
+                self.width = self.width.max(tasks.name(c).len());
+                ("spawn", format!("{} {}", tasks.name(c), tasks.call(c)), DIM)
+            }
+            EventKind::Sleep(until) => ("sleep", format!("until {}", crate::value::pyfmt::float_repr(until)), DIM),
+            EventKind::Block(d) => ("block", format!("{d}s: the whole loop stalls (time.sleep)"), YELLOW),
+            EventKind::Wait(on) => ("wait", wait_text(&on, tasks), YELLOW),
+            EventKind::Wake => ("wake", String::new(), DIM),
+            EventKind::Done(v) if v.is_none() => ("done", String::new(), GREEN),
+            EventKind::Done(v) => ("done", format!("-> {v}"), GREEN),
+            EventKind::Failed(k, "") => ("raise", k.to_owned(), RED),
+            EventKind::Failed(k, m) => ("raise", format!("{k}: {m}"), RED),
+            EventKind::Cancelled => ("cancelled", String::new(), RED),
+            EventKind::ShutdownCancel => {
+                ("cancel", "asyncio.run() cancels leftover tasks at shutdown".to_owned(), YELLOW)
+            }
+            EventKind::CancelRequested(by) => ("cancel", format!("requested by {}", tasks.name(by)), YELLOW),
+            EventKind::TimeoutExpired => ("timeout", "expired: CancelledError at the next await".to_owned(), YELLOW),
+            EventKind::Warning(text) => {
+                // What CPython logs goes to stderr, as it happens.
+                self.streams.err.write_all(text.as_bytes())?;
+                self.streams.err.write_all(b"\n")?;
+                ("warn", format!("{} (stderr)", text.lines().next().unwrap_or_default()), RED)
+            }
+        };
+        let line = if rest.is_empty() { verb.to_owned() } else { format!("{verb:<6} {rest}") };
+        let tail = format!("  {}", st.paint(colour, &line));
+        self.push(Line { time, name: name.to_string(), tail })
+    }
+
+    fn iteration_end(&mut self) -> io::Result<()> {
+        if self.pending.is_none() {
+            self.streams.tick()?;
+        }
+        Ok(())
+    }
+
+    fn finish(&mut self, end: &RunEnd, tasks: &Tasks<'_>) -> io::Result<()> {
+        // Every task counts for the width, those no line names included.
+        if self.pending.is_some() {
+            for t in 0..tasks.len() as u32 {
+                self.width = self.width.max(tasks.name(t).len());
+            }
+        }
+        self.commit()?;
+        let st = self.style;
+        let epi = epilogue(end, tasks, self.source);
+        if !epi.is_empty() {
+            self.streams.out.write_all(b"\n")?;
+            writeln!(self.streams.out, "{}", st.paint(RED, epi.trim_end()))?;
+        }
+        let n = end.tasks;
+        let summary = format!(
+            "== elapsed {:.3}s · {n} task{} · {}",
+            end.elapsed,
+            if n == 1 { "" } else { "s" },
+            outcome_word(&end.outcome)
+        );
+        let colour = if matches!(end.outcome, Outcome::Ok) { GREEN } else { RED };
+        writeln!(self.streams.out, "{}", st.paint(colour, &summary))?;
+        self.streams.flush()
+    }
+}

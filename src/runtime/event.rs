@@ -1,0 +1,317 @@
+//! The event stream: the one interface between the run and every view.
+//!
+//! The emulator hands each [`Event`] to a [`Sink`] the moment it happens and
+//! keeps nothing of it: a run's memory follows its live tasks, not the
+//! length of its log. Events borrow what they name (a primitive's name, a
+//! value) and tasks are named through [`Tasks`] at the moment of the event,
+//! so an event costs no allocation unless a view formats it. A sink says
+//! once, through [`Sink::interest`], which kinds it reads; the emulator does
+//! not even build the others.
+
+use super::{Deadlock, Task};
+use crate::compile::Program;
+use crate::value::Value;
+use std::fmt;
+
+/// Something that happened, as it happens.
+#[derive(Debug, Clone, Copy)]
+pub struct Event<'a> {
+    /// Virtual time (`loop.time()`).
+    pub t: f64,
+    /// The task it happened to (an index for [`Tasks`]).
+    pub task: u32,
+    /// What happened.
+    pub kind: EventKind<'a>,
+}
+
+/// The kinds of [`Event`].
+#[derive(Debug, Clone, Copy)]
+pub enum EventKind<'a> {
+    /// A task was created (already named); a [`EventKind::Spawn`] or the
+    /// run itself (main, `asyncio.run`'s shutdown tasks) created it.
+    Created,
+    /// `print(...)`: the text, without the newline.
+    Print(&'a str),
+    /// The task's coroutine took its first step.
+    Start,
+    /// The task created another.
+    Spawn(u32),
+    /// `asyncio.sleep(d)` until the given deadline.
+    Sleep(f64),
+    /// `time.sleep(d)`: the loop stalled for d seconds.
+    Block(f64),
+    /// Suspended on something other than a sleep.
+    Wait(WaitOn<'a>),
+    /// Resumed after a [`EventKind::Wait`].
+    Wake,
+    /// Finished with a value.
+    Done(Repr<'a>),
+    /// Finished with an exception: its type and `str()`.
+    Failed(&'a str, &'a str),
+    /// Finished cancelled.
+    Cancelled,
+    /// Cancellation requested by the loop's shutdown.
+    ShutdownCancel,
+    /// `t.cancel()` called on this task by the given task.
+    CancelRequested(u32),
+    /// An `asyncio.timeout()` block of this task expired: it is cancelled.
+    TimeoutExpired,
+    /// What CPython would log on stderr (asyncio's logger, or a RuntimeWarning).
+    Warning(&'a str),
+}
+
+/// What a task waits on.
+#[derive(Debug, Clone, Copy)]
+pub enum WaitOn<'a> {
+    /// A lock, by name; its holder.
+    Lock(&'a str, Option<u32>),
+    /// A semaphore, by name.
+    Semaphore(&'a str),
+    /// An event, by name.
+    Event(&'a str),
+    /// Another task.
+    Task(u32),
+    /// A gather of n children.
+    Gather(usize),
+    /// A task group's children.
+    TaskGroup(usize),
+    /// A queue, by name, and what for.
+    Queue(&'a str, &'static str),
+    /// A condition's notify, by name.
+    Condition(&'a str),
+}
+
+/// A Python value, printed with `repr()` only if a view asks.
+#[derive(Clone, Copy)]
+pub struct Repr<'a>(pub(crate) &'a Value);
+
+impl Repr<'_> {
+    /// Whether the value is `None` (views often leave it out).
+    pub fn is_none(&self) -> bool {
+        matches!(self.0, Value::None)
+    }
+}
+
+impl fmt::Display for Repr<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0.repr())
+    }
+}
+
+impl fmt::Debug for Repr<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Display::fmt(self, f)
+    }
+}
+
+/// The kinds a sink can ask for, as bits of [`Interest`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Interest(pub u32);
+
+impl Interest {
+    /// Every kind.
+    pub const ALL: Interest = Interest(u32::MAX);
+    /// `print` output.
+    pub const PRINTS: Interest = Interest(1);
+    /// What CPython logs on stderr.
+    pub const WARNINGS: Interest = Interest(2);
+    /// Nothing (the run still ends with [`Sink::finish`]).
+    pub const NONE: Interest = Interest(0);
+
+    /// Both sets.
+    pub const fn with(self, other: Interest) -> Interest {
+        Interest(self.0 | other.0)
+    }
+
+    pub(crate) fn wants(self, kind: &EventKind<'_>) -> bool {
+        let bit = match kind {
+            EventKind::Print(_) => Self::PRINTS.0,
+            EventKind::Warning(_) => Self::WARNINGS.0,
+            _ => 4,
+        };
+        self.0 & bit != 0
+    }
+
+    /// Whether kinds other than prints and warnings are wanted.
+    pub(crate) fn wants_trace(self) -> bool {
+        self.0 & 4 != 0
+    }
+}
+
+/// A consumer of the event stream: a view, a test, a library user.
+///
+/// Write errors stop the run: the emulator stops at the next handle and
+/// hands the error back in [`RunEnd::write_error`].
+pub trait Sink {
+    /// Which kinds of events to build at all (asked once, before the run).
+    fn interest(&self) -> Interest {
+        Interest::ALL
+    }
+    /// One event, at the moment it happens.
+    fn event(&mut self, event: &Event<'_>, tasks: &Tasks<'_>) -> std::io::Result<()>;
+    /// The end of one loop iteration: a chance to flush.
+    fn iteration_end(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+    /// The run is over.
+    fn finish(&mut self, end: &RunEnd, tasks: &Tasks<'_>) -> std::io::Result<()>;
+}
+
+/// How the run ended.
+#[derive(Debug, Clone)]
+pub enum Outcome {
+    /// `asyncio.run` returned.
+    Ok,
+    /// It raised: type, message, and a Python-style traceback.
+    Error {
+        /// The exception class.
+        kind: String,
+        /// `str(exc)`.
+        message: String,
+        /// (coroutine, line, column) frames, outermost first.
+        traceback: Vec<(String, u32, u32)>,
+    },
+    /// Nothing could ever run again.
+    Deadlock(Deadlock),
+    /// A limit of [`super::Limits`] was hit.
+    Limit(Limit),
+}
+
+/// A run stopped by a limit.
+#[derive(Debug, Clone)]
+pub struct Limit {
+    /// Which limit, with its value and flag: "the run created more than 5 tasks (--max-tasks)".
+    pub message: String,
+    /// The tasks still unfinished when it stopped: name, coroutine call,
+    /// and where each one is (`worker() at line 7`), in creation order.
+    pub running: Vec<(u32, String)>,
+}
+
+/// What the run leaves once it is over: counts, not events.
+#[derive(Debug, Clone)]
+pub struct RunEnd {
+    /// Virtual seconds at the end.
+    pub elapsed: f64,
+    /// How it ended.
+    pub outcome: Outcome,
+    /// Tasks the program created (asyncio.run's own two excluded).
+    pub tasks: usize,
+    /// Events emitted (of the kinds the sink asked for).
+    pub events: u64,
+    /// A sink's write error that stopped the run.
+    pub write_error: Option<std::io::ErrorKind>,
+}
+
+/// Names and calls of the run's tasks, looked up when a view needs them.
+#[derive(Clone, Copy)]
+pub struct Tasks<'a> {
+    pub(crate) tasks: &'a [Task],
+    pub(crate) prog: &'a Program,
+}
+
+/// A task's name: `Task-N`, or the name it was given.
+#[derive(Debug, Clone)]
+pub(crate) enum TaskName {
+    /// `Task-N`.
+    Auto(u32),
+    /// `create_task(..., name=...)`.
+    Given(std::rc::Rc<str>),
+}
+
+impl TaskName {
+    /// The length of the printed name, without formatting it.
+    pub(crate) fn len(&self) -> usize {
+        match self {
+            TaskName::Auto(n) => 5 + n.checked_ilog10().unwrap_or(0) as usize + 1,
+            TaskName::Given(s) => s.chars().count(),
+        }
+    }
+}
+
+impl fmt::Display for TaskName {
+    /// Pads (left-aligned) to a given width, like a `str`.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            TaskName::Auto(n) => write!(f, "Task-{n}")?,
+            TaskName::Given(s) => f.write_str(s)?,
+        }
+        for _ in self.len()..f.width().unwrap_or(0) {
+            f.write_str(" ")?;
+        }
+        Ok(())
+    }
+}
+
+/// A task's name, for display (pads like a `str` with `{:width$}`).
+pub struct Name<'a>(&'a TaskName);
+
+impl Name<'_> {
+    /// Its length in characters.
+    pub fn len(&self) -> usize {
+        self.0.len()
+    }
+
+    /// Whether the name is empty (`name=""`).
+    pub fn is_empty(&self) -> bool {
+        self.0.len() == 0
+    }
+}
+
+impl fmt::Display for Name<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Display::fmt(self.0, f)
+    }
+}
+
+impl<'a> Tasks<'a> {
+    /// How many tasks the run has created so far.
+    pub fn len(&self) -> usize {
+        self.tasks.len()
+    }
+
+    /// Whether no task was created yet.
+    pub fn is_empty(&self) -> bool {
+        self.tasks.is_empty()
+    }
+
+    /// The task's name.
+    pub fn name(&self, task: u32) -> Name<'a> {
+        Name(&self.tasks[task as usize].name)
+    }
+
+    /// One of the two tasks `asyncio.run` creates at shutdown.
+    pub fn internal(&self, task: u32) -> bool {
+        self.tasks[task as usize].noop
+    }
+
+    /// Its coroutine, with arguments as they were passed: `worker(1, 2)`.
+    pub fn call(&self, task: u32) -> String {
+        let t = &self.tasks[task as usize];
+        if t.noop {
+            // The two tasks asyncio.run's Runner.close() runs, in this order.
+            let first = self.tasks[..task as usize].iter().all(|o| !o.noop);
+            return if first { "loop.shutdown_asyncgens()" } else { "loop.shutdown_default_executor()" }.to_owned();
+        }
+        let code = &self.prog.coros[t.coro as usize];
+        if code.builtin {
+            // A primitive operation made a task: `ready.wait()`.
+            let recv = match t.args.first() {
+                Some(Value::Prim(p)) => p.name.to_string(),
+                Some(v) => v.repr(),
+                None => String::new(),
+            };
+            let item =
+                if code.name == "put" { t.args.get(1).map(Value::repr).unwrap_or_default() } else { String::new() };
+            return format!("{recv}.{}({item})", code.name);
+        }
+        let mut out = format!("{}(", code.name);
+        for (i, a) in t.args.iter().enumerate() {
+            if i > 0 {
+                out.push_str(", ");
+            }
+            out.push_str(&a.repr());
+        }
+        out.push(')');
+        out
+    }
+}
