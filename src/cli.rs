@@ -70,6 +70,15 @@ struct RunArgs {
     /// Stop after creating this many tasks.
     #[arg(long, default_value_t = Limits::default().max_tasks)]
     max_tasks: u32,
+    /// Stop after this many iterations of the event loop, idle ones included.
+    #[arg(long, default_value_t = Limits::default().max_iterations)]
+    max_iterations: u64,
+    /// Stop when virtual time passes this many seconds.
+    #[arg(long, default_value_t = Limits::default().max_time)]
+    max_time: f64,
+    /// Stop when the program has printed more than this many bytes.
+    #[arg(long, default_value_t = Limits::default().max_output)]
+    max_output: u64,
 }
 
 #[derive(Copy, Clone, Debug, ValueEnum, PartialEq, Eq)]
@@ -172,7 +181,13 @@ pub fn main_with(
                 Ok(x) => x,
                 Err(code) => return code,
             };
-            let limits = Limits { max_steps: a.max_steps, max_tasks: a.max_tasks };
+            let limits = Limits {
+                max_steps: a.max_steps,
+                max_tasks: a.max_tasks,
+                max_iterations: a.max_iterations,
+                max_time: a.max_time,
+                max_output: a.max_output,
+            };
             let mut out = std::io::BufWriter::with_capacity(1 << 16, out);
             let mut err_buf = std::io::BufWriter::with_capacity(1 << 12, &mut *err);
             let streams = report::Streams::new(&mut out, &mut err_buf);

@@ -122,6 +122,9 @@ impl Vm<'_> {
                         _ => ("wait_for".to_owned(), Vec::new()),
                     }
                 }
+                Resume::Sleep { timer, .. } if self.timer_when(*timer) == Some(f64::INFINITY) => {
+                    ("asyncio.sleep until inf, a deadline that never comes".to_owned(), Vec::new())
+                }
                 Resume::Start | Resume::Yield | Resume::Sleep { .. } | Resume::Finished => continue,
             };
             blocked.push(Waiting { task: i as u32, on, waits_for });

@@ -200,6 +200,22 @@ pub struct RunEnd {
     pub events: u64,
     /// A sink's write error that stopped the run.
     pub write_error: Option<std::io::ErrorKind>,
+    /// The most objects alive at once, sampled at the end of every loop
+    /// iteration: memory follows these, not the number of events.
+    pub peak_live: Live,
+}
+
+/// Counts of live runtime objects.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Live {
+    /// Tasks not finished yet.
+    pub tasks: usize,
+    /// Futures still referenced (a task's own, a sleep's, a waiter's...).
+    pub futures: usize,
+    /// Timer handles scheduled or queued.
+    pub timers: usize,
+    /// Handles in the ready queue.
+    pub ready: usize,
 }
 
 /// Names and calls of the run's tasks, looked up when a view needs them.

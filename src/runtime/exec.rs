@@ -69,6 +69,7 @@ impl Vm<'_> {
     }
 
     fn finish_task(&mut self, t: TaskId, result: Result<Value, Exc>) {
+        self.finished_tasks += 1;
         let fut = self.tasks[t as usize].fut;
         self.tasks[t as usize].resume = Resume::Finished;
         let noop = self.tasks[t as usize].noop;
@@ -341,6 +342,12 @@ impl Vm<'_> {
         Ok(match op {
             Op::Print(parts) => {
                 let text = self.render(t, parts)?;
+                self.output_bytes += text.len() as u64 + 1;
+                if self.output_bytes > self.limits.max_output {
+                    self.limit_hit =
+                        Some(format!("the program printed more than {} bytes (--max-output)", self.limits.max_output));
+                    return Ok(Flow::Yield);
+                }
                 self.record(t, EventKind::Print(&text));
                 Flow::Continue
             }
@@ -360,7 +367,16 @@ impl Vm<'_> {
             }
             Op::Block(e) => {
                 let d = self.eval(t, e)?;
-                let d = crate::runtime::eval::seconds(&d, "block")?;
+                // time.sleep(d): _PyTime_FromSecondsObject, then the sign check.
+                let d = match d {
+                    Value::Float(f) if f.is_nan() => {
+                        return Err(crate::value::ops::value_error("Invalid value NaN (not a number)"))
+                    }
+                    d => crate::runtime::eval::seconds(&d, "block")?,
+                };
+                if !(-(2f64.powi(63))..2f64.powi(63)).contains(&(d * 1e9)) {
+                    return Err(ExcObj::msg(ExcClass::OverflowError, "timestamp out of range for platform time_t"));
+                }
                 if d < 0.0 {
                     return Err(crate::value::ops::value_error("sleep length must be non-negative"));
                 }

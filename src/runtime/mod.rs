@@ -27,23 +27,36 @@ use crate::compile::{CoroId, Program, Target};
 use crate::value::{Exc, ExcClass, ExcObj, TaskRef, Value};
 pub use deadlock::{Deadlock, Waiting};
 pub(crate) use event::TaskName;
-pub use event::{Event, EventKind, Interest, Limit, Name, Outcome, Repr, RunEnd, Sink, Tasks, WaitOn};
+pub use event::{Event, EventKind, Interest, Limit, Live, Name, Outcome, Repr, RunEnd, Sink, Tasks, WaitOn};
 use std::cell::{Cell, RefCell};
 use std::collections::{BTreeSet, VecDeque};
 use std::rc::Rc;
 
-/// Limits that stop a run that would never end or would exhaust memory.
+/// Limits that stop a run that would never end or would exhaust memory
+/// (docs/limits.md).
 #[derive(Debug, Clone, Copy)]
 pub struct Limits {
     /// Instructions executed, across all tasks.
     pub max_steps: u64,
     /// Tasks created.
     pub max_tasks: u32,
+    /// Iterations of the event loop (`_run_once` calls), idle ones included.
+    pub max_iterations: u64,
+    /// Virtual seconds.
+    pub max_time: f64,
+    /// Bytes the program prints (its stdout, newlines included).
+    pub max_output: u64,
 }
 
 impl Default for Limits {
     fn default() -> Self {
-        Limits { max_steps: 100_000_000, max_tasks: 2_000_000 }
+        Limits {
+            max_steps: 100_000_000,
+            max_tasks: 2_000_000,
+            max_iterations: 20_000_000,
+            max_time: 10_000_000.0,
+            max_output: 1 << 30,
+        }
     }
 }
 
@@ -467,6 +480,11 @@ pub(crate) struct Vm<'p> {
     nevents: Cell<u64>,
     write_error: Cell<Option<std::io::ErrorKind>>,
     pub(crate) steps: u64,
+    iterations: u64,
+    pub(crate) output_bytes: u64,
+    /// Tasks that have finished (their frames are freed).
+    pub(crate) finished_tasks: usize,
+    peak_live: Live,
     pub(crate) limits: Limits,
     pub(crate) limit_hit: Option<String>,
 }
@@ -502,6 +520,10 @@ impl<'p> Vm<'p> {
             nevents: Cell::new(0),
             write_error: Cell::new(None),
             steps: 0,
+            iterations: 0,
+            output_bytes: 0,
+            finished_tasks: 0,
+            peak_live: Live::default(),
             limits,
             limit_hit: None,
         }
@@ -570,6 +592,12 @@ impl<'p> Vm<'p> {
         TimerRef { id, gen: self.timers[id as usize].gen }
     }
 
+    /// When a timer is due, if it is still the one `r` refers to.
+    pub(crate) fn timer_when(&self, r: TimerRef) -> Option<f64> {
+        let t = &self.timers[r.id as usize];
+        (t.gen == r.gen && !t.cancelled).then_some(t.when)
+    }
+
     /// `TimerHandle.cancel()`.
     pub(crate) fn cancel_timer(&mut self, r: TimerRef) {
         let t = &mut self.timers[r.id as usize];
@@ -620,29 +648,47 @@ impl<'p> Vm<'p> {
                 self.free_timer(root);
             }
         }
+        self.iterations += 1;
+        if self.iterations > self.limits.max_iterations {
+            return Err(Stop::Limit(format!(
+                "the event loop ran more than {} iterations (--max-iterations); it may never end",
+                self.limits.max_iterations
+            )));
+        }
         // 2-3. Select: the clock moves only when nothing is ready.
         let timeout = if !self.ready.is_empty() || self.stopping {
             Some(0.0)
         } else if let Some(&root) = self.heap.first() {
             let when = self.timers[root as usize].when;
+            if when == f64::INFINITY {
+                // Every timer left is due at infinity: real asyncio would
+                // wait 24 hours at a time, for ever.
+                return Err(Stop::Deadlock);
+            }
             Some((when - self.now).clamp(0.0, MAX_SELECT_TIMEOUT))
         } else {
             None
         };
+        let before = self.now;
         match timeout {
             None => return Err(Stop::Deadlock),
             Some(t) if t > 0.0 => self.now += t,
             Some(_) => {}
         }
+        if self.now > self.limits.max_time {
+            return Err(Stop::Limit(format!(
+                "virtual time passed {}s (--max-time)",
+                crate::value::pyfmt::float_repr(self.limits.max_time)
+            )));
+        }
         // 4. Move expired timers to the ready queue.
-        let end_time = self.now + CLOCK_RESOLUTION;
-        while let Some(&root) = self.heap.first() {
-            if self.timers[root as usize].when >= end_time {
-                break;
-            }
-            heap::pop(&mut self.heap, Self::timer_lt(&self.timers));
-            self.timers[root as usize].scheduled = false;
-            self.ready.push_back(Ready::Timer(root));
+        self.expire_timers();
+        if self.ready.is_empty() && !self.stopping && self.now == before && !self.heap.is_empty() {
+            // The float clock could not move (past 2**24 s, `now + 1e-9 ==
+            // now`): a real clock moves on regardless, so the earliest timer
+            // comes due at the next representable instant.
+            self.now = next_up(self.now);
+            self.expire_timers();
         }
         // 5. Run exactly the handles that are ready now.
         let ntodo = self.ready.len();
@@ -665,11 +711,40 @@ impl<'p> Vm<'p> {
                 return Err(Stop::Output);
             }
         }
+        self.note_live();
         if let Err(e) = self.sink.get_mut().iteration_end() {
             self.write_error.set(Some(e.kind()));
             return Err(Stop::Output);
         }
         Ok(())
+    }
+
+    /// Records the high-water mark of live objects (for tests and `RunEnd`).
+    fn note_live(&mut self) {
+        let live = Live {
+            tasks: self.tasks.len() - self.finished_tasks,
+            futures: self.futs.len() - self.free_futs.len(),
+            timers: self.timers.len() - self.free_timers.len(),
+            ready: self.ready.len(),
+        };
+        let p = &mut self.peak_live;
+        p.tasks = p.tasks.max(live.tasks);
+        p.futures = p.futures.max(live.futures);
+        p.timers = p.timers.max(live.timers);
+        p.ready = p.ready.max(live.ready);
+    }
+
+    /// Step 4 of `_run_once`: timers due within `clock_resolution` become ready.
+    fn expire_timers(&mut self) {
+        let end_time = self.now + CLOCK_RESOLUTION;
+        while let Some(&root) = self.heap.first() {
+            if self.timers[root as usize].when >= end_time {
+                break;
+            }
+            heap::pop(&mut self.heap, Self::timer_lt(&self.timers));
+            self.timers[root as usize].scheduled = false;
+            self.ready.push_back(Ready::Timer(root));
+        }
     }
 
     fn run_handle(&mut self, h: Ready) {
@@ -1371,7 +1446,12 @@ impl<'p> Vm<'p> {
         self.finish(Some(result), None)
     }
 
-    fn finish(self, main: Option<Result<Value, Exc>>, stop: Option<Stop>) -> RunEnd {
+    fn finish(mut self, main: Option<Result<Value, Exc>>, mut stop: Option<Stop>) -> RunEnd {
+        if let Some(msg) = self.limit_hit.take() {
+            // A limit hit where no loop was running yet (the main task itself).
+            stop.get_or_insert(Stop::Limit(msg));
+        }
+        self.note_live();
         let outcome = match (stop, main) {
             (Some(Stop::Deadlock), _) => Outcome::Deadlock(self.deadlock_report()),
             (Some(Stop::Output), _) => {
@@ -1396,6 +1476,7 @@ impl<'p> Vm<'p> {
             tasks: self.tasks.iter().filter(|t| !t.noop).count(),
             events: self.nevents.get(),
             write_error: self.write_error.get(),
+            peak_live: self.peak_live,
         };
         let tasks = Tasks { tasks: &self.tasks, prog: self.prog };
         if let Err(e) = self.sink.borrow_mut().finish(&end, &tasks) {
@@ -1426,6 +1507,11 @@ impl<'p> Vm<'p> {
         }
         out
     }
+}
+
+/// The next float above a non-negative `x` (`f64::next_up`, Rust 1.86).
+fn next_up(x: f64) -> f64 {
+    f64::from_bits(x.to_bits() + 1)
 }
 
 fn ops_type_error(msg: String) -> Exc {

@@ -10,6 +10,7 @@ mod cli;
 mod differential;
 mod generated;
 mod invalid;
+mod limits;
 mod scenarios;
 mod seed;
 
