@@ -37,7 +37,7 @@ impl Vm<'_> {
         let task = &mut self.tasks[t as usize];
         if task.must_cancel {
             if !exc.as_ref().is_some_and(is_cancel) {
-                let msg = task.cancel_msg.clone();
+                let msg = task.cancel_msg.as_deref().cloned();
                 exc = Some(match msg {
                     None | Some(Value::None) => ExcObj::new(ExcClass::CancelledError, vec![]),
                     Some(m) => ExcObj::new(ExcClass::CancelledError, vec![m]),
@@ -57,7 +57,7 @@ impl Vm<'_> {
                 self.add_done_callback(fut, Callback::Wakeup(t));
                 self.tasks[t as usize].fut_waiter = Some(fut);
                 if self.tasks[t as usize].must_cancel {
-                    let msg = self.tasks[t as usize].cancel_msg.clone();
+                    let msg = self.tasks[t as usize].cancel_msg.as_deref().cloned();
                     if self.fut_cancel(fut, msg) {
                         self.tasks[t as usize].must_cancel = false;
                     }
@@ -70,14 +70,18 @@ impl Vm<'_> {
 
     fn finish_task(&mut self, t: TaskId, result: Result<Value, Exc>) {
         self.finished_tasks += 1;
-        let fut = self.tasks[t as usize].fut;
+        // A finished task's frames are gone in CPython too (the coroutine is closed).
+        let task = &mut self.tasks[t as usize];
+        task.frames = Vec::new();
+        task.exc_info = Vec::new();
+        let fut = task.fut;
         self.tasks[t as usize].resume = Resume::Finished;
         let noop = self.tasks[t as usize].noop;
         match result {
             Ok(v) => {
                 if self.tasks[t as usize].must_cancel {
                     self.tasks[t as usize].must_cancel = false;
-                    let msg = self.tasks[t as usize].cancel_msg.clone();
+                    let msg = self.tasks[t as usize].cancel_msg.as_deref().cloned();
                     if !noop {
                         self.record(t, EventKind::Cancelled);
                     }
@@ -91,7 +95,7 @@ impl Vm<'_> {
             }
             Err(e) if is_cancel(&e) => {
                 self.record(t, EventKind::Cancelled);
-                self.futs[fut as usize].cancelled_exc = Some(e);
+                self.futs[fut as usize].set_cancelled_exc(e);
                 self.future_cancel_task(fut, None);
             }
             Err(e) => {
@@ -111,7 +115,7 @@ impl Vm<'_> {
     fn future_cancel_task(&mut self, fut: FutId, msg: Option<Value>) {
         let f = &mut self.futs[fut as usize];
         f.state = FutState::Cancelled;
-        f.cancel_msg = msg;
+        f.set_cancel_msg(msg);
         self.schedule_callbacks_pub(fut);
     }
 

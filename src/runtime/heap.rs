@@ -8,15 +8,15 @@
 //! `std::collections::BinaryHeap` makes no such promise, so this is
 //! hand-written.
 
-/// The heap's items are timer ids; `lt(a, b)` is `when(a) < when(b)`.
-pub(crate) fn push(heap: &mut Vec<u32>, item: u32, lt: impl Fn(u32, u32) -> bool) {
+/// Pushes an item; `lt(a, b)` is `a.when < b.when` for timers.
+pub(crate) fn push<T: Copy>(heap: &mut Vec<T>, item: T, lt: impl Fn(T, T) -> bool) {
     heap.push(item);
     let last = heap.len() - 1;
     sift_down(heap, 0, last, &lt);
 }
 
 /// Pops the smallest item, as `heapq.heappop` does.
-pub(crate) fn pop(heap: &mut Vec<u32>, lt: impl Fn(u32, u32) -> bool) -> Option<u32> {
+pub(crate) fn pop<T: Copy>(heap: &mut Vec<T>, lt: impl Fn(T, T) -> bool) -> Option<T> {
     let last = heap.pop()?;
     if heap.is_empty() {
         return Some(last);
@@ -27,7 +27,7 @@ pub(crate) fn pop(heap: &mut Vec<u32>, lt: impl Fn(u32, u32) -> bool) -> Option<
 }
 
 /// `heapq.heapify`.
-pub(crate) fn heapify(heap: &mut [u32], lt: impl Fn(u32, u32) -> bool) {
+pub(crate) fn heapify<T: Copy>(heap: &mut [T], lt: impl Fn(T, T) -> bool) {
     for i in (0..heap.len() / 2).rev() {
         sift_up(heap, i, &lt);
     }
@@ -35,7 +35,7 @@ pub(crate) fn heapify(heap: &mut [u32], lt: impl Fn(u32, u32) -> bool) {
 
 /// `_siftdown`: move the item at `pos` up towards `start` while it is
 /// strictly less than its parent.
-fn sift_down(heap: &mut [u32], start: usize, mut pos: usize, lt: &impl Fn(u32, u32) -> bool) {
+fn sift_down<T: Copy>(heap: &mut [T], start: usize, mut pos: usize, lt: &impl Fn(T, T) -> bool) {
     let item = heap[pos];
     while pos > start {
         let parent_pos = (pos - 1) >> 1;
@@ -52,7 +52,7 @@ fn sift_down(heap: &mut [u32], start: usize, mut pos: usize, lt: &impl Fn(u32, u
 
 /// `_siftup`: walk the hole at `pos` down to a leaf, always taking the
 /// smaller child (the right one on ties), then sift the item back up.
-fn sift_up(heap: &mut [u32], mut pos: usize, lt: &impl Fn(u32, u32) -> bool) {
+fn sift_up<T: Copy>(heap: &mut [T], mut pos: usize, lt: &impl Fn(T, T) -> bool) {
     let end = heap.len();
     let start = pos;
     let item = heap[pos];

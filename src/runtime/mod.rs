@@ -118,14 +118,38 @@ pub(crate) struct Fut {
     pub(crate) state: FutState,
     pub(crate) kind: FutKind,
     pub(crate) callbacks: Vec<Callback>,
-    pub(crate) cancel_msg: Option<Value>,
-    /// `_cancelled_exc`: the CancelledError a task ended with.
-    pub(crate) cancelled_exc: Option<Exc>,
     /// Done callbacks queued but not run yet (they keep the future alive).
     pub(crate) queued: u32,
+    /// What a cancelled future remembers; few futures are, so it is boxed.
+    cancel: Option<Box<FutCancel>>,
+}
+
+/// `_cancel_message` and `_cancelled_exc`.
+#[derive(Debug, Default)]
+struct FutCancel {
+    msg: Option<Value>,
+    exc: Option<Exc>,
 }
 
 impl Fut {
+    /// `_cancel_message`.
+    pub(crate) fn cancel_msg(&self) -> Option<&Value> {
+        self.cancel.as_ref().and_then(|c| c.msg.as_ref())
+    }
+
+    pub(crate) fn set_cancel_msg(&mut self, msg: Option<Value>) {
+        match (&mut self.cancel, msg) {
+            (Some(c), msg) => c.msg = msg,
+            (None, None) => {}
+            (c @ None, msg) => *c = Some(Box::new(FutCancel { msg, exc: None })),
+        }
+    }
+
+    /// `_cancelled_exc`: the CancelledError a task ended with.
+    pub(crate) fn set_cancelled_exc(&mut self, e: Exc) {
+        self.cancel.get_or_insert_with(Box::default).exc = Some(e);
+    }
+
     pub(crate) fn done(&self) -> bool {
         !matches!(self.state, FutState::Pending)
     }
@@ -185,6 +209,13 @@ struct Timer {
     cancelled: bool,
     scheduled: bool,
     gen: u32,
+}
+
+/// A timer in the heap: its deadline, copied from the timer, and its id.
+#[derive(Debug, Clone, Copy)]
+struct HeapEntry {
+    when: f64,
+    id: u32,
 }
 
 /// A timer handle that may outlive its timer (a sleep cancels it in its
@@ -337,12 +368,14 @@ pub(crate) enum Resume {
 pub(crate) struct Task {
     pub(crate) name: TaskName,
     pub(crate) coro: CoroId,
-    pub(crate) args: Vec<Value>,
+    /// The arguments as passed, for the call a view prints.
+    pub(crate) args: Box<[Value]>,
     pub(crate) fut: FutId,
     pub(crate) frames: Vec<Frame>,
     pub(crate) resume: Resume,
     pub(crate) must_cancel: bool,
-    pub(crate) cancel_msg: Option<Value>,
+    /// Boxed: most tasks are never cancelled with a message.
+    pub(crate) cancel_msg: Option<Box<Value>>,
     pub(crate) num_cancels: u32,
     pub(crate) fut_waiter: Option<FutId>,
     pub(crate) exc_info: Vec<Exc>,
@@ -451,7 +484,10 @@ pub(crate) struct Vm<'p> {
     pub(crate) prog: &'p Program,
     pub(crate) now: f64,
     ready: VecDeque<Ready>,
-    heap: Vec<u32>,
+    /// The timer heap. Each entry carries its deadline, so sifting compares
+    /// within the heap's own array (the order is the same: CPython compares
+    /// `when` alone).
+    heap: Vec<HeapEntry>,
     timers: Vec<Timer>,
     free_timers: Vec<u32>,
     timer_cancelled_count: usize,
@@ -554,14 +590,15 @@ impl<'p> Vm<'p> {
         self.ready.push_back(r);
     }
 
-    fn timer_lt(timers: &[Timer]) -> impl Fn(u32, u32) -> bool + '_ {
-        move |a, b| timers[a as usize].when < timers[b as usize].when
+    /// `TimerHandle.__lt__`: the deadline alone.
+    fn timer_lt(a: HeapEntry, b: HeapEntry) -> bool {
+        a.when < b.when
     }
 
     /// `loop.call_at(when, cb)`.
     pub(crate) fn call_at(&mut self, when: f64, cb: TimerCb) -> TimerRef {
         let r = self.new_handle(when, cb, true);
-        heap::push(&mut self.heap, r.id, Self::timer_lt(&self.timers));
+        heap::push(&mut self.heap, HeapEntry { when, id: r.id }, Self::timer_lt);
         r
     }
 
@@ -626,23 +663,24 @@ impl<'p> Vm<'p> {
         {
             let mut kept = Vec::with_capacity(n);
             for i in 0..n {
-                let id = self.heap[i];
+                let entry = self.heap[i];
+                let id = entry.id;
                 if self.timers[id as usize].cancelled {
                     self.timers[id as usize].scheduled = false;
                     self.free_timer(id);
                 } else {
-                    kept.push(id);
+                    kept.push(entry);
                 }
             }
-            heap::heapify(&mut kept, Self::timer_lt(&self.timers));
+            heap::heapify(&mut kept, Self::timer_lt);
             self.heap = kept;
             self.timer_cancelled_count = 0;
         } else {
-            while let Some(&root) = self.heap.first() {
+            while let Some(&HeapEntry { id: root, .. }) = self.heap.first() {
                 if !self.timers[root as usize].cancelled {
                     break;
                 }
-                heap::pop(&mut self.heap, Self::timer_lt(&self.timers));
+                heap::pop(&mut self.heap, Self::timer_lt);
                 self.timer_cancelled_count -= 1;
                 self.timers[root as usize].scheduled = false;
                 self.free_timer(root);
@@ -658,8 +696,7 @@ impl<'p> Vm<'p> {
         // 2-3. Select: the clock moves only when nothing is ready.
         let timeout = if !self.ready.is_empty() || self.stopping {
             Some(0.0)
-        } else if let Some(&root) = self.heap.first() {
-            let when = self.timers[root as usize].when;
+        } else if let Some(&HeapEntry { when, .. }) = self.heap.first() {
             if when == f64::INFINITY {
                 // Every timer left is due at infinity: real asyncio would
                 // wait 24 hours at a time, for ever.
@@ -737,11 +774,11 @@ impl<'p> Vm<'p> {
     /// Step 4 of `_run_once`: timers due within `clock_resolution` become ready.
     fn expire_timers(&mut self) {
         let end_time = self.now + CLOCK_RESOLUTION;
-        while let Some(&root) = self.heap.first() {
-            if self.timers[root as usize].when >= end_time {
+        while let Some(&HeapEntry { when, id: root }) = self.heap.first() {
+            if when >= end_time {
                 break;
             }
-            heap::pop(&mut self.heap, Self::timer_lt(&self.timers));
+            heap::pop(&mut self.heap, Self::timer_lt);
             self.timers[root as usize].scheduled = false;
             self.ready.push_back(Ready::Timer(root));
         }
@@ -829,14 +866,7 @@ impl<'p> Vm<'p> {
     // ---- futures -------------------------------------------------------
 
     pub(crate) fn new_fut(&mut self, kind: FutKind) -> FutId {
-        let fut = Fut {
-            state: FutState::Pending,
-            kind,
-            callbacks: Vec::new(),
-            cancel_msg: None,
-            cancelled_exc: None,
-            queued: 0,
-        };
+        let fut = Fut { state: FutState::Pending, kind, callbacks: Vec::new(), queued: 0, cancel: None };
         match self.free_futs.pop() {
             Some(id) => {
                 self.futs[id as usize] = fut;
@@ -905,7 +935,7 @@ impl<'p> Vm<'p> {
             return false;
         }
         f.state = FutState::Cancelled;
-        f.cancel_msg = msg;
+        f.set_cancel_msg(msg);
         self.schedule_callbacks(fut);
         true
     }
@@ -937,10 +967,10 @@ impl<'p> Vm<'p> {
     /// `_make_cancelled_error()`.
     pub(crate) fn make_cancelled_error(&mut self, fut: FutId) -> Exc {
         let f = &mut self.futs[fut as usize];
-        if let Some(e) = f.cancelled_exc.take() {
+        if let Some(e) = f.cancel.as_mut().and_then(|c| c.exc.take()) {
             return e;
         }
-        match &f.cancel_msg {
+        match f.cancel_msg() {
             None | Some(Value::None) => ExcObj::new(ExcClass::CancelledError, vec![]),
             Some(m) => ExcObj::new(ExcClass::CancelledError, vec![m.clone()]),
         }
@@ -992,7 +1022,7 @@ impl<'p> Vm<'p> {
         self.tasks.push(Task {
             name,
             coro,
-            args,
+            args: args.into(),
             fut,
             frames,
             resume: Resume::Start,
@@ -1113,7 +1143,7 @@ impl<'p> Vm<'p> {
         }
         let task = &mut self.tasks[t as usize];
         task.must_cancel = true;
-        task.cancel_msg = msg;
+        task.cancel_msg = msg.map(Box::new);
         true
     }
 
@@ -1218,7 +1248,7 @@ impl<'p> Vm<'p> {
                 let f = &self.futs[c as usize];
                 results.push(match &f.state {
                     FutState::Cancelled => {
-                        let msg = match &f.cancel_msg {
+                        let msg = match f.cancel_msg() {
                             None | Some(Value::None) => Value::str(""),
                             Some(m) => m.clone(),
                         };
