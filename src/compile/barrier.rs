@@ -7,8 +7,8 @@
 //! in the same order, as the real thing. Only reading and changing the
 //! barrier's own state needs instructions of its own.
 
+use super::instr::QueueOp;
 use super::instr::*;
-use crate::runtime::QueueOp;
 use crate::value::{ExcClass, Value};
 
 use super::barrier_state::*;

@@ -5,7 +5,6 @@
 //! slot numbers, shared variables and primitives are indices, coroutines are
 //! ids, builtins and methods are enums. Spans are kept only to report errors.
 
-pub(crate) use crate::runtime::QueueOp;
 use crate::source::Span;
 use crate::syntax::expr::{BinOp, CmpOp};
 use crate::value::{ExcClass, PrimKind, Value};
@@ -389,4 +388,12 @@ pub(crate) fn bin(op: BinOp) -> crate::value::ops::Bin {
         BinOp::Mod => Bin::Mod,
         BinOp::Pow => Bin::Pow,
     }
+}
+
+/// A queue operation that may wait (an instruction operand).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum QueueOp {
+    Get,
+    Put,
+    Join,
 }

@@ -10,7 +10,7 @@
 
 use super::{Deadlock, Task};
 use crate::compile::Program;
-use crate::value::Value;
+use crate::value::{TaskName, Value};
 use std::fmt;
 
 /// Something that happened, as it happens.
@@ -223,39 +223,6 @@ pub struct Live {
 pub struct Tasks<'a> {
     pub(crate) tasks: &'a [Task],
     pub(crate) prog: &'a Program,
-}
-
-/// A task's name: `Task-N`, or the name it was given.
-#[derive(Debug, Clone)]
-pub(crate) enum TaskName {
-    /// `Task-N`.
-    Auto(u32),
-    /// `create_task(..., name=...)`.
-    Given(std::rc::Rc<str>),
-}
-
-impl TaskName {
-    /// The length of the printed name, without formatting it.
-    pub(crate) fn len(&self) -> usize {
-        match self {
-            TaskName::Auto(n) => 5 + n.checked_ilog10().unwrap_or(0) as usize + 1,
-            TaskName::Given(s) => s.chars().count(),
-        }
-    }
-}
-
-impl fmt::Display for TaskName {
-    /// Pads (left-aligned) to a given width, like a `str`.
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            TaskName::Auto(n) => write!(f, "Task-{n}")?,
-            TaskName::Given(s) => f.write_str(s)?,
-        }
-        for _ in self.len()..f.width().unwrap_or(0) {
-            f.write_str(" ")?;
-        }
-        Ok(())
-    }
 }
 
 /// A task's name, for display (pads like a `str` with `{:width$}`).

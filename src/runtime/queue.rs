@@ -42,14 +42,6 @@ pub(crate) struct QueueWait {
     pub(crate) bind: Option<Target>,
 }
 
-/// A queue operation that may wait.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum QueueOp {
-    Get,
-    Put,
-    Join,
-}
-
 fn lt(a: &Value, b: &Value) -> Result<bool, Exc> {
     Ok(ops::compare(a, b, "<")? == Some(std::cmp::Ordering::Less))
 }

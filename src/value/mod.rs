@@ -16,10 +16,43 @@ use std::rc::Rc;
 #[derive(Debug, Clone)]
 pub(crate) struct TaskRef {
     pub(crate) id: u32,
-    pub(crate) name: crate::runtime::TaskName,
+    pub(crate) name: TaskName,
     /// Counts the references values hold to the task, as CPython's
     /// refcount does: a failed task is reported when the last one goes.
     pub(crate) _token: Rc<TaskToken>,
+}
+
+/// A task's name: `Task-N`, or the name it was given.
+#[derive(Debug, Clone)]
+pub(crate) enum TaskName {
+    /// `Task-N`.
+    Auto(u32),
+    /// `create_task(..., name=...)`.
+    Given(std::rc::Rc<str>),
+}
+
+impl TaskName {
+    /// The length of the printed name, without formatting it.
+    pub(crate) fn len(&self) -> usize {
+        match self {
+            TaskName::Auto(n) => 5 + n.checked_ilog10().unwrap_or(0) as usize + 1,
+            TaskName::Given(s) => s.chars().count(),
+        }
+    }
+}
+
+impl std::fmt::Display for TaskName {
+    /// Pads (left-aligned) to a given width, like a `str`.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            TaskName::Auto(n) => write!(f, "Task-{n}")?,
+            TaskName::Given(s) => f.write_str(s)?,
+        }
+        for _ in self.len()..f.width().unwrap_or(0) {
+            f.write_str(" ")?;
+        }
+        Ok(())
+    }
 }
 
 /// See [`TaskRef::token`].

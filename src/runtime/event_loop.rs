@@ -1,0 +1,218 @@
+//! The loop itself: `BaseEventLoop._run_once` step by step (purge, select,
+//! expire timers, run the ready snapshot), the handles it runs, and
+//! `run_forever`. The clock moves here and nowhere else.
+
+use super::*;
+
+/// A handle in the ready queue.
+#[derive(Debug, Clone)]
+pub(crate) enum Ready {
+    /// `Task.__step(exc)`.
+    Step(TaskId, Option<Exc>),
+    /// A future's done callback, with the future.
+    Call(Callback, FutId),
+    /// An expired timer (possibly cancelled since).
+    Timer(u32),
+}
+
+impl Vm<'_> {
+    /// `BaseEventLoop._run_once`.
+    pub(super) fn run_once(&mut self) -> Result<(), Stop> {
+        // 1. Purge cancelled timers.
+        let n = self.heap.len();
+        if n > MIN_SCHEDULED_TIMER_HANDLES && (self.timer_cancelled_count as f64) / (n as f64) > MIN_CANCELLED_FRACTION
+        {
+            let mut kept = Vec::with_capacity(n);
+            for i in 0..n {
+                let entry = self.heap[i];
+                let id = entry.id;
+                if self.timers[id as usize].cancelled {
+                    self.timers[id as usize].scheduled = false;
+                    self.free_timer(id);
+                } else {
+                    kept.push(entry);
+                }
+            }
+            heap::heapify(&mut kept, Self::timer_lt);
+            self.heap = kept;
+            self.timer_cancelled_count = 0;
+        } else {
+            while let Some(&HeapEntry { id: root, .. }) = self.heap.first() {
+                if !self.timers[root as usize].cancelled {
+                    break;
+                }
+                heap::pop(&mut self.heap, Self::timer_lt);
+                self.timer_cancelled_count -= 1;
+                self.timers[root as usize].scheduled = false;
+                self.free_timer(root);
+            }
+        }
+        self.iterations += 1;
+        if self.iterations > self.limits.max_iterations {
+            return Err(Stop::Limit(format!(
+                "the event loop ran more than {} iterations (--max-iterations); it may never end",
+                self.limits.max_iterations
+            )));
+        }
+        // 2-3. Select: the clock moves only when nothing is ready.
+        let timeout = if !self.ready.is_empty() || self.stopping {
+            Some(0.0)
+        } else if let Some(&HeapEntry { when, .. }) = self.heap.first() {
+            if when == f64::INFINITY {
+                // Every timer left is due at infinity: real asyncio would
+                // wait 24 hours at a time, for ever.
+                return Err(Stop::Deadlock);
+            }
+            Some((when - self.now).clamp(0.0, MAX_SELECT_TIMEOUT))
+        } else {
+            None
+        };
+        let before = self.now;
+        match timeout {
+            None => return Err(Stop::Deadlock),
+            Some(t) if t > 0.0 => self.now += t,
+            Some(_) => {}
+        }
+        if self.now > self.limits.max_time {
+            return Err(Stop::Limit(format!(
+                "virtual time passed {}s (--max-time)",
+                crate::value::pyfmt::float_repr(self.limits.max_time)
+            )));
+        }
+        // 4. Move expired timers to the ready queue.
+        self.expire_timers();
+        if self.ready.is_empty() && !self.stopping && self.now == before && !self.heap.is_empty() {
+            // The float clock could not move (past 2**24 s, `now + 1e-9 ==
+            // now`): a real clock moves on regardless, so the earliest timer
+            // comes due at the next representable instant.
+            self.now = next_up(self.now);
+            self.expire_timers();
+        }
+        // 5. Run exactly the handles that are ready now.
+        let ntodo = self.ready.len();
+        for _ in 0..ntodo {
+            let Some(h) = self.ready.pop_front() else {
+                break;
+            };
+            let who = match &h {
+                Ready::Step(t, _) | Ready::Call(Callback::Wakeup(t), _) => Some(*t),
+                _ => None,
+            };
+            self.run_handle(h);
+            if crate::value::any_dropped() || !self.unretrieved_pending.is_empty() {
+                self.after_handle(who);
+            }
+            if self.limit_hit.is_some() {
+                return Err(Stop::Limit(self.limit_hit.clone().unwrap_or_default()));
+            }
+            if self.write_error.get().is_some() {
+                return Err(Stop::Output);
+            }
+        }
+        self.note_live();
+        if let Err(e) = self.sink.get_mut().iteration_end() {
+            self.write_error.set(Some(e.kind()));
+            return Err(Stop::Output);
+        }
+        Ok(())
+    }
+
+    /// Records the high-water mark of live objects (for tests and `RunEnd`).
+    pub(super) fn note_live(&mut self) {
+        let live = Live {
+            tasks: self.tasks.len() - self.finished_tasks,
+            futures: self.futs.len() - self.free_futs.len(),
+            timers: self.timers.len() - self.free_timers.len(),
+            ready: self.ready.len(),
+        };
+        let p = &mut self.peak_live;
+        p.tasks = p.tasks.max(live.tasks);
+        p.futures = p.futures.max(live.futures);
+        p.timers = p.timers.max(live.timers);
+        p.ready = p.ready.max(live.ready);
+    }
+
+    pub(super) fn run_handle(&mut self, h: Ready) {
+        match h {
+            Ready::Step(t, exc) => self.task_step(t, exc),
+            Ready::Call(cb, fut) => self.run_callback(cb, fut),
+            Ready::Timer(id) => {
+                let timer = &self.timers[id as usize];
+                let cb = if timer.cancelled { None } else { timer.cb };
+                self.free_timer(id);
+                match cb {
+                    // futures._set_result_unless_cancelled
+                    Some(TimerCb::SetResult(fut)) if !self.futs[fut as usize].cancelled() => {
+                        self.set_result(fut, Value::None);
+                    }
+                    Some(TimerCb::SetResult(_)) => {}
+                    Some(TimerCb::ReleaseWaiter(w)) => self.release_waiter(w),
+                    Some(TimerCb::AsCompletedTimeout(ac)) => self.as_completed_timeout(ac),
+                    // Timeout._on_timeout
+                    Some(TimerCb::Timeout(id)) => {
+                        let task = self.timeouts[id as usize].task;
+                        self.record(task, EventKind::TimeoutExpired);
+                        self.task_cancel(task, None);
+                        let to = &mut self.timeouts[id as usize];
+                        to.state = TimeoutState::Expiring;
+                        to.handle = None;
+                    }
+                    None => {}
+                }
+            }
+        }
+    }
+
+    pub(super) fn run_callback(&mut self, cb: Callback, fut: FutId) {
+        let f = &mut self.futs[fut as usize];
+        f.queued = f.queued.saturating_sub(1);
+        match cb {
+            Callback::Wakeup(t) => {
+                let exc = self.fut_outcome(fut).err();
+                self.task_step(t, exc);
+            }
+            Callback::Gather(g) => self.gather_done(g, fut),
+            Callback::TgTaskDone(g) => self.tg_task_done(g, fut),
+            Callback::RunUntilComplete => self.stopping = true,
+            Callback::ReleaseWaiter(w) => self.release_waiter(w),
+            Callback::WaitDone(w) => self.wait_done(w, fut),
+            Callback::AsCompletedDone(ac) => self.as_completed_done(ac, fut),
+            Callback::ShieldInner(outer) => {
+                // `inner.exception()` in either branch.
+                self.retrieve(fut);
+                if self.futs[outer as usize].cancelled() {
+                    return;
+                }
+                match self.futs[fut as usize].state.clone() {
+                    FutState::Cancelled => {
+                        self.future_cancel_plain(outer, None);
+                    }
+                    FutState::Exception(e) => self.set_exception(outer, e),
+                    FutState::Result(v) => self.set_result(outer, v),
+                    FutState::Pending => {}
+                }
+            }
+            Callback::ShieldOuter(inner) => {
+                if !self.futs[inner as usize].done() {
+                    self.remove_done_callback(inner, Callback::ShieldInner(fut));
+                }
+            }
+        }
+    }
+
+    /// `run_forever()`: iterate until stopped.
+    pub(super) fn run_forever(&mut self) -> Result<(), Stop> {
+        loop {
+            self.run_once()?;
+            if self.stopping {
+                self.stopping = false;
+                return Ok(());
+            }
+        }
+    }
+}
+
+/// The next float above a non-negative `x` (`f64::next_up`, Rust 1.86).
+pub(super) fn next_up(x: f64) -> f64 {
+    f64::from_bits(x.to_bits() + 1)
+}

@@ -1,0 +1,210 @@
+//! `asyncio.gather` and `asyncio.TaskGroup`: the state their callbacks
+//! share, following `tasks.py` and `taskgroups.py` line by line.
+
+use super::*;
+
+/// A `gather()` in progress.
+#[derive(Debug)]
+pub(crate) struct Gather {
+    pub(crate) outer: Option<FutId>,
+    pub(crate) children: Vec<FutId>,
+    /// The distinct children (`nfuts` is its length).
+    pub(crate) distinct: BTreeSet<FutId>,
+    pub(crate) nfinished: usize,
+    pub(crate) return_exceptions: bool,
+    pub(crate) cancel_requested: bool,
+}
+
+/// A `TaskGroup`.
+#[derive(Debug)]
+pub(crate) struct TaskGroup {
+    pub(crate) parent: TaskId,
+    pub(crate) exiting: bool,
+    pub(crate) aborting: bool,
+    pub(crate) parent_cancel_requested: bool,
+    /// A set in CPython; asim iterates it in creation order (task ids).
+    pub(crate) tasks: BTreeSet<TaskId>,
+    pub(crate) errors: Vec<Exc>,
+    pub(crate) base_error: Option<Exc>,
+    pub(crate) on_completed: Option<FutId>,
+    /// `__aexit__`'s `et`/`exc` and `propagate_cancellation_error`.
+    pub(crate) body_exc: Option<Exc>,
+    pub(crate) propagate: Option<Exc>,
+}
+
+impl TaskGroup {
+    /// `TaskGroup.__repr__` (it appears in CPython's error messages).
+    pub(crate) fn repr(&self) -> String {
+        let mut info = String::new();
+        if !self.tasks.is_empty() {
+            info.push_str(&format!(" tasks={}", self.tasks.len()));
+        }
+        if !self.errors.is_empty() {
+            info.push_str(&format!(" errors={}", self.errors.len()));
+        }
+        // Always entered by the time a spawn can reach it.
+        info.push_str(if self.aborting { " cancelling" } else { " entered" });
+        format!("<TaskGroup{info}>")
+    }
+}
+
+impl Vm<'_> {
+    /// Starts `asyncio.gather(...)`: the state its callbacks refer to. The
+    /// children are added one by one with [`Vm::gather_child`], each wrapped
+    /// and given its done callback before the next argument is looked at, as
+    /// CPython's loop does; [`Vm::gather_end`] makes the outer future.
+    pub(crate) fn gather_begin(&mut self, return_exceptions: bool) -> u32 {
+        self.gathers.push(Gather {
+            outer: None,
+            children: Vec::new(),
+            distinct: BTreeSet::new(),
+            nfinished: 0,
+            return_exceptions,
+            cancel_requested: false,
+        });
+        (self.gathers.len() - 1) as u32
+    }
+
+    /// Adds a child future; one seen before is listed again but counted once.
+    pub(crate) fn gather_child(&mut self, g: u32, fut: FutId) {
+        let gs = &mut self.gathers[g as usize];
+        gs.children.push(fut);
+        if gs.distinct.insert(fut) {
+            self.hold(fut, 1);
+            self.add_done_callback(fut, Callback::Gather(g));
+        }
+    }
+
+    /// gather / wait / as_completed keep a task alive while they hold it.
+    pub(crate) fn hold(&mut self, fut: FutId, delta: i32) {
+        if let FutKind::Task(t) = self.futs[fut as usize].kind {
+            let h = &mut self.tasks[t as usize].holds;
+            *h = h.saturating_add_signed(delta);
+        }
+    }
+
+    /// The outer future is done: gather lets go of its children.
+    pub(super) fn gather_release(&mut self, g: u32) {
+        let children: Vec<FutId> = self.gathers[g as usize].distinct.iter().copied().collect();
+        for c in children {
+            self.hold(c, -1);
+        }
+    }
+
+    /// Makes the outer future (already done, with `[]`, for no children).
+    pub(crate) fn gather_end(&mut self, g: u32) -> FutId {
+        if self.gathers[g as usize].children.is_empty() {
+            let outer = self.new_fut(FutKind::Plain);
+            self.futs[outer as usize].state = FutState::Result(Value::list(Vec::new()));
+            return outer;
+        }
+        let outer = self.new_fut(FutKind::Gather(g));
+        self.gathers[g as usize].outer = Some(outer);
+        outer
+    }
+
+    /// gather's `_done_callback(fut)`.
+    pub(super) fn gather_done(&mut self, g: u32, fut: FutId) {
+        let gs = &mut self.gathers[g as usize];
+        gs.nfinished += 1;
+        // bpo-46672: a child may finish before gather() made the outer future.
+        let outer = gs.outer;
+        if outer.is_none_or(|o| self.futs[o as usize].done()) {
+            // `if not fut.cancelled(): fut.exception()`
+            self.retrieve(fut);
+            return;
+        }
+        let outer = outer.expect("checked");
+        if !self.gathers[g as usize].return_exceptions {
+            if self.futs[fut as usize].cancelled() {
+                let exc = self.make_cancelled_error(fut);
+                self.set_exception(outer, exc);
+                self.gather_release(g);
+                return;
+            }
+            if let FutState::Exception(e) = &self.futs[fut as usize].state {
+                let e = e.clone();
+                self.retrieve(fut);
+                self.set_exception(outer, e);
+                self.gather_release(g);
+                return;
+            }
+        }
+        let gs = &self.gathers[g as usize];
+        if gs.nfinished == gs.distinct.len() {
+            let children = gs.children.clone();
+            for &c in &children {
+                self.retrieve(c);
+            }
+            let mut results = Vec::with_capacity(children.len());
+            for &c in &children {
+                let f = &self.futs[c as usize];
+                results.push(match &f.state {
+                    FutState::Cancelled => {
+                        let msg = match f.cancel_msg() {
+                            None | Some(Value::None) => Value::str(""),
+                            Some(m) => m.clone(),
+                        };
+                        Value::Exc(ExcObj::new(ExcClass::CancelledError, vec![msg]))
+                    }
+                    FutState::Exception(e) => Value::Exc(e.clone()),
+                    FutState::Result(v) => v.clone(),
+                    FutState::Pending => Value::None,
+                });
+            }
+            if self.gathers[g as usize].cancel_requested {
+                let last = *children.last().expect("gather has children");
+                let exc = self.make_cancelled_error(last);
+                self.set_exception(outer, exc);
+            } else {
+                self.set_result(outer, Value::list(results));
+            }
+            self.gather_release(g);
+        }
+    }
+
+    /// `TaskGroup._abort()`: cancel every child not done, in creation order.
+    pub(crate) fn tg_abort(&mut self, g: u32) {
+        self.groups[g as usize].aborting = true;
+        let tasks: Vec<TaskId> = self.groups[g as usize].tasks.iter().copied().collect();
+        for t in tasks {
+            if !self.task_done(t) {
+                self.task_cancel(t, None);
+            }
+        }
+    }
+
+    /// `TaskGroup._on_task_done(task)`.
+    pub(super) fn tg_task_done(&mut self, g: u32, fut: FutId) {
+        let FutKind::Task(t) = self.futs[fut as usize].kind else {
+            return;
+        };
+        let grp = &mut self.groups[g as usize];
+        grp.tasks.remove(&t);
+        if let Some(oc) = grp.on_completed {
+            if grp.tasks.is_empty() && !self.futs[oc as usize].done() {
+                self.set_result(oc, Value::Bool(true));
+            }
+        }
+        let exc = match &self.futs[fut as usize].state {
+            FutState::Exception(e) => e.clone(),
+            _ => return,
+        };
+        self.retrieve(fut);
+        let grp = &mut self.groups[g as usize];
+        grp.errors.push(exc.clone());
+        if (exc.is(ExcClass::KeyboardInterrupt) || exc.is(ExcClass::SystemExit)) && grp.base_error.is_none() {
+            grp.base_error = Some(exc);
+        }
+        let parent = grp.parent;
+        if self.task_done(parent) {
+            return;
+        }
+        let grp = &self.groups[g as usize];
+        if !grp.aborting && !grp.parent_cancel_requested {
+            self.tg_abort(g);
+            self.groups[g as usize].parent_cancel_requested = true;
+            self.task_cancel(parent, None);
+        }
+    }
+}

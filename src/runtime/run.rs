@@ -1,0 +1,232 @@
+//! `asyncio.run(main())`: declare the program's globals and primitives,
+//! run main until complete, cancel what is left, run the two shutdown
+//! tasks, and say how the run ended.
+
+use super::*;
+
+impl Vm<'_> {
+    pub(super) fn initialise(&mut self) -> Result<(), Exc> {
+        let prog = self.prog;
+        for (i, init) in &prog.global_init {
+            let v = self.eval_global(init)?;
+            self.globals[*i as usize] = v;
+        }
+        let mut own_locks = Vec::new();
+        let mut barriers = Vec::new();
+        for (i, p) in prog.prims.iter().enumerate() {
+            let arg = self.eval_global(&p.arg)?;
+            if p.kind == crate::value::PrimKind::Condition {
+                // Condition(lock=None): the given Lock, or a new one of its own.
+                let lock = match &arg {
+                    Value::Prim(l) if l.kind == crate::value::PrimKind::Lock => l.id,
+                    Value::None => {
+                        own_locks.push(i);
+                        u32::MAX
+                    }
+                    other => {
+                        return Err(ops_type_error(format!(
+                            "asim's Condition() takes a Lock, not {}",
+                            other.type_name()
+                        )))
+                    }
+                };
+                self.prims.push(Prim::Cond { lock, waiters: VecDeque::new() });
+            } else if p.kind == crate::value::PrimKind::Barrier {
+                let parties = match &arg {
+                    Value::Int(n) => *n,
+                    other => {
+                        return Err(ops_type_error(format!(
+                            "'<' not supported between instances of '{}' and 'int'",
+                            other.type_name()
+                        )))
+                    }
+                };
+                if parties < 1 {
+                    return Err(crate::value::ops::value_error("parties must be > 0"));
+                }
+                barriers.push(i);
+                let state = crate::compile::barrier_state::FILLING;
+                self.prims.push(Prim::Barrier { parties, state, count: 0, cond: u32::MAX });
+            } else {
+                self.prims.push(prims::construct(p.kind, &arg)?);
+            }
+            self.prim_names.push(p.name.as_str().into());
+        }
+        // A Barrier's Condition (named after the barrier), whose lock is its own.
+        for &i in &barriers {
+            let cond = self.prims.len() as u32;
+            self.prims.push(Prim::Cond { lock: u32::MAX, waiters: VecDeque::new() });
+            self.prim_names.push(prog.prims[i].name.as_str().into());
+            own_locks.push(cond as usize);
+            if let Prim::Barrier { cond: c, .. } = &mut self.prims[i] {
+                *c = cond;
+            }
+        }
+        for i in own_locks {
+            let id = self.prims.len() as u32;
+            self.prims.push(Prim::Lock { locked: false, waiters: VecDeque::new(), holder: None });
+            let owner = self.prim_names[i].clone();
+            self.prim_names.push(format!("{owner}'s lock").into());
+            if let Prim::Cond { lock, .. } = &mut self.prims[i] {
+                *lock = id;
+            }
+        }
+        // Each queue's `_finished` Event (initially set), after the declared ones.
+        for i in 0..prog.prims.len() {
+            if let Prim::Queue(_) = &self.prims[i] {
+                let fin = self.prims.len() as u32;
+                self.prims.push(Prim::Event { flag: true, waiters: VecDeque::new() });
+                self.prim_names.push(format!("{}.join()", prog.prims[i].name).into());
+                if let Prim::Queue(q) = &mut self.prims[i] {
+                    q.finished = fin;
+                }
+            }
+        }
+        for c in &prog.coros {
+            let mut d = Vec::new();
+            for e in &c.defaults {
+                d.push(match e {
+                    Some(e) => Some(self.eval_global(e)?),
+                    None => None,
+                });
+            }
+            self.defaults.push(d);
+        }
+        Ok(())
+    }
+
+    /// `run_until_complete(fut)`.
+    pub(super) fn run_until_complete(&mut self, fut: FutId) -> Result<(), Stop> {
+        self.add_done_callback(fut, Callback::RunUntilComplete);
+        self.run_forever()
+    }
+
+    /// `asyncio.run(main())`, then `Runner.close()`.
+    pub(crate) fn run(mut self) -> RunEnd {
+        // Nothing freed by an earlier run on this thread belongs to this one.
+        let _ = crate::value::take_dropped();
+        if let Err(e) = self.initialise() {
+            return self.finish(Some(Err(e)), None);
+        }
+        let main = match self.create_task(self.prog.main, Vec::new(), false) {
+            Ok(t) => t,
+            Err(e) => return self.finish(Some(Err(e)), None),
+        };
+        // Runner.run holds the main task (and retrieves its result).
+        self.tasks[main as usize].referenced = true;
+        let main_fut = self.tasks[main as usize].fut;
+        if let Err(stop) = self.run_until_complete(main_fut) {
+            return self.finish(None, Some(stop));
+        }
+        // run_until_complete returns future.result(): main's outcome is retrieved.
+        let result = self.fut_outcome(main_fut);
+        // Runner.close(): _cancel_all_tasks, shutdown_asyncgens, shutdown_default_executor.
+        let to_cancel: Vec<TaskId> = (0..self.tasks.len() as TaskId).filter(|&t| !self.task_done(t)).collect();
+        if !to_cancel.is_empty() {
+            for &t in &to_cancel {
+                self.record(t, EventKind::ShutdownCancel);
+                self.task_cancel(t, None);
+            }
+            let to_cancel_kept = to_cancel.clone();
+            let g = self.gather_begin(true);
+            for &t in &to_cancel {
+                let f = self.tasks[t as usize].fut;
+                self.gather_child(g, f);
+            }
+            let outer = self.gather_end(g);
+            if let Err(stop) = self.run_until_complete(outer) {
+                return self.finish(None, Some(stop));
+            }
+            // _cancel_all_tasks: a task that ended with an exception is reported.
+            for t in to_cancel_kept {
+                let f = self.tasks[t as usize].fut;
+                if let FutState::Exception(_) = &self.futs[f as usize].state {
+                    self.retrieve(f);
+                    let text =
+                        format!("unhandled exception during asyncio.run() shutdown\ntask: {}", self.task_repr(t));
+                    self.record(t, EventKind::Warning(&text));
+                }
+            }
+        }
+        for _ in 0..2 {
+            let t = match self.create_task(self.prog.main, Vec::new(), true) {
+                Ok(t) => t,
+                Err(_) => break,
+            };
+            let f = self.tasks[t as usize].fut;
+            if let Err(stop) = self.run_until_complete(f) {
+                return self.finish(None, Some(stop));
+            }
+        }
+        // What is still referenced when the program ends is freed by the
+        // interpreter's final garbage collection, whose logging CPython does
+        // not reliably show: asim reports nothing more.
+        self.finish(Some(result), None)
+    }
+
+    pub(super) fn finish(mut self, main: Option<Result<Value, Exc>>, mut stop: Option<Stop>) -> RunEnd {
+        if let Some(msg) = self.limit_hit.take() {
+            // A limit hit where no loop was running yet (the main task itself).
+            stop.get_or_insert(Stop::Limit(msg));
+        }
+        self.note_live();
+        let outcome = match (stop, main) {
+            (Some(Stop::Deadlock), _) => Outcome::Deadlock(self.deadlock_report()),
+            (Some(Stop::Output), _) => {
+                Outcome::Limit(Limit { message: "output could not be written".into(), running: Vec::new() })
+            }
+            (Some(Stop::Limit(message)), _) => Outcome::Limit(Limit { message, running: self.running_tasks() }),
+            (None, Some(Err(e))) => Outcome::Error {
+                kind: e.class.name().to_owned(),
+                message: e.to_str(),
+                traceback: e
+                    .traceback
+                    .borrow()
+                    .iter()
+                    .map(|tb| (self.prog.coros[tb.coro as usize].name.clone(), tb.line, 0))
+                    .collect(),
+            },
+            _ => Outcome::Ok,
+        };
+        let mut end = RunEnd {
+            elapsed: self.now,
+            outcome,
+            tasks: self.tasks.iter().filter(|t| !t.noop).count(),
+            events: self.nevents.get(),
+            write_error: self.write_error.get(),
+            peak_live: self.peak_live,
+        };
+        let tasks = Tasks { tasks: &self.tasks, prog: self.prog };
+        if let Err(e) = self.sink.borrow_mut().finish(&end, &tasks) {
+            end.write_error.get_or_insert(e.kind());
+        }
+        end
+    }
+
+    /// Every unfinished task and where it is, for a limit report.
+    pub(super) fn running_tasks(&self) -> Vec<(u32, String)> {
+        let mut out = Vec::new();
+        for (i, task) in self.tasks.iter().enumerate() {
+            if task.noop || self.task_done(i as u32) {
+                continue;
+            }
+            let place = match task.frames.last() {
+                Some(f) if !matches!(task.resume, Resume::Start) => {
+                    let code = &self.prog.coros[f.coro as usize];
+                    let pc = f.pc.saturating_sub(1).min(code.code.len().saturating_sub(1));
+                    match code.code.get(pc) {
+                        Some(instr) => format!("{}() at line {}", code.name, self.line_of(instr.span.start)),
+                        None => format!("{}()", code.name),
+                    }
+                }
+                _ => "not started yet".to_owned(),
+            };
+            out.push((i as u32, place));
+        }
+        out
+    }
+}
+
+pub(super) fn ops_type_error(msg: String) -> Exc {
+    crate::value::ops::type_error(msg)
+}

@@ -1,0 +1,335 @@
+//! Tasks and their coroutine frames: creation (`Task-N` names), the
+//! per-task state `Task.__step` works on, cancellation requests, and the
+//! bookkeeping behind "Task exception was never retrieved".
+
+use super::*;
+
+/// One iteration state of a `for` loop.
+#[derive(Debug, Clone)]
+pub(crate) enum Iter {
+    Range {
+        next: i64,
+        stop: i64,
+        step: i64,
+    },
+    List(Rc<std::cell::RefCell<Vec<Value>>>, usize),
+    Items(Rc<[Value]>, usize),
+    /// An `as_completed` generator and how many more times it yields.
+    AsCompleted(u32, usize),
+    Done,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum HandlerKind {
+    Except,
+    ExceptStar,
+    Finally,
+    StarCollect,
+}
+
+/// A `try` block in progress (CPython's block stack).
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Handler {
+    pub(crate) kind: HandlerKind,
+    pub(crate) pc: usize,
+    pub(crate) exc_depth: u32,
+    pub(crate) comp_depth: u32,
+    pub(crate) star_depth: u32,
+}
+
+/// How a `finally` block was entered, so `EndFinally` can carry on.
+#[derive(Debug, Clone)]
+pub(crate) enum Completion {
+    Normal,
+    Raise(Exc),
+    Return(Value),
+}
+
+/// An `except*` in progress.
+#[derive(Debug, Clone)]
+pub(crate) struct StarState {
+    pub(crate) orig: Exc,
+    pub(crate) naked: bool,
+    pub(crate) group: Exc,
+    pub(crate) rest: Option<Exc>,
+    pub(crate) matched: Vec<Exc>,
+    pub(crate) raised: Vec<Exc>,
+}
+
+/// A coroutine activation.
+#[derive(Debug)]
+pub(crate) struct Frame {
+    pub(crate) coro: CoroId,
+    pub(crate) pc: usize,
+    pub(crate) locals: Vec<Value>,
+    pub(crate) iters: Vec<Iter>,
+    pub(crate) groups: Vec<u32>,
+    pub(crate) handlers: Vec<Handler>,
+    pub(crate) completions: Vec<Completion>,
+    pub(crate) stars: Vec<StarState>,
+    /// Where the caller wants the return value.
+    pub(crate) ret: Option<Target>,
+    /// The task's exc_info depth when this frame started.
+    pub(crate) exc_base: u32,
+}
+
+/// What a suspended task does when it resumes (the rest of the `await`).
+#[derive(Debug, Clone)]
+pub(crate) enum Resume {
+    /// Never run yet.
+    Start,
+    /// `sleep(0)`.
+    Yield,
+    Sleep {
+        fut: FutId,
+        timer: TimerRef,
+    },
+    Lock {
+        prim: u32,
+        fut: FutId,
+        bind: Option<Target>,
+    },
+    Sem {
+        prim: u32,
+        fut: FutId,
+        bind: Option<Target>,
+    },
+    Event {
+        prim: u32,
+        fut: FutId,
+        bind: Option<Target>,
+    },
+    /// Awaiting a task or a gather.
+    Await {
+        fut: FutId,
+        bind: Option<Target>,
+    },
+    /// Inside `TaskGroup.__aexit__`, waiting for `_on_completed_fut`.
+    TgWait {
+        tg: u32,
+    },
+    /// Inside `Queue.get()` / `put()`, waiting on a getter / putter future.
+    Queue(queue::QueueWait),
+    /// In `as_completed`'s `done.get()`.
+    AsCompleted {
+        ac: u32,
+        fut: FutId,
+        target: Target,
+    },
+    /// Inside `asyncio.wait`, awaiting its waiter.
+    Wait {
+        w: u32,
+        bind: Option<Target>,
+    },
+    /// Inside `Condition.wait()`.
+    Cond(condition::CondWait),
+    /// `wait_for`: awaiting its waiter (the inner finished or the timer fired).
+    WaitFor {
+        fut: FutId,
+        waiter: FutId,
+        handle: TimerRef,
+        bind: Option<Target>,
+    },
+    /// `wait_for`'s `_cancel_and_wait(fut)`; then re-raise, or return the
+    /// result / TimeoutError.
+    WaitForCancel {
+        fut: FutId,
+        waiter: FutId,
+        handle: Option<TimerRef>,
+        reraise: Option<Exc>,
+        bind: Option<Target>,
+    },
+    Finished,
+}
+
+#[derive(Debug)]
+pub(crate) struct Task {
+    pub(crate) name: TaskName,
+    pub(crate) coro: CoroId,
+    /// The arguments as passed, for the call a view prints.
+    pub(crate) args: Box<[Value]>,
+    pub(crate) fut: FutId,
+    pub(crate) frames: Vec<Frame>,
+    pub(crate) resume: Resume,
+    pub(crate) must_cancel: bool,
+    /// Boxed: most tasks are never cancelled with a message.
+    pub(crate) cancel_msg: Option<Box<Value>>,
+    pub(crate) num_cancels: u32,
+    pub(crate) fut_waiter: Option<FutId>,
+    pub(crate) exc_info: Vec<Exc>,
+    /// One of the two tasks `asyncio.run` creates at shutdown: returns at once.
+    pub(crate) noop: bool,
+    /// Values referring to the task hold this token (see `TaskRef::token`).
+    pub(crate) token: std::rc::Weak<crate::value::TaskToken>,
+    /// Finished with an exception nobody has retrieved yet (and not reported).
+    pub(crate) unretrieved: bool,
+    /// A value has referred to it (a variable, a list): then CPython frees
+    /// it, and logs, at a time set by garbage collection; asim does not log.
+    pub(crate) referenced: bool,
+    /// gather / wait / as_completed holding it until they retrieve or return it.
+    pub(crate) holds: u32,
+}
+
+impl Vm<'_> {
+    /// `loop.create_task(coro)`: a new task whose first step is queued.
+    pub(crate) fn create_task(&mut self, coro: CoroId, args: Vec<Value>, noop: bool) -> Result<TaskId, Exc> {
+        self.create_named_task(coro, args, noop, None)
+    }
+
+    /// `loop.create_task(coro, name=name)`. A named task still takes a
+    /// `Task-N` number in 3.11.
+    pub(crate) fn create_named_task(
+        &mut self,
+        coro: CoroId,
+        args: Vec<Value>,
+        noop: bool,
+        name: Option<Rc<str>>,
+    ) -> Result<TaskId, Exc> {
+        if self.tasks.len() as u32 >= self.limits.max_tasks {
+            let msg = format!("the run created more than {} tasks (--max-tasks)", self.limits.max_tasks);
+            self.limit_hit = Some(msg.clone());
+            return Err(ExcObj::msg(ExcClass::RuntimeError, msg));
+        }
+        let id = self.tasks.len() as TaskId;
+        self.task_counter += 1;
+        let name = match name {
+            Some(n) => TaskName::Given(n),
+            None => TaskName::Auto(self.task_counter),
+        };
+        let fut = self.new_fut(FutKind::Task(id));
+        let frames = if noop { Vec::new() } else { vec![self.new_frame(coro, args.clone(), None)] };
+        self.tasks.push(Task {
+            name,
+            coro,
+            args: args.into(),
+            fut,
+            frames,
+            resume: Resume::Start,
+            must_cancel: false,
+            cancel_msg: None,
+            num_cancels: 0,
+            fut_waiter: None,
+            exc_info: Vec::new(),
+            noop,
+            token: std::rc::Weak::new(),
+            unretrieved: false,
+            referenced: false,
+            holds: 0,
+        });
+        self.call_soon(Ready::Step(id, None));
+        self.record(id, EventKind::Created);
+        Ok(id)
+    }
+
+    pub(crate) fn new_frame(&self, coro: CoroId, args: Vec<Value>, ret: Option<Target>) -> Frame {
+        let code = &self.prog.coros[coro as usize];
+        let mut locals = args;
+        locals.resize(code.n_locals as usize, Value::Unbound);
+        Frame {
+            coro,
+            pc: 0,
+            locals,
+            iters: vec![Iter::Done; code.n_iters as usize],
+            groups: vec![u32::MAX; code.n_groups as usize],
+            handlers: Vec::new(),
+            completions: Vec::new(),
+            stars: Vec::new(),
+            ret,
+            exc_base: 0,
+        }
+    }
+
+    pub(crate) fn task_ref(&mut self, t: TaskId) -> Value {
+        let task = &mut self.tasks[t as usize];
+        task.referenced = true;
+        let token = task.token.upgrade().unwrap_or_else(|| {
+            let rc = Rc::new(crate::value::TaskToken);
+            task.token = Rc::downgrade(&rc);
+            rc
+        });
+        Value::Task(TaskRef { id: t, name: task.name.clone(), _token: token })
+    }
+
+    /// `fut.exception()` / `fut.result()` was called: its exception counts as retrieved.
+    pub(crate) fn retrieve(&mut self, fut: FutId) {
+        if let FutKind::Task(t) = self.futs[fut as usize].kind {
+            self.tasks[t as usize].unretrieved = false;
+        }
+    }
+
+    /// CPython logs "Task exception was never retrieved" when a failed task
+    /// is freed unretrieved: when no value refers to it and no done callback
+    /// of it is still queued.
+    pub(crate) fn check_unretrieved(&mut self) {
+        let pending = std::mem::take(&mut self.unretrieved_pending);
+        for t in pending {
+            let task = &self.tasks[t as usize];
+            if !task.unretrieved || task.referenced {
+                continue;
+            }
+            if task.holds > 0 || self.futs[task.fut as usize].queued > 0 {
+                self.unretrieved_pending.push(t);
+                continue;
+            }
+            self.report_unretrieved(t);
+        }
+    }
+
+    pub(super) fn report_unretrieved(&mut self, t: TaskId) {
+        self.tasks[t as usize].unretrieved = false;
+        let text = format!("Task exception was never retrieved\nfuture: {}", self.task_repr(t));
+        self.record(t, EventKind::Warning(&text));
+    }
+
+    /// `<Task finished name='Task-2' coro=<worker()> exception=ValueError('x')>`.
+    pub(super) fn task_repr(&self, t: TaskId) -> String {
+        let task = &self.tasks[t as usize];
+        let exc = match &self.futs[task.fut as usize].state {
+            FutState::Exception(e) => format!(" exception={}", e.repr()),
+            _ => String::new(),
+        };
+        format!("<Task finished name='{}' coro=<{}() done>{exc}>", task.name, self.prog.coros[task.coro as usize].name)
+    }
+
+    /// What was freed since the last look: never-awaited coroutines are
+    /// reported, and failed tasks may have lost their last reference.
+    pub(crate) fn after_handle(&mut self, t: Option<TaskId>) {
+        for d in crate::value::take_dropped() {
+            if let crate::value::Dropped::Coro(name) = d {
+                let who = t.unwrap_or(0);
+                self.record(who, EventKind::Warning(&format!("RuntimeWarning: coroutine '{name}' was never awaited")));
+            }
+        }
+        if !self.unretrieved_pending.is_empty() {
+            self.check_unretrieved();
+        }
+    }
+
+    pub(crate) fn task_done(&self, t: TaskId) -> bool {
+        self.futs[self.tasks[t as usize].fut as usize].done()
+    }
+
+    /// `Task.cancel(msg)`.
+    pub(crate) fn task_cancel(&mut self, t: TaskId, msg: Option<Value>) -> bool {
+        if self.task_done(t) {
+            return false;
+        }
+        self.tasks[t as usize].num_cancels += 1;
+        if let Some(w) = self.tasks[t as usize].fut_waiter {
+            if self.fut_cancel(w, msg.clone()) {
+                return true;
+            }
+        }
+        let task = &mut self.tasks[t as usize];
+        task.must_cancel = true;
+        task.cancel_msg = msg.map(Box::new);
+        true
+    }
+
+    /// `Task.uncancel()`.
+    pub(crate) fn task_uncancel(&mut self, t: TaskId) -> u32 {
+        let task = &mut self.tasks[t as usize];
+        task.num_cancels = task.num_cancels.saturating_sub(1);
+        task.num_cancels
+    }
+}
