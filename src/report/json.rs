@@ -5,44 +5,92 @@
 
 use super::{outcome_word, wait_text, Streams};
 use crate::runtime::{Event, EventKind, Outcome, RunEnd, Sink, Tasks};
-use std::io::{self, Write};
+use std::io;
 
 /// The JSON Lines view.
 pub struct JsonView<'w> {
     streams: Streams<'w>,
-    /// Reused for values that need formatting (a repr, a name).
+    /// The line being built, written out whole.
+    line: Vec<u8>,
+    /// Reused for text that needs formatting (a repr, a call).
     scratch: String,
 }
 
 impl<'w> JsonView<'w> {
     /// A view writing to these streams (JSON on stdout; nothing on stderr).
     pub fn new(streams: Streams<'w>) -> Self {
-        JsonView { streams, scratch: String::new() }
+        JsonView { streams, line: Vec::with_capacity(256), scratch: String::new() }
     }
 }
 
 /// A JSON string.
-fn string(w: &mut dyn Write, s: &str) -> io::Result<()> {
-    serde_json::to_writer(&mut *w, s).map_err(io::Error::from)
+fn string(w: &mut Vec<u8>, s: &str) {
+    serde_json::to_writer(&mut *w, s).expect("writing to a Vec cannot fail");
 }
 
 /// A JSON number, as serde_json prints an `f64` (`1.0`, `1e-7`; `null` if not finite).
-fn number(w: &mut dyn Write, x: f64) -> io::Result<()> {
-    serde_json::to_writer(&mut *w, &x).map_err(io::Error::from)
+fn number(w: &mut Vec<u8>, x: f64) {
+    serde_json::to_writer(&mut *w, &x).expect("writing to a Vec cannot fail");
 }
 
-/// `"key":` after a comma unless it is the first.
-fn key(w: &mut dyn Write, first: &mut bool, k: &str) -> io::Result<()> {
-    if !std::mem::take(first) {
-        w.write_all(b",")?;
+/// A task's name as a JSON string; `Task-N` needs no escaping.
+fn name(w: &mut Vec<u8>, scratch: &mut String, tasks: &Tasks<'_>, t: u32) {
+    let n = tasks.name(t);
+    scratch.clear();
+    n.push_to(scratch);
+    if n.number().is_some() {
+        w.push(b'"');
+        w.extend_from_slice(scratch.as_bytes());
+        w.push(b'"');
+    } else {
+        string(w, scratch);
     }
-    write!(w, "\"{k}\":")
+}
+
+/// `"key":`, after a comma unless it is the first.
+fn key(w: &mut Vec<u8>, first: &mut bool, k: &str) {
+    if !std::mem::take(first) {
+        w.push(b',');
+    }
+    w.push(b'"');
+    w.extend_from_slice(k.as_bytes());
+    w.extend_from_slice(b"\":");
+}
+
+impl JsonView<'_> {
+    /// The value of an event's one extra key.
+    fn extra(&mut self, e: &Event<'_>, tasks: &Tasks<'_>) {
+        let (w, scratch) = (&mut self.line, &mut self.scratch);
+        match e.kind {
+            EventKind::Print(text) | EventKind::Warning(text) => string(w, text),
+            EventKind::Start => {
+                scratch.clear();
+                tasks.push_call(e.task, scratch);
+                string(w, scratch);
+            }
+            EventKind::Spawn(c) | EventKind::CancelRequested(c) => name(w, scratch, tasks, c),
+            EventKind::Sleep(x) | EventKind::Block(x) => number(w, x),
+            EventKind::Wait(on) => string(w, &wait_text(&on, tasks)),
+            EventKind::Done(v) => {
+                scratch.clear();
+                v.0.write_repr(scratch);
+                string(w, scratch);
+            }
+            EventKind::Failed(kind, message) => {
+                w.extend_from_slice(b"{\"message\":");
+                string(w, message);
+                w.extend_from_slice(b",\"type\":");
+                string(w, kind);
+                w.push(b'}');
+            }
+            _ => {}
+        }
+    }
 }
 
 impl Sink for JsonView<'_> {
     fn event(&mut self, e: &Event<'_>, tasks: &Tasks<'_>) -> io::Result<()> {
-        use std::fmt::Write as _;
-        let (name, extra): (&str, Option<&str>) = match e.kind {
+        let (event, extra): (&str, Option<&str>) = match e.kind {
             EventKind::Created => return Ok(()),
             EventKind::Print(_) => ("print", Some("text")),
             EventKind::Start => ("start", Some("call")),
@@ -59,57 +107,33 @@ impl Sink for JsonView<'_> {
             EventKind::TimeoutExpired => ("timeout_expired", None),
             EventKind::Warning(_) => ("warning", Some("text")),
         };
-        let w: &mut dyn Write = &mut *self.streams.out;
-        w.write_all(b"{")?;
+        self.line.clear();
+        self.line.push(b'{');
         let mut first = true;
-        // Keys sorted: the extra key goes before "event" when it sorts so.
-        let write_extra = |w: &mut dyn Write, first: &mut bool, scratch: &mut String| -> io::Result<()> {
-            let Some(k) = extra else { return Ok(()) };
-            key(w, first, k)?;
-            match e.kind {
-                EventKind::Print(text) | EventKind::Warning(text) => string(w, text),
-                EventKind::Start => string(w, &tasks.call(e.task)),
-                EventKind::Spawn(c) | EventKind::CancelRequested(c) => {
-                    scratch.clear();
-                    let _ = write!(scratch, "{}", tasks.name(c));
-                    string(w, scratch)
-                }
-                EventKind::Sleep(x) | EventKind::Block(x) => number(w, x),
-                EventKind::Wait(on) => string(w, &wait_text(&on, tasks)),
-                EventKind::Done(v) => {
-                    scratch.clear();
-                    let _ = write!(scratch, "{v}");
-                    string(w, scratch)
-                }
-                EventKind::Failed(kind, message) => {
-                    w.write_all(b"{\"message\":")?;
-                    string(w, message)?;
-                    w.write_all(b",\"type\":")?;
-                    string(w, kind)?;
-                    w.write_all(b"}")
-                }
-                _ => Ok(()),
-            }
-        };
-        let extra_first = extra.is_some_and(|k| k < "event");
-        if extra_first {
-            write_extra(w, &mut first, &mut self.scratch)?;
+        // Keys in sorted order: the extra key goes where it sorts.
+        let before = |k: &str| extra.is_some_and(|x| x < k);
+        if before("event") {
+            key(&mut self.line, &mut first, extra.unwrap_or_default());
+            self.extra(e, tasks);
         }
-        key(w, &mut first, "event")?;
-        string(w, name)?;
-        if extra.is_some_and(|k| k > "event" && k < "t") {
-            write_extra(w, &mut first, &mut self.scratch)?;
+        key(&mut self.line, &mut first, "event");
+        self.line.push(b'"');
+        self.line.extend_from_slice(event.as_bytes());
+        self.line.push(b'"');
+        if extra.is_some_and(|x| x > "event" && x < "t") {
+            key(&mut self.line, &mut first, extra.unwrap_or_default());
+            self.extra(e, tasks);
         }
-        key(w, &mut first, "t")?;
-        number(w, e.t)?;
-        key(w, &mut first, "task")?;
-        self.scratch.clear();
-        let _ = write!(self.scratch, "{}", tasks.name(e.task));
-        string(w, &self.scratch)?;
-        if extra.is_some_and(|k| k > "task") {
-            write_extra(w, &mut first, &mut self.scratch)?;
+        key(&mut self.line, &mut first, "t");
+        number(&mut self.line, e.t);
+        key(&mut self.line, &mut first, "task");
+        name(&mut self.line, &mut self.scratch, tasks, e.task);
+        if extra.is_some_and(|x| x > "task") {
+            key(&mut self.line, &mut first, extra.unwrap_or_default());
+            self.extra(e, tasks);
         }
-        w.write_all(b"}\n")
+        self.line.extend_from_slice(b"}\n");
+        self.streams.out.write_all(&self.line)
     }
 
     fn iteration_end(&mut self) -> io::Result<()> {
@@ -117,80 +141,82 @@ impl Sink for JsonView<'_> {
     }
 
     fn finish(&mut self, end: &RunEnd, tasks: &Tasks<'_>) -> io::Result<()> {
-        let w: &mut dyn Write = &mut *self.streams.out;
-        let name = |t: u32| tasks.name(t).to_string();
-        w.write_all(b"{")?;
+        let mut w = std::mem::take(&mut self.line);
+        let scratch = &mut self.scratch;
+        w.clear();
+        w.push(b'{');
         let mut first = true;
         if let Outcome::Deadlock(d) = &end.outcome {
-            key(w, &mut first, "blocked")?;
-            w.write_all(b"[")?;
+            key(&mut w, &mut first, "blocked");
+            w.push(b'[');
             for (i, b) in d.blocked.iter().enumerate() {
                 if i > 0 {
-                    w.write_all(b",")?;
+                    w.push(b',');
                 }
-                w.write_all(b"{\"on\":")?;
-                string(w, &b.on)?;
-                w.write_all(b",\"task\":")?;
-                string(w, &name(b.task))?;
-                w.write_all(b"}")?;
+                w.extend_from_slice(b"{\"on\":");
+                string(&mut w, &b.on);
+                w.extend_from_slice(b",\"task\":");
+                name(&mut w, scratch, tasks, b.task);
+                w.push(b'}');
             }
-            w.write_all(b"]")?;
-            key(w, &mut first, "cycle")?;
+            w.push(b']');
+            key(&mut w, &mut first, "cycle");
             match &d.cycle {
-                None => w.write_all(b"null")?,
+                None => w.extend_from_slice(b"null"),
                 Some(c) => {
-                    w.write_all(b"[")?;
+                    w.push(b'[');
                     for (i, t) in c.iter().enumerate() {
                         if i > 0 {
-                            w.write_all(b",")?;
+                            w.push(b',');
                         }
-                        string(w, &name(*t))?;
+                        name(&mut w, scratch, tasks, *t);
                     }
-                    w.write_all(b"]")?;
+                    w.push(b']');
                 }
             }
         }
-        key(w, &mut first, "elapsed")?;
-        number(w, end.elapsed)?;
-        key(w, &mut first, "error")?;
+        key(&mut w, &mut first, "elapsed");
+        number(&mut w, end.elapsed);
+        key(&mut w, &mut first, "error");
         match &end.outcome {
             Outcome::Error { kind, message, .. } => {
-                w.write_all(b"{\"message\":")?;
-                string(w, message)?;
-                w.write_all(b",\"type\":")?;
-                string(w, kind)?;
-                w.write_all(b"}")?;
+                w.extend_from_slice(b"{\"message\":");
+                string(&mut w, message);
+                w.extend_from_slice(b",\"type\":");
+                string(&mut w, kind);
+                w.push(b'}');
             }
-            _ => w.write_all(b"null")?,
+            _ => w.extend_from_slice(b"null"),
         }
-        key(w, &mut first, "event")?;
-        string(w, "end")?;
+        key(&mut w, &mut first, "event");
+        string(&mut w, "end");
         if let Outcome::Limit(limit) = &end.outcome {
-            key(w, &mut first, "limit")?;
-            string(w, &limit.message)?;
+            key(&mut w, &mut first, "limit");
+            string(&mut w, &limit.message);
         }
-        key(w, &mut first, "outcome")?;
-        string(w, outcome_word(&end.outcome))?;
+        key(&mut w, &mut first, "outcome");
+        string(&mut w, outcome_word(&end.outcome));
         if let Outcome::Limit(limit) = &end.outcome {
-            key(w, &mut first, "running")?;
-            w.write_all(b"[")?;
+            key(&mut w, &mut first, "running");
+            w.push(b'[');
             for (i, (t, place)) in limit.running.iter().enumerate() {
                 if i > 0 {
-                    w.write_all(b",")?;
+                    w.push(b',');
                 }
-                w.write_all(b"{\"at\":")?;
-                string(w, place)?;
-                w.write_all(b",\"task\":")?;
-                string(w, &name(*t))?;
-                w.write_all(b"}")?;
+                w.extend_from_slice(b"{\"at\":");
+                string(&mut w, place);
+                w.extend_from_slice(b",\"task\":");
+                name(&mut w, scratch, tasks, *t);
+                w.push(b'}');
             }
-            w.write_all(b"]")?;
+            w.push(b']');
         }
-        key(w, &mut first, "t")?;
-        number(w, end.elapsed)?;
-        key(w, &mut first, "tasks")?;
-        write!(w, "{}", end.tasks)?;
-        w.write_all(b"}\n")?;
+        key(&mut w, &mut first, "t");
+        number(&mut w, end.elapsed);
+        key(&mut w, &mut first, "tasks");
+        w.extend_from_slice(end.tasks.to_string().as_bytes());
+        w.extend_from_slice(b"}\n");
+        self.streams.out.write_all(&w)?;
         self.streams.flush()
     }
 }

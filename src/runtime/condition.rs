@@ -47,7 +47,7 @@ impl Vm<'_> {
         }
         self.record(t, EventKind::Wait(WaitOn::Condition(name)));
         self.tasks[t as usize].resume =
-            Resume::Cond(CondWait { cond, fut, reacquiring: false, cancelled: false, pending: None, bind });
+            Resume::Cond(Box::new(CondWait { cond, fut, reacquiring: false, cancelled: false, pending: None, bind }));
         Ok(Flow::Suspend(fut))
     }
 
@@ -136,7 +136,7 @@ impl Vm<'_> {
             waiters.push_back(fut);
         }
         w.fut = fut;
-        self.tasks[t as usize].resume = Resume::Cond(w);
+        self.tasks[t as usize].resume = Resume::Cond(Box::new(w));
         Flow::Suspend(fut)
     }
 

@@ -112,7 +112,8 @@ impl Vm<'_> {
                 Resume::Cond(w) => {
                     (format!("condition `{}`, which nothing will notify", self.prim_name(w.cond)), Vec::new())
                 }
-                Resume::Queue(queue::QueueWait { prim, op, .. }) => {
+                Resume::Queue(w) => {
+                    let queue::QueueWait { prim, op, .. } = &**w;
                     let what = if *op == QueueOp::Get { "an item" } else { "a free slot" };
                     (format!("queue `{}` ({what}), which nothing will provide", self.prim_name(*prim)), Vec::new())
                 }

@@ -221,7 +221,7 @@ pub struct Live {
 /// Names and calls of the run's tasks, looked up when a view needs them.
 #[derive(Clone, Copy)]
 pub struct Tasks<'a> {
-    pub(crate) tasks: &'a [Task],
+    pub(crate) tasks: &'a super::arena::Arena<Task>,
     pub(crate) prog: &'a Program,
 }
 
@@ -238,6 +238,41 @@ impl Name<'_> {
     pub fn is_empty(&self) -> bool {
         self.0.len() == 0
     }
+
+    /// Appends the name to `out` (no formatting machinery: views call this
+    /// once per event).
+    pub fn push_to(&self, out: &mut String) {
+        match self.0 {
+            TaskName::Auto(n) => {
+                out.push_str("Task-");
+                push_u32(out, *n);
+            }
+            TaskName::Given(s) => out.push_str(s),
+        }
+    }
+
+    /// `Some(n)` for a `Task-N` name, whose text needs no escaping.
+    pub fn number(&self) -> Option<u32> {
+        match self.0 {
+            TaskName::Auto(n) => Some(*n),
+            TaskName::Given(_) => None,
+        }
+    }
+}
+
+/// Appends the decimal digits of `n`.
+pub(crate) fn push_u32(out: &mut String, mut n: u32) {
+    let mut digits = [0u8; 10];
+    let mut i = digits.len();
+    loop {
+        i -= 1;
+        digits[i] = b'0' + (n % 10) as u8;
+        n /= 10;
+        if n == 0 {
+            break;
+        }
+    }
+    out.push_str(std::str::from_utf8(&digits[i..]).expect("ASCII digits"));
 }
 
 impl fmt::Display for Name<'_> {
@@ -269,32 +304,47 @@ impl<'a> Tasks<'a> {
 
     /// Its coroutine, with arguments as they were passed: `worker(1, 2)`.
     pub fn call(&self, task: u32) -> String {
+        let mut out = String::new();
+        self.push_call(task, &mut out);
+        out
+    }
+
+    /// [`Tasks::call`], appended to `out`.
+    pub fn push_call(&self, task: u32, out: &mut String) {
         let t = &self.tasks[task as usize];
         if t.noop {
             // The two tasks asyncio.run's Runner.close() runs, in this order.
-            let first = self.tasks[..task as usize].iter().all(|o| !o.noop);
-            return if first { "loop.shutdown_asyncgens()" } else { "loop.shutdown_default_executor()" }.to_owned();
+            let first = self.tasks.iter().take(task as usize).all(|o| !o.noop);
+            out.push_str(if first { "loop.shutdown_asyncgens()" } else { "loop.shutdown_default_executor()" });
+            return;
         }
         let code = &self.prog.coros[t.coro as usize];
         if code.builtin {
             // A primitive operation made a task: `ready.wait()`.
-            let recv = match t.args.first() {
-                Some(Value::Prim(p)) => p.name.to_string(),
-                Some(v) => v.repr(),
-                None => String::new(),
-            };
-            let item =
-                if code.name == "put" { t.args.get(1).map(Value::repr).unwrap_or_default() } else { String::new() };
-            return format!("{recv}.{}({item})", code.name);
+            match t.args.first() {
+                Some(Value::Prim(p)) => out.push_str(&p.name),
+                Some(v) => v.write_repr(out),
+                None => {}
+            }
+            out.push('.');
+            out.push_str(&code.name);
+            out.push('(');
+            if code.name == "put" {
+                if let Some(v) = t.args.get(1) {
+                    v.write_repr(out);
+                }
+            }
+            out.push(')');
+            return;
         }
-        let mut out = format!("{}(", code.name);
+        out.push_str(&code.name);
+        out.push('(');
         for (i, a) in t.args.iter().enumerate() {
             if i > 0 {
                 out.push_str(", ");
             }
-            out.push_str(&a.repr());
+            a.write_repr(out);
         }
         out.push(')');
-        out
     }
 }

@@ -72,8 +72,9 @@ impl Vm<'_> {
         self.finished_tasks += 1;
         // A finished task's frames are gone in CPython too (the coroutine is closed).
         let task = &mut self.tasks[t as usize];
+        task.done = true;
         task.frames = Vec::new();
-        task.exc_info = Vec::new();
+        task.exc_info = Stack::default();
         let fut = task.fut;
         self.tasks[t as usize].resume = Resume::Finished;
         let noop = self.tasks[t as usize].noop;
@@ -121,8 +122,8 @@ impl Vm<'_> {
 
     pub(crate) fn schedule_callbacks_pub(&mut self, fut: FutId) {
         let cbs = std::mem::take(&mut self.futs[fut as usize].callbacks);
-        for cb in &cbs {
-            self.call_soon(Ready::Call(*cb, fut));
+        for &cb in cbs.as_slice() {
+            self.call_soon(Ready::Call(cb, fut));
         }
     }
 
@@ -259,10 +260,10 @@ impl Vm<'_> {
                     }
                 }
             }
-            Resume::Queue(w) => self.queue_resume(t, w, exc),
+            Resume::Queue(w) => self.queue_resume(t, *w, exc),
             Resume::Wait { w, bind } => self.wait_resume(t, w, bind, exc),
             Resume::AsCompleted { ac, fut, target } => self.as_completed_resume(t, ac, fut, target, exc),
-            Resume::Cond(w) => self.cond_resume(t, w, exc),
+            Resume::Cond(w) => self.cond_resume(t, *w, exc),
             Resume::WaitFor { fut, waiter, handle, bind } => {
                 self.record(t, EventKind::Wake);
                 if self.futs[fut as usize].done() {
@@ -481,13 +482,13 @@ impl Vm<'_> {
                 };
                 let g = self.gather_begin(rex);
                 for v in values {
-                    let fut = match &v {
-                        Value::Task(r) => self.tasks[r.id as usize].fut,
+                    let (fut, fresh) = match &v {
+                        Value::Task(r) => (self.tasks[r.id as usize].fut, false),
                         Value::Coro(_) => {
                             let (coro, args) = self.take_coro(&v, "gather")?;
                             let child = self.create_task(coro, args, false)?;
                             self.record(t, EventKind::Spawn(child));
-                            self.tasks[child as usize].fut
+                            (self.tasks[child as usize].fut, true)
                         }
                         other => {
                             return Err(crate::value::ops::type_error(format!(
@@ -496,7 +497,7 @@ impl Vm<'_> {
                             )))
                         }
                     };
-                    self.gather_child(g, fut);
+                    self.gather_child(g, fut, fresh);
                 }
                 let n = self.gathers[g as usize].children.len();
                 let outer = self.gather_end(g);

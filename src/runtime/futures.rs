@@ -48,11 +48,59 @@ pub(crate) enum Callback {
 pub(crate) struct Fut {
     pub(crate) state: FutState,
     pub(crate) kind: FutKind,
-    pub(crate) callbacks: Vec<Callback>,
+    pub(crate) callbacks: Callbacks,
     /// Done callbacks queued but not run yet (they keep the future alive).
     pub(crate) queued: u32,
     /// What a cancelled future remembers; few futures are, so it is boxed.
     cancel: Option<Box<FutCancel>>,
+}
+
+/// A future's done callbacks, in registration order. Most futures get
+/// exactly one (the task that awaits it), which needs no allocation.
+#[derive(Debug, Default)]
+pub(crate) enum Callbacks {
+    #[default]
+    None,
+    One(Callback),
+    Many(Vec<Callback>),
+}
+
+impl Callbacks {
+    pub(crate) fn push(&mut self, cb: Callback) {
+        *self = match std::mem::take(self) {
+            Callbacks::None => Callbacks::One(cb),
+            Callbacks::One(a) => Callbacks::Many(vec![a, cb]),
+            Callbacks::Many(mut v) => {
+                v.push(cb);
+                Callbacks::Many(v)
+            }
+        };
+    }
+
+    pub(crate) fn as_slice(&self) -> &[Callback] {
+        match self {
+            Callbacks::None => &[],
+            Callbacks::One(c) => std::slice::from_ref(c),
+            Callbacks::Many(v) => v,
+        }
+    }
+
+    pub(crate) fn len(&self) -> usize {
+        self.as_slice().len()
+    }
+
+    /// Keeps the callbacks for which `keep` holds, in order.
+    pub(crate) fn retain(&mut self, keep: impl Fn(&Callback) -> bool) {
+        match self {
+            Callbacks::None => {}
+            Callbacks::One(c) => {
+                if !keep(c) {
+                    *self = Callbacks::None;
+                }
+            }
+            Callbacks::Many(v) => v.retain(keep),
+        }
+    }
 }
 
 /// `_cancel_message` and `_cancelled_exc`.
@@ -92,7 +140,7 @@ impl Fut {
 
 impl Vm<'_> {
     pub(crate) fn new_fut(&mut self, kind: FutKind) -> FutId {
-        let fut = Fut { state: FutState::Pending, kind, callbacks: Vec::new(), queued: 0, cancel: None };
+        let fut = Fut { state: FutState::Pending, kind, callbacks: Callbacks::None, queued: 0, cancel: None };
         match self.free_futs.pop() {
             Some(id) => {
                 self.futs[id as usize] = fut;
@@ -107,7 +155,7 @@ impl Vm<'_> {
 
     /// Returns a plain future nobody refers to any more.
     pub(crate) fn free_fut(&mut self, id: FutId) {
-        self.futs[id as usize].callbacks.clear();
+        self.futs[id as usize].callbacks = Callbacks::None;
         self.free_futs.push(id);
     }
 
@@ -135,13 +183,9 @@ impl Vm<'_> {
     pub(super) fn schedule_callbacks(&mut self, fut: FutId) {
         let cbs = std::mem::take(&mut self.futs[fut as usize].callbacks);
         self.futs[fut as usize].queued += cbs.len() as u32;
-        for cb in &cbs {
-            self.ready.push_back(Ready::Call(*cb, fut));
+        for &cb in cbs.as_slice() {
+            self.ready.push_back(Ready::Call(cb, fut));
         }
-        // Keep the allocation for the next future that reuses this slot.
-        let mut cbs = cbs;
-        cbs.clear();
-        self.futs[fut as usize].callbacks = cbs;
     }
 
     pub(crate) fn set_result(&mut self, fut: FutId, v: Value) {

@@ -8,8 +8,12 @@ use super::*;
 pub(crate) struct Gather {
     pub(crate) outer: Option<FutId>,
     pub(crate) children: Vec<FutId>,
-    /// The distinct children (`nfuts` is its length).
-    pub(crate) distinct: BTreeSet<FutId>,
+    /// The distinct children, in order, until gather lets go of them.
+    pub(crate) distinct: Vec<FutId>,
+    /// `nfuts`: how many distinct children.
+    pub(crate) nfuts: usize,
+    /// Children given as existing tasks (only those can repeat).
+    pub(crate) seen: BTreeSet<FutId>,
     pub(crate) nfinished: usize,
     pub(crate) return_exceptions: bool,
     pub(crate) cancel_requested: bool,
@@ -57,7 +61,9 @@ impl Vm<'_> {
         self.gathers.push(Gather {
             outer: None,
             children: Vec::new(),
-            distinct: BTreeSet::new(),
+            distinct: Vec::new(),
+            nfuts: 0,
+            seen: BTreeSet::new(),
             nfinished: 0,
             return_exceptions,
             cancel_requested: false,
@@ -65,11 +71,15 @@ impl Vm<'_> {
         (self.gathers.len() - 1) as u32
     }
 
-    /// Adds a child future; one seen before is listed again but counted once.
-    pub(crate) fn gather_child(&mut self, g: u32, fut: FutId) {
+    /// Adds a child future; one seen before is listed again but counted
+    /// once. A `fresh` child (a task gather itself just made of a
+    /// coroutine) cannot have been seen.
+    pub(crate) fn gather_child(&mut self, g: u32, fut: FutId, fresh: bool) {
         let gs = &mut self.gathers[g as usize];
         gs.children.push(fut);
-        if gs.distinct.insert(fut) {
+        if fresh || gs.seen.insert(fut) {
+            gs.distinct.push(fut);
+            gs.nfuts += 1;
             self.hold(fut, 1);
             self.add_done_callback(fut, Callback::Gather(g));
         }
@@ -85,8 +95,9 @@ impl Vm<'_> {
 
     /// The outer future is done: gather lets go of its children.
     pub(super) fn gather_release(&mut self, g: u32) {
-        let children: Vec<FutId> = self.gathers[g as usize].distinct.iter().copied().collect();
-        for c in children {
+        let gs = &mut self.gathers[g as usize];
+        gs.seen = BTreeSet::new();
+        for c in std::mem::take(&mut gs.distinct) {
             self.hold(c, -1);
         }
     }
@@ -131,7 +142,7 @@ impl Vm<'_> {
             }
         }
         let gs = &self.gathers[g as usize];
-        if gs.nfinished == gs.distinct.len() {
+        if gs.nfinished == gs.nfuts {
             let children = gs.children.clone();
             for &c in &children {
                 self.retrieve(c);

@@ -9,6 +9,7 @@
 //! integers: the hot loop does no string lookups, and allocates only for
 //! what the scenario itself builds.
 
+mod arena;
 mod as_completed;
 mod condition;
 mod deadlock;
@@ -140,9 +141,9 @@ pub(crate) struct Vm<'p> {
     free_timers: Vec<u32>,
     timer_cancelled_count: usize,
     stopping: bool,
-    pub(crate) futs: Vec<Fut>,
+    pub(crate) futs: arena::Arena<Fut>,
     free_futs: Vec<FutId>,
-    pub(crate) tasks: Vec<Task>,
+    pub(crate) tasks: arena::Arena<Task>,
     pub(crate) gathers: Vec<Gather>,
     pub(crate) groups: Vec<TaskGroup>,
     pub(crate) timeouts: Vec<Timeout>,
@@ -185,9 +186,9 @@ impl<'p> Vm<'p> {
             free_timers: Vec::new(),
             timer_cancelled_count: 0,
             stopping: false,
-            futs: Vec::new(),
+            futs: arena::Arena::default(),
             free_futs: Vec::new(),
-            tasks: Vec::new(),
+            tasks: arena::Arena::default(),
             gathers: Vec::new(),
             groups: Vec::new(),
             timeouts: Vec::new(),

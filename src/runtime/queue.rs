@@ -195,7 +195,8 @@ impl Vm<'_> {
                     let fut = self.new_fut(FutKind::Plain);
                     self.queue(prim).getters.push_back(fut);
                     self.record(t, EventKind::Wait(WaitOn::Queue(name, "an item")));
-                    self.tasks[t as usize].resume = Resume::Queue(QueueWait { prim, fut, op, item: None, bind });
+                    self.tasks[t as usize].resume =
+                        Resume::Queue(Box::new(QueueWait { prim, fut, op, item: None, bind }));
                     return Ok(Flow::Suspend(fut));
                 }
                 let v = self.get_nowait(prim)?;
@@ -207,7 +208,8 @@ impl Vm<'_> {
                     let fut = self.new_fut(FutKind::Plain);
                     self.queue(prim).putters.push_back(fut);
                     self.record(t, EventKind::Wait(WaitOn::Queue(name, "a free slot")));
-                    self.tasks[t as usize].resume = Resume::Queue(QueueWait { prim, fut, op, item: Some(item), bind });
+                    self.tasks[t as usize].resume =
+                        Resume::Queue(Box::new(QueueWait { prim, fut, op, item: Some(item), bind }));
                     return Ok(Flow::Suspend(fut));
                 }
                 self.put_nowait(prim, item)?;

@@ -121,7 +121,12 @@ impl Vm<'_> {
         // run_until_complete returns future.result(): main's outcome is retrieved.
         let result = self.fut_outcome(main_fut);
         // Runner.close(): _cancel_all_tasks, shutdown_asyncgens, shutdown_default_executor.
-        let to_cancel: Vec<TaskId> = (0..self.tasks.len() as TaskId).filter(|&t| !self.task_done(t)).collect();
+        // Most runs end with every task finished: then there is nothing to scan.
+        let to_cancel: Vec<TaskId> = if self.finished_tasks == self.tasks.len() {
+            Vec::new()
+        } else {
+            (0..self.tasks.len() as TaskId).filter(|&t| !self.task_done(t)).collect()
+        };
         if !to_cancel.is_empty() {
             for &t in &to_cancel {
                 self.record(t, EventKind::ShutdownCancel);
@@ -131,7 +136,7 @@ impl Vm<'_> {
             let g = self.gather_begin(true);
             for &t in &to_cancel {
                 let f = self.tasks[t as usize].fut;
-                self.gather_child(g, f);
+                self.gather_child(g, f, true);
             }
             let outer = self.gather_end(g);
             if let Err(stop) = self.run_until_complete(outer) {

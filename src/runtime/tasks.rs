@@ -61,16 +61,57 @@ pub(crate) struct StarState {
 pub(crate) struct Frame {
     pub(crate) coro: CoroId,
     pub(crate) pc: usize,
-    pub(crate) locals: Vec<Value>,
-    pub(crate) iters: Vec<Iter>,
-    pub(crate) groups: Vec<u32>,
-    pub(crate) handlers: Vec<Handler>,
-    pub(crate) completions: Vec<Completion>,
-    pub(crate) stars: Vec<StarState>,
+    /// Sized by the compiler: arguments first, then the other locals.
+    pub(crate) locals: Box<[Value]>,
+    pub(crate) iters: Box<[Iter]>,
+    pub(crate) groups: Box<[u32]>,
+    pub(crate) handlers: Stack<Handler>,
+    pub(crate) completions: Stack<Completion>,
+    pub(crate) stars: Stack<StarState>,
     /// Where the caller wants the return value.
     pub(crate) ret: Option<Target>,
     /// The task's exc_info depth when this frame started.
     pub(crate) exc_base: u32,
+}
+
+/// A stack that costs one pointer until it is first used: most frames
+/// never enter a `try`, so their block stacks stay empty.
+#[derive(Debug)]
+#[allow(clippy::box_collection)] // the point: one pointer, not three words, while empty
+pub(crate) struct Stack<T>(Option<Box<Vec<T>>>);
+
+impl<T> Default for Stack<T> {
+    fn default() -> Self {
+        Stack(None)
+    }
+}
+
+impl<T> Stack<T> {
+    pub(crate) fn push(&mut self, x: T) {
+        self.0.get_or_insert_with(Box::default).push(x);
+    }
+
+    pub(crate) fn pop(&mut self) -> Option<T> {
+        self.0.as_mut()?.pop()
+    }
+
+    pub(crate) fn last(&self) -> Option<&T> {
+        self.0.as_ref()?.last()
+    }
+
+    pub(crate) fn last_mut(&mut self) -> Option<&mut T> {
+        self.0.as_mut()?.last_mut()
+    }
+
+    pub(crate) fn len(&self) -> usize {
+        self.0.as_ref().map_or(0, |v| v.len())
+    }
+
+    pub(crate) fn truncate(&mut self, n: usize) {
+        if let Some(v) = self.0.as_mut() {
+            v.truncate(n);
+        }
+    }
 }
 
 /// What a suspended task does when it resumes (the rest of the `await`).
@@ -109,7 +150,7 @@ pub(crate) enum Resume {
         tg: u32,
     },
     /// Inside `Queue.get()` / `put()`, waiting on a getter / putter future.
-    Queue(queue::QueueWait),
+    Queue(Box<queue::QueueWait>),
     /// In `as_completed`'s `done.get()`.
     AsCompleted {
         ac: u32,
@@ -122,7 +163,7 @@ pub(crate) enum Resume {
         bind: Option<Target>,
     },
     /// Inside `Condition.wait()`.
-    Cond(condition::CondWait),
+    Cond(Box<condition::CondWait>),
     /// `wait_for`: awaiting its waiter (the inner finished or the timer fired).
     WaitFor {
         fut: FutId,
@@ -156,7 +197,7 @@ pub(crate) struct Task {
     pub(crate) cancel_msg: Option<Box<Value>>,
     pub(crate) num_cancels: u32,
     pub(crate) fut_waiter: Option<FutId>,
-    pub(crate) exc_info: Vec<Exc>,
+    pub(crate) exc_info: Stack<Exc>,
     /// One of the two tasks `asyncio.run` creates at shutdown: returns at once.
     pub(crate) noop: bool,
     /// Values referring to the task hold this token (see `TaskRef::token`).
@@ -168,6 +209,8 @@ pub(crate) struct Task {
     pub(crate) referenced: bool,
     /// gather / wait / as_completed holding it until they retrieve or return it.
     pub(crate) holds: u32,
+    /// Its future is done (kept here so the hot path need not read the future).
+    pub(crate) done: bool,
 }
 
 impl Vm<'_> {
@@ -209,12 +252,13 @@ impl Vm<'_> {
             cancel_msg: None,
             num_cancels: 0,
             fut_waiter: None,
-            exc_info: Vec::new(),
+            exc_info: Stack::default(),
             noop,
             token: std::rc::Weak::new(),
             unretrieved: false,
             referenced: false,
             holds: 0,
+            done: false,
         });
         self.call_soon(Ready::Step(id, None));
         self.record(id, EventKind::Created);
@@ -228,12 +272,12 @@ impl Vm<'_> {
         Frame {
             coro,
             pc: 0,
-            locals,
-            iters: vec![Iter::Done; code.n_iters as usize],
-            groups: vec![u32::MAX; code.n_groups as usize],
-            handlers: Vec::new(),
-            completions: Vec::new(),
-            stars: Vec::new(),
+            locals: locals.into(),
+            iters: vec![Iter::Done; code.n_iters as usize].into(),
+            groups: vec![u32::MAX; code.n_groups as usize].into(),
+            handlers: Stack::default(),
+            completions: Stack::default(),
+            stars: Stack::default(),
             ret,
             exc_base: 0,
         }
@@ -306,7 +350,9 @@ impl Vm<'_> {
     }
 
     pub(crate) fn task_done(&self, t: TaskId) -> bool {
-        self.futs[self.tasks[t as usize].fut as usize].done()
+        let done = self.tasks[t as usize].done;
+        debug_assert_eq!(done, self.futs[self.tasks[t as usize].fut as usize].done());
+        done
     }
 
     /// `Task.cancel(msg)`.

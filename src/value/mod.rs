@@ -238,7 +238,7 @@ impl Value {
         out
     }
 
-    fn write_repr(&self, out: &mut String) {
+    pub(crate) fn write_repr(&self, out: &mut String) {
         match self {
             Value::None => out.push_str("None"),
             Value::Bool(true) => out.push_str("True"),
