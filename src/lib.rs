@@ -5,6 +5,37 @@
 //! [`source`] text and spans → `syntax` tree → `check`ed program (names
 //! resolved, task graph) → `compile`d program (indices and flat
 //! instructions) → [`runtime`] (the event-loop emulator) → [`report`].
+//!
+//! The run is a stream: it hands every event to a [`runtime::Sink`] the
+//! moment it happens and keeps none of them, so a run's memory follows its
+//! live tasks, not its length. The views of the command line are sinks;
+//! so is anything a library user writes:
+//!
+//! ```
+//! use asim::runtime::{Event, EventKind, Limits, RunEnd, Sink, Tasks};
+//!
+//! /// Collects (time, task, text) for every print.
+//! struct Prints(Vec<(f64, String, String)>);
+//!
+//! impl Sink for Prints {
+//!     fn event(&mut self, e: &Event<'_>, tasks: &Tasks<'_>) -> std::io::Result<()> {
+//!         if let EventKind::Print(text) = e.kind {
+//!             self.0.push((e.t, tasks.name(e.task).to_string(), text.to_owned()));
+//!         }
+//!         Ok(())
+//!     }
+//!     fn finish(&mut self, _: &RunEnd, _: &Tasks<'_>) -> std::io::Result<()> {
+//!         Ok(())
+//!     }
+//! }
+//!
+//! let text = "coroutines:\n  hello(n):\n    - sleep: n\n    - print: \"hi {n}\"\nmain:\n  - gather:\n      - hello(2)\n      - hello(1)\n";
+//! let compiled = asim::compile_source(&asim::source::Source::new("hello.yaml", text)).unwrap();
+//! let mut prints = Prints(Vec::new());
+//! let end = compiled.run(Limits::default(), &mut prints);
+//! assert_eq!(prints.0, [(1.0, "Task-3".into(), "hi 1".into()), (2.0, "Task-2".into(), "hi 2".into())]);
+//! assert_eq!(end.elapsed, 2.0);
+//! ```
 
 pub mod cli;
 pub mod diagnostic;
