@@ -159,6 +159,7 @@ class Measure:
     status: int | str  # exit status, or "timeout"
     stderr: str
     cpu_gnu: float | None = None  # GNU time's %U + %S (0.01 s resolution), if used
+    user: float = 0.0  # user seconds alone: steadier when the kernel's page work varies
 
 
 def run_measured(cmd: list[str], stdout, timeout: float) -> Measure:
@@ -194,7 +195,7 @@ def run_measured(cmd: list[str], stdout, timeout: float) -> Measure:
         proc.returncode = os.waitstatus_to_exitcode(wstatus)  # reaped here, not by Popen
         err.seek(0)
         stderr = err.read().decode(errors="replace")
-    m = Measure(cpu=usage.ru_utime + usage.ru_stime, rss_kib=usage.ru_maxrss, wall=wall,
+    m = Measure(cpu=usage.ru_utime + usage.ru_stime, user=usage.ru_utime, rss_kib=usage.ru_maxrss, wall=wall,
                 status="timeout" if timed_out.is_set() else proc.returncode, stderr=stderr)
     if time_file is not None:
         try:
@@ -413,7 +414,7 @@ def fmt_ratio(x: float | None) -> str:
 
 def table(cases: list[Case]) -> str:
     """The results as an aligned plain-text table (a Markdown table, too)."""
-    header = ["workload", "N", "-q CPU s", "peak MiB", "B/task", "µs/task", "×prev",
+    header = ["workload", "N", "-q CPU s", "-q user s", "peak MiB", "B/task", "µs/task", "×prev",
               "json CPU s", "json/-q", "CPython CPU s", "Py/asim", "elapsed", "check"]
     rows = []
     previous: dict[str, Case] = {}
@@ -433,6 +434,7 @@ def table(cases: list[Case]) -> str:
             case.workload,
             f"{case.n:,}",
             fmt(cpu, 3),
+            fmt(case.median("asim-q", "user"), 3),
             fmt(rss / 1024 if rss else None, 1),
             f"{rss * 1024 / case.n:,.0f}" if rss else "-",
             fmt(cpu * 1e6 / case.n if cpu else None, 2),
@@ -446,7 +448,7 @@ def table(cases: list[Case]) -> str:
         ])
         previous[case.workload] = case
     widths = [max(len(r[i]) for r in [header, *rows]) for i in range(len(header))]
-    left = {0, 12}  # text columns; numbers are right-aligned
+    left = {0, 13}  # text columns; numbers are right-aligned
 
     def line(cells: list[str]) -> str:
         return "| " + " | ".join(c.ljust(w) if i in left else c.rjust(w)
@@ -485,7 +487,7 @@ def raw_figures(cases: list[Case], opts) -> dict:
                 "check": c.verdict(),
                 "problems": c.failures(),
                 "runs": {
-                    system: [{"cpu_s": round(m.cpu, 6),
+                    system: [{"cpu_s": round(m.cpu, 6), "user_s": round(m.user, 6),
                               "cpu_gnu_s": None if m.cpu_gnu is None else round(m.cpu_gnu, 2),
                               "peak_rss_kib": m.rss_kib, "wall_s": round(m.wall, 6),
                               "status": m.status} for m in runs]
