@@ -132,12 +132,35 @@ fn load(path: &str, err: &mut dyn Write, color: bool) -> Result<(Source, crate::
 }
 
 /// Runs the command line; returns the exit status.
+///
+/// The work runs on a thread of its own with a large stack
+/// ([`STACK_SIZE`]): the passes over the scenario are recursive, and their
+/// depth is bounded by the format's limits (500 nested YAML levels, 32
+/// nested brackets, chains of 2,990 operators), not by the caller's stack.
 pub fn main_with(
     args: impl IntoIterator<Item = OsString>,
-    out: &mut dyn Write,
-    err: &mut dyn Write,
+    out: &mut (dyn Write + Send),
+    err: &mut (dyn Write + Send),
     term_color: bool,
 ) -> i32 {
+    let args: Vec<OsString> = args.into_iter().collect();
+    std::thread::scope(|scope| {
+        let worker = std::thread::Builder::new()
+            .name("asim".into())
+            .stack_size(STACK_SIZE)
+            .spawn_scoped(scope, move || main_on_this_thread(args, out, err, term_color));
+        match worker {
+            Ok(handle) => handle.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic)),
+            Err(_) => EXIT_INVALID,
+        }
+    })
+}
+
+/// The stack of the thread that runs a command: reserved, not committed,
+/// so it costs only what is used.
+pub const STACK_SIZE: usize = 1 << 30;
+
+fn main_on_this_thread(args: Vec<OsString>, out: &mut dyn Write, err: &mut dyn Write, term_color: bool) -> i32 {
     let cli = match Cli::try_parse_from(args) {
         Ok(c) => c,
         Err(e) => {

@@ -23,7 +23,6 @@ fn main() {
         libmimalloc_sys::mi_option_set(MI_OPTION_PURGE_DELAY, -1);
     }
     let color = std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
-    let code =
-        asim::cli::main_with(std::env::args_os(), &mut std::io::stdout().lock(), &mut std::io::stderr().lock(), color);
+    let code = asim::cli::main_with(std::env::args_os(), &mut std::io::stdout(), &mut std::io::stderr(), color);
     std::process::exit(code);
 }

@@ -690,6 +690,7 @@ fn format_spec(v: &Value, spec: &str) -> Result<String, Exc> {
     format_value(arg, spec).map_err(|e| match e.kind {
         FormatErrorKind::ValueError => value_error(e.message),
         FormatErrorKind::TypeError => type_error(e.message),
+        FormatErrorKind::Limit => ExcObj::msg(ExcClass::OverflowError, e.message),
     })
 }
 

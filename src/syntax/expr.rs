@@ -344,6 +344,12 @@ type PResult<T> = Result<T, ParseError>;
 /// overflow even a 2 MiB thread stack.
 const MAX_DEPTH: usize = 32;
 
+/// How many operators or trailers (`.x`, `(...)`, `[...]`) a chain may
+/// have: each one is a level of the tree that later passes walk
+/// recursively. CPython's compiler gives up near 3,000
+/// (`RecursionError: maximum recursion depth exceeded during compilation`).
+const MAX_CHAIN: usize = 2990;
+
 /// Python's keywords: none of them can be a name.
 const KEYWORDS: &[&str] = &[
     "and", "or", "not", "in", "is", "if", "else", "for", "lambda", "None", "True", "False", "await", "async", "def",
@@ -1204,6 +1210,14 @@ impl<'s> Parser<'s> {
         found
     }
 
+    #[cold]
+    fn too_long_chain(&self) -> ParseError {
+        self.fail_here(
+            &format!("expression too long: more than {MAX_CHAIN} operators or trailers in a row"),
+            Some("CPython refuses this too (RecursionError during compilation); compute it in steps, with `let`"),
+        )
+    }
+
     /// Runs `f` one level deeper, refusing to go past [`MAX_DEPTH`].
     fn nested<T>(&mut self, f: impl FnOnce(&mut Self) -> PResult<T>) -> PResult<T> {
         if self.depth >= MAX_DEPTH {
@@ -1511,7 +1525,12 @@ impl<'s> Parser<'s> {
     fn binary(&mut self, ops: &[(&str, BinOp)], operand: fn(&mut Self) -> PResult<Expr>) -> PResult<Expr> {
         let start = self.start();
         let mut left = operand(self)?;
+        let mut links = 0;
         while let Some(&(_, op)) = ops.iter().find(|(text, _)| self.is_op(text)) {
+            links += 1;
+            if links > MAX_CHAIN {
+                return Err(self.too_long_chain());
+            }
             self.bump();
             let right = operand(self)?;
             let kind = ExprKind::Binary(op, Box::new(left), Box::new(right));
@@ -1563,7 +1582,12 @@ impl<'s> Parser<'s> {
     fn primary(&mut self) -> PResult<Expr> {
         let start = self.start();
         let mut expr = self.atom()?;
+        let mut links = 0;
         loop {
+            links += 1;
+            if links > MAX_CHAIN {
+                return Err(self.too_long_chain());
+            }
             if self.eat_op(".") {
                 let t = self.peek().clone();
                 let attr = match t.tok {
@@ -2850,9 +2874,13 @@ mod tests {
         let nested_f = format!("f'{{f\"{{{inner}}}\"}}'");
         assert_eq!(parse_expr(&nested_f).unwrap_err().message, "expression is too deeply nested");
         assert!(parse_template(&format!("{{{inner}}}")).is_ok());
-        // Long flat expressions are not nesting.
-        let flat = vec!["x"; 5000].join(" + ");
+        // Long flat expressions are not nesting, up to CPython's chain limit.
+        let flat = vec!["x"; MAX_CHAIN + 1].join(" + ");
         assert!(parse_expr(&flat).is_ok());
+        let long = vec!["x"; MAX_CHAIN + 2].join(" + ");
+        assert!(parse_expr(&long).unwrap_err().message.starts_with("expression too long"));
+        let trailers = format!("x{}", "[0]".repeat(MAX_CHAIN + 1));
+        assert!(parse_expr(&trailers).unwrap_err().message.starts_with("expression too long"));
     }
 
     /// Every prefix of tricky input, through every entry point: no panic,

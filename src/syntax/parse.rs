@@ -340,6 +340,13 @@ impl<'s> Parser<'s> {
             );
             return None;
         };
+        if entries.is_empty() {
+            self.err(
+                Diagnostic::error("an empty step", node.span.clone())
+                    .with_hint("a step is a map with one verb, such as `- print: hello` or `- sleep: 1`"),
+            );
+            return None;
+        }
         let verbs: Vec<&(Node, Node)> =
             entries.iter().filter(|(k, _)| k.as_str().is_some_and(|k| VERBS.iter().any(|(v, _)| *v == k))).collect();
         // `do`, `else`, `as`, ... are verbs or modifiers depending on the step:

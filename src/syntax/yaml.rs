@@ -68,9 +68,22 @@ impl Node {
 }
 
 /// Parses one YAML document into a [`Node`].
+/// How deeply YAML collections may nest. A scenario written by hand nests
+/// a dozen levels; every later pass walks the tree recursively.
+pub(crate) const MAX_NESTING: usize = 500;
+
+const NESTING_HINT: &str = "split the scenario into coroutines: each `await` of one is a level less";
+
+/// A map with this many keys gets an index for its duplicate-key check.
+const INDEXED_MAP: usize = 16;
+
+/// A collection being built: the node, a map's key waiting for its value,
+/// and, for a big map, where each key is.
+type Open = (Node, Option<Node>, Option<std::collections::HashMap<String, usize>>);
+
 pub(crate) fn parse(text: &str) -> Result<Node, Diagnostic> {
     let chars = CharIndex::new(text);
-    let mut stack: Vec<(Node, Option<Node>)> = Vec::new();
+    let mut stack: Vec<Open> = Vec::new();
     let mut root: Option<Node> = None;
     let mut documents = 0;
     for item in Parser::new_from_str(text) {
@@ -82,6 +95,10 @@ pub(crate) fn parse(text: &str) -> Result<Node, Diagnostic> {
                 return alias_error(text, start);
             }
             let end = text[at..].chars().next().map_or(at, |c| at + c.len_utf8());
+            if e.info().contains("recursion limit") {
+                // The YAML parser's own limit on flow collections (`[[[...]]]`).
+                return Diagnostic::error("the YAML nests too deeply", at..end).with_hint(NESTING_HINT);
+            }
             let hint = if e.info().contains("mapping values are not allowed") {
                 "an unquoted YAML value cannot contain `: ` (in a string or a dict literal); quote the whole expression, e.g. 'f(\"a: b\")'"
             } else if e.info().contains("quoted scalar") {
@@ -118,16 +135,24 @@ pub(crate) fn parse(text: &str) -> Result<Node, Diagnostic> {
                 };
                 Node { kind: NodeKind::Scalar { text: value, style, verbatim_at }, span: sp }
             }
-            Event::SequenceStart(_, _) => {
-                stack.push((Node { kind: NodeKind::Seq(Vec::new()), span: sp }, None));
-                continue;
-            }
-            Event::MappingStart(_, _) => {
-                stack.push((Node { kind: NodeKind::Map(Vec::new()), span: sp }, None));
+            Event::SequenceStart(_, _) | Event::MappingStart(_, _) => {
+                if stack.len() >= MAX_NESTING {
+                    return Err(Diagnostic::error(
+                        format!("the YAML nests too deeply (more than {MAX_NESTING} levels)"),
+                        sp.start..sp.start + 1,
+                    )
+                    .with_hint(NESTING_HINT));
+                }
+                let kind = if matches!(event, Event::SequenceStart(..)) {
+                    NodeKind::Seq(Vec::new())
+                } else {
+                    NodeKind::Map(Vec::new())
+                };
+                stack.push((Node { kind, span: sp }, None, None));
                 continue;
             }
             Event::SequenceEnd | Event::MappingEnd => {
-                let (mut node, _) = stack.pop().expect("balanced YAML events");
+                let (mut node, _, _) = stack.pop().expect("balanced YAML events");
                 node.span.end = node.span.end.max(sp.end);
                 if let Some(e) = entries_end(&node.kind) {
                     node.span.end = node.span.end.max(e);
@@ -139,19 +164,32 @@ pub(crate) fn parse(text: &str) -> Result<Node, Diagnostic> {
         // Attach the finished node to its parent.
         match stack.last_mut() {
             None => root = Some(node),
-            Some((parent, pending_key)) => match &mut parent.kind {
+            Some((parent, pending_key, index)) => match &mut parent.kind {
                 NodeKind::Seq(items) => items.push(node),
                 NodeKind::Map(entries) => match pending_key.take() {
                     None => *pending_key = Some(node),
                     Some(key) => {
                         if let Some(k) = key.as_str() {
-                            if let Some((first, _)) = entries.iter().find(|(e, _)| e.as_str() == Some(k)) {
+                            // A linear scan for small maps; an index once a map is big.
+                            if index.is_none() && entries.len() >= INDEXED_MAP {
+                                let keys = entries.iter().enumerate();
+                                let keys = keys.filter_map(|(i, (e, _))| Some((e.as_str()?.to_owned(), i)));
+                                *index = Some(keys.rev().collect());
+                            }
+                            let earlier = match index {
+                                Some(index) => index.get(k).map(|&i| &entries[i]),
+                                None => entries.iter().find(|(e, _)| e.as_str() == Some(k)),
+                            };
+                            if let Some((first, _)) = earlier {
                                 let (line, _) = line_of(text, first.span.start);
                                 return Err(Diagnostic::error(format!("duplicate key `{k}`"), key.span.clone())
                                     .with_hint(format!(
                                         "`{k}` is already set on line {line}; a map holds each key once"
                                     )));
                             }
+                        }
+                        if let (Some(index), Some(k)) = (index.as_mut(), key.as_str()) {
+                            index.insert(k.to_owned(), entries.len());
                         }
                         entries.push((key, node));
                     }

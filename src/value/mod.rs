@@ -246,9 +246,20 @@ impl Value {
             Value::Int(i) => out.push_str(&i.to_string()),
             Value::Float(f) => out.push_str(&pyfmt::float_repr(*f)),
             Value::Str(s) => out.push_str(&pyfmt::str_repr(s)),
-            Value::List(l) => write_seq(out, "[", "]", &l.borrow(), false),
-            Value::Tuple(t) => write_seq(out, "(", ")", t, t.len() == 1),
+            Value::List(l) => {
+                let Some(_guard) = ReprGuard::enter(Rc::as_ptr(l) as *const ()) else {
+                    return out.push_str("[...]");
+                };
+                write_seq(out, "[", "]", &l.borrow(), false)
+            }
+            Value::Tuple(t) => {
+                let Some(_guard) = ReprGuard::enter(std::ptr::null()) else { return out.push_str("(...)") };
+                write_seq(out, "(", ")", t, t.len() == 1)
+            }
             Value::Dict(d) => {
+                let Some(_guard) = ReprGuard::enter(Rc::as_ptr(d) as *const ()) else {
+                    return out.push_str("{...}");
+                };
                 out.push('{');
                 for (i, (k, v)) in d.borrow().iter().enumerate() {
                     if i > 0 {
@@ -272,6 +283,42 @@ impl Value {
             Value::Coro(c) => out.push_str(&format!("<coroutine object {}>", c.name)),
             Value::Unbound => out.push_str("<unbound>"),
         }
+    }
+}
+
+thread_local! {
+    /// The containers whose repr is being written, innermost last
+    /// (CPython's `Py_ReprEnter`).
+    static REPR_STACK: RefCell<Vec<*const ()>> = const { RefCell::new(Vec::new()) };
+}
+
+/// How deep a repr may nest before it is cut short with `...` (Python would
+/// raise RecursionError near its recursion limit; asim must not overflow
+/// its own stack).
+const MAX_REPR_DEPTH: usize = 990;
+
+/// One container on [`REPR_STACK`]; leaves it when dropped.
+struct ReprGuard;
+
+impl ReprGuard {
+    /// `None` if `ptr` is already being printed (a container that contains
+    /// itself prints as `[...]`), or the nesting is too deep. A null `ptr`
+    /// (a tuple, which cannot contain itself) only counts for the depth.
+    fn enter(ptr: *const ()) -> Option<ReprGuard> {
+        REPR_STACK.with(|s| {
+            let mut s = s.borrow_mut();
+            if s.len() >= MAX_REPR_DEPTH || (!ptr.is_null() && s.contains(&ptr)) {
+                return None;
+            }
+            s.push(ptr);
+            Some(ReprGuard)
+        })
+    }
+}
+
+impl Drop for ReprGuard {
+    fn drop(&mut self) {
+        REPR_STACK.with(|s| s.borrow_mut().pop());
     }
 }
 

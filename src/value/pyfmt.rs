@@ -55,7 +55,15 @@ fn shortest_digits(x: f64) -> (String, i32) {
 /// Exactly `significant` (at least 1) correctly rounded digits of the finite,
 /// non-negative `x`, with the decimal exponent of the first digit.
 fn rounded_digits(x: f64, significant: usize) -> (String, i32) {
-    split_scientific(&format!("{:.*e}", significant.max(1) - 1, x))
+    // A double's exact decimal expansion has at most 767 significant
+    // digits: past that every digit is a zero (and Rust's formatter takes
+    // precisions only up to 65535).
+    const EXACT: usize = 800;
+    let (mut digits, exponent) = split_scientific(&format!("{:.*e}", significant.clamp(1, EXACT) - 1, x));
+    if significant > EXACT {
+        digits.extend(std::iter::repeat_n('0', significant - EXACT));
+    }
+    (digits, exponent)
 }
 
 /// Python's exponent suffix: the marker, an explicit sign and at least two
@@ -321,6 +329,9 @@ pub(crate) enum FormatErrorKind {
     ValueError,
     /// `TypeError` (non-empty spec for an object without `__format__`).
     TypeError,
+    /// asim's size budget (docs/limits.md): a width or precision that would
+    /// build a string of more than `MAX_ITEMS` characters.
+    Limit,
 }
 
 /// A failed `format()`: the Python exception type and its message.
@@ -330,6 +341,17 @@ pub(crate) struct FormatError {
     pub(crate) kind: FormatErrorKind,
     /// The exception message, worded exactly as CPython 3.11 words it.
     pub(crate) message: String,
+}
+
+/// The longest string a width or a float's precision may ask for: asim's
+/// container budget (docs/limits.md). CPython would try to allocate it.
+const BUDGET: u64 = crate::value::ops::MAX_ITEMS as u64;
+
+fn budget_error() -> FormatError {
+    FormatError {
+        kind: FormatErrorKind::Limit,
+        message: format!("asim limit: a format width or precision may be at most {BUDGET}"),
+    }
 }
 
 /// Builds a `ValueError` with the given message.
@@ -471,6 +493,9 @@ fn parse_spec(spec: &str, type_name: &str, default_kind: Option<char>, numeric: 
         if precision.is_none() {
             return Err(value_error("Format specifier missing precision"));
         }
+    }
+    if width > BUDGET {
+        return Err(budget_error());
     }
     if chars.len() - pos > 1 {
         return Err(value_error(format!("Invalid format specifier '{spec}' for object of type '{type_name}'")));
@@ -659,7 +684,12 @@ fn format_int(value: i64, spec: &str, type_name: &str) -> Result<String, FormatE
 /// `f` layout with `precision` fraction digits of the finite, non-negative
 /// `x`: integer digits and the rest (point and fraction).
 fn fixed_parts(x: f64, precision: usize, alternate: bool) -> (String, String) {
-    let text = format!("{x:.precision$}");
+    // At most 1074 fraction digits of a double are not zero.
+    const EXACT: usize = 1100;
+    let mut text = format!("{x:.*}", precision.min(EXACT));
+    if precision > EXACT {
+        text.extend(std::iter::repeat_n('0', precision - EXACT));
+    }
     match text.split_once('.') {
         Some((int_part, fraction)) => (int_part.to_string(), format!(".{fraction}")),
         None if alternate => (text, ".".to_string()),
@@ -706,6 +736,9 @@ fn general_parts(x: f64, precision: usize, alternate: bool, marker: char, no_typ
 fn render_float(x: f64, spec: &Spec) -> Result<String, FormatError> {
     if spec.precision.is_some_and(|p| p > i32::MAX as u64) {
         return Err(value_error("precision too big"));
+    }
+    if spec.precision.is_some_and(|p| p > BUDGET) {
+        return Err(budget_error());
     }
     let precision = spec.precision.map(|p| p as usize);
     let kind = spec.kind;

@@ -11,6 +11,7 @@ mod differential;
 mod generated;
 mod invalid;
 mod limits;
+mod robustness;
 mod scenarios;
 mod seed;
 

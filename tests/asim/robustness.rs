@@ -1,0 +1,106 @@
+//! Nothing breaks asim: hostile inputs get a located error (exit 2), a
+//! Python exception (exit 1) or a limit (exit 4), never a panic, an abort or
+//! a stack overflow. Big inputs are generated here, not committed.
+
+use crate::asim;
+use std::path::PathBuf;
+
+/// Writes `text` to a fresh file under the temp dir and returns its path.
+fn scenario(name: &str, text: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("asim-robust-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join(name);
+    std::fs::write(&path, text).unwrap();
+    path
+}
+
+fn run_q(path: &std::path::Path) -> crate::Output {
+    asim(&["run", "-q", path.to_str().unwrap()])
+}
+
+#[test]
+fn format_widths_and_precisions_stay_within_the_budget() {
+    // CPython prints 65,538 characters for the first; asim too.
+    let path = scenario("precision.yaml", "main:\n  - print: \"{1.5:.65536f}\"\n");
+    let run = run_q(&path);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert_eq!(run.stdout.len(), 65_539);
+    assert!(run.stdout.starts_with("1.5000") && run.stdout.ends_with("0\n"));
+    let table = [
+        ("{'x':^99999999999}", "OverflowError: asim limit: a format width or precision may be at most 10000000"),
+        ("{1.5:.99999999}", "OverflowError: asim limit: a format width or precision may be at most 10000000"),
+        ("{1.5:.99999999999}", "ValueError: precision too big"),
+        ("{'x':^9999999999999999999}", "ValueError: Too many decimal digits in format string"),
+    ];
+    for (template, want) in table {
+        let path = scenario("format.yaml", &format!("main:\n  - print: \"{template}\"\n"));
+        let run = run_q(&path);
+        assert_eq!(run.code, 1, "{template}: {}", run.stderr);
+        assert!(run.stderr.contains(want), "{template}: {}", run.stderr);
+    }
+}
+
+#[test]
+fn a_list_that_contains_itself_prints_like_python() {
+    let path =
+        scenario("selfref.yaml", "main:\n  - let: {a: \"[1]\"}\n  - do: a.append(a)\n  - print: \"{a} {[a]}\"\n");
+    let run = run_q(&path);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert_eq!(run.stdout, "[1, [...]] [[1, [...]]]\n");
+}
+
+#[test]
+fn long_chains_are_refused_like_cpythons_compiler_refuses_them() {
+    for (what, expr) in [
+        ("sum", vec!["1"; 20_000].join("+")),
+        ("subscripts", format!("a{}", "[0]".repeat(20_000))),
+        ("method calls", format!("a{}", ".upper()".repeat(20_000))),
+    ] {
+        let path = scenario("chain.yaml", &format!("main:\n  - let: {{a: \"'x'\"}}\n  - print: \"{{{expr}}}\"\n"));
+        let run = run_q(&path);
+        assert_eq!(run.code, 2, "{what}: {}", run.stderr);
+        assert!(run.stderr.contains("expression too long: more than 2990 operators"), "{what}: {}", run.stderr);
+        assert!(run.stderr.contains("chain.yaml:3:"), "{what}: located: {}", run.stderr);
+    }
+    // Just under the limit, it runs.
+    let path = scenario("sum.yaml", &format!("main:\n  - print: \"{{{}}}\"\n", vec!["1"; 2990].join("+")));
+    let run = run_q(&path);
+    assert_eq!((run.code, run.stdout.as_str()), (0, "2990\n"), "{}", run.stderr);
+}
+
+#[test]
+fn deep_yaml_nesting_is_refused_with_its_location() {
+    // 5,000 nested block-style `try`, and a flow-style tower of lists.
+    let mut text = String::from("main:\n");
+    let mut indent = String::from("  ");
+    for _ in 0..5_000 {
+        text.push_str(&format!("{indent}- try:\n"));
+        indent.push_str("    ");
+    }
+    text.push_str(&format!("{indent}- print: hi\n"));
+    let flow = format!("main: {}{}\n", "[".repeat(100_000), "]".repeat(100_000));
+    for (name, text) in [("trys.yaml", text), ("flow.yaml", flow)] {
+        let path = scenario(name, &text);
+        let run = run_q(&path);
+        assert_eq!(run.code, 2, "{name}: {}", run.stderr);
+        assert!(run.stderr.contains("error: the YAML nests too deeply"), "{name}: {}", run.stderr);
+        assert!(run.stderr.contains(&format!("{name}:")), "{name}: located: {}", run.stderr);
+    }
+}
+
+#[test]
+fn a_duplicate_key_is_found_in_a_big_map() {
+    let mut text = String::from("vars:\n");
+    for i in 0..50_000 {
+        text.push_str(&format!("  v{i}: {i}\n"));
+    }
+    text.push_str("  v123: 0\nmain:\n  - print: \"{v49999}\"\n");
+    let path = scenario("dup.yaml", &text);
+    let run = run_q(&path);
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    assert!(run.stderr.contains("duplicate key `v123`"), "{}", run.stderr);
+    assert!(run.stderr.contains("`v123` is already set on line 125"), "{}", run.stderr);
+    let ok = scenario("big.yaml", &text.replace("  v123: 0\n", ""));
+    let run = run_q(&ok);
+    assert_eq!((run.code, run.stdout.as_str()), (0, "49999\n"), "{}", run.stderr);
+}
