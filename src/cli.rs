@@ -79,6 +79,9 @@ struct RunArgs {
     /// Stop when the program has printed more than this many bytes.
     #[arg(long, default_value_t = Limits::default().max_output)]
     max_output: u64,
+    /// Stop when the run holds more than this many MiB of memory.
+    #[arg(long, value_name = "MIB", default_value_t = Limits::default().max_memory >> 20)]
+    max_memory: u64,
 }
 
 #[derive(Copy, Clone, Debug, ValueEnum, PartialEq, Eq)]
@@ -107,8 +110,17 @@ fn read(path: &str, err: &mut dyn Write) -> Result<Source, i32> {
     let text = match std::fs::read(path) {
         Ok(bytes) => match String::from_utf8(bytes) {
             Ok(t) => t,
-            Err(_) => {
-                let _ = writeln!(err, "error: {path} is not UTF-8 text");
+            Err(e) => {
+                // Show where: the text up to the first bad byte is intact.
+                let at = e.utf8_error().valid_up_to();
+                let byte = e.as_bytes()[at];
+                let source = Source::new(path, String::from_utf8_lossy(e.as_bytes()).into_owned());
+                let diag = diagnostic::Diagnostic::error(
+                    format!("the scenario is not UTF-8 text: byte 0x{byte:02x} cannot start or continue a character"),
+                    at..at + '\u{fffd}'.len_utf8(),
+                )
+                .with_hint("save the file as UTF-8 (a Latin-1 `é` is one byte; in UTF-8 it is two)");
+                let _ = write!(err, "{}", diagnostic::render(&source, &[diag], false));
                 return Err(EXIT_INVALID);
             }
         },
@@ -127,6 +139,20 @@ fn load(path: &str, err: &mut dyn Write, color: bool) -> Result<(Source, crate::
         Err(diags) => {
             let _ = write!(err, "{}", diagnostic::render(&source, &diags, color));
             Err(EXIT_INVALID)
+        }
+    }
+}
+
+/// The exit status once output is written: `ok` if it was, 0 for a closed
+/// pipe (`asim ... | head` is not an error, as in ripgrep), and a message
+/// and status 2 for any other write error (a full disk).
+fn written_status(written: std::io::Result<()>, err: &mut dyn Write, ok: i32) -> i32 {
+    match written {
+        Ok(()) => ok,
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => EXIT_OK,
+        Err(e) => {
+            let _ = writeln!(err, "error: cannot write output: {e}");
+            EXIT_INVALID
         }
     }
 }
@@ -173,8 +199,8 @@ fn main_on_this_thread(args: Vec<OsString>, out: &mut dyn Write, err: &mut dyn W
     match cli.command {
         Command::Check { file } => match load(&file, err, term_color) {
             Ok((_, c)) => {
-                let _ = writeln!(out, "{file}: ok ({})", c.summary());
-                EXIT_OK
+                let written = writeln!(out, "{file}: ok ({})", c.summary()).and_then(|()| out.flush());
+                written_status(written, err, EXIT_OK)
             }
             Err(code) => code,
         },
@@ -185,8 +211,8 @@ fn main_on_this_thread(args: Vec<OsString>, out: &mut dyn Write, err: &mut dyn W
             };
             match crate::export_python(&source) {
                 Ok(py) => {
-                    let _ = out.write_all(py.as_bytes());
-                    EXIT_OK
+                    let written = out.write_all(py.as_bytes()).and_then(|()| out.flush());
+                    written_status(written, err, EXIT_OK)
                 }
                 Err(diags) => {
                     let _ = write!(err, "{}", diagnostic::render(&source, &diags, term_color));
@@ -210,6 +236,7 @@ fn main_on_this_thread(args: Vec<OsString>, out: &mut dyn Write, err: &mut dyn W
                 max_iterations: a.max_iterations,
                 max_time: a.max_time,
                 max_output: a.max_output,
+                max_memory: a.max_memory.saturating_mul(1 << 20),
             };
             let mut out = std::io::BufWriter::with_capacity(1 << 16, out);
             let mut err_buf = std::io::BufWriter::with_capacity(1 << 12, &mut *err);
@@ -223,14 +250,8 @@ fn main_on_this_thread(args: Vec<OsString>, out: &mut dyn Write, err: &mut dyn W
             };
             drop(out);
             drop(err_buf);
-            match end.write_error {
-                // A closed pipe (`asim run x | head`) is not an error.
-                Some(std::io::ErrorKind::BrokenPipe) => return EXIT_OK,
-                Some(kind) => {
-                    let _ = writeln!(err, "error: cannot write output: {}", std::io::Error::from(kind));
-                    return EXIT_INVALID;
-                }
-                None => {}
+            if let Some(kind) = end.write_error {
+                return written_status(Err(kind.into()), err, EXIT_OK);
             }
             match end.outcome {
                 Outcome::Ok => EXIT_OK,

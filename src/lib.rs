@@ -39,6 +39,7 @@
 
 pub mod cli;
 pub mod diagnostic;
+pub mod memory;
 pub mod report;
 pub mod runtime;
 pub mod source;

@@ -5,7 +5,7 @@ use std::io::IsTerminal;
 /// mimalloc: the run allocates and frees many small objects (tasks, frames,
 /// futures); measured 25-30% less CPU than glibc's malloc on the benchmark.
 #[global_allocator]
-static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+static GLOBAL: asim::memory::Counting<mimalloc::MiMalloc> = asim::memory::Counting(mimalloc::MiMalloc);
 
 /// mimalloc's `arena_eager_commit` (option 4 in mimalloc.h): commit arena
 /// memory when it is reserved instead of page by page as it is touched.

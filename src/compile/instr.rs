@@ -358,6 +358,8 @@ pub(crate) struct PrimDef {
     pub(crate) name: String,
     pub(crate) kind: PrimKind,
     pub(crate) arg: CExpr,
+    /// Where it is declared (byte offset), for a traceback.
+    pub(crate) at: usize,
 }
 
 /// The whole compiled scenario.
@@ -366,7 +368,8 @@ pub(crate) struct Program {
     pub(crate) name: String,
     pub(crate) globals: Vec<String>,
     /// Initial values, in an order where each only uses earlier ones.
-    pub(crate) global_init: Vec<(u32, CExpr)>,
+    /// Each shared variable's slot, initial value, and declaration (byte offset).
+    pub(crate) global_init: Vec<(u32, CExpr, usize)>,
     pub(crate) prims: Vec<PrimDef>,
     pub(crate) coros: Vec<CoroCode>,
     pub(crate) main: CoroId,

@@ -1059,7 +1059,8 @@ pub(crate) fn compile(ch: &Checked, fallback_name: &str) -> Result<Program, Vec<
     debug_assert_eq!(coros.len() as u32, method_base(ch));
     coros.extend(barrier::method_coroutines());
     let mut g = Ctx::new(ch, None);
-    let global_init = ch.var_order.iter().map(|&i| (i, g.code(&sc.vars[i as usize].1))).collect();
+    let global_init =
+        ch.var_order.iter().map(|&i| (i, g.code(&sc.vars[i as usize].1), sc.vars[i as usize].0.span.start)).collect();
     let mut prims = Vec::new();
     for (n, code) in &sc.sync {
         let Some(&(_, kind)) = ch.prims.get(&n.text) else {
@@ -1095,7 +1096,7 @@ pub(crate) fn compile(ch: &Checked, fallback_name: &str) -> Result<Program, Vec<
             }
             _ => CExpr::Const(Value::Int(1)),
         };
-        prims.push(crate::compile::PrimDef { name: n.text.clone(), kind, arg });
+        prims.push(crate::compile::PrimDef { name: n.text.clone(), kind, arg, at: n.span.start });
     }
     errors.extend(g.errors);
     if !errors.is_empty() {

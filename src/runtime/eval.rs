@@ -444,12 +444,14 @@ impl Vm<'_> {
             (Value::List(l), _) => match m {
                 Method::Append => {
                     let [x] = one(args, "append")?;
+                    ops::within_budget(l.borrow().len(), 1)?;
                     l.borrow_mut().push(x);
                     Value::None
                 }
                 Method::Extend => {
                     let [x] = one(args, "extend")?;
                     let items = ops::iter_items(&x)?;
+                    ops::within_budget(l.borrow().len(), items.len())?;
                     l.borrow_mut().extend(items);
                     Value::None
                 }

@@ -99,22 +99,38 @@ impl Vm<'_> {
                 _ => None,
             };
             self.run_handle(h);
+            // A limit stops the run before what the stopped handle left
+            // behind is looked at: the failure a limit causes inside a task
+            // is not the program's, and is not reported as one.
+            if let Some(msg) = self.limit_hit.take() {
+                return Err(Stop::Limit(msg));
+            }
             if crate::value::any_dropped() || !self.unretrieved_pending.is_empty() {
                 self.after_handle(who);
-            }
-            if self.limit_hit.is_some() {
-                return Err(Stop::Limit(self.limit_hit.clone().unwrap_or_default()));
             }
             if self.write_error.get().is_some() {
                 return Err(Stop::Output);
             }
         }
         self.note_live();
+        self.check_memory();
+        if let Some(msg) = self.limit_hit.take() {
+            return Err(Stop::Limit(msg));
+        }
         if let Err(e) = self.sink.get_mut().iteration_end() {
             self.write_error.set(Some(e.kind()));
             return Err(Stop::Output);
         }
         Ok(())
+    }
+
+    /// `--max-memory`: sets the limit if the heap has grown past it.
+    pub(crate) fn check_memory(&mut self) {
+        let used = crate::memory::allocated() as u64;
+        if used > self.limits.max_memory && self.limit_hit.is_none() {
+            self.limit_hit =
+                Some(format!("the run holds more than {} MiB of memory (--max-memory)", self.limits.max_memory >> 20));
+        }
     }
 
     /// Records the high-water mark of live objects (for tests and `RunEnd`).

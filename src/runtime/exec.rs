@@ -330,8 +330,15 @@ impl Vm<'_> {
             let instr = &prog.coros[coro as usize].code[pc];
             let flow = match self.exec(t, &instr.op) {
                 Ok(f) => f,
+                // A limit hit inside the instruction: the task stays where it
+                // is (the report shows it there), nothing of it runs on.
+                Err(_) if self.limit_hit.is_some() => return Flow::Yield,
                 Err(e) => self.raise(t, e),
             };
+            if self.steps % 4096 == 0 {
+                // After the instruction, so the report shows the task at it.
+                self.check_memory();
+            }
             match flow {
                 Flow::Continue => {}
                 other => return other,

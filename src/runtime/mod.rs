@@ -59,6 +59,9 @@ pub struct Limits {
     pub max_time: f64,
     /// Bytes the program prints (its stdout, newlines included).
     pub max_output: u64,
+    /// Bytes of heap the run may hold (counted only where the allocator is
+    /// [`crate::memory::Counting`], as in the `asim` binary).
+    pub max_memory: u64,
 }
 
 impl Default for Limits {
@@ -69,6 +72,7 @@ impl Default for Limits {
             max_iterations: 20_000_000,
             max_time: 10_000_000.0,
             max_output: 1 << 30,
+            max_memory: 4 << 30,
         }
     }
 }
@@ -170,6 +174,8 @@ pub(crate) struct Vm<'p> {
     /// Tasks that have finished (their frames are freed).
     pub(crate) finished_tasks: usize,
     peak_live: Live,
+    /// While declaring globals and primitives: the declaration being run.
+    module_at: Option<usize>,
     pub(crate) limits: Limits,
     pub(crate) limit_hit: Option<String>,
 }
@@ -209,6 +215,7 @@ impl<'p> Vm<'p> {
             output_bytes: 0,
             finished_tasks: 0,
             peak_live: Live::default(),
+            module_at: None,
             limits,
             limit_hit: None,
         }

@@ -5,15 +5,19 @@
 use super::*;
 
 impl Vm<'_> {
+    /// Declares the shared variables and primitives; a failure is located
+    /// at the declaration, as Python's traceback shows `<module>`.
     pub(super) fn initialise(&mut self) -> Result<(), Exc> {
         let prog = self.prog;
-        for (i, init) in &prog.global_init {
+        for (i, init, at) in &prog.global_init {
+            self.module_at = Some(*at);
             let v = self.eval_global(init)?;
             self.globals[*i as usize] = v;
         }
         let mut own_locks = Vec::new();
         let mut barriers = Vec::new();
         for (i, p) in prog.prims.iter().enumerate() {
+            self.module_at = Some(p.at);
             let arg = self.eval_global(&p.arg)?;
             if p.kind == crate::value::PrimKind::Condition {
                 // Condition(lock=None): the given Lock, or a new one of its own.
@@ -108,6 +112,7 @@ impl Vm<'_> {
         if let Err(e) = self.initialise() {
             return self.finish(Some(Err(e)), None);
         }
+        self.module_at = None;
         let main = match self.create_task(self.prog.main, Vec::new(), false) {
             Ok(t) => t,
             Err(e) => return self.finish(Some(Err(e)), None),
@@ -184,12 +189,15 @@ impl Vm<'_> {
             (None, Some(Err(e))) => Outcome::Error {
                 kind: e.class.name().to_owned(),
                 message: e.to_str(),
-                traceback: e
-                    .traceback
-                    .borrow()
-                    .iter()
-                    .map(|tb| (self.prog.coros[tb.coro as usize].name.clone(), tb.line, 0))
-                    .collect(),
+                traceback: match self.module_at {
+                    Some(at) => vec![("<module>".to_owned(), self.line_of(at), 0)],
+                    None => e
+                        .traceback
+                        .borrow()
+                        .iter()
+                        .map(|tb| (self.prog.coros[tb.coro as usize].name.clone(), tb.line, 0))
+                        .collect(),
+                },
             },
             _ => Outcome::Ok,
         };

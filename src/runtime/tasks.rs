@@ -233,6 +233,10 @@ impl Vm<'_> {
             self.limit_hit = Some(msg.clone());
             return Err(ExcObj::msg(ExcClass::RuntimeError, msg));
         }
+        self.check_memory();
+        if let Some(msg) = &self.limit_hit {
+            return Err(ExcObj::msg(ExcClass::RuntimeError, msg.clone()));
+        }
         let id = self.tasks.len() as TaskId;
         self.task_counter += 1;
         let name = match name {

@@ -107,13 +107,20 @@ pub(crate) fn binary(op: Bin, a: &Value, b: &Value) -> OpResult {
         return numeric(op, x, y);
     }
     match (op, a, b) {
-        (Bin::Add, Value::Str(x), Value::Str(y)) => Ok(Value::str(format!("{x}{y}"))),
+        (Bin::Add, Value::Str(x), Value::Str(y)) => {
+            within_budget(x.len(), y.len())?;
+            Ok(Value::str(format!("{x}{y}")))
+        }
         (Bin::Add, Value::List(x), Value::List(y)) => {
+            within_budget(x.borrow().len(), y.borrow().len())?;
             let mut v = x.borrow().clone();
             v.extend(y.borrow().iter().cloned());
             Ok(Value::list(v))
         }
-        (Bin::Add, Value::Tuple(x), Value::Tuple(y)) => Ok(Value::tuple(x.iter().chain(y.iter()).cloned().collect())),
+        (Bin::Add, Value::Tuple(x), Value::Tuple(y)) => {
+            within_budget(x.len(), y.len())?;
+            Ok(Value::tuple(x.iter().chain(y.iter()).cloned().collect()))
+        }
         (Bin::Add, Value::Str(_) | Value::List(_) | Value::Tuple(_), _) => Err(type_error(format!(
             "can only concatenate {} (not \"{}\") to {}",
             a.type_name(),
@@ -150,6 +157,14 @@ fn repeat(seq: &Value, n: &Value) -> OpResult {
         Value::Tuple(t) => Value::tuple(t.iter().cloned().cycle().take(t.len() * count).collect()),
         _ => unreachable!("only sequences repeat"),
     })
+}
+
+/// A container of `a + b` items (a string of `a + b` bytes) is within the budget.
+pub(crate) fn within_budget(a: usize, b: usize) -> Result<(), Exc> {
+    if a.saturating_add(b) > MAX_ITEMS as usize {
+        return Err(limit_error());
+    }
+    Ok(())
 }
 
 pub(crate) fn limit_error() -> Exc {

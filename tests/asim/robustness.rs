@@ -104,3 +104,79 @@ fn a_duplicate_key_is_found_in_a_big_map() {
     let run = run_q(&ok);
     assert_eq!((run.code, run.stdout.as_str()), (0, "49999\n"), "{}", run.stderr);
 }
+
+#[test]
+fn concatenation_and_extend_keep_to_the_container_budget() {
+    for step in ["let: {b: \"a + a\"}", "do: a.extend(a)", "let: {b: \"(tuple(a) + tuple(a))\"}"] {
+        let path = scenario("concat.yaml", &format!("main:\n  - let: {{a: \"[0] * 6000000\"}}\n  - {step}\n"));
+        let run = run_q(&path);
+        assert_eq!(run.code, 1, "{step}: {}", run.stderr);
+        assert!(
+            run.stderr.contains("OverflowError: asim limit: a container may hold at most 10000000 items"),
+            "{step}: {}",
+            run.stderr
+        );
+    }
+}
+
+#[test]
+fn a_bad_primitive_argument_is_located_at_its_declaration() {
+    let path = scenario("sem.yaml", "sync:\n  s: Semaphore(-1)\nmain:\n  - print: hi\n");
+    let run = run_q(&path);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert!(
+        run.stderr.contains(
+            "sem.yaml\", line 2, in <module>\n    s: Semaphore(-1)\nValueError: Semaphore initial value must be >= 0"
+        ),
+        "{}",
+        run.stderr
+    );
+}
+
+#[test]
+fn check_and_export_report_write_errors() {
+    crate::in_root();
+    let Ok(full) = std::fs::OpenOptions::new().write(true).open("/dev/full") else {
+        eprintln!("SKIPPED: no /dev/full on this system");
+        return;
+    };
+    for args in [&["check", "scenarios/seed/01_hello.yaml"][..], &["export", "python", "scenarios/seed/01_hello.yaml"]]
+    {
+        let run = std::process::Command::new(env!("CARGO_BIN_EXE_asim"))
+            .args(args)
+            .stdout(full.try_clone().unwrap())
+            .output()
+            .unwrap();
+        assert_eq!(run.status.code(), Some(2), "{args:?}");
+        assert!(String::from_utf8_lossy(&run.stderr).starts_with("error: cannot write output:"), "{args:?}");
+    }
+}
+
+#[test]
+fn the_memory_ceiling_is_a_limit_not_an_abort() {
+    // Only the binary counts its heap (its allocator is asim::memory::Counting).
+    let path = scenario(
+        "grow.yaml",
+        "main:\n  - let: {keep: \"[]\"}\n  - while: \"True\"\n    do:\n      - do: keep.append([0] * 1000)\n",
+    );
+    let run = std::process::Command::new(env!("CARGO_BIN_EXE_asim"))
+        .args(["run", "-q", "--max-memory", "64", path.to_str().unwrap()])
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&run.stderr);
+    assert_eq!(run.status.code(), Some(4), "{stderr}");
+    assert!(stderr.contains("the run holds more than 64 MiB of memory (--max-memory)"), "{stderr}");
+    assert!(stderr.contains("Task-1  main() at line "), "{stderr}");
+}
+
+#[test]
+fn the_task_limit_freezes_the_run_without_a_spurious_warning() {
+    let path = scenario(
+        "spawny.yaml",
+        "coroutines:\n  w():\n    - sleep: 1\nmain:\n  - while: \"True\"\n    do:\n      - spawn: w()\n",
+    );
+    let run = asim(&["run", "-q", "--max-tasks", "3", path.to_str().unwrap()]);
+    assert_eq!(run.code, 4, "{}", run.stderr);
+    assert!(run.stderr.contains("Task-1  main() at line 7\n  Task-2  not started yet"), "{}", run.stderr);
+    assert!(!run.stderr.contains("never retrieved") && !run.stderr.contains("Traceback"), "{}", run.stderr);
+}
