@@ -337,19 +337,25 @@ pub(crate) fn check(scenario: Scenario) -> Result<Checked, Vec<Diagnostic>> {
 /// A topological order of an acyclic graph that keeps declaration order
 /// wherever the dependencies allow (so `export python` reads naturally).
 fn stable_order(dep: &DiGraph<u32, ()>) -> Vec<u32> {
+    // Kahn's algorithm, always taking the lowest-numbered ready variable:
+    // declaration order wherever the dependencies allow it.
+    use std::cmp::Reverse;
     let n = dep.node_count();
-    let mut done = vec![false; n];
+    let mut waiting: Vec<usize> =
+        (0..n).map(|i| dep.neighbors_directed(NodeIndex::new(i), petgraph::Direction::Incoming).count()).collect();
+    let mut ready: std::collections::BinaryHeap<Reverse<usize>> =
+        (0..n).filter(|&i| waiting[i] == 0).map(Reverse).collect();
     let mut order = Vec::with_capacity(n);
-    while order.len() < n {
-        let next = (0..n)
-            .find(|&i| {
-                !done[i]
-                    && dep.neighbors_directed(NodeIndex::new(i), petgraph::Direction::Incoming).all(|p| done[p.index()])
-            })
-            .expect("acyclic");
-        done[next] = true;
+    while let Some(Reverse(next)) = ready.pop() {
         order.push(dep[NodeIndex::new(next)]);
+        for m in dep.neighbors_directed(NodeIndex::new(next), petgraph::Direction::Outgoing) {
+            waiting[m.index()] -= 1;
+            if waiting[m.index()] == 0 {
+                ready.push(Reverse(m.index()));
+            }
+        }
     }
+    debug_assert_eq!(order.len(), n, "acyclic");
     order
 }
 

@@ -396,7 +396,7 @@ impl<'s> Parser<'s> {
             }
             let Some(kt) = k.as_str() else { continue };
             if mods.contains(&kt) {
-                m.entries.push((kt.to_owned(), k.clone(), v.clone()));
+                m.entries.push((kt, k, v));
             } else {
                 let place = format!("in a `{verb}` step");
                 if mods.is_empty() {
@@ -711,13 +711,15 @@ impl<'s> Parser<'s> {
 }
 
 /// The modifiers of one step.
-struct Mods {
-    entries: Vec<(String, Node, Node)>,
+/// A step's modifiers, borrowed from the YAML tree (copying them would copy
+/// every nested body once per level of nesting).
+struct Mods<'n> {
+    entries: Vec<(&'n str, &'n Node, &'n Node)>,
 }
 
-impl Mods {
-    fn get(&self, key: &str) -> Option<&Node> {
-        self.entries.iter().find(|(k, _, _)| k == key).map(|(_, _, v)| v)
+impl<'n> Mods<'n> {
+    fn get(&self, key: &str) -> Option<&'n Node> {
+        self.entries.iter().find(|(k, _, _)| *k == key).map(|(_, _, v)| *v)
     }
 }
 
