@@ -7,6 +7,7 @@
 mod gen;
 
 mod cli;
+mod determinism;
 mod differential;
 mod generated;
 mod invalid;
