@@ -180,3 +180,28 @@ fn the_task_limit_freezes_the_run_without_a_spurious_warning() {
     assert!(run.stderr.contains("Task-1  main() at line 7\n  Task-2  not started yet"), "{}", run.stderr);
     assert!(!run.stderr.contains("never retrieved") && !run.stderr.contains("Traceback"), "{}", run.stderr);
 }
+
+#[test]
+fn every_fuzz_regression_gets_an_answer() {
+    crate::in_root();
+    let mut files: Vec<PathBuf> = std::fs::read_dir("fuzz/regressions")
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "yaml"))
+        .collect();
+    files.sort();
+    assert!(!files.is_empty(), "fuzz/regressions holds the inputs that once crashed asim");
+    for file in &files {
+        let file = file.to_str().unwrap();
+        for view in [&["-q"][..], &["--format", "json"], &["--color", "always"]] {
+            let mut args = vec!["run"];
+            args.extend_from_slice(view);
+            args.push(file);
+            let run = asim(&args);
+            assert!((0..=4).contains(&run.code), "{file} {view:?}: exit {}: {}", run.code, run.stderr);
+            assert!(!run.stderr.contains("panicked"), "{file}: {}", run.stderr);
+        }
+        let export = asim(&["export", "python", file]);
+        assert!(export.code == 0 || export.code == 2, "{file}: export exit {}", export.code);
+    }
+}
