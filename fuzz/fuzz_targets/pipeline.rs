@@ -21,6 +21,14 @@ fn limits() -> Limits {
 }
 
 fuzz_target!(|data: &[u8]| {
+    // On a thread with the stack the command line gives its work (the passes
+    // are recursive within the format's nesting limits).
+    let data = data.to_vec();
+    let worker = std::thread::Builder::new().stack_size(asim::cli::STACK_SIZE).spawn(move || pipeline(&data));
+    worker.expect("spawn").join().unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+});
+
+fn pipeline(data: &[u8]) {
     let Ok(text) = std::str::from_utf8(data) else { return };
     let source = Source::new("fuzz.yaml", text.to_owned());
     let _ = asim::export_python(&source);
@@ -31,4 +39,4 @@ fuzz_target!(|data: &[u8]| {
     compiled.run(limits(), &mut JsonView::new(Streams::new(&mut out, &mut err)));
     let (mut out, mut err) = (Vec::new(), Vec::new());
     compiled.run(limits(), &mut HumanView::new(Streams::new(&mut out, &mut err), &source, "fuzz", true));
-});
+}
