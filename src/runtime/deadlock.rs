@@ -6,7 +6,7 @@
 //! (found with petgraph on the graph "task -> task it waits for").
 
 use super::*;
-use petgraph::algo::tarjan_scc;
+use petgraph::algo::kosaraju_scc;
 use petgraph::graph::DiGraph;
 
 /// What one blocked task waits for.
@@ -137,21 +137,31 @@ impl Vm<'_> {
                 g.add_edge(nodes[w.task as usize], nodes[o as usize], ());
             }
         }
-        let cycle = tarjan_scc(&g)
+        // kosaraju_scc is iterative (tarjan_scc recurses once per task on
+        // the cycle); membership is a table, so walking a cycle is linear.
+        let mut in_scc = vec![false; g.node_count()];
+        let cycle = kosaraju_scc(&g)
             .into_iter()
             .filter(|scc| scc.len() > 1 || g.contains_edge(scc[0], scc[0]))
             .map(|scc| {
+                for n in &scc {
+                    in_scc[n.index()] = true;
+                }
                 // Walk the cycle from its lowest task, following edges inside the component.
                 let start = *scc.iter().min_by_key(|n| g[**n]).expect("non-empty");
                 let mut path = vec![g[start]];
                 let mut cur = start;
                 loop {
-                    let next = g.neighbors(cur).filter(|n| scc.contains(n)).min_by_key(|n| g[*n]).expect("cycle edge");
+                    let next =
+                        g.neighbors(cur).filter(|n| in_scc[n.index()]).min_by_key(|n| g[*n]).expect("cycle edge");
                     path.push(g[next]);
                     if next == start || path.len() > scc.len() + 1 {
                         break;
                     }
                     cur = next;
+                }
+                for n in &scc {
+                    in_scc[n.index()] = false;
                 }
                 path
             })

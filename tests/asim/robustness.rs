@@ -205,3 +205,20 @@ fn every_fuzz_regression_gets_an_answer() {
         assert!(export.code == 0 || export.code == 2, "{file}: export exit {}", export.code);
     }
 }
+
+#[test]
+fn a_wait_for_cycle_of_100000_tasks_is_reported_whole() {
+    let path = scenario(
+        "cycle.yaml",
+        "vars:\n  ts: \"[]\"\ncoroutines:\n  w(i, n):\n    - sleep: 0\n    - await: ts[(i + 1) % n]\nmain:\n  - for: i in range(100000)\n    do:\n      - spawn: w(i, 100000)\n        as: t\n      - do: ts.append(t)\n  - await: ts[0]\n",
+    );
+    let run = run_q(&path);
+    assert_eq!(run.code, 3, "{}", run.stderr);
+    let cycle = run.stderr.lines().find(|l| l.starts_with("  cycle: ")).expect("a cycle line");
+    assert_eq!(cycle.matches(" -> ").count(), 100_000);
+    assert!(
+        cycle.starts_with("  cycle: Task-2 -> Task-3 -> ") && cycle.ends_with("Task-100001 -> Task-2"),
+        "{}",
+        &cycle[..80]
+    );
+}
