@@ -877,13 +877,13 @@ fn builtin(b: Builtin, args: Vec<Value>, kw: &[(&str, Value)]) -> Result<Value, 
                 None => 0,
             };
             let items = ops::iter_items(&args[0])?;
-            Value::list(
-                items
-                    .into_iter()
-                    .enumerate()
-                    .map(|(i, v)| Value::tuple(vec![Value::Int(start + i as i64), v]))
-                    .collect(),
-            )
+            let mut out = Vec::with_capacity(items.len());
+            for (i, v) in items.into_iter().enumerate() {
+                // Python's ints do not wrap; asim's are 64-bit and say so.
+                let n = i64::try_from(i).ok().and_then(|i| start.checked_add(i)).ok_or_else(ops::int_overflow)?;
+                out.push(Value::tuple(vec![Value::Int(n), v]));
+            }
+            Value::list(out)
         }
         Builtin::List => Value::list(match args.first() {
             Some(v) => ops::iter_items(v)?,

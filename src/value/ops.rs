@@ -20,7 +20,8 @@ pub(crate) fn value_error(msg: impl Into<String>) -> Exc {
     ExcObj::msg(ExcClass::ValueError, msg)
 }
 
-fn overflow() -> Exc {
+/// The OverflowError of an int result beyond 64 bits.
+pub(crate) fn int_overflow() -> Exc {
     ExcObj::msg(ExcClass::OverflowError, "integer result does not fit in 64 bits (asim's ints are 64-bit)")
 }
 
@@ -173,7 +174,7 @@ pub(crate) fn limit_error() -> Exc {
 
 fn numeric(op: Bin, x: Num, y: Num) -> OpResult {
     use Num::I;
-    let int = |r: Option<i64>| r.map(Value::Int).ok_or_else(overflow);
+    let int = |r: Option<i64>| r.map(Value::Int).ok_or_else(int_overflow);
     match (op, x, y) {
         (Bin::Add, I(a), I(b)) => int(a.checked_add(b)),
         (Bin::Sub, I(a), I(b)) => int(a.checked_sub(b)),
@@ -185,7 +186,7 @@ fn numeric(op: Bin, x: Num, y: Num) -> OpResult {
         }
         (Bin::Mod, I(a), I(b)) => int(floor_div(a, b).and_then(|q| q.checked_mul(b)).and_then(|m| a.checked_sub(m))),
         (Bin::Pow, I(a), I(b)) if b >= 0 => {
-            let e = u32::try_from(b).map_err(|_| overflow())?;
+            let e = u32::try_from(b).map_err(|_| int_overflow())?;
             int(a.checked_pow(e))
         }
         (Bin::Pow, I(0), I(_)) => Err(zero_div("0.0 cannot be raised to a negative power")),
@@ -257,7 +258,7 @@ fn floor_div(a: i64, b: i64) -> Option<i64> {
 /// Unary `-`, `+`, `not`.
 pub(crate) fn neg(v: &Value) -> OpResult {
     match num(v) {
-        Some(Num::I(i)) => i.checked_neg().map(Value::Int).ok_or_else(overflow),
+        Some(Num::I(i)) => i.checked_neg().map(Value::Int).ok_or_else(int_overflow),
         Some(Num::F(f)) => Ok(Value::Float(-f)),
         None => Err(type_error(format!("bad operand type for unary -: '{}'", v.type_name()))),
     }
@@ -379,9 +380,14 @@ fn check_hashable(v: &Value) -> Result<(), Exc> {
 
 /// Number of items in a range.
 pub(crate) fn range_len(v: &Value) -> i64 {
+    i64::try_from(range_len_exact(v)).unwrap_or(i64::MAX)
+}
+
+/// A range's length without overflow (`range(-2**63, 2**63 - 1)` has 2**64 - 1 items).
+fn range_len_exact(v: &Value) -> i128 {
     match *v {
-        Value::Range(a, b, s) if s > 0 && b > a => (b - a - 1) / s + 1,
-        Value::Range(a, b, s) if s < 0 && a > b => (a - b - 1) / (-s) + 1,
+        Value::Range(a, b, s) if s > 0 && b > a => (i128::from(b) - i128::from(a) - 1) / i128::from(s) + 1,
+        Value::Range(a, b, s) if s < 0 && a > b => (i128::from(a) - i128::from(b) - 1) / -i128::from(s) + 1,
         _ => 0,
     }
 }
@@ -393,7 +399,8 @@ pub(crate) fn len_of(v: &Value) -> Result<i64, Exc> {
         Value::List(l) => l.borrow().len() as i64,
         Value::Tuple(t) => t.len() as i64,
         Value::Dict(d) => d.borrow().len() as i64,
-        Value::Range(..) => range_len(v),
+        Value::Range(..) => i64::try_from(range_len_exact(v))
+            .map_err(|_| ExcObj::msg(ExcClass::OverflowError, "Python int too large to convert to C ssize_t"))?,
         _ => return Err(type_error(format!("object of type '{}' has no len()", v.type_name()))),
     })
 }

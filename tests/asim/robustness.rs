@@ -222,3 +222,25 @@ fn a_wait_for_cycle_of_100000_tasks_is_reported_whole() {
         &cycle[..80]
     );
 }
+
+#[test]
+fn ints_do_not_wrap_silently() {
+    // CPython: 2**64 - 1 items does not fit a C ssize_t; enumerate counts on
+    // past 2**63 - 1, which asim's 64-bit ints cannot.
+    let table = [
+        (
+            "{len(range(-9223372036854775807 - 1, 9223372036854775807))}",
+            "OverflowError: Python int too large to convert to C ssize_t",
+        ),
+        (
+            "{list(enumerate([1, 2], start=9223372036854775807))}",
+            "OverflowError: integer result does not fit in 64 bits",
+        ),
+    ];
+    for (template, want) in table {
+        let path = scenario("ints.yaml", &format!("main:\n  - print: \"{template}\"\n"));
+        let run = run_q(&path);
+        assert_eq!(run.code, 1, "{template}: {}", run.stdout);
+        assert!(run.stderr.contains(want), "{template}: {}", run.stderr);
+    }
+}
