@@ -511,7 +511,7 @@ impl<'a> Ctx<'a> {
     }
 
     fn template(&mut self, parts: &[FPart], o: &Origin) -> Vec<CPart> {
-        let mut out = Vec::new();
+        let mut out = Vec::with_capacity(parts.len());
         for p in parts {
             match p {
                 FPart::Lit(s) => out.push(CPart::Lit(s.clone())),

@@ -898,7 +898,8 @@ fn decode_escape(src: &str, pos: usize, end: usize, out: &mut String) -> PResult
 /// of its fields keep counting towards [`MAX_DEPTH`].
 fn parse_fstring_body(src: &str, range: Span, raw: bool, depth: usize) -> PResult<Vec<FPart>> {
     let body = FStr { src, end: range.end, raw, depth };
-    let (parts, _) = body.parts(range.start, 0)?;
+    let (mut parts, _) = body.parts(range.start, 0)?;
+    parts.shrink_to_fit();
     Ok(parts)
 }
 

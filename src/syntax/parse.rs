@@ -304,7 +304,12 @@ impl<'s> Parser<'s> {
     /// A list of steps.
     fn body(&mut self, node: &Node, owner: &str) -> Vec<Step> {
         match &node.kind {
-            NodeKind::Seq(items) => items.iter().filter_map(|s| self.step(s)).collect(),
+            NodeKind::Seq(items) => {
+                // Sized as it goes (filter_map cannot know), then trimmed.
+                let mut steps: Vec<Step> = items.iter().filter_map(|s| self.step(s)).collect();
+                steps.shrink_to_fit();
+                steps
+            }
             _ if node.is_null() => Vec::new(),
             NodeKind::Map(_) => {
                 self.err(

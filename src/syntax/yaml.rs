@@ -153,6 +153,13 @@ pub(crate) fn parse(text: &str) -> Result<Node, Diagnostic> {
             }
             Event::SequenceEnd | Event::MappingEnd => {
                 let (mut node, _, _) = stack.pop().expect("balanced YAML events");
+                // Most collections are small (a step is a map of one or two
+                // keys): keep exactly what they hold, not a growth reserve.
+                match &mut node.kind {
+                    NodeKind::Seq(items) => items.shrink_to_fit(),
+                    NodeKind::Map(entries) => entries.shrink_to_fit(),
+                    NodeKind::Scalar { .. } => {}
+                }
                 node.span.end = node.span.end.max(sp.end);
                 if let Some(e) = entries_end(&node.kind) {
                     node.span.end = node.span.end.max(e);
