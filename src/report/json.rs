@@ -210,6 +210,8 @@ impl Sink for JsonView<'_> {
                 w.push(b'}');
             }
             w.push(b']');
+            key(&mut w, &mut first, "running_more");
+            w.extend_from_slice(limit.more.to_string().as_bytes());
         }
         key(&mut w, &mut first, "t");
         number(&mut w, end.elapsed);

@@ -125,12 +125,11 @@ pub fn epilogue(end: &RunEnd, tasks: &Tasks<'_>, source: &Source) -> String {
             if !limit.running.is_empty() {
                 let _ = writeln!(out, "still running:");
                 let width = limit.running.iter().map(|(t, _)| tasks.name(*t).len()).max().unwrap_or(0);
-                const SHOWN: usize = 20;
-                for (t, place) in limit.running.iter().take(SHOWN) {
+                for (t, place) in &limit.running {
                     let _ = writeln!(out, "  {:width$}  {place}", tasks.name(*t));
                 }
-                if limit.running.len() > SHOWN {
-                    let _ = writeln!(out, "  ... and {} more", limit.running.len() - SHOWN);
+                if limit.more > 0 {
+                    let _ = writeln!(out, "  ... and {} more", limit.more);
                 }
             }
             let _ = writeln!(out, "(the scenario may never end; raise the limit if it really needs more)");

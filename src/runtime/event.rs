@@ -182,9 +182,16 @@ pub enum Outcome {
 pub struct Limit {
     /// Which limit, with its value and flag: "the run created more than 5 tasks (--max-tasks)".
     pub message: String,
-    /// The tasks still unfinished when it stopped: name, coroutine call,
-    /// and where each one is (`worker() at line 7`), in creation order.
+    /// The first tasks still unfinished when it stopped, in creation order,
+    /// and where each one is (`worker() at line 7`).
     pub running: Vec<(u32, String)>,
+    /// How many more were still unfinished beyond the first [`Limit::SHOWN`].
+    pub more: usize,
+}
+
+impl Limit {
+    /// How many running tasks a limit report lists by name.
+    pub const SHOWN: usize = 20;
 }
 
 /// What the run leaves once it is over: counts, not events.

@@ -183,9 +183,12 @@ impl Vm<'_> {
         let outcome = match (stop, main) {
             (Some(Stop::Deadlock), _) => Outcome::Deadlock(self.deadlock_report()),
             (Some(Stop::Output), _) => {
-                Outcome::Limit(Limit { message: "output could not be written".into(), running: Vec::new() })
+                Outcome::Limit(Limit { message: "output could not be written".into(), running: Vec::new(), more: 0 })
             }
-            (Some(Stop::Limit(message)), _) => Outcome::Limit(Limit { message, running: self.running_tasks() }),
+            (Some(Stop::Limit(message)), _) => {
+                let (running, more) = self.running_tasks();
+                Outcome::Limit(Limit { message, running, more })
+            }
             (None, Some(Err(e))) => Outcome::Error {
                 kind: e.class.name().to_owned(),
                 message: e.to_str(),
@@ -216,11 +219,17 @@ impl Vm<'_> {
         end
     }
 
-    /// Every unfinished task and where it is, for a limit report.
-    pub(super) fn running_tasks(&self) -> Vec<(u32, String)> {
+    /// The first [`Limit::SHOWN`] unfinished tasks and where each one is,
+    /// and how many more there are, for a limit report.
+    pub(super) fn running_tasks(&self) -> (Vec<(u32, String)>, usize) {
         let mut out = Vec::new();
+        let mut more = 0;
         for (i, task) in self.tasks.iter().enumerate() {
             if task.noop || self.task_done(i as u32) {
+                continue;
+            }
+            if out.len() == Limit::SHOWN {
+                more += 1;
                 continue;
             }
             let place = match task.frames.last() {
@@ -236,7 +245,7 @@ impl Vm<'_> {
             };
             out.push((i as u32, place));
         }
-        out
+        (out, more)
     }
 }
 
