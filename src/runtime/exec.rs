@@ -492,7 +492,7 @@ impl Vm<'_> {
                     let (fut, fresh) = match &v {
                         Value::Task(r) => (self.tasks[r.id as usize].fut, false),
                         Value::Coro(_) => {
-                            let (coro, args) = self.take_coro(&v, "gather")?;
+                            let (coro, args) = self.take_coro_owned(v, "gather")?;
                             let child = self.create_task(coro, args, false)?;
                             self.record(t, EventKind::Spawn(child));
                             (self.tasks[child as usize].fut, true)
@@ -898,6 +898,27 @@ impl Vm<'_> {
             self.assign(t, b, v)?;
         }
         Ok(())
+    }
+
+    /// [`Vm::take_coro`] of a value the caller owns: a coroutine object
+    /// nothing else refers to gives up its arguments instead of copying them.
+    fn take_coro_owned(&mut self, v: Value, what: &str) -> Result<(CoroId, Vec<Value>), Exc> {
+        let Value::Coro(rc) = v else { return self.take_coro(&v, what) };
+        match std::rc::Rc::try_unwrap(rc) {
+            Ok(mut obj) => {
+                if obj.used.replace(true) {
+                    return Err(ExcObj::msg(ExcClass::RuntimeError, "cannot reuse already awaited coroutine"));
+                }
+                let mut args = std::mem::take(&mut obj.args);
+                for (i, a) in args.iter_mut().enumerate() {
+                    if let Value::Unbound = a {
+                        *a = self.defaults[obj.coro as usize].get(i).cloned().flatten().unwrap_or(Value::None);
+                    }
+                }
+                Ok((obj.coro, args))
+            }
+            Err(rc) => self.take_coro(&Value::Coro(rc), what),
+        }
     }
 
     /// A coroutine object's id and arguments, consuming it.
