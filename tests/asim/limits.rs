@@ -165,13 +165,14 @@ fn a_full_device_is_an_error() {
         eprintln!("SKIPPED: no /dev/full on this system");
         return;
     };
-    let run = Command::new(env!("CARGO_BIN_EXE_asim"))
-        .args(["run", "-q", "scenarios/seed/01_hello.yaml"])
-        .stdout(full)
-        .output()
-        .unwrap();
-    assert_eq!(run.status.code(), Some(2));
-    assert!(String::from_utf8_lossy(&run.stderr).starts_with("error: cannot write output:"));
+    // Every subcommand that writes: run, and check and export too.
+    let hello = "scenarios/seed/01_hello.yaml";
+    for args in [&["run", "-q", hello][..], &["check", hello], &["export", "python", hello]] {
+        let run =
+            Command::new(env!("CARGO_BIN_EXE_asim")).args(args).stdout(full.try_clone().unwrap()).output().unwrap();
+        assert_eq!(run.status.code(), Some(2), "{args:?}");
+        assert!(String::from_utf8_lossy(&run.stderr).starts_with("error: cannot write output:"), "{args:?}");
+    }
 }
 
 /// Counts prints, keeps nothing.

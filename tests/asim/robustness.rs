@@ -134,25 +134,6 @@ fn a_bad_primitive_argument_is_located_at_its_declaration() {
 }
 
 #[test]
-fn check_and_export_report_write_errors() {
-    crate::in_root();
-    let Ok(full) = std::fs::OpenOptions::new().write(true).open("/dev/full") else {
-        eprintln!("SKIPPED: no /dev/full on this system");
-        return;
-    };
-    for args in [&["check", "scenarios/seed/01_hello.yaml"][..], &["export", "python", "scenarios/seed/01_hello.yaml"]]
-    {
-        let run = std::process::Command::new(env!("CARGO_BIN_EXE_asim"))
-            .args(args)
-            .stdout(full.try_clone().unwrap())
-            .output()
-            .unwrap();
-        assert_eq!(run.status.code(), Some(2), "{args:?}");
-        assert!(String::from_utf8_lossy(&run.stderr).starts_with("error: cannot write output:"), "{args:?}");
-    }
-}
-
-#[test]
 fn the_memory_ceiling_is_a_limit_not_an_abort() {
     // Only the binary counts its heap (its allocator is asim::memory::Counting).
     let path = scenario(
