@@ -109,10 +109,7 @@ impl Vm<'_> {
                 }
                 v => v.clone(),
             },
-            CExpr::Prim(p) => {
-                let def = &self.prog.prims[*p as usize];
-                Value::Prim(PrimRef { id: *p, kind: def.kind, name: def.name.as_str().into() })
-            }
+            CExpr::Prim(p) => self.prim_values[*p as usize].clone(),
             CExpr::List(xs) => Value::list(self.items(t, xs)?),
             CExpr::Tuple(xs) => Value::tuple(self.items(t, xs)?),
             CExpr::Dict(kv) => {
@@ -281,11 +278,11 @@ impl Vm<'_> {
                     crate::compile::BarrierField::State => Value::str(*state),
                     crate::compile::BarrierField::Count => Value::Int(*count),
                     crate::compile::BarrierField::Parties => Value::Int(*parties),
-                    crate::compile::BarrierField::Cond => Value::Prim(PrimRef {
+                    crate::compile::BarrierField::Cond => Value::Prim(Rc::new(PrimRef {
                         id: *cond,
                         kind: crate::value::PrimKind::Condition,
                         name: self.prim_names[*cond as usize].clone(),
-                    }),
+                    })),
                 }
             }
         })
@@ -868,7 +865,7 @@ fn builtin(b: Builtin, args: Vec<Value>, kw: &[(&str, Value)]) -> Result<Value, 
             if st == 0 {
                 return Err(value_error("range() arg 3 must not be zero"));
             }
-            Value::Range(a, s, st)
+            Value::range(a, s, st)
         }
         Builtin::Enumerate => {
             exactly(1)?;

@@ -627,7 +627,7 @@ impl Vm<'_> {
             Op::ForStart(e, slot) => {
                 let v = self.eval(t, e)?;
                 let it = match &v {
-                    Value::Range(a, b, s) => Iter::Range { next: *a, stop: *b, step: *s },
+                    Value::Range(r) => Iter::Range { next: r.0, stop: r.1, step: r.2 },
                     Value::List(l) => Iter::List(l.clone(), 0),
                     _ => Iter::Items(crate::value::ops::iter_items(&v)?.into(), 0),
                 };

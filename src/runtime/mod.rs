@@ -159,6 +159,8 @@ pub(crate) struct Vm<'p> {
     /// Names of the primitives (the declared ones, then internal ones
     /// such as a queue's `_finished` event).
     pub(crate) prim_names: Vec<Rc<str>>,
+    /// `Value::Prim` of each declared primitive, made once.
+    pub(crate) prim_values: Vec<Value>,
     pub(crate) globals: Vec<Value>,
     pub(crate) defaults: Vec<Vec<Option<Value>>>,
     /// The process-global `Task-N` counter.
@@ -203,6 +205,7 @@ impl<'p> Vm<'p> {
             as_completed: Vec::new(),
             prims: Vec::new(),
             prim_names: Vec::new(),
+            prim_values: Vec::new(),
             globals: vec![Value::Unbound; prog.globals.len()],
             defaults: Vec::new(),
             task_counter: 0,
@@ -297,5 +300,18 @@ mod tests {
         for (scenario, want) in table {
             assert_eq!(task_names(scenario), *want, "{scenario}");
         }
+    }
+}
+#[cfg(test)]
+mod sizes {
+    /// The hot data stays compact: a value is three words, and a task, its
+    /// frame and a future keep the sizes the memory figures were measured with.
+    #[test]
+    fn hot_types_stay_small() {
+        use std::mem::size_of;
+        assert_eq!(size_of::<super::Value>(), 24);
+        assert!(size_of::<super::tasks::Task>() <= 168, "{}", size_of::<super::tasks::Task>());
+        assert!(size_of::<super::tasks::Frame>() <= 112, "{}", size_of::<super::tasks::Frame>());
+        assert!(size_of::<super::futures::Fut>() <= 88, "{}", size_of::<super::futures::Fut>());
     }
 }

@@ -9,6 +9,14 @@ impl Vm<'_> {
     /// at the declaration, as Python's traceback shows `<module>`.
     pub(super) fn initialise(&mut self) -> Result<(), Exc> {
         let prog = self.prog;
+        // The values that name the declared primitives, made once and shared
+        // by every use (a variable or a primitive's argument may name one).
+        self.prim_values = (prog.prims.iter().enumerate())
+            .map(|(i, p)| {
+                let (id, kind, name) = (i as u32, p.kind, p.name.as_str().into());
+                Value::Prim(Rc::new(crate::value::PrimRef { id, kind, name }))
+            })
+            .collect();
         for (i, init, at) in &prog.global_init {
             self.module_at = Some(*at);
             let v = self.eval_global(init)?;

@@ -200,8 +200,8 @@ pub(crate) struct Task {
     pub(crate) exc_info: Stack<Exc>,
     /// One of the two tasks `asyncio.run` creates at shutdown: returns at once.
     pub(crate) noop: bool,
-    /// Values referring to the task hold this token (see `TaskRef::token`).
-    pub(crate) token: std::rc::Weak<crate::value::TaskToken>,
+    /// The handle values referring to the task share (see [`TaskRef`]).
+    pub(crate) token: std::rc::Weak<TaskRef>,
     /// Finished with an exception nobody has retrieved yet (and not reported).
     pub(crate) unretrieved: bool,
     /// A value has referred to it (a variable, a list): then CPython frees
@@ -290,12 +290,12 @@ impl Vm<'_> {
     pub(crate) fn task_ref(&mut self, t: TaskId) -> Value {
         let task = &mut self.tasks[t as usize];
         task.referenced = true;
-        let token = task.token.upgrade().unwrap_or_else(|| {
-            let rc = Rc::new(crate::value::TaskToken);
+        let handle = task.token.upgrade().unwrap_or_else(|| {
+            let rc = Rc::new(TaskRef { id: t, name: task.name.clone() });
             task.token = Rc::downgrade(&rc);
             rc
         });
-        Value::Task(TaskRef { id: t, name: task.name.clone(), _token: token })
+        Value::Task(handle)
     }
 
     /// `fut.exception()` / `fut.result()` was called: its exception counts as retrieved.

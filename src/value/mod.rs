@@ -12,14 +12,14 @@ pub(crate) use exc::{Exc, ExcClass, ExcObj};
 use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 
-/// A task handle as a value: its index in the run and its name.
-#[derive(Debug, Clone)]
+/// A task handle as a value: its index in the run and its name. Values
+/// share one per task (`Value::Task(Rc<TaskRef>)`), so its reference count
+/// is the count of values referring to the task, as CPython's refcount is:
+/// a failed task is reported when the last one goes.
+#[derive(Debug)]
 pub(crate) struct TaskRef {
     pub(crate) id: u32,
     pub(crate) name: TaskName,
-    /// Counts the references values hold to the task, as CPython's
-    /// refcount does: a failed task is reported when the last one goes.
-    pub(crate) _token: Rc<TaskToken>,
 }
 
 /// A task's name: `Task-N`, or the name it was given.
@@ -55,10 +55,6 @@ impl std::fmt::Display for TaskName {
     }
 }
 
-/// See [`TaskRef::token`].
-#[derive(Debug)]
-pub(crate) struct TaskToken;
-
 /// What went away since the loop last looked (the run drains this).
 #[derive(Debug)]
 pub(crate) enum Dropped {
@@ -82,7 +78,7 @@ pub(crate) fn any_dropped() -> bool {
     DROPPED.with(|d| !d.borrow().is_empty())
 }
 
-impl Drop for TaskToken {
+impl Drop for TaskRef {
     fn drop(&mut self) {
         let _ = DROPPED.try_with(|d| d.borrow_mut().push(Dropped::Task));
     }
@@ -128,8 +124,9 @@ impl PrimKind {
     }
 }
 
-/// A primitive as a value: its index, kind and declared name.
-#[derive(Debug, Clone)]
+/// A primitive as a value: its index, kind and declared name. The run
+/// makes one per primitive and values share it (`Value::Prim(Rc<PrimRef>)`).
+#[derive(Debug)]
 pub(crate) struct PrimRef {
     pub(crate) id: u32,
     pub(crate) kind: PrimKind,
@@ -158,12 +155,12 @@ pub(crate) enum Value {
     Tuple(Rc<[Value]>),
     /// Insertion-ordered, like Python's dict.
     Dict(Rc<RefCell<Vec<(Value, Value)>>>),
-    /// `range(start, stop, step)`.
-    Range(i64, i64, i64),
+    /// `range(start, stop, step)`, boxed so that a value stays three words.
+    Range(Rc<(i64, i64, i64)>),
     Exc(Exc),
     ExcClass(ExcClass),
-    Task(TaskRef),
-    Prim(PrimRef),
+    Task(Rc<TaskRef>),
+    Prim(Rc<PrimRef>),
     Coro(Rc<CoroObj>),
     /// A local slot with nothing assigned yet.
     Unbound,
@@ -173,6 +170,11 @@ impl Value {
     /// A `str` value.
     pub(crate) fn str(s: impl Into<Rc<str>>) -> Value {
         Value::Str(s.into())
+    }
+
+    /// A `range` value.
+    pub(crate) fn range(start: i64, stop: i64, step: i64) -> Value {
+        Value::Range(Rc::new((start, stop, step)))
     }
 
     /// A `list` value.
@@ -271,8 +273,10 @@ impl Value {
                 }
                 out.push('}');
             }
-            Value::Range(a, b, 1) => out.push_str(&format!("range({a}, {b})")),
-            Value::Range(a, b, s) => out.push_str(&format!("range({a}, {b}, {s})")),
+            Value::Range(r) => match **r {
+                (a, b, 1) => out.push_str(&format!("range({a}, {b})")),
+                (a, b, s) => out.push_str(&format!("range({a}, {b}, {s})")),
+            },
             Value::Exc(e) => out.push_str(&e.repr()),
             Value::ExcClass(c) => {
                 let module = if c.in_asyncio() && *c != ExcClass::TimeoutError { "asyncio.exceptions." } else { "" };
@@ -361,7 +365,7 @@ mod tests {
             ),
             (Value::tuple(vec![Value::Int(1)]), "(1,)", "(1,)"),
             (Value::tuple(vec![]), "()", "()"),
-            (Value::Range(0, 5, 1), "range(0, 5)", "range(0, 5)"),
+            (Value::range(0, 5, 1), "range(0, 5)", "range(0, 5)"),
             (Value::Exc(ExcObj::msg(ExcClass::ValueError, "x")), "x", "ValueError('x')"),
         ];
         for (v, s, r) in table {
@@ -375,7 +379,7 @@ mod tests {
         assert!(!Value::Int(0).truthy());
         assert!(Value::str("a").truthy());
         assert!(!Value::list(vec![]).truthy());
-        assert!(!Value::Range(3, 3, 1).truthy());
+        assert!(!Value::range(3, 3, 1).truthy());
         assert!(Value::Float(0.5).truthy());
     }
 }

@@ -290,9 +290,10 @@ pub(crate) fn eq(a: &Value, b: &Value) -> bool {
             let (x, y) = (x.borrow(), y.borrow());
             x.len() == y.len() && x.iter().all(|(k, v)| y.iter().any(|(k2, v2)| eq(k, k2) && eq(v, v2)))
         }
-        (Value::Range(..), Value::Range(..)) => {
-            let (x, y) = (iter_items(a).unwrap_or_default(), iter_items(b).unwrap_or_default());
-            seq_eq(&x, &y)
+        // range_richcompare: the same length, then the same start, then the same step.
+        (Value::Range(x), Value::Range(y)) => {
+            let n = range_len_exact(a);
+            n == range_len_exact(b) && (n == 0 || (x.0 == y.0 && (n == 1 || x.2 == y.2)))
         }
         (Value::Exc(x), Value::Exc(y)) => std::rc::Rc::ptr_eq(x, y),
         (Value::ExcClass(x), Value::ExcClass(y)) => x == y,
@@ -385,9 +386,10 @@ pub(crate) fn range_len(v: &Value) -> i64 {
 
 /// A range's length without overflow (`range(-2**63, 2**63 - 1)` has 2**64 - 1 items).
 fn range_len_exact(v: &Value) -> i128 {
-    match *v {
-        Value::Range(a, b, s) if s > 0 && b > a => (i128::from(b) - i128::from(a) - 1) / i128::from(s) + 1,
-        Value::Range(a, b, s) if s < 0 && a > b => (i128::from(a) - i128::from(b) - 1) / -i128::from(s) + 1,
+    let Value::Range(r) = v else { return 0 };
+    match **r {
+        (a, b, s) if s > 0 && b > a => (i128::from(b) - i128::from(a) - 1) / i128::from(s) + 1,
+        (a, b, s) if s < 0 && a > b => (i128::from(a) - i128::from(b) - 1) / -i128::from(s) + 1,
         _ => 0,
     }
 }
@@ -412,7 +414,8 @@ pub(crate) fn iter_items(v: &Value) -> Result<Vec<Value>, Exc> {
         Value::Tuple(t) => t.to_vec(),
         Value::Dict(d) => d.borrow().iter().map(|(k, _)| k.clone()).collect(),
         Value::Str(s) => s.chars().map(|c| Value::str(c.to_string())).collect(),
-        Value::Range(a, _, s) => {
+        Value::Range(r) => {
+            let (a, _, s) = **r;
             let n = range_len(v);
             if n > MAX_ITEMS {
                 return Err(limit_error());
@@ -450,9 +453,11 @@ pub(crate) fn index(v: &Value, i: &Value) -> OpResult {
             let chars: Vec<char> = s.chars().collect();
             Ok(Value::str(chars[index_of(i, chars.len(), "string")?].to_string()))
         }
-        Value::Range(..) => {
-            let items = iter_items(v)?;
-            Ok(items[index_of(i, items.len(), "range object")?].clone())
+        Value::Range(r) => {
+            let n = usize::try_from(range_len_exact(v)).unwrap_or(i64::MAX as usize).min(i64::MAX as usize);
+            let k = index_of(i, n, "range object")?;
+            // Between start and stop, so it fits, though the product may not.
+            Ok(Value::Int((i128::from(r.0) + k as i128 * i128::from(r.2)) as i64))
         }
         Value::Dict(d) => {
             check_hashable(i)?;
@@ -566,8 +571,8 @@ mod tests {
         assert!(contains(&Value::str("abc"), &Value::str("bc")).unwrap());
         assert_eq!(index(&Value::list(vec![]), &Value::Int(5)).unwrap_err().to_str(), "list index out of range");
         assert_eq!(index(&Value::Dict(Default::default()), &Value::str("b")).unwrap_err().to_str(), "'b'");
-        assert_eq!(range_len(&Value::Range(0, 10, 3)), 4);
-        assert_eq!(range_len(&Value::Range(10, 0, -3)), 4);
+        assert_eq!(range_len(&Value::range(0, 10, 3)), 4);
+        assert_eq!(range_len(&Value::range(10, 0, -3)), 4);
         assert_eq!(slice(&Value::str("hello"), None, None, Some(-1)).unwrap().repr(), "'olleh'");
         assert_eq!(
             slice(&Value::list(vec![Value::Int(1), Value::Int(2), Value::Int(3)]), Some(1), None, None).unwrap().repr(),
