@@ -573,6 +573,20 @@ mod tests {
         assert_eq!(index(&Value::Dict(Default::default()), &Value::str("b")).unwrap_err().to_str(), "'b'");
         assert_eq!(range_len(&Value::range(0, 10, 3)), 4);
         assert_eq!(range_len(&Value::range(10, 0, -3)), 4);
+        // range_richcompare: equal when they hold the same numbers.
+        assert!(eq(&Value::range(0, 5, 2), &Value::range(0, 6, 2)));
+        assert!(eq(&Value::range(0, 0, 1), &Value::range(5, 2, 3)));
+        assert!(eq(&Value::range(4, 5, 1), &Value::range(4, 9, 7)));
+        assert!(!eq(&Value::range(0, 3, 1), &Value::range(0, 3, 2)));
+        assert_eq!(index(&Value::range(10, 0, -3), &Value::Int(-1)).unwrap().repr(), "1");
+        assert_eq!(
+            index(&Value::range(0, i64::MAX, 1), &Value::Int(i64::MAX - 1)).unwrap().repr(),
+            (i64::MAX - 1).to_string()
+        );
+        assert_eq!(
+            index(&Value::range(0, 3, 1), &Value::Int(3)).unwrap_err().to_str(),
+            "range object index out of range"
+        );
         assert_eq!(slice(&Value::str("hello"), None, None, Some(-1)).unwrap().repr(), "'olleh'");
         assert_eq!(
             slice(&Value::list(vec![Value::Int(1), Value::Int(2), Value::Int(3)]), Some(1), None, None).unwrap().repr(),
