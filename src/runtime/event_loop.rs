@@ -158,10 +158,7 @@ impl Vm<'_> {
                 self.free_timer(id);
                 match cb {
                     // futures._set_result_unless_cancelled
-                    Some(TimerCb::SetResult(fut)) if !self.futs[fut as usize].cancelled() => {
-                        self.set_result(fut, Value::None);
-                    }
-                    Some(TimerCb::SetResult(_)) => {}
+                    Some(TimerCb::SleepDone(t)) => self.sleep_done(t),
                     Some(TimerCb::ReleaseWaiter(w)) => self.release_waiter(w),
                     Some(TimerCb::AsCompletedTimeout(ac)) => self.as_completed_timeout(ac),
                     // Timeout._on_timeout

@@ -17,6 +17,9 @@ pub(crate) enum Flow {
     Continue,
     /// Suspended on a pending future.
     Suspend(FutId),
+    /// Suspended in `asyncio.sleep(d)`, on its private future (see
+    /// [`Resume::Sleep`]).
+    Sleep,
     /// Bare yield (`sleep(0)`).
     Yield,
     /// The coroutine ended.
@@ -55,10 +58,19 @@ impl Vm<'_> {
             Flow::Continue => unreachable!("execute runs until the coroutine stops"),
             Flow::Suspend(fut) => {
                 self.add_done_callback(fut, Callback::Wakeup(t));
-                self.tasks[t as usize].fut_waiter = Some(fut);
+                self.tasks[t as usize].fut_waiter = Some(Waiter::Fut(fut));
                 if self.tasks[t as usize].must_cancel {
                     let msg = self.tasks[t as usize].cancel_msg.as_deref().cloned();
                     if self.fut_cancel(fut, msg) {
+                        self.tasks[t as usize].must_cancel = false;
+                    }
+                }
+            }
+            Flow::Sleep => {
+                self.tasks[t as usize].fut_waiter = Some(Waiter::Sleep);
+                if self.tasks[t as usize].must_cancel {
+                    let msg = self.tasks[t as usize].cancel_msg.as_deref().cloned();
+                    if self.sleep_cancel(t, msg) {
                         self.tasks[t as usize].must_cancel = false;
                     }
                 }
@@ -191,9 +203,9 @@ impl Vm<'_> {
                 Some(e) => self.raise(t, e),
                 None => Flow::Continue,
             },
-            Resume::Sleep { fut, timer } => {
+            Resume::Sleep { timer, .. } => {
+                // sleep's `finally: h.cancel()`.
                 self.cancel_timer(timer);
-                self.free_fut(fut);
                 match exc {
                     Some(e) => self.raise(t, e),
                     None => Flow::Continue,
@@ -370,12 +382,11 @@ impl Vm<'_> {
                     self.tasks[t as usize].resume = Resume::Yield;
                     return Ok(Flow::Yield);
                 }
-                let fut = self.new_fut(FutKind::Plain);
                 let when = self.now + d;
-                let timer = self.call_at(when, TimerCb::SetResult(fut));
+                let timer = self.call_at(when, TimerCb::SleepDone(t));
                 self.record(t, EventKind::Sleep(when));
-                self.tasks[t as usize].resume = Resume::Sleep { fut, timer };
-                Flow::Suspend(fut)
+                self.tasks[t as usize].resume = Resume::Sleep { timer, done: false };
+                Flow::Sleep
             }
             Op::Block(e) => {
                 let d = self.eval(t, e)?;

@@ -114,6 +114,14 @@ impl<T> Stack<T> {
     }
 }
 
+/// `Task._fut_waiter`: what a suspended task waits on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Waiter {
+    Fut(FutId),
+    /// The private future of `asyncio.sleep` ([`Resume::Sleep`]).
+    Sleep,
+}
+
 /// What a suspended task does when it resumes (the rest of the `await`).
 #[derive(Debug, Clone)]
 pub(crate) enum Resume {
@@ -121,9 +129,13 @@ pub(crate) enum Resume {
     Start,
     /// `sleep(0)`.
     Yield,
+    /// In `asyncio.sleep(d)`. Its future is private to the task (only the
+    /// task awaits it, with one done callback, `Task.__wakeup`), so it is
+    /// not made: `done` is the future's state (a result or cancelled), and
+    /// completing it schedules the wake-up the callback would.
     Sleep {
-        fut: FutId,
         timer: TimerRef,
+        done: bool,
     },
     Lock {
         prim: u32,
@@ -196,7 +208,7 @@ pub(crate) struct Task {
     /// Boxed: most tasks are never cancelled with a message.
     pub(crate) cancel_msg: Option<Box<Value>>,
     pub(crate) num_cancels: u32,
-    pub(crate) fut_waiter: Option<FutId>,
+    pub(crate) fut_waiter: Option<Waiter>,
     pub(crate) exc_info: Stack<Exc>,
     /// One of the two tasks `asyncio.run` creates at shutdown: returns at once.
     pub(crate) noop: bool,
@@ -365,15 +377,43 @@ impl Vm<'_> {
             return false;
         }
         self.tasks[t as usize].num_cancels += 1;
-        if let Some(w) = self.tasks[t as usize].fut_waiter {
-            if self.fut_cancel(w, msg.clone()) {
-                return true;
-            }
+        let cancelled = match self.tasks[t as usize].fut_waiter {
+            Some(Waiter::Fut(w)) => self.fut_cancel(w, msg.clone()),
+            Some(Waiter::Sleep) => self.sleep_cancel(t, msg.clone()),
+            None => false,
+        };
+        if cancelled {
+            return true;
         }
         let task = &mut self.tasks[t as usize];
         task.must_cancel = true;
         task.cancel_msg = msg.map(Box::new);
         true
+    }
+
+    /// `future.cancel(msg)` on the future task `t` sleeps on: if still
+    /// pending, it is cancelled and its callback, `Task.__wakeup`, queued;
+    /// the wake-up raises what `future.result()` would.
+    pub(crate) fn sleep_cancel(&mut self, t: TaskId, msg: Option<Value>) -> bool {
+        let Resume::Sleep { done: done @ false, .. } = &mut self.tasks[t as usize].resume else {
+            return false;
+        };
+        *done = true;
+        let exc = match msg {
+            None | Some(Value::None) => ExcObj::new(ExcClass::CancelledError, vec![]),
+            Some(m) => ExcObj::new(ExcClass::CancelledError, vec![m]),
+        };
+        self.call_soon(Ready::Step(t, Some(exc)));
+        true
+    }
+
+    /// The sleep's timer: `_set_result_unless_cancelled(future, None)`,
+    /// whose callback queues `Task.__wakeup`.
+    pub(crate) fn sleep_done(&mut self, t: TaskId) {
+        if let Resume::Sleep { done: done @ false, .. } = &mut self.tasks[t as usize].resume {
+            *done = true;
+            self.call_soon(Ready::Step(t, None));
+        }
     }
 
     /// `Task.uncancel()`.

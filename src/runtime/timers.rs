@@ -7,8 +7,9 @@ use super::*;
 /// What a timer does when it fires.
 #[derive(Debug, Clone, Copy)]
 pub(crate) enum TimerCb {
-    /// `futures._set_result_unless_cancelled(fut, None)` (asyncio.sleep).
-    SetResult(FutId),
+    /// `futures._set_result_unless_cancelled(fut, None)` on the future
+    /// the task sleeps on (asyncio.sleep).
+    SleepDone(TaskId),
     /// `Timeout._on_timeout` of an `asyncio.timeout()` block.
     Timeout(u32),
     /// `tasks._release_waiter(waiter)` (wait_for's timeout).
