@@ -80,6 +80,7 @@ impl Asm {
             n_groups: 0,
             code: self.code.into_iter().map(|op| Instr { op, span: 0..0 }).collect(),
             builtin: true,
+            args_in_frame: false,
         }
     }
 }
@@ -161,6 +162,7 @@ pub(crate) fn method_coroutines() -> Vec<CoroCode> {
             n_groups: 0,
             code: code.into_iter().map(|op| Instr { op, span: 0..0 }).collect(),
             builtin: true,
+            args_in_frame: false,
         })
         .collect()
 }

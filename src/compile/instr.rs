@@ -228,13 +228,15 @@ pub(crate) enum CPart {
     Field { expr: CExpr, conversion: Option<char>, spec: Vec<CPart> },
 }
 
-/// Where an assignment goes.
+/// Where an assignment goes. Two words: a suspended task keeps the target
+/// of its `await` until it resumes.
 #[derive(Debug, Clone)]
+#[allow(clippy::box_collection)] // the point: one pointer, not a fat one
 pub(crate) enum Target {
     Local(u32),
     Global(u32),
     /// `i, x` unpacking.
-    Unpack(Vec<Target>),
+    Unpack(Box<Vec<Target>>),
 }
 
 /// One gather item, compiled.
@@ -350,6 +352,10 @@ pub(crate) struct CoroCode {
     pub(crate) code: Vec<Instr>,
     /// One of asim's own (Barrier's methods): left out of tracebacks.
     pub(crate) builtin: bool,
+    /// No step rebinds a parameter, so while the task runs its first
+    /// `defaults.len()` locals are the arguments it was called with (the
+    /// task need not keep a copy for the call a view prints).
+    pub(crate) args_in_frame: bool,
 }
 
 /// A primitive declared under `sync`.

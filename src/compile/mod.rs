@@ -58,6 +58,10 @@ struct Ctx<'a> {
     barrier_coros: Option<[u32; 3]>,
     /// The first of the primitive-operation coroutines.
     method_coros: u32,
+    /// The coroutine's parameters are its first `n_params` slots.
+    n_params: u32,
+    /// Some step assigns to a parameter.
+    rebinds_params: bool,
 }
 
 impl<'a> Ctx<'a> {
@@ -77,6 +81,8 @@ impl<'a> Ctx<'a> {
             span: 0..0,
             barrier_coros: barrier_ids(ch),
             method_coros: method_base(ch),
+            n_params: info.map_or(0, |i| i.params.len() as u32),
+            rebinds_params: false,
         }
     }
 
@@ -176,7 +182,10 @@ impl<'a> Ctx<'a> {
 
     fn target(&mut self, n: &Name) -> Target {
         match self.named.get(&n.text) {
-            Some(&s) => Target::Local(s),
+            Some(&s) => {
+                self.rebinds_params |= s < self.n_params;
+                Target::Local(s)
+            }
             None => {
                 // Checked already: every bound name is a local.
                 let s = self.hidden(&n.text);
@@ -771,7 +780,7 @@ impl<'a> Ctx<'a> {
     fn targets(&mut self, names: &[Name]) -> Target {
         match names {
             [one] => self.target(one),
-            many => Target::Unpack(many.iter().map(|n| self.target(n)).collect()),
+            many => Target::Unpack(Box::new(many.iter().map(|n| self.target(n)).collect())),
         }
     }
 
@@ -915,7 +924,7 @@ impl<'a> Ctx<'a> {
                 let target = if slots.len() == 1 {
                     Target::Local(slots[0].1)
                 } else {
-                    Target::Unpack(slots.iter().map(|(_, s)| Target::Local(*s)).collect())
+                    Target::Unpack(Box::new(slots.iter().map(|(_, s)| Target::Local(*s)).collect()))
                 };
                 let depth = self.overlay.len();
                 self.overlay.extend(slots);
@@ -1049,6 +1058,7 @@ pub(crate) fn compile(ch: &Checked, fallback_name: &str) -> Result<Program, Vec<
             n_groups: cx.n_groups,
             code: cx.code,
             builtin: false,
+            args_in_frame: !cx.rebinds_params,
         });
     }
     let main = (coros.len() - 1) as u32;

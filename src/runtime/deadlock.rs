@@ -117,12 +117,8 @@ impl Vm<'_> {
                     let what = if *op == QueueOp::Get { "an item" } else { "a free slot" };
                     (format!("queue `{}` ({what}), which nothing will provide", self.prim_name(*prim)), Vec::new())
                 }
-                Resume::WaitFor { fut, .. } | Resume::WaitForCancel { fut, .. } => {
-                    match self.futs[*fut as usize].kind {
-                        FutKind::Task(o) => (format!("wait_for of task {}", self.tasks[o as usize].name), vec![o]),
-                        _ => ("wait_for".to_owned(), Vec::new()),
-                    }
-                }
+                Resume::WaitFor(w) => self.wait_for_blocker(w.fut),
+                Resume::WaitForCancel(w) => self.wait_for_blocker(w.fut),
                 Resume::Sleep { timer, .. } if self.timer_when(*timer) == Some(f64::INFINITY) => {
                     ("asyncio.sleep until inf, a deadline that never comes".to_owned(), Vec::new())
                 }
@@ -167,5 +163,15 @@ impl Vm<'_> {
             })
             .min_by_key(|p| p[0]);
         Deadlock { blocked, cycle }
+    }
+}
+
+impl Vm<'_> {
+    /// What a task in `wait_for(fut)` waits on, for the report.
+    fn wait_for_blocker(&self, fut: FutId) -> (String, Vec<u32>) {
+        match self.futs[fut as usize].kind {
+            FutKind::Task(o) => (format!("wait_for of task {}", self.tasks[o as usize].name), vec![o]),
+            _ => ("wait_for".to_owned(), Vec::new()),
+        }
     }
 }

@@ -310,6 +310,9 @@ impl<'a> Tasks<'a> {
     }
 
     /// Its coroutine, with arguments as they were passed: `worker(1, 2)`.
+    /// The arguments are kept while the task lives; once it is done (its
+    /// frame is gone) a coroutine that never rebinds a parameter shows as
+    /// `worker()`, since nothing else needs them.
     pub fn call(&self, task: u32) -> String {
         let mut out = String::new();
         self.push_call(task, &mut out);
@@ -346,7 +349,11 @@ impl<'a> Tasks<'a> {
         }
         out.push_str(&code.name);
         out.push('(');
-        for (i, a) in t.args.iter().enumerate() {
+        let args = match t.frames.first() {
+            Some(f) if code.args_in_frame => &f.locals[..code.defaults.len()],
+            _ => &t.args[..],
+        };
+        for (i, a) in args.iter().enumerate() {
             if i > 0 {
                 out.push_str(", ");
             }

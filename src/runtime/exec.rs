@@ -276,7 +276,8 @@ impl Vm<'_> {
             Resume::Wait { w, bind } => self.wait_resume(t, w, bind, exc),
             Resume::AsCompleted { ac, fut, target } => self.as_completed_resume(t, ac, fut, target, exc),
             Resume::Cond(w) => self.cond_resume(t, *w, exc),
-            Resume::WaitFor { fut, waiter, handle, bind } => {
+            Resume::WaitFor(w) => {
+                let WaitFor { fut, waiter, handle, bind } = *w;
                 self.record(t, EventKind::Wake);
                 if self.futs[fut as usize].done() {
                     self.cancel_timer(handle);
@@ -290,7 +291,8 @@ impl Vm<'_> {
                 // Timed out: cancel the inner, wait, then TimeoutError.
                 self.cancel_and_wait(t, fut, Some(handle), exc, bind)
             }
-            Resume::WaitForCancel { fut, waiter, handle, reraise, bind } => {
+            Resume::WaitForCancel(w) => {
+                let WaitForCancel { fut, waiter, handle, reraise, bind } = *w;
                 self.remove_done_callback(fut, Callback::ReleaseWaiter(waiter));
                 if let Some(h) = handle {
                     self.cancel_timer(h);
@@ -427,7 +429,7 @@ impl Vm<'_> {
                     None => None,
                 };
                 if let Some(slot) = group {
-                    let g = self.frame(t).groups[*slot as usize];
+                    let g = self.frame(t).x().groups[*slot as usize];
                     let grp = &self.groups[g as usize];
                     if grp.exiting && grp.tasks.is_empty() {
                         return Err(ExcObj::msg(
@@ -464,16 +466,16 @@ impl Vm<'_> {
                     None => None,
                 };
                 let (ac, n) = self.as_completed_start(t, &fs, timeout)?;
-                self.frame(t).iters[*slot as usize] = Iter::AsCompleted(ac, n);
+                self.frame(t).x().iters[*slot as usize] = Iter::AsCompleted(ac, n);
                 Flow::Continue
             }
             Op::AsCompletedNext(slot, target, end) => {
                 let frame = self.frame(t);
-                let Iter::AsCompleted(ac, left) = &mut frame.iters[*slot as usize] else {
+                let Iter::AsCompleted(ac, left) = &mut frame.x().iters[*slot as usize] else {
                     unreachable!("as_completed slot")
                 };
                 if *left == 0 {
-                    frame.iters[*slot as usize] = Iter::Done;
+                    frame.x().iters[*slot as usize] = Iter::Done;
                     frame.pc = *end;
                     return Ok(Flow::Continue);
                 }
@@ -541,11 +543,11 @@ impl Vm<'_> {
                     body_exc: None,
                     propagate: None,
                 });
-                self.frame(t).groups[*slot as usize] = g;
+                self.frame(t).x().groups[*slot as usize] = g;
                 Flow::Continue
             }
             Op::TgExit(slot) => {
-                let g = self.frame(t).groups[*slot as usize];
+                let g = self.frame(t).x().groups[*slot as usize];
                 self.tg_exit_start(t, g)
             }
             Op::WithEnter(e, slot) => {
@@ -622,7 +624,7 @@ impl Vm<'_> {
             Op::PushFinally(pc) => self.push_handler(t, HandlerKind::Finally, *pc),
             Op::PushStarCollect(pc) => self.push_handler(t, HandlerKind::StarCollect, *pc),
             Op::PopHandler => {
-                self.frame(t).handlers.pop();
+                self.frame(t).pop_handler();
                 Flow::Continue
             }
             Op::Jump(pc) => {
@@ -642,12 +644,12 @@ impl Vm<'_> {
                     Value::List(l) => Iter::List(l.clone(), 0),
                     _ => Iter::Items(crate::value::ops::iter_items(&v)?.into(), 0),
                 };
-                self.frame(t).iters[*slot as usize] = it;
+                self.frame(t).x().iters[*slot as usize] = it;
                 Flow::Continue
             }
             Op::ForNext(slot, target, end) => {
                 let frame = self.frame(t);
-                let it = &mut frame.iters[*slot as usize];
+                let it = &mut frame.x().iters[*slot as usize];
                 let next = match it {
                     Iter::Range { next, stop, step } => {
                         if (*step > 0 && *next < *stop) || (*step < 0 && *next > *stop) {
@@ -703,7 +705,7 @@ impl Vm<'_> {
             Op::StarMatch(types, bind, next) => {
                 let classes = self.eval_classes(t, types)?;
                 let frame = self.frame(t);
-                let state = frame.stars.last_mut().expect("except* state");
+                let state = frame.x().stars.last_mut().expect("except* state");
                 let Some(rest) = state.rest.clone() else {
                     frame.pc = *next;
                     return Ok(Flow::Continue);
@@ -722,7 +724,7 @@ impl Vm<'_> {
                 Flow::Continue
             }
             Op::StarEnd => {
-                let state = self.frame(t).stars.pop().expect("except* state");
+                let state = self.frame(t).x().stars.pop().expect("except* state");
                 self.tasks[t as usize].exc_info.pop();
                 match star_result(state) {
                     Some(e) => return Ok(self.raise(t, e)),
@@ -781,7 +783,8 @@ impl Vm<'_> {
                 if let FutKind::Task(o) = self.futs[fut as usize].kind {
                     self.record(t, EventKind::Wait(WaitOn::Task(o)));
                 }
-                self.tasks[t as usize].resume = Resume::WaitFor { fut, waiter, handle, bind: bind.clone() };
+                self.tasks[t as usize].resume =
+                    Resume::WaitFor(Box::new(WaitFor { fut, waiter, handle, bind: bind.clone() }));
                 Flow::Suspend(waiter)
             }
             Op::AwaitShield(what, bind) => {
@@ -832,7 +835,7 @@ impl Vm<'_> {
                     TimeoutState::Expiring => {
                         self.timeouts[id].state = TimeoutState::Expired;
                         let cancelled =
-                            matches!(self.frame(t).completions.last(), Some(Completion::Raise(e)) if is_cancel(e));
+                            matches!(self.frame(t).x().completions.last(), Some(Completion::Raise(e)) if is_cancel(e));
                         if self.task_uncancel(t) <= self.timeouts[id].cancelling && cancelled {
                             self.drop_completion(t);
                             return Err(ExcObj::new(ExcClass::TimeoutError, vec![]));
@@ -876,11 +879,11 @@ impl Vm<'_> {
                 Flow::Continue
             }
             Op::EnterFinally => {
-                self.frame(t).completions.push(Completion::Normal);
+                self.frame(t).x().completions.push(Completion::Normal);
                 Flow::Continue
             }
             Op::EndFinally => {
-                let c = self.frame(t).completions.pop().unwrap_or(Completion::Normal);
+                let c = self.frame(t).x().completions.pop().unwrap_or(Completion::Normal);
                 match c {
                     Completion::Normal => Flow::Continue,
                     Completion::Raise(e) => {
@@ -1028,7 +1031,8 @@ impl Vm<'_> {
             }
         }
         self.fut_cancel(fut, None);
-        self.tasks[t as usize].resume = Resume::WaitForCancel { fut, waiter, handle, reraise, bind };
+        self.tasks[t as usize].resume =
+            Resume::WaitForCancel(Box::new(WaitForCancel { fut, waiter, handle, reraise, bind }));
         Flow::Suspend(waiter)
     }
 
@@ -1071,17 +1075,17 @@ impl Vm<'_> {
             kind,
             pc,
             exc_depth,
-            comp_depth: frame.completions.len() as u32,
-            star_depth: frame.stars.len() as u32,
+            comp_depth: frame.x().completions.len() as u32,
+            star_depth: frame.x().stars.len() as u32,
         };
-        frame.handlers.push(h);
+        frame.x().handlers.push(h);
         Flow::Continue
     }
 
     /// Drops the pending completion of the `finally` being run (its cleanup
     /// raised instead).
     fn drop_completion(&mut self, t: TaskId) {
-        if let Some(Completion::Raise(_)) = self.frame(t).completions.pop() {
+        if let Some(Completion::Raise(_)) = self.frame(t).x().completions.pop() {
             self.tasks[t as usize].exc_info.pop();
         }
     }
@@ -1113,10 +1117,10 @@ impl Vm<'_> {
             let Some(frame) = task.frames.last_mut() else {
                 return Flow::Finished(Err(exc));
             };
-            match frame.handlers.pop() {
+            match frame.pop_handler() {
                 Some(h) => {
-                    frame.completions.truncate(h.comp_depth as usize);
-                    frame.stars.truncate(h.star_depth as usize);
+                    frame.x().completions.truncate(h.comp_depth as usize);
+                    frame.x().stars.truncate(h.star_depth as usize);
                     frame.pc = h.pc;
                     task.exc_info.truncate(h.exc_depth as usize);
                     match h.kind {
@@ -1124,7 +1128,7 @@ impl Vm<'_> {
                         HandlerKind::ExceptStar => {
                             let naked = !exc.class.is_group();
                             let group = if naked { ExcObj::group("", vec![exc.clone()]) } else { exc.clone() };
-                            frame.stars.push(StarState {
+                            frame.x().stars.push(StarState {
                                 orig: exc.clone(),
                                 naked,
                                 group: group.clone(),
@@ -1135,11 +1139,11 @@ impl Vm<'_> {
                             task.exc_info.push(exc);
                         }
                         HandlerKind::Finally => {
-                            frame.completions.push(Completion::Raise(exc.clone()));
+                            frame.x().completions.push(Completion::Raise(exc.clone()));
                             task.exc_info.push(exc);
                         }
                         HandlerKind::StarCollect => {
-                            if let Some(s) = frame.stars.last_mut() {
+                            if let Some(s) = frame.x().stars.last_mut() {
                                 s.raised.push(exc);
                             }
                         }
@@ -1163,13 +1167,13 @@ impl Vm<'_> {
         loop {
             let task = &mut self.tasks[t as usize];
             let frame = task.frames.last_mut().expect("frame");
-            match frame.handlers.pop() {
+            match frame.pop_handler() {
                 Some(h) if h.kind == HandlerKind::Finally => {
-                    frame.completions.truncate(h.comp_depth as usize);
-                    frame.stars.truncate(h.star_depth as usize);
+                    frame.x().completions.truncate(h.comp_depth as usize);
+                    frame.x().stars.truncate(h.star_depth as usize);
                     task.exc_info.truncate(h.exc_depth as usize);
                     frame.pc = h.pc;
-                    frame.completions.push(Completion::Return(v));
+                    frame.x().completions.push(Completion::Return(v));
                     return Flow::Continue;
                 }
                 Some(_) => {}
@@ -1193,7 +1197,7 @@ impl Vm<'_> {
     // ---- TaskGroup.__aexit__ ----------------------------------------------
 
     fn tg_exit_start(&mut self, t: TaskId, g: u32) -> Flow {
-        let body_exc = match self.frame(t).completions.last() {
+        let body_exc = match self.frame(t).x().completions.last() {
             Some(Completion::Raise(e)) => Some(e.clone()),
             _ => None,
         };
@@ -1260,7 +1264,7 @@ impl Vm<'_> {
 }
 
 fn frame_iter_done(frame: &mut Frame, slot: u32) {
-    frame.iters[slot as usize] = Iter::Done;
+    frame.x().iters[slot as usize] = Iter::Done;
 }
 
 /// What an `except*` block re-raises at its end.

@@ -56,20 +56,22 @@ pub(crate) struct Fut {
 }
 
 /// A future's done callbacks, in registration order. Most futures get
-/// exactly one (the task that awaits it), which needs no allocation.
+/// exactly one (the task that awaits it), which needs no allocation; more
+/// are boxed so that the common case stays two words.
 #[derive(Debug, Default)]
+#[allow(clippy::box_collection)] // the point: one pointer, not three words
 pub(crate) enum Callbacks {
     #[default]
     None,
     One(Callback),
-    Many(Vec<Callback>),
+    Many(Box<Vec<Callback>>),
 }
 
 impl Callbacks {
     pub(crate) fn push(&mut self, cb: Callback) {
         *self = match std::mem::take(self) {
             Callbacks::None => Callbacks::One(cb),
-            Callbacks::One(a) => Callbacks::Many(vec![a, cb]),
+            Callbacks::One(a) => Callbacks::Many(Box::new(vec![a, cb])),
             Callbacks::Many(mut v) => {
                 v.push(cb);
                 Callbacks::Many(v)

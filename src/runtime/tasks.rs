@@ -63,15 +63,38 @@ pub(crate) struct Frame {
     pub(crate) pc: usize,
     /// Sized by the compiler: arguments first, then the other locals.
     pub(crate) locals: Box<[Value]>,
-    pub(crate) iters: Box<[Iter]>,
-    pub(crate) groups: Box<[u32]>,
-    pub(crate) handlers: Stack<Handler>,
-    pub(crate) completions: Stack<Completion>,
-    pub(crate) stars: Stack<StarState>,
+    /// What only some frames need (a `for`, a task group, a `try`): one
+    /// pointer until then.
+    extra: Option<Box<FrameExtra>>,
     /// Where the caller wants the return value.
     pub(crate) ret: Option<Target>,
     /// The task's exc_info depth when this frame started.
     pub(crate) exc_base: u32,
+}
+
+/// A frame's loop iterators and task groups (sized by the compiler) and its
+/// block stacks.
+#[derive(Debug, Default)]
+pub(crate) struct FrameExtra {
+    pub(crate) iters: Box<[Iter]>,
+    pub(crate) groups: Box<[u32]>,
+    pub(crate) handlers: Vec<Handler>,
+    pub(crate) completions: Vec<Completion>,
+    pub(crate) stars: Vec<StarState>,
+}
+
+impl Frame {
+    /// The frame's iterators, task groups and block stacks. A frame whose
+    /// code has iterators or groups gets them when it is made; the stacks
+    /// are made on first use.
+    pub(crate) fn x(&mut self) -> &mut FrameExtra {
+        self.extra.get_or_insert_with(Box::default)
+    }
+
+    /// Pops the innermost handler, if the frame ever pushed one.
+    pub(crate) fn pop_handler(&mut self) -> Option<Handler> {
+        self.extra.as_mut()?.handlers.pop()
+    }
 }
 
 /// A stack that costs one pointer until it is first used: most frames
@@ -97,10 +120,6 @@ impl<T> Stack<T> {
 
     pub(crate) fn last(&self) -> Option<&T> {
         self.0.as_ref()?.last()
-    }
-
-    pub(crate) fn last_mut(&mut self) -> Option<&mut T> {
-        self.0.as_mut()?.last_mut()
     }
 
     pub(crate) fn len(&self) -> usize {
@@ -177,29 +196,39 @@ pub(crate) enum Resume {
     /// Inside `Condition.wait()`.
     Cond(Box<condition::CondWait>),
     /// `wait_for`: awaiting its waiter (the inner finished or the timer fired).
-    WaitFor {
-        fut: FutId,
-        waiter: FutId,
-        handle: TimerRef,
-        bind: Option<Target>,
-    },
+    /// (Boxed, as the rarer waits are, so that a task stays small.)
+    WaitFor(Box<WaitFor>),
     /// `wait_for`'s `_cancel_and_wait(fut)`; then re-raise, or return the
     /// result / TimeoutError.
-    WaitForCancel {
-        fut: FutId,
-        waiter: FutId,
-        handle: Option<TimerRef>,
-        reraise: Option<Exc>,
-        bind: Option<Target>,
-    },
+    WaitForCancel(Box<WaitForCancel>),
     Finished,
+}
+
+/// See [`Resume::WaitFor`].
+#[derive(Debug, Clone)]
+pub(crate) struct WaitFor {
+    pub(crate) fut: FutId,
+    pub(crate) waiter: FutId,
+    pub(crate) handle: TimerRef,
+    pub(crate) bind: Option<Target>,
+}
+
+/// See [`Resume::WaitForCancel`].
+#[derive(Debug, Clone)]
+pub(crate) struct WaitForCancel {
+    pub(crate) fut: FutId,
+    pub(crate) waiter: FutId,
+    pub(crate) handle: Option<TimerRef>,
+    pub(crate) reraise: Option<Exc>,
+    pub(crate) bind: Option<Target>,
 }
 
 #[derive(Debug)]
 pub(crate) struct Task {
     pub(crate) name: TaskName,
     pub(crate) coro: CoroId,
-    /// The arguments as passed, for the call a view prints.
+    /// The arguments as passed, for the call a view prints; empty when the
+    /// coroutine never rebinds a parameter (its first frame holds them).
     pub(crate) args: Box<[Value]>,
     pub(crate) fut: FutId,
     pub(crate) frames: Vec<Frame>,
@@ -256,11 +285,16 @@ impl Vm<'_> {
             None => TaskName::Auto(self.task_counter),
         };
         let fut = self.new_fut(FutKind::Task(id));
-        let frames = if noop { Vec::new() } else { vec![self.new_frame(coro, args.clone(), None)] };
+        let in_frame = !noop && self.prog.coros[coro as usize].args_in_frame;
+        let (frames, args) = match noop {
+            true => (Vec::new(), args.into()),
+            false if in_frame => (vec![self.new_frame(coro, args, None)], Box::default()),
+            false => (vec![self.new_frame(coro, args.clone(), None)], args.into()),
+        };
         self.tasks.push(Task {
             name,
             coro,
-            args: args.into(),
+            args,
             fut,
             frames,
             resume: Resume::Start,
@@ -289,11 +323,13 @@ impl Vm<'_> {
             coro,
             pc: 0,
             locals: locals.into(),
-            iters: vec![Iter::Done; code.n_iters as usize].into(),
-            groups: vec![u32::MAX; code.n_groups as usize].into(),
-            handlers: Stack::default(),
-            completions: Stack::default(),
-            stars: Stack::default(),
+            extra: (code.n_iters > 0 || code.n_groups > 0).then(|| {
+                Box::new(FrameExtra {
+                    iters: vec![Iter::Done; code.n_iters as usize].into(),
+                    groups: vec![u32::MAX; code.n_groups as usize].into(),
+                    ..FrameExtra::default()
+                })
+            }),
             ret,
             exc_base: 0,
         }

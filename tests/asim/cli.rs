@@ -37,6 +37,23 @@ fn deadlock_report_names_the_cycle() {
 }
 
 #[test]
+fn deadlock_report_shows_each_call_as_it_was_made() {
+    // `worker` rebinds its parameter, so the task keeps the arguments it was
+    // called with; `keeper` does not, and its frame holds them.
+    let dir = std::path::PathBuf::from(env!("CARGO_TARGET_TMPDIR"));
+    let file = dir.join("rebound_params.yaml");
+    std::fs::write(
+        &file,
+        "sync:\n  ev: Event()\ncoroutines:\n  worker(n, tag=\"x\"):\n    - let: {n: n + 1}\n    - print: \"{tag}{n}\"\n    - await: ev.wait()\n  keeper(n):\n    - await: ev.wait()\nmain:\n  - spawn: worker(1)\n  - spawn: keeper(5)\n  - sleep: 1\n  - await: ev.wait()\n",
+    )
+    .unwrap();
+    let run = asim(&["run", "-q", file.to_str().unwrap()]);
+    assert_eq!((run.code, run.stdout.as_str()), (3, "x2\n"), "{}", run.stderr);
+    assert!(run.stderr.contains("Task-2  worker(1, 'x') waits for event `ev`"), "{}", run.stderr);
+    assert!(run.stderr.contains("Task-3  keeper(5) waits for event `ev`"), "{}", run.stderr);
+}
+
+#[test]
 fn check_validates_without_running() {
     in_root();
     let ok = asim(&["check", "scenarios/seed/08_semaphore.yaml"]);
