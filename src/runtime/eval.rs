@@ -183,7 +183,9 @@ impl Vm<'_> {
                 builtin(*b, args, &kw)?
             }
             CExpr::Coro(id, args) => {
-                let mut vals = Vec::with_capacity(args.len());
+                // Room for all the frame's locals: the arguments become them.
+                let code = &self.prog.coros[*id as usize];
+                let mut vals = Vec::with_capacity(args.len().max(code.n_locals as usize));
                 for a in args {
                     vals.push(match a {
                         Some(a) => self.ev(t, a)?,
@@ -192,7 +194,7 @@ impl Vm<'_> {
                 }
                 Value::Coro(Rc::new(CoroObj {
                     coro: *id,
-                    name: self.prog.coros[*id as usize].name.as_str().into(),
+                    name: self.coro_names[*id as usize].clone(),
                     args: vals,
                     used: Cell::new(false),
                 }))

@@ -85,8 +85,12 @@ impl Vm<'_> {
         // A finished task's frames are gone in CPython too (the coroutine is closed).
         let task = &mut self.tasks[t as usize];
         task.done = true;
-        task.frames = Vec::new();
+        let frames = std::mem::take(&mut task.frames);
         task.exc_info = Stack::default();
+        for f in frames {
+            self.drop_frame(f);
+        }
+        let task = &mut self.tasks[t as usize];
         let fut = task.fut;
         self.tasks[t as usize].resume = Resume::Finished;
         let noop = self.tasks[t as usize].noop;
@@ -1070,15 +1074,11 @@ impl Vm<'_> {
 
     fn push_handler(&mut self, t: TaskId, kind: HandlerKind, pc: usize) -> Flow {
         let exc_depth = self.tasks[t as usize].exc_info.len() as u32;
-        let frame = self.frame(t);
-        let h = Handler {
-            kind,
-            pc,
-            exc_depth,
-            comp_depth: frame.x().completions.len() as u32,
-            star_depth: frame.x().stars.len() as u32,
-        };
-        frame.x().handlers.push(h);
+        let frame = self.tasks[t as usize].frames.last_mut().expect("a running task has a frame");
+        let x = frame.x_from(&mut self.spare_extras);
+        let h =
+            Handler { kind, pc, exc_depth, comp_depth: x.completions.len() as u32, star_depth: x.stars.len() as u32 };
+        x.handlers.push(h);
         Flow::Continue
     }
 
@@ -1152,9 +1152,11 @@ impl Vm<'_> {
                 }
                 None => {
                     let base = frame.exc_base as usize;
-                    task.frames.pop();
-                    task.exc_info.truncate(base);
-                    if task.frames.is_empty() {
+                    let f = task.frames.pop().expect("frame");
+                    let done = task.frames.is_empty();
+                    self.drop_frame(f);
+                    self.tasks[t as usize].exc_info.truncate(base);
+                    if done {
                         return Flow::Finished(Err(exc));
                     }
                 }
@@ -1178,15 +1180,20 @@ impl Vm<'_> {
                 }
                 Some(_) => {}
                 None => {
-                    let frame = task.frames.pop().expect("frame");
+                    let mut frame = task.frames.pop().expect("frame");
                     task.exc_info.truncate(frame.exc_base as usize);
                     if task.frames.is_empty() {
+                        self.drop_frame(frame);
                         return Flow::Finished(Ok(v));
                     }
-                    if let Some(target) = frame.ret {
-                        if let Err(e) = self.assign(t, &target, v) {
-                            return self.raise(t, e);
-                        }
+                    // The callee's frame goes after its value is stored, as before.
+                    let assigned = match frame.ret.take() {
+                        Some(target) => self.assign(t, &target, v),
+                        None => Ok(()),
+                    };
+                    self.drop_frame(frame);
+                    if let Err(e) = assigned {
+                        return self.raise(t, e);
                     }
                     return Flow::Continue;
                 }

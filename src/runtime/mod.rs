@@ -161,6 +161,13 @@ pub(crate) struct Vm<'p> {
     pub(crate) prim_names: Vec<Rc<str>>,
     /// `Value::Prim` of each declared primitive, made once.
     pub(crate) prim_values: Vec<Value>,
+    /// The emptied extra parts of finished frames (at most
+    /// [`SPARE_EXTRAS`]), so a `try` or `with` in each of many tasks does
+    /// not allocate one each.
+    #[allow(clippy::vec_box)] // the boxes themselves are what is reused
+    pub(crate) spare_extras: Vec<Box<tasks::FrameExtra>>,
+    /// Each coroutine's name, shared by its coroutine objects.
+    pub(crate) coro_names: Vec<Rc<str>>,
     pub(crate) globals: Vec<Value>,
     pub(crate) defaults: Vec<Vec<Option<Value>>>,
     /// The process-global `Task-N` counter.
@@ -182,7 +189,19 @@ pub(crate) struct Vm<'p> {
     pub(crate) limit_hit: Option<String>,
 }
 
+/// See [`Vm::spare_extras`].
+const SPARE_EXTRAS: usize = 1024;
+
 impl<'p> Vm<'p> {
+    /// Drops a finished frame, keeping its extra part for reuse.
+    pub(crate) fn drop_frame(&mut self, f: Frame) {
+        if let Some(x) = f.into_spare() {
+            if self.spare_extras.len() < SPARE_EXTRAS {
+                self.spare_extras.push(x);
+            }
+        }
+    }
+
     pub(crate) fn new(prog: &'p Program, limits: Limits, sink: &'p mut dyn Sink) -> Self {
         let interest = sink.interest();
         Vm {
@@ -206,6 +225,8 @@ impl<'p> Vm<'p> {
             prims: Vec::new(),
             prim_names: Vec::new(),
             prim_values: Vec::new(),
+            spare_extras: Vec::new(),
+            coro_names: prog.coros.iter().map(|c| c.name.as_str().into()).collect(),
             globals: vec![Value::Unbound; prog.globals.len()],
             defaults: Vec::new(),
             task_counter: 0,

@@ -91,6 +91,28 @@ impl Frame {
         self.extra.get_or_insert_with(Box::default)
     }
 
+    /// [`Frame::x`], made from `spare` (what finished frames left) if the
+    /// frame has none yet.
+    #[allow(clippy::vec_box)] // the boxes themselves are what is reused
+    pub(crate) fn x_from(&mut self, spare: &mut Vec<Box<FrameExtra>>) -> &mut FrameExtra {
+        self.extra.get_or_insert_with(|| spare.pop().unwrap_or_default())
+    }
+
+    /// Drops the frame and returns its extra part, emptied, for another
+    /// frame to reuse. What it held is dropped in the order dropping the
+    /// frame would (locals, then the extra part field by field).
+    pub(crate) fn into_spare(mut self) -> Option<Box<FrameExtra>> {
+        let x = self.extra.take();
+        drop(self);
+        let mut x = x?;
+        x.iters = Box::default();
+        x.groups = Box::default();
+        x.handlers.clear();
+        x.completions.clear();
+        x.stars.clear();
+        Some(x)
+    }
+
     /// Pops the innermost handler, if the frame ever pushed one.
     pub(crate) fn pop_handler(&mut self) -> Option<Handler> {
         self.extra.as_mut()?.handlers.pop()
