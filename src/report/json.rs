@@ -3,25 +3,41 @@
 //! buffered writer, keys in sorted order (the order of the format since
 //! its first version), with no intermediate JSON value.
 
-use super::{outcome_word, wait_text, Streams};
+use super::{outcome_word, push_wait_text, Streams};
 use crate::runtime::{Event, EventKind, Outcome, RunEnd, Sink, Tasks};
 use std::io;
 
 /// The JSON Lines view.
 pub struct JsonView<'w> {
     streams: Streams<'w>,
-    /// The line being built, written out whole.
+    /// Whole lines not yet handed to the writer; the line being built is
+    /// appended to them. They go out in blocks of about [`BLOCK`] bytes, and
+    /// whenever the streams are due a flush.
     line: Vec<u8>,
     /// Reused for text that needs formatting (a repr, a call).
     scratch: String,
+    /// The last event time and its JSON text: the events of one loop
+    /// iteration share their time.
+    last_t: (u64, Vec<u8>),
 }
 
 impl<'w> JsonView<'w> {
     /// A view writing to these streams (JSON on stdout; nothing on stderr).
     pub fn new(streams: Streams<'w>) -> Self {
-        JsonView { streams, line: Vec::with_capacity(256), scratch: String::new() }
+        let last_t = (f64::NAN.to_bits(), b"null".to_vec());
+        JsonView { streams, line: Vec::with_capacity(BLOCK + 1024), scratch: String::new(), last_t }
+    }
+
+    /// Hands the buffered lines to the writer.
+    fn write_out(&mut self) -> io::Result<()> {
+        let r = self.streams.out.write_all(&self.line);
+        self.line.clear();
+        r
     }
 }
+
+/// See [`JsonView::line`].
+const BLOCK: usize = 32 * 1024;
 
 /// A JSON string.
 fn string(w: &mut Vec<u8>, s: &str) {
@@ -36,14 +52,17 @@ fn number(w: &mut Vec<u8>, x: f64) {
 /// A task's name as a JSON string; `Task-N` needs no escaping.
 fn name(w: &mut Vec<u8>, scratch: &mut String, tasks: &Tasks<'_>, t: u32) {
     let n = tasks.name(t);
-    scratch.clear();
-    n.push_to(scratch);
-    if n.number().is_some() {
-        w.push(b'"');
-        w.extend_from_slice(scratch.as_bytes());
-        w.push(b'"');
-    } else {
-        string(w, scratch);
+    match n.number() {
+        Some(k) => {
+            w.extend_from_slice(b"\"Task-");
+            crate::runtime::push_u32_bytes(w, k);
+            w.push(b'"');
+        }
+        None => {
+            scratch.clear();
+            n.push_to(scratch);
+            string(w, scratch);
+        }
     }
 }
 
@@ -70,7 +89,11 @@ impl JsonView<'_> {
             }
             EventKind::Spawn(c) | EventKind::CancelRequested(c) => name(w, scratch, tasks, c),
             EventKind::Sleep(x) | EventKind::Block(x) => number(w, x),
-            EventKind::Wait(on) => string(w, &wait_text(&on, tasks)),
+            EventKind::Wait(on) => {
+                scratch.clear();
+                push_wait_text(&on, tasks, scratch);
+                string(w, scratch);
+            }
             EventKind::Done(v) => {
                 scratch.clear();
                 v.0.write_repr(scratch);
@@ -90,57 +113,76 @@ impl JsonView<'_> {
 
 impl Sink for JsonView<'_> {
     fn event(&mut self, e: &Event<'_>, tasks: &Tasks<'_>) -> io::Result<()> {
-        let (event, extra): (&str, Option<&str>) = match e.kind {
+        // Keys in sorted order, the event's one extra key where it sorts;
+        // the constant text between the values is written in one piece:
+        // `head` VALUE `mid` T `,"task":` TASK `tail`.
+        macro_rules! shape {
+            (None, $ev:literal) => {
+                (concat!("{\"event\":\"", $ev, "\",\"t\":"), "", false, "}\n")
+            };
+            (BeforeEvent, $ev:literal, $k:literal) => {
+                (concat!("{\"", $k, "\":"), concat!(",\"event\":\"", $ev, "\",\"t\":"), true, "}\n")
+            };
+            (BeforeT, $ev:literal, $k:literal) => {
+                (concat!("{\"event\":\"", $ev, "\",\"", $k, "\":"), ",\"t\":", true, "}\n")
+            };
+            (Last, $ev:literal, $k:literal) => {
+                (concat!("{\"event\":\"", $ev, "\",\"t\":"), "", false, concat!(",\"", $k, "\":"))
+            };
+        }
+        let (head, mid, extra_first, tail): (&str, &str, bool, &str) = match e.kind {
             EventKind::Created => return Ok(()),
-            EventKind::Print(_) => ("print", Some("text")),
-            EventKind::Start => ("start", Some("call")),
-            EventKind::Spawn(_) => ("spawn", Some("child")),
-            EventKind::Sleep(_) => ("sleep", Some("until")),
-            EventKind::Block(_) => ("block", Some("seconds")),
-            EventKind::Wait(_) => ("wait", Some("on")),
-            EventKind::Wake => ("wake", None),
-            EventKind::Done(_) => ("done", Some("result")),
-            EventKind::Failed(..) => ("raise", Some("error")),
-            EventKind::Cancelled => ("cancelled", None),
-            EventKind::ShutdownCancel => ("shutdown_cancel", None),
-            EventKind::CancelRequested(_) => ("cancel_requested", Some("by")),
-            EventKind::TimeoutExpired => ("timeout_expired", None),
-            EventKind::Warning(_) => ("warning", Some("text")),
+            EventKind::Print(_) => shape!(Last, "print", "text"),
+            EventKind::Start => shape!(BeforeEvent, "start", "call"),
+            EventKind::Spawn(_) => shape!(BeforeEvent, "spawn", "child"),
+            EventKind::Sleep(_) => shape!(Last, "sleep", "until"),
+            EventKind::Block(_) => shape!(BeforeT, "block", "seconds"),
+            EventKind::Wait(_) => shape!(BeforeT, "wait", "on"),
+            EventKind::Wake => shape!(None, "wake"),
+            EventKind::Done(_) => shape!(BeforeT, "done", "result"),
+            EventKind::Failed(..) => shape!(BeforeEvent, "raise", "error"),
+            EventKind::Cancelled => shape!(None, "cancelled"),
+            EventKind::ShutdownCancel => shape!(None, "shutdown_cancel"),
+            EventKind::CancelRequested(_) => shape!(BeforeEvent, "cancel_requested", "by"),
+            EventKind::TimeoutExpired => shape!(None, "timeout_expired"),
+            EventKind::Warning(_) => shape!(Last, "warning", "text"),
         };
-        self.line.clear();
-        self.line.push(b'{');
-        let mut first = true;
-        // Keys in sorted order: the extra key goes where it sorts.
-        let before = |k: &str| extra.is_some_and(|x| x < k);
-        if before("event") {
-            key(&mut self.line, &mut first, extra.unwrap_or_default());
+        self.line.extend_from_slice(head.as_bytes());
+        if extra_first {
             self.extra(e, tasks);
+            self.line.extend_from_slice(mid.as_bytes());
         }
-        key(&mut self.line, &mut first, "event");
-        self.line.push(b'"');
-        self.line.extend_from_slice(event.as_bytes());
-        self.line.push(b'"');
-        if extra.is_some_and(|x| x > "event" && x < "t") {
-            key(&mut self.line, &mut first, extra.unwrap_or_default());
-            self.extra(e, tasks);
+        if self.last_t.0 != e.t.to_bits() {
+            self.last_t.1.clear();
+            number(&mut self.last_t.1, e.t);
+            self.last_t.0 = e.t.to_bits();
         }
-        key(&mut self.line, &mut first, "t");
-        number(&mut self.line, e.t);
-        key(&mut self.line, &mut first, "task");
+        self.line.extend_from_slice(&self.last_t.1);
+        self.line.extend_from_slice(b",\"task\":");
         name(&mut self.line, &mut self.scratch, tasks, e.task);
-        if extra.is_some_and(|x| x > "task") {
-            key(&mut self.line, &mut first, extra.unwrap_or_default());
+        if tail == "}\n" {
+            self.line.extend_from_slice(b"}\n");
+        } else {
+            self.line.extend_from_slice(tail.as_bytes());
             self.extra(e, tasks);
+            self.line.extend_from_slice(b"}\n");
         }
-        self.line.extend_from_slice(b"}\n");
-        self.streams.out.write_all(&self.line)
+        if self.line.len() >= BLOCK {
+            self.write_out()?;
+        }
+        Ok(())
     }
 
     fn iteration_end(&mut self) -> io::Result<()> {
-        self.streams.tick()
+        if self.streams.due() {
+            self.write_out()?;
+            self.streams.flush()?;
+        }
+        Ok(())
     }
 
     fn finish(&mut self, end: &RunEnd, tasks: &Tasks<'_>) -> io::Result<()> {
+        self.write_out()?;
         let mut w = std::mem::take(&mut self.line);
         let scratch = &mut self.scratch;
         w.clear();

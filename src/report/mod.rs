@@ -64,11 +64,17 @@ impl<'w> Streams<'w> {
 
     /// Called at the end of every loop iteration.
     pub(crate) fn tick(&mut self) -> io::Result<()> {
-        self.iterations = self.iterations.wrapping_add(1);
-        if self.iterations % 64 == 0 && self.last_flush.elapsed() >= FLUSH_EVERY {
+        if self.due() {
             self.flush()?;
         }
         Ok(())
+    }
+
+    /// Counts an iteration; says whether output has waited long enough
+    /// that it should be flushed now.
+    pub(crate) fn due(&mut self) -> bool {
+        self.iterations = self.iterations.wrapping_add(1);
+        self.iterations % 64 == 0 && self.last_flush.elapsed() >= FLUSH_EVERY
     }
 
     pub(crate) fn flush(&mut self) -> io::Result<()> {
@@ -139,15 +145,45 @@ pub fn epilogue(end: &RunEnd, tasks: &Tasks<'_>, source: &Source) -> String {
 }
 
 pub(crate) fn wait_text(on: &WaitOn<'_>, tasks: &Tasks<'_>) -> String {
+    let mut out = String::new();
+    push_wait_text(on, tasks, &mut out);
+    out
+}
+
+/// [`wait_text`], appended to `out` (no allocation once `out` has room).
+pub(crate) fn push_wait_text(on: &WaitOn<'_>, tasks: &Tasks<'_>, out: &mut String) {
+    let plural = |n: &usize| if *n == 1 { "" } else { "s" };
+    let quoted = |out: &mut String, what: &str, n: &str, rest: &str| {
+        out.push_str(what);
+        out.push_str(" `");
+        out.push_str(n);
+        out.push_str("` ");
+        out.push_str(rest);
+    };
     match on {
-        WaitOn::Lock(n, Some(h)) => format!("lock `{n}` (held by {})", tasks.name(*h)),
-        WaitOn::Lock(n, None) => format!("lock `{n}` (handed to an earlier waiter)"),
-        WaitOn::Semaphore(n) => format!("semaphore `{n}` (no free unit)"),
-        WaitOn::Event(n) => format!("event `{n}`"),
-        WaitOn::Task(t) => tasks.name(*t).to_string(),
-        WaitOn::Gather(n) => format!("gather of {n} awaitable{}", if *n == 1 { "" } else { "s" }),
-        WaitOn::Queue(q, what) => format!("queue `{q}` ({what})"),
-        WaitOn::Condition(c) => format!("condition `{c}` (a notify)"),
-        WaitOn::TaskGroup(n) => format!("task group ({n} task{} left)", if *n == 1 { "" } else { "s" }),
+        WaitOn::Lock(n, Some(h)) => {
+            quoted(out, "lock", n, "(held by ");
+            tasks.name(*h).push_to(out);
+            out.push(')');
+        }
+        WaitOn::Lock(n, None) => quoted(out, "lock", n, "(handed to an earlier waiter)"),
+        WaitOn::Semaphore(n) => quoted(out, "semaphore", n, "(no free unit)"),
+        WaitOn::Event(n) => {
+            quoted(out, "event", n, "");
+            out.pop();
+        }
+        WaitOn::Task(t) => tasks.name(*t).push_to(out),
+        WaitOn::Gather(n) => {
+            let _ = write!(out, "gather of {n} awaitable{}", plural(n));
+        }
+        WaitOn::Queue(q, what) => {
+            quoted(out, "queue", q, "(");
+            out.push_str(what);
+            out.push(')');
+        }
+        WaitOn::Condition(c) => quoted(out, "condition", c, "(a notify)"),
+        WaitOn::TaskGroup(n) => {
+            let _ = write!(out, "task group ({n} task{} left)", plural(n));
+        }
     }
 }

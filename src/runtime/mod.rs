@@ -40,6 +40,7 @@ use crate::compile::{CoroId, Program, Target};
 pub(crate) use crate::value::TaskName;
 use crate::value::{Exc, ExcClass, ExcObj, TaskRef, Value};
 pub use deadlock::{Deadlock, Waiting};
+pub(crate) use event::push_u32_bytes;
 pub use event::{Event, EventKind, Interest, Limit, Live, Name, Outcome, Repr, RunEnd, Sink, Tasks, WaitOn};
 use std::cell::{Cell, RefCell};
 use std::collections::{BTreeSet, VecDeque};
