@@ -75,7 +75,8 @@ impl Compiled {
 
     /// One line about the scenario, for `asim check`.
     pub fn summary(&self) -> String {
-        let n = self.program.coros.len() - 1;
+        // The scenario's coroutines come first, then main, then asim's own.
+        let n = self.program.main as usize;
         let edges = |kind: Edge| self.graph.edge_weights().filter(|e| **e == kind).count();
         format!(
             "scenario `{}`: {n} coroutine{} besides main; {} await, {} spawn and {} gather site{} between coroutines",

@@ -59,6 +59,8 @@ fn check_validates_without_running() {
     let ok = asim(&["check", "scenarios/seed/08_semaphore.yaml"]);
     assert_eq!(ok.code, 0, "{}", ok.stderr);
     assert!(ok.stdout.contains("ok"), "{}", ok.stdout);
+    // Only the scenario's own coroutines count (not asim's primitive operations).
+    assert!(ok.stdout.contains("1 coroutine besides main"), "{}", ok.stdout);
     assert_eq!(asim(&["check", "tests/invalid/unknown_step.yaml"]).code, 2);
 }
 
