@@ -92,16 +92,18 @@ impl Compiled {
 
 /// Parses, checks and compiles a scenario.
 pub fn compile_source(source: &Source) -> Result<Compiled, Vec<Diagnostic>> {
-    front_end(source).map(|(c, _)| c)
+    front_end(source, false).map(|(c, _)| c)
 }
 
 /// The scenario as an equivalent, runnable Python 3.11 asyncio program.
 pub fn export_python(source: &Source) -> Result<String, Vec<Diagnostic>> {
-    let (compiled, checked) = front_end(source)?;
+    let (compiled, checked) = front_end(source, true)?;
     Ok(export::python(&checked, &source.path, &compiled.program.name))
 }
 
-fn front_end(source: &Source) -> Result<(Compiled, check::Checked), Vec<Diagnostic>> {
+/// Parse, check and compile. `keep_tree`: the checked scenario keeps its
+/// coroutine bodies (export needs them); otherwise compiling consumes them.
+fn front_end(source: &Source, keep_tree: bool) -> Result<(Compiled, check::Checked), Vec<Diagnostic>> {
     // Later stages run even after parse errors (on what did parse), so one
     // run reports as many problems as it can; errors are sorted by position.
     let (ast, mut errors) = syntax::parse(&source.text);
@@ -111,14 +113,14 @@ fn front_end(source: &Source) -> Result<(Compiled, check::Checked), Vec<Diagnost
         errors
     };
     let Some(ast) = ast else { return Err(finish(errors)) };
-    let checked = match check::check(ast) {
+    let mut checked = match check::check(ast) {
         Ok(c) => c,
         Err(e) => {
             errors.extend(e);
             return Err(finish(errors));
         }
     };
-    let mut program = match compile::compile(&checked, &source.stem()) {
+    let mut program = match compile::compile(&mut checked, &source.stem(), keep_tree) {
         Ok(p) if errors.is_empty() => p,
         Ok(_) => return Err(finish(errors)),
         Err(e) => {

@@ -1021,21 +1021,49 @@ fn method_base(ch: &Checked) -> u32 {
     ch.scenario.coroutines.len() as u32 + 1 + if barrier_ids(ch).is_some() { 3 } else { 0 }
 }
 
-/// Compiles a checked scenario.
-pub(crate) fn compile(ch: &Checked, fallback_name: &str) -> Result<Program, Vec<Diagnostic>> {
+/// Compiles a checked scenario. With `keep` false the coroutine bodies are
+/// consumed: each step's syntax tree is freed once it is compiled, so a big
+/// scenario never holds its whole tree and its whole program at once.
+pub(crate) fn compile(ch: &mut Checked, fallback_name: &str, keep: bool) -> Result<Program, Vec<Diagnostic>> {
+    let mut bodies: Vec<(Vec<Step>, Span)> = (ch.scenario.coroutines.iter_mut())
+        .map(|c| (std::mem::take(&mut c.body), c.name.span.clone()))
+        .chain(std::iter::once((std::mem::take(&mut ch.scenario.main), ch.scenario.main_span.clone())))
+        .collect();
+    let result = compile_bodies(ch, fallback_name, &mut bodies, keep);
+    if keep {
+        let n = ch.scenario.coroutines.len();
+        for (i, (body, _)) in bodies.into_iter().enumerate() {
+            match i < n {
+                true => ch.scenario.coroutines[i].body = body,
+                false => ch.scenario.main = body,
+            }
+        }
+    }
+    result
+}
+
+fn compile_bodies(
+    ch: &Checked,
+    fallback_name: &str,
+    bodies: &mut [(Vec<Step>, Span)],
+    keep: bool,
+) -> Result<Program, Vec<Diagnostic>> {
     let mut errors = Vec::new();
     let mut coros = Vec::new();
     let sc = &ch.scenario;
-    let bodies = sc
-        .coroutines
-        .iter()
-        .map(|c| (&c.body, c.name.span.clone()))
-        .chain(std::iter::once((&sc.main, sc.main_span.clone())));
-    for (id, (body, span)) in bodies.enumerate() {
+    for (id, (body, span)) in bodies.iter_mut().enumerate() {
         let info = &ch.infos[id];
         let mut cx = Ctx::new(ch, Some(info));
         cx.span = span.clone();
-        cx.steps(body);
+        if keep {
+            cx.steps(body);
+        } else {
+            // Each step's tree goes as soon as it is compiled, and the
+            // list's own buffer once the body is done.
+            for s in std::mem::take(body) {
+                cx.step(&s);
+            }
+        }
         // Falling off the end returns None.
         cx.span = span.clone();
         cx.emit(Op::Return(None));
