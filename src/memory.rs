@@ -12,6 +12,23 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 
 static ALLOCATED: AtomicUsize = AtomicUsize::new(0);
 
+/// A hook the binary sets to tune its allocator when the run starts (the
+/// front end frees as it goes and wants freed pages handed back; the run
+/// reuses its pages and does not).
+static RUN_STARTS: std::sync::OnceLock<fn()> = std::sync::OnceLock::new();
+
+/// Sets the hook [`run_starts`] calls; the first setting wins.
+pub fn on_run_start(hook: fn()) {
+    let _ = RUN_STARTS.set(hook);
+}
+
+/// Says that the front end is done and a run begins.
+pub(crate) fn run_starts() {
+    if let Some(hook) = RUN_STARTS.get() {
+        hook();
+    }
+}
+
 /// Adds to the count. A load and a store, not an atomic read-modify-write:
 /// a locked add on every allocation cost a fifth of the run's time, and a
 /// run allocates on one thread at a time (the caller waits for the worker),
@@ -77,5 +94,28 @@ unsafe impl<A: GlobalAlloc> GlobalAlloc for Counting<A> {
             sub(layout.size());
         }
         p
+    }
+}
+
+/// Calls `f` on each item in order, giving it up; the vector's buffer is
+/// halved whenever it is half empty, so a long list's memory goes as it is
+/// used (the copies add up to one pass over it).
+pub(crate) fn for_each_freeing<T>(mut items: Vec<T>, mut f: impl FnMut(T)) {
+    items.reverse();
+    while let Some(x) = items.pop() {
+        f(x);
+        if items.capacity() > 1024 && items.len() < items.capacity() / 2 {
+            items.shrink_to_fit();
+        }
+    }
+}
+
+#[cfg(test)]
+mod freeing_tests {
+    #[test]
+    fn for_each_freeing_keeps_the_order() {
+        let mut seen = Vec::new();
+        super::for_each_freeing((0..5000).collect(), |x: u32| seen.push(x));
+        assert_eq!(seen, (0..5000).collect::<Vec<_>>());
     }
 }

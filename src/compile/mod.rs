@@ -1059,10 +1059,8 @@ fn compile_bodies(
             cx.steps(body);
         } else {
             // Each step's tree goes as soon as it is compiled, and the
-            // list's own buffer once the body is done.
-            for s in std::mem::take(body) {
-                cx.step(&s);
-            }
+            // list's own buffer shrinks as it empties.
+            crate::memory::for_each_freeing(std::mem::take(body), |s| cx.step(&s));
         }
         // Falling off the end returns None.
         cx.span = span.clone();

@@ -221,14 +221,3 @@ pub(crate) struct Scenario {
     pub(crate) main: Vec<Step>,
     pub(crate) main_span: Span,
 }
-#[cfg(test)]
-mod sizes_tmp {
-    #[test]
-    fn sizes() {
-        use std::mem::size_of;
-        eprintln!("SZ Step {} StepKind {} Expr {} ExprKind {} FPart {} Code {} Template {} CPart {} Instr {} Op {} Name {} Duration {} Origin {}",
-            size_of::<super::Step>(), size_of::<super::StepKind>(), size_of::<crate::syntax::expr::Expr>(), size_of::<crate::syntax::expr::ExprKind>(),
-            size_of::<crate::syntax::expr::FPart>(), size_of::<super::Code>(), size_of::<super::Template>(), size_of::<crate::compile::instr::CPart>(),
-            size_of::<crate::compile::instr::Instr>(), size_of::<crate::compile::instr::Op>(), size_of::<super::Name>(), size_of::<super::Duration>(), size_of::<super::Origin>());
-    }
-}

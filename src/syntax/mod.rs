@@ -11,11 +11,12 @@ use crate::diagnostic::Diagnostic;
 /// Parses a scenario file into its syntax tree (without the steps that
 /// had errors, so later stages can report more), and the errors found.
 pub(crate) fn parse(text: &str) -> (Option<ast::Scenario>, Vec<Diagnostic>) {
-    let root = match yaml::parse(text) {
+    let mut root = match yaml::parse(text) {
         Ok(r) => r,
         Err(d) => return (None, vec![d]),
     };
     let mut p = parse::Parser::new(text);
-    let sc = p.scenario(&root);
+    // The YAML tree is consumed as the syntax tree is built.
+    let sc = p.scenario(&mut root);
     (sc, p.errors)
 }

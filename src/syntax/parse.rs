@@ -86,8 +86,9 @@ impl<'s> Parser<'s> {
     }
 
     /// Parses the whole scenario; `None` if the top level is unusable.
-    pub(crate) fn scenario(&mut self, root: &Node) -> Option<Scenario> {
-        let NodeKind::Map(entries) = &root.kind else {
+    pub(crate) fn scenario(&mut self, root: &mut Node) -> Option<Scenario> {
+        let root_span = root.span.clone();
+        let NodeKind::Map(entries) = &mut root.kind else {
             self.err(
                 Diagnostic::error(format!("a scenario is a YAML map, found {}", root.kind_name()), root.span.clone())
                     .with_hint("start with `main:` followed by a list of steps"),
@@ -100,11 +101,12 @@ impl<'s> Parser<'s> {
             sync: Vec::new(),
             coroutines: Vec::new(),
             main: Vec::new(),
-            main_span: root.span.start..root.span.start,
+            main_span: root_span.start..root_span.start,
         };
         let mut has_main = false;
         let mut main_typo = false;
-        for (key, value) in entries {
+        for (key, value) in entries.iter_mut() {
+            let key = &*key;
             let Some(k) = self.key(key) else { continue };
             match k {
                 "name" => sc.name = self.text(value, "name").map(str::to_owned),
@@ -115,7 +117,7 @@ impl<'s> Parser<'s> {
                 "main" => {
                     has_main = true;
                     sc.main_span = key.span.clone();
-                    sc.main = self.body(value, "main");
+                    sc.main = self.body_owned(value, "main");
                 }
                 other => {
                     main_typo |= did_you_mean(other, ["main"]).is_some();
@@ -267,18 +269,20 @@ impl<'s> Parser<'s> {
         Some(Duration::Code(self.code(node)?))
     }
 
-    fn coroutines(&mut self, node: &Node) -> Vec<CoroDef> {
-        let NodeKind::Map(entries) = &node.kind else {
-            if !node.is_null() {
+    fn coroutines(&mut self, node: &mut Node) -> Vec<CoroDef> {
+        let (kind_name, null, span) = (node.kind_name(), node.is_null(), node.span.clone());
+        let NodeKind::Map(entries) = &mut node.kind else {
+            if !null {
                 self.err(Diagnostic::error(
-                    format!("`coroutines` takes a map of `name(params)` to steps, found {}", node.kind_name()),
-                    node.span.clone(),
+                    format!("`coroutines` takes a map of `name(params)` to steps, found {kind_name}"),
+                    span,
                 ));
             }
             return Vec::new();
         };
         let mut out = Vec::new();
-        for (k, v) in entries {
+        for (k, v) in entries.iter_mut() {
+            let k = &*k;
             let Some(sig_text) = self.key(k) else {
                 continue;
             };
@@ -295,10 +299,26 @@ impl<'s> Parser<'s> {
                 let default = p.default.map(|d| Code::Expr(d, origin.clone()));
                 params.push((Name { text: p.name, span: origin.span(&p.span) }, default));
             }
-            let body = self.body(v, &sig.name);
+            let body = self.body_owned(v, &sig.name);
             out.push(CoroDef { name: Name { text: sig.name, span: origin.span(&sig.name_span) }, params, body });
         }
         out
+    }
+
+    /// [`Parser::body`] of a list the caller gives up: each step's YAML
+    /// is freed once its syntax tree is built (a coroutine's body can be
+    /// most of a big file).
+    fn body_owned(&mut self, node: &mut Node, owner: &str) -> Vec<Step> {
+        let NodeKind::Seq(items) = &mut node.kind else { return self.body(node, owner) };
+        let items = std::mem::take(items);
+        let mut steps: Vec<Step> = Vec::with_capacity(items.len());
+        crate::memory::for_each_freeing(items, |s| {
+            if let Some(step) = self.step(&s) {
+                steps.push(step);
+            }
+        });
+        steps.shrink_to_fit();
+        steps
     }
 
     /// A list of steps.
