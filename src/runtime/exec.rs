@@ -87,7 +87,7 @@ impl Vm<'_> {
         task.done = true;
         let frames = std::mem::take(&mut task.frames);
         task.exc_info = Stack::default();
-        for f in frames {
+        for f in frames.into_frames() {
             self.drop_frame(f);
         }
         let task = &mut self.tasks[t as usize];

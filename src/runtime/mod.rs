@@ -332,7 +332,7 @@ mod sizes {
     fn hot_types_stay_small() {
         use std::mem::size_of;
         assert_eq!(size_of::<super::Value>(), 24);
-        assert!(size_of::<super::tasks::Task>() <= 144, "{}", size_of::<super::tasks::Task>());
+        assert!(size_of::<super::tasks::Task>() <= 184, "{}", size_of::<super::tasks::Task>());
 
         assert!(size_of::<super::tasks::Frame>() <= 56, "{}", size_of::<super::tasks::Frame>());
         assert!(size_of::<super::futures::Fut>() <= 64, "{}", size_of::<super::futures::Fut>());

@@ -119,6 +119,64 @@ impl Frame {
     }
 }
 
+/// A task's frames, innermost last. The first (the task's own coroutine)
+/// lives in the task record; only an `await` of a coroutine call, which
+/// runs it inline, pushes more.
+#[derive(Debug, Default)]
+pub(crate) struct Frames {
+    base: Option<Frame>,
+    more: Stack<Frame>,
+}
+
+impl Frames {
+    pub(crate) fn one(f: Frame) -> Self {
+        Frames { base: Some(f), more: Stack::default() }
+    }
+
+    /// The task's own coroutine's frame.
+    pub(crate) fn first(&self) -> Option<&Frame> {
+        self.base.as_ref()
+    }
+
+    pub(crate) fn last(&self) -> Option<&Frame> {
+        self.more.last().or(self.base.as_ref())
+    }
+
+    pub(crate) fn last_mut(&mut self) -> Option<&mut Frame> {
+        match self.more.len() {
+            0 => self.base.as_mut(),
+            _ => self.more.last_mut(),
+        }
+    }
+
+    pub(crate) fn len(&self) -> usize {
+        usize::from(self.base.is_some()) + self.more.len()
+    }
+
+    pub(crate) fn is_empty(&self) -> bool {
+        self.base.is_none()
+    }
+
+    pub(crate) fn push(&mut self, f: Frame) {
+        match self.base {
+            None => self.base = Some(f),
+            Some(_) => self.more.push(f),
+        }
+    }
+
+    pub(crate) fn pop(&mut self) -> Option<Frame> {
+        match self.more.len() {
+            0 => self.base.take(),
+            _ => self.more.pop(),
+        }
+    }
+
+    /// All the frames, outermost first.
+    pub(crate) fn into_frames(self) -> impl Iterator<Item = Frame> {
+        self.base.into_iter().chain(self.more.0.map(|v| *v).unwrap_or_default())
+    }
+}
+
 /// A stack that costs one pointer until it is first used: most frames
 /// never enter a `try`, so their block stacks stay empty.
 #[derive(Debug)]
@@ -138,6 +196,10 @@ impl<T> Stack<T> {
 
     pub(crate) fn pop(&mut self) -> Option<T> {
         self.0.as_mut()?.pop()
+    }
+
+    pub(crate) fn last_mut(&mut self) -> Option<&mut T> {
+        self.0.as_mut()?.last_mut()
     }
 
     pub(crate) fn last(&self) -> Option<&T> {
@@ -253,7 +315,7 @@ pub(crate) struct Task {
     /// coroutine never rebinds a parameter (its first frame holds them).
     pub(crate) args: Box<[Value]>,
     pub(crate) fut: FutId,
-    pub(crate) frames: Vec<Frame>,
+    pub(crate) frames: Frames,
     pub(crate) resume: Resume,
     pub(crate) must_cancel: bool,
     /// Boxed: most tasks are never cancelled with a message.
@@ -309,9 +371,9 @@ impl Vm<'_> {
         let fut = self.new_fut(FutKind::Task(id));
         let in_frame = !noop && self.prog.coros[coro as usize].args_in_frame;
         let (frames, args) = match noop {
-            true => (Vec::new(), args.into()),
-            false if in_frame => (vec![self.new_frame(coro, args, None)], Box::default()),
-            false => (vec![self.new_frame(coro, args.clone(), None)], args.into()),
+            true => (Frames::default(), args.into()),
+            false if in_frame => (Frames::one(self.new_frame(coro, args, None)), Box::default()),
+            false => (Frames::one(self.new_frame(coro, args.clone(), None)), args.into()),
         };
         self.tasks.push(Task {
             name,
