@@ -138,20 +138,22 @@ pub(crate) enum StepKind {
         what: Code,
         bind: Option<Name>,
     },
+    // The rarer parts of the larger steps are boxed, so that a step (of
+    // which a big scenario has millions) stays at most 192 bytes.
     Spawn {
         call: Code,
         bind: Option<Name>,
-        name: Option<Template>,
+        name: Option<Box<Template>>,
     },
     Gather {
         items: Vec<GatherItem>,
         bind: Option<Name>,
-        return_exceptions: Option<Code>,
+        return_exceptions: Option<Box<Code>>,
     },
     /// `done, pending = await asyncio.wait([...], timeout=, return_when=)`.
     Wait {
         items: Vec<GatherItem>,
-        timeout: Option<Code>,
+        timeout: Option<Box<Code>>,
         return_when: ReturnWhen,
         bind: Vec<Name>,
     },
@@ -188,12 +190,12 @@ pub(crate) enum StepKind {
     },
     Assert {
         cond: Code,
-        message: Option<Template>,
+        message: Option<Box<Template>>,
     },
     /// `x = await asyncio.wait_for(what, timeout)`.
     WaitFor {
         what: Code,
-        timeout: Code,
+        timeout: Box<Code>,
         bind: Option<Name>,
     },
     /// `async with asyncio.timeout(delay):` (`None` never expires).
@@ -220,4 +222,13 @@ pub(crate) struct Scenario {
     pub(crate) coroutines: Vec<CoroDef>,
     pub(crate) main: Vec<Step>,
     pub(crate) main_span: Span,
+}
+
+#[cfg(test)]
+mod tests {
+    /// A big scenario is mostly steps: they stay small.
+    #[test]
+    fn a_step_stays_small() {
+        assert!(std::mem::size_of::<super::Step>() <= 192, "{}", std::mem::size_of::<super::Step>());
+    }
 }

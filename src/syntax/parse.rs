@@ -449,7 +449,7 @@ impl<'s> Parser<'s> {
             "spawn" => StepKind::Spawn {
                 call: self.code(v)?,
                 bind: bind(self),
-                name: m.get("name").and_then(|n| self.template(n, "name")),
+                name: m.get("name").and_then(|n| self.template(n, "name")).map(Box::new),
             },
             "wait" => {
                 let NodeKind::Seq(items) = &v.kind else {
@@ -489,7 +489,12 @@ impl<'s> Parser<'s> {
                     Some(n) => self.names_value(n)?,
                     None => Vec::new(),
                 };
-                StepKind::Wait { items, timeout: m.get("timeout").and_then(|n| self.code(n)), return_when, bind }
+                StepKind::Wait {
+                    items,
+                    timeout: m.get("timeout").and_then(|n| self.code(n)).map(Box::new),
+                    return_when,
+                    bind,
+                }
             }
             "gather" => {
                 let NodeKind::Seq(items) = &v.kind else {
@@ -508,7 +513,7 @@ impl<'s> Parser<'s> {
                 StepKind::Gather {
                     items,
                     bind: bind(self),
-                    return_exceptions: m.get("return_exceptions").and_then(|n| self.code(n)),
+                    return_exceptions: m.get("return_exceptions").and_then(|n| self.code(n)).map(Box::new),
                 }
             }
             "task_group" => StepKind::TaskGroup(self.body(v, "task_group")),
@@ -573,7 +578,7 @@ impl<'s> Parser<'s> {
                     );
                     return None;
                 };
-                StepKind::WaitFor { what: self.code(v)?, timeout: self.code(timeout)?, bind: bind(self) }
+                StepKind::WaitFor { what: self.code(v)?, timeout: Box::new(self.code(timeout)?), bind: bind(self) }
             }
             "if" => StepKind::If {
                 cond: self.code(v)?,
@@ -590,7 +595,7 @@ impl<'s> Parser<'s> {
             },
             "assert" => StepKind::Assert {
                 cond: self.code(v)?,
-                message: m.get("message").and_then(|n| self.template(n, "message")),
+                message: m.get("message").and_then(|n| self.template(n, "message")).map(Box::new),
             },
             _ => unreachable!("verbs come from VERBS"),
         })
