@@ -99,9 +99,12 @@ impl Vm<'_> {
                 _ => None,
             };
             self.run_handle(h);
-            // A limit stops the run before what the stopped handle left
-            // behind is looked at: the failure a limit causes inside a task
-            // is not the program's, and is not reported as one.
+            // A closed output or a limit stops the run before what the
+            // stopped handle left behind is looked at: the failure either
+            // causes inside a task is not the program's, and is not reported.
+            if self.write_error.get().is_some() {
+                return Err(Stop::Output);
+            }
             if let Some(msg) = self.limit_hit.take() {
                 return Err(Stop::Limit(msg));
             }

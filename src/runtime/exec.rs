@@ -338,7 +338,7 @@ impl Vm<'_> {
                 self.limit_hit = Some(msg);
                 return Flow::Yield;
             }
-            if self.limit_hit.is_some() {
+            if self.stopped() {
                 return Flow::Yield;
             }
             let frame = self.tasks[t as usize].frames.last_mut().expect("frame");
@@ -350,7 +350,7 @@ impl Vm<'_> {
                 Ok(f) => f,
                 // A limit hit inside the instruction: the task stays where it
                 // is (the report shows it there), nothing of it runs on.
-                Err(_) if self.limit_hit.is_some() => return Flow::Yield,
+                Err(_) if self.stopped() => return Flow::Yield,
                 Err(e) => self.raise(t, e),
             };
             if self.steps % 4096 == 0 {

@@ -259,6 +259,13 @@ impl<'p> Vm<'p> {
         }
     }
 
+    /// A limit was hit or the output was closed: the running task stops
+    /// where it is.
+    #[inline]
+    pub(crate) fn stopped(&self) -> bool {
+        self.limit_hit.is_some() || self.write_error.get().is_some()
+    }
+
     /// Whether the sink wants more than prints and warnings (a view that
     /// prints none of them need not have them built).
     pub(crate) fn tracing(&self) -> bool {

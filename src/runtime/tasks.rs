@@ -362,6 +362,10 @@ impl Vm<'_> {
         if let Some(msg) = &self.limit_hit {
             return Err(ExcObj::msg(ExcClass::RuntimeError, msg.clone()));
         }
+        if self.stopped() {
+            // The output is closed (`| head -1`): stop making tasks at once.
+            return Err(ExcObj::msg(ExcClass::RuntimeError, "the output was closed"));
+        }
         let id = self.tasks.len() as TaskId;
         self.task_counter += 1;
         let name = match name {

@@ -142,6 +142,41 @@ fn a_closed_pipe_ends_the_run_quietly_and_a_full_disk_is_an_error() {
 }
 
 #[test]
+fn a_closed_pipe_stops_a_step_that_never_yields() {
+    in_root();
+    let text = std::fs::read_to_string("tests/limits/sync_print_loop.yaml").unwrap();
+    let compiled = asim::compile_source(&asim::source::Source::new("sync_print_loop.yaml", text)).unwrap();
+    let limits = asim::runtime::Limits { max_steps: 2_000_000, ..Default::default() };
+    let mut sink = ClosesAfter(10);
+    let end = compiled.run(limits, &mut sink);
+    assert_eq!(end.write_error, Some(std::io::ErrorKind::BrokenPipe));
+    // The step stops at the failed write; had it run on, it would have
+    // printed until --max-steps (about a million lines).
+    assert!(end.events <= 11, "{}", end.events);
+}
+
+/// Takes `n` prints, then fails like a closed pipe.
+struct ClosesAfter(u64);
+
+impl asim::runtime::Sink for ClosesAfter {
+    fn interest(&self) -> asim::runtime::Interest {
+        asim::runtime::Interest::PRINTS
+    }
+    fn event(&mut self, _: &asim::runtime::Event<'_>, _: &asim::runtime::Tasks<'_>) -> std::io::Result<()> {
+        match self.0 {
+            0 => Err(std::io::ErrorKind::BrokenPipe.into()),
+            _ => {
+                self.0 -= 1;
+                Ok(())
+            }
+        }
+    }
+    fn finish(&mut self, _: &asim::runtime::RunEnd, _: &asim::runtime::Tasks<'_>) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+#[test]
 fn head_gets_its_line_at_once_and_asim_exits_0() {
     in_root();
     let mut child = Command::new(env!("CARGO_BIN_EXE_asim"))
