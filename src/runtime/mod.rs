@@ -16,7 +16,9 @@ mod deadlock;
 mod eval;
 mod event;
 mod event_loop;
+
 mod exec;
+mod frames;
 mod futures;
 mod gather;
 mod heap;
@@ -28,6 +30,7 @@ mod timers;
 mod wait;
 
 use event_loop::*;
+use frames::*;
 use futures::*;
 use gather::*;
 use tasks::*;
@@ -166,7 +169,7 @@ pub(crate) struct Vm<'p> {
     /// [`SPARE_EXTRAS`]), so a `try` or `with` in each of many tasks does
     /// not allocate one each.
     #[allow(clippy::vec_box)] // the boxes themselves are what is reused
-    pub(crate) spare_extras: Vec<Box<tasks::FrameExtra>>,
+    pub(crate) spare_extras: Vec<Box<frames::FrameExtra>>,
     /// Each coroutine's name, shared by its coroutine objects.
     pub(crate) coro_names: Vec<Rc<str>>,
     pub(crate) globals: Vec<Value>,
@@ -341,7 +344,7 @@ mod sizes {
         assert_eq!(size_of::<super::Value>(), 24);
         assert!(size_of::<super::tasks::Task>() <= 184, "{}", size_of::<super::tasks::Task>());
 
-        assert!(size_of::<super::tasks::Frame>() <= 56, "{}", size_of::<super::tasks::Frame>());
+        assert!(size_of::<super::frames::Frame>() <= 56, "{}", size_of::<super::frames::Frame>());
         assert!(size_of::<super::futures::Fut>() <= 64, "{}", size_of::<super::futures::Fut>());
     }
 }
