@@ -241,7 +241,6 @@ fn main_on_this_thread(args: Vec<OsString>, out: &mut dyn Write, err: &mut dyn W
             let mut out = std::io::BufWriter::with_capacity(1 << 16, out);
             let mut err_buf = std::io::BufWriter::with_capacity(1 << 12, &mut *err);
             let streams = report::Streams::new(&mut out, &mut err_buf);
-            crate::memory::run_starts();
             let end = if a.stdout {
                 compiled.run(limits, &mut report::stdout::StdoutView::new(streams, &source))
             } else if a.format == Format::Json {

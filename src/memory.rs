@@ -12,23 +12,6 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 
 static ALLOCATED: AtomicUsize = AtomicUsize::new(0);
 
-/// A hook the binary sets to tune its allocator when the run starts (the
-/// front end frees as it goes and wants freed pages handed back; the run
-/// reuses its pages and does not).
-static RUN_STARTS: std::sync::OnceLock<fn()> = std::sync::OnceLock::new();
-
-/// Sets the hook [`run_starts`] calls; the first setting wins.
-pub fn on_run_start(hook: fn()) {
-    let _ = RUN_STARTS.set(hook);
-}
-
-/// Says that the front end is done and a run begins.
-pub(crate) fn run_starts() {
-    if let Some(hook) = RUN_STARTS.get() {
-        hook();
-    }
-}
-
 /// Adds to the count. A load and a store, not an atomic read-modify-write:
 /// a locked add on every allocation cost a fifth of the run's time, and a
 /// run allocates on one thread at a time (the caller waits for the worker),

@@ -81,6 +81,7 @@ impl Asm {
             code: self.code.into_iter().map(|op| Instr { op, span: 0..0 }).collect(),
             builtin: true,
             args_in_frame: false,
+            unpacks: Vec::new(),
         }
     }
 }
@@ -145,8 +146,8 @@ pub(crate) const METHOD_COROUTINES: [&str; 5] = ["acquire", "wait", "get", "put"
 pub(crate) fn method_coroutines() -> Vec<CoroCode> {
     let result = Some(Target::Local(2));
     let ops: [Vec<Op>; 5] = [
-        vec![Op::AwaitAcquire(CExpr::Local(0), result.clone()), Op::Return(Some(CExpr::Local(2)))],
-        vec![Op::AwaitWait(CExpr::Local(0), result.clone()), Op::Return(Some(CExpr::Local(2)))],
+        vec![Op::AwaitAcquire(CExpr::Local(0), result), Op::Return(Some(CExpr::Local(2)))],
+        vec![Op::AwaitWait(CExpr::Local(0), result), Op::Return(Some(CExpr::Local(2)))],
         vec![Op::AwaitQueue(CExpr::Local(0), QueueOp::Get, None, result), Op::Return(Some(CExpr::Local(2)))],
         vec![Op::AwaitQueue(CExpr::Local(0), QueueOp::Put, Some(CExpr::Local(1)), None), Op::Return(None)],
         vec![Op::AwaitQueue(CExpr::Local(0), QueueOp::Join, None, None), Op::Return(None)],
@@ -163,6 +164,7 @@ pub(crate) fn method_coroutines() -> Vec<CoroCode> {
             code: code.into_iter().map(|op| Instr { op, span: 0..0 }).collect(),
             builtin: true,
             args_in_frame: false,
+            unpacks: Vec::new(),
         })
         .collect()
 }

@@ -230,13 +230,15 @@ pub(crate) enum CPart {
 
 /// Where an assignment goes. Two words: a suspended task keeps the target
 /// of its `await` until it resumes.
-#[derive(Debug, Clone)]
-#[allow(clippy::box_collection)] // the point: one pointer, not a fat one
+/// Where an assignment stores. Two words of `u32`, copied freely: an
+/// `await` that binds its result keeps one in the suspended task.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Target {
     Local(u32),
     Global(u32),
-    /// `i, x` unpacking.
-    Unpack(Box<Vec<Target>>),
+    /// `i, x` unpacking: the targets are the coroutine's
+    /// [`CoroCode::unpacks`] entry with this index.
+    Unpack(u32),
 }
 
 /// One gather item, compiled.
@@ -356,6 +358,8 @@ pub(crate) struct CoroCode {
     /// `defaults.len()` locals are the arguments it was called with (the
     /// task need not keep a copy for the call a view prints).
     pub(crate) args_in_frame: bool,
+    /// The target lists of [`Target::Unpack`].
+    pub(crate) unpacks: Vec<Box<[Target]>>,
 }
 
 /// A primitive declared under `sync`.

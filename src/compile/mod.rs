@@ -62,6 +62,7 @@ struct Ctx<'a> {
     n_params: u32,
     /// Some step assigns to a parameter.
     rebinds_params: bool,
+    unpacks: Vec<Box<[Target]>>,
 }
 
 impl<'a> Ctx<'a> {
@@ -83,6 +84,7 @@ impl<'a> Ctx<'a> {
             method_coros: method_base(ch),
             n_params: info.map_or(0, |i| i.params.len() as u32),
             rebinds_params: false,
+            unpacks: Vec::new(),
         }
     }
 
@@ -178,6 +180,12 @@ impl<'a> Ctx<'a> {
             );
         }
         CExpr::Const(Value::None)
+    }
+
+    /// A [`Target::Unpack`] of `ts`.
+    fn unpack(&mut self, ts: Box<[Target]>) -> Target {
+        self.unpacks.push(ts);
+        Target::Unpack(self.unpacks.len() as u32 - 1)
     }
 
     fn target(&mut self, n: &Name) -> Target {
@@ -780,7 +788,10 @@ impl<'a> Ctx<'a> {
     fn targets(&mut self, names: &[Name]) -> Target {
         match names {
             [one] => self.target(one),
-            many => Target::Unpack(Box::new(many.iter().map(|n| self.target(n)).collect())),
+            many => {
+                let ts = many.iter().map(|n| self.target(n)).collect();
+                self.unpack(ts)
+            }
         }
     }
 
@@ -924,7 +935,7 @@ impl<'a> Ctx<'a> {
                 let target = if slots.len() == 1 {
                     Target::Local(slots[0].1)
                 } else {
-                    Target::Unpack(Box::new(slots.iter().map(|(_, s)| Target::Local(*s)).collect()))
+                    self.unpack(slots.iter().map(|(_, s)| Target::Local(*s)).collect())
                 };
                 let depth = self.overlay.len();
                 self.overlay.extend(slots);
@@ -1085,6 +1096,7 @@ fn compile_bodies(
             code: cx.code,
             builtin: false,
             args_in_frame: !cx.rebinds_params,
+            unpacks: cx.unpacks,
         });
     }
     let main = (coros.len() - 1) as u32;

@@ -51,11 +51,10 @@ impl Vm<'_> {
                         coros.push(v.clone());
                     }
                 }
-                other => {
-                    return Err(crate::value::ops::type_error(format!(
-                        "An asyncio.Future, a coroutine or an awaitable is required, not {}",
-                        other.type_name()
-                    )))
+                _ => {
+                    return Err(crate::value::ops::type_error(
+                        "An asyncio.Future, a coroutine or an awaitable is required".to_owned(),
+                    ))
                 }
             }
         }

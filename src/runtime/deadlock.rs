@@ -42,7 +42,7 @@ impl Vm<'_> {
 
     /// `Task-2, Task-3`.
     fn task_names(&self, tasks: &[u32]) -> String {
-        tasks.iter().map(|p| self.tasks[*p as usize].name.to_string()).collect::<Vec<_>>().join(", ")
+        tasks.iter().map(|p| self.tasks[*p as usize].name().to_string()).collect::<Vec<_>>().join(", ")
     }
 
     fn prim_name(&self, id: u32) -> &str {
@@ -62,7 +62,7 @@ impl Vm<'_> {
                         _ => None,
                     };
                     let held = match holder {
-                        Some(h) => format!(" (held by {})", self.tasks[h as usize].name),
+                        Some(h) => format!(" (held by {})", self.tasks[h as usize].name()),
                         None => " (released, but its waiter was never woken)".to_owned(),
                     };
                     (format!("lock `{}`{held}", self.prim_name(*prim)), holder.into_iter().collect())
@@ -72,7 +72,8 @@ impl Vm<'_> {
                         Prim::Sem { value, holders, .. } => (*value, holders.keys().copied().collect::<Vec<_>>()),
                         _ => (0, Vec::new()),
                     };
-                    let names: Vec<String> = holders.iter().map(|h| self.tasks[*h as usize].name.to_string()).collect();
+                    let names: Vec<String> =
+                        holders.iter().map(|h| self.tasks[*h as usize].name().to_string()).collect();
                     let held = if names.is_empty() { String::new() } else { format!(", held by {}", names.join(", ")) };
                     (format!("semaphore `{}` ({value} free{held})", self.prim_name(*prim)), holders)
                 }
@@ -80,7 +81,7 @@ impl Vm<'_> {
                     (format!("event `{}`, which nothing will set", self.prim_name(*prim)), Vec::new())
                 }
                 Resume::Await { fut, .. } => match self.futs[*fut as usize].kind {
-                    FutKind::Task(o) => (format!("task {}", self.tasks[o as usize].name), vec![o]),
+                    FutKind::Task(o) => (format!("task {}", self.tasks[o as usize].name()), vec![o]),
                     FutKind::Gather(g) => {
                         let pending = self.pending_tasks(&self.gathers[g as usize].children);
                         (format!("gather of {}", self.task_names(&pending)), pending)
@@ -106,7 +107,7 @@ impl Vm<'_> {
                         _ => None,
                     };
                     let held =
-                        holder.map(|h| format!(" (held by {})", self.tasks[h as usize].name)).unwrap_or_default();
+                        holder.map(|h| format!(" (held by {})", self.tasks[h as usize].name())).unwrap_or_default();
                     (format!("the lock of condition `{}`{held}", self.prim_name(w.cond)), holder.into_iter().collect())
                 }
                 Resume::Cond(w) => {
@@ -170,7 +171,7 @@ impl Vm<'_> {
     /// What a task in `wait_for(fut)` waits on, for the report.
     fn wait_for_blocker(&self, fut: FutId) -> (String, Vec<u32>) {
         match self.futs[fut as usize].kind {
-            FutKind::Task(o) => (format!("wait_for of task {}", self.tasks[o as usize].name), vec![o]),
+            FutKind::Task(o) => (format!("wait_for of task {}", self.tasks[o as usize].name()), vec![o]),
             _ => ("wait_for".to_owned(), Vec::new()),
         }
     }

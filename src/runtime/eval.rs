@@ -96,6 +96,31 @@ impl Vm<'_> {
         Ok(out)
     }
 
+    /// The arguments of a coroutine call, evaluated, in a vector with room
+    /// for all the frame's locals (the arguments become them).
+    /// `Value::Unbound` marks one left to its default.
+    pub(crate) fn coro_args(&mut self, t: Task_, id: CoroId, args: &[Option<CExpr>]) -> Result<Vec<Value>, Exc> {
+        let code = &self.prog.coros[id as usize];
+        let mut vals = Vec::with_capacity(args.len().max(code.n_locals as usize));
+        for a in args {
+            vals.push(match a {
+                Some(a) => self.ev(t, a)?,
+                None => Value::Unbound,
+            });
+        }
+        Ok(vals)
+    }
+
+    /// A coroutine object.
+    pub(crate) fn coro_obj(&self, id: CoroId, args: Vec<Value>) -> Value {
+        Value::Coro(Rc::new(CoroObj {
+            coro: id,
+            name: self.coro_names[id as usize].clone(),
+            args,
+            used: Cell::new(false),
+        }))
+    }
+
     fn ev(&mut self, t: Task_, e: &CExpr) -> Result<Value, Exc> {
         Ok(match e {
             CExpr::Const(v) => v.clone(),
@@ -183,21 +208,8 @@ impl Vm<'_> {
                 builtin(*b, args, &kw)?
             }
             CExpr::Coro(id, args) => {
-                // Room for all the frame's locals: the arguments become them.
-                let code = &self.prog.coros[*id as usize];
-                let mut vals = Vec::with_capacity(args.len().max(code.n_locals as usize));
-                for a in args {
-                    vals.push(match a {
-                        Some(a) => self.ev(t, a)?,
-                        None => Value::Unbound,
-                    });
-                }
-                Value::Coro(Rc::new(CoroObj {
-                    coro: *id,
-                    name: self.coro_names[*id as usize].clone(),
-                    args: vals,
-                    used: Cell::new(false),
-                }))
+                let vals = self.coro_args(t, *id, args)?;
+                self.coro_obj(*id, vals)
             }
             CExpr::NewExc(c, args) => {
                 let args = self.items(t, args)?;

@@ -233,36 +233,47 @@ pub struct Tasks<'a> {
 }
 
 /// A task's name, for display (pads like a `str` with `{:width$}`).
-pub struct Name<'a>(&'a TaskName);
+#[derive(Clone, Copy)]
+pub struct Name<'a>(NameRef<'a>);
+
+#[derive(Clone, Copy)]
+enum NameRef<'a> {
+    /// `Task-N`.
+    Auto(u32),
+    Given(&'a str),
+}
 
 impl Name<'_> {
     /// Its length in characters.
     pub fn len(&self) -> usize {
-        self.0.len()
+        match self.0 {
+            NameRef::Auto(n) => TaskName::Auto(n).len(),
+            NameRef::Given(s) => s.chars().count(),
+        }
     }
 
     /// Whether the name is empty (`name=""`).
     pub fn is_empty(&self) -> bool {
-        self.0.len() == 0
+        self.len() == 0
     }
 
     /// Appends the name to `out` (no formatting machinery: views call this
     /// once per event).
     pub fn push_to(&self, out: &mut String) {
         match self.0 {
-            TaskName::Auto(n) => {
+            NameRef::Auto(n) => {
                 out.push_str("Task-");
-                push_u32(out, *n);
+                push_u32(out, n);
             }
-            TaskName::Given(s) => out.push_str(s),
+            NameRef::Given(s) => out.push_str(s),
         }
     }
 
     /// `Some(n)` for a `Task-N` name, whose text needs no escaping.
     pub fn number(&self) -> Option<u32> {
         match self.0 {
-            TaskName::Auto(n) => Some(*n),
-            TaskName::Given(_) => None,
+            NameRef::Auto(n) => Some(n),
+            NameRef::Given(_) => None,
         }
     }
 }
@@ -298,7 +309,16 @@ fn digits_of(mut n: u32, digits: &mut [u8; 10]) -> usize {
 
 impl fmt::Display for Name<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        fmt::Display::fmt(self.0, f)
+        match self.0 {
+            NameRef::Auto(n) => fmt::Display::fmt(&TaskName::Auto(n), f),
+            NameRef::Given(s) => {
+                f.write_str(s)?;
+                for _ in self.len()..f.width().unwrap_or(0) {
+                    f.write_str(" ")?;
+                }
+                Ok(())
+            }
+        }
     }
 }
 
@@ -315,7 +335,11 @@ impl<'a> Tasks<'a> {
 
     /// The task's name.
     pub fn name(&self, task: u32) -> Name<'a> {
-        Name(&self.tasks[task as usize].name)
+        let t = &self.tasks[task as usize];
+        Name(match t.given_name() {
+            Some(s) => NameRef::Given(s),
+            None => NameRef::Auto(t.num),
+        })
     }
 
     /// One of the two tasks `asyncio.run` creates at shutdown.
@@ -345,7 +369,7 @@ impl<'a> Tasks<'a> {
         let code = &self.prog.coros[t.coro as usize];
         if code.builtin {
             // A primitive operation made a task: `ready.wait()`.
-            match t.args.first() {
+            match t.args().first() {
                 Some(Value::Prim(p)) => out.push_str(&p.name),
                 Some(v) => v.write_repr(out),
                 None => {}
@@ -354,7 +378,7 @@ impl<'a> Tasks<'a> {
             out.push_str(&code.name);
             out.push('(');
             if code.name == "put" {
-                if let Some(v) = t.args.get(1) {
+                if let Some(v) = t.args().get(1) {
                     v.write_repr(out);
                 }
             }
@@ -365,7 +389,7 @@ impl<'a> Tasks<'a> {
         out.push('(');
         let args = match t.frames.first() {
             Some(f) if code.args_in_frame => &f.locals[..code.defaults.len()],
-            _ => &t.args[..],
+            _ => t.args(),
         };
         for (i, a) in args.iter().enumerate() {
             if i > 0 {

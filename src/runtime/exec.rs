@@ -8,8 +8,9 @@
 //! Exceptions unwind through a block stack of handlers exactly as
 //! CPython's `try`/`with`/`finally` do.
 
+use super::fifo::Fifo;
 use super::*;
-use crate::compile::{CGatherItem, Op};
+use crate::compile::{CExpr, CGatherItem, Op};
 
 /// What the coroutine did at the end of a step.
 pub(crate) enum Flow {
@@ -30,6 +31,25 @@ fn is_cancel(e: &Exc) -> bool {
     e.class == ExcClass::CancelledError
 }
 
+/// A gather or wait item, evaluated (see [`Vm::eval_items`]).
+pub(crate) enum Item {
+    Value(Value),
+    Call(CoroCall),
+}
+
+/// A coroutine call held without its coroutine object. Dropped unused, it
+/// is reported never awaited, as the object would be.
+pub(crate) struct CoroCall {
+    coro: CoroId,
+    args: Vec<Value>,
+}
+
+impl Drop for CoroCall {
+    fn drop(&mut self) {
+        crate::value::dropped_coro_call(self.coro);
+    }
+}
+
 impl Vm<'_> {
     /// `Task.__step(exc)`.
     pub(crate) fn task_step(&mut self, t: TaskId, exc: Option<Exc>) {
@@ -40,7 +60,7 @@ impl Vm<'_> {
         let task = &mut self.tasks[t as usize];
         if task.must_cancel {
             if !exc.as_ref().is_some_and(is_cancel) {
-                let msg = task.cancel_msg.as_deref().cloned();
+                let msg = task.cancel_msg().cloned();
                 exc = Some(match msg {
                     None | Some(Value::None) => ExcObj::new(ExcClass::CancelledError, vec![]),
                     Some(m) => ExcObj::new(ExcClass::CancelledError, vec![m]),
@@ -48,7 +68,7 @@ impl Vm<'_> {
             }
             task.must_cancel = false;
         }
-        task.fut_waiter = None;
+        task.set_fut_waiter(None);
         let flow = if task.noop { Flow::Finished(Ok(Value::None)) } else { self.resume(t, exc) };
         let flow = match flow {
             Flow::Continue => self.execute(t),
@@ -58,18 +78,18 @@ impl Vm<'_> {
             Flow::Continue => unreachable!("execute runs until the coroutine stops"),
             Flow::Suspend(fut) => {
                 self.add_done_callback(fut, Callback::Wakeup(t));
-                self.tasks[t as usize].fut_waiter = Some(Waiter::Fut(fut));
+                self.tasks[t as usize].set_fut_waiter(Some(Waiter::Fut(fut)));
                 if self.tasks[t as usize].must_cancel {
-                    let msg = self.tasks[t as usize].cancel_msg.as_deref().cloned();
+                    let msg = self.tasks[t as usize].cancel_msg().cloned();
                     if self.fut_cancel(fut, msg) {
                         self.tasks[t as usize].must_cancel = false;
                     }
                 }
             }
             Flow::Sleep => {
-                self.tasks[t as usize].fut_waiter = Some(Waiter::Sleep);
+                self.tasks[t as usize].set_fut_waiter(Some(Waiter::Sleep));
                 if self.tasks[t as usize].must_cancel {
-                    let msg = self.tasks[t as usize].cancel_msg.as_deref().cloned();
+                    let msg = self.tasks[t as usize].cancel_msg().cloned();
                     if self.sleep_cancel(t, msg) {
                         self.tasks[t as usize].must_cancel = false;
                     }
@@ -98,7 +118,7 @@ impl Vm<'_> {
             Ok(v) => {
                 if self.tasks[t as usize].must_cancel {
                     self.tasks[t as usize].must_cancel = false;
-                    let msg = self.tasks[t as usize].cancel_msg.as_deref().cloned();
+                    let msg = self.tasks[t as usize].cancel_msg().cloned();
                     if !noop {
                         self.record(t, EventKind::Cancelled);
                     }
@@ -158,7 +178,10 @@ impl Vm<'_> {
                 self.globals[*g as usize] = v;
                 Ok(())
             }
-            Target::Unpack(ts) => {
+            Target::Unpack(i) => {
+                let prog = self.prog;
+                let coro = self.frame(t).coro;
+                let ts = &prog.coros[coro as usize].unpacks[*i as usize];
                 let items = crate::value::ops::iter_items(&v)?;
                 if items.len() < ts.len() {
                     return Err(crate::value::ops::value_error(format!(
@@ -415,15 +438,15 @@ impl Vm<'_> {
             }
             Op::Await(e, bind) => {
                 let v = self.eval(t, e)?;
-                self.await_value(t, v, bind.clone())?
+                self.await_value(t, v, *bind)?
             }
             Op::AwaitAcquire(e, bind) => {
                 let v = self.eval(t, e)?;
-                self.acquire(t, &v, bind.clone())?
+                self.acquire(t, &v, *bind)?
             }
             Op::AwaitWait(e, bind) => {
                 let v = self.eval(t, e)?;
-                self.event_wait(t, &v, bind.clone())?
+                self.event_wait(t, &v, *bind)?
             }
             Op::Spawn { call, name, bind, group } => {
                 let v = self.eval(t, call)?;
@@ -485,10 +508,14 @@ impl Vm<'_> {
                 }
                 *left -= 1;
                 let ac = *ac;
-                self.as_completed_next(t, ac, target.clone())
+                self.as_completed_next(t, ac, *target)
             }
             Op::Wait { items, timeout, return_when, bind } => {
-                let values = self.eval_items(t, items)?;
+                let mut items = self.eval_items(t, items)?;
+                let mut values = Vec::with_capacity(items.len());
+                while let Some(i) = items.pop_front() {
+                    values.push(self.item_value(i));
+                }
                 let timeout = match timeout {
                     Some(e) => match self.eval(t, e)? {
                         Value::None => None,
@@ -496,16 +523,26 @@ impl Vm<'_> {
                     },
                     None => None,
                 };
-                self.wait_begin(t, values, timeout, *return_when, bind.clone())?
+                self.wait_begin(t, values, timeout, *return_when, *bind)?
             }
             Op::Gather { items, return_exceptions, bind } => {
-                let values = self.eval_items(t, items)?;
+                let mut values = self.eval_items(t, items)?;
                 let rex = match return_exceptions {
                     Some(e) => self.eval(t, e)?.truthy(),
                     None => false,
                 };
                 let g = self.gather_begin(rex);
-                for v in values {
+                while let Some(item) = values.pop_front() {
+                    let v = match item {
+                        Item::Call(c) => {
+                            let (coro, args) = self.take_call(c);
+                            let child = self.create_task(coro, args, false)?;
+                            self.record(t, EventKind::Spawn(child));
+                            self.gather_child(g, self.tasks[child as usize].fut, true);
+                            continue;
+                        }
+                        Item::Value(v) => v,
+                    };
                     let (fut, fresh) = match &v {
                         Value::Task(r) => (self.tasks[r.id as usize].fut, false),
                         Value::Coro(_) => {
@@ -514,11 +551,10 @@ impl Vm<'_> {
                             self.record(t, EventKind::Spawn(child));
                             (self.tasks[child as usize].fut, true)
                         }
-                        other => {
-                            return Err(crate::value::ops::type_error(format!(
-                                "An asyncio.Future, a coroutine or an awaitable is required, not {}",
-                                other.type_name()
-                            )))
+                        _ => {
+                            return Err(crate::value::ops::type_error(
+                                "An asyncio.Future, a coroutine or an awaitable is required".to_owned(),
+                            ))
                         }
                     };
                     self.gather_child(g, fut, fresh);
@@ -530,7 +566,7 @@ impl Vm<'_> {
                     return Ok(self.bind(t, bind, v));
                 }
                 self.record(t, EventKind::Wait(WaitOn::Gather(n)));
-                self.tasks[t as usize].resume = Resume::Await { fut: outer, bind: bind.clone() };
+                self.tasks[t as usize].resume = Resume::Await { fut: outer, bind: *bind };
                 Flow::Suspend(outer)
             }
             Op::TgEnter(slot) => {
@@ -749,7 +785,7 @@ impl Vm<'_> {
                 match &q {
                     Value::Prim(p) if matches!(self.prims[p.id as usize], Prim::Queue(_)) => {
                         let name = p.name.to_string();
-                        self.queue_op(t, p.id, &name, *op, item, bind.clone())?
+                        self.queue_op(t, p.id, &name, *op, item, *bind)?
                     }
                     other => {
                         return Err(ExcObj::msg(
@@ -763,7 +799,7 @@ impl Vm<'_> {
                 let v = self.eval(t, what)?;
                 let timeout = self.eval(t, timeout)?;
                 if matches!(timeout, Value::None) {
-                    return self.await_value(t, v, bind.clone());
+                    return self.await_value(t, v, *bind);
                 }
                 let d = crate::runtime::eval::seconds(&timeout, "wait_for timeout")?;
                 if d <= 0.0 {
@@ -772,7 +808,7 @@ impl Vm<'_> {
                         let v = self.fut_outcome(fut)?;
                         return Ok(self.bind(t, bind, v));
                     }
-                    return Ok(self.cancel_and_wait(t, fut, None, None, bind.clone()));
+                    return Ok(self.cancel_and_wait(t, fut, None, None, *bind));
                 }
                 let waiter = self.new_fut(FutKind::Plain);
                 let handle = self.call_at(self.now + d, TimerCb::ReleaseWaiter(waiter));
@@ -787,8 +823,7 @@ impl Vm<'_> {
                 if let FutKind::Task(o) = self.futs[fut as usize].kind {
                     self.record(t, EventKind::Wait(WaitOn::Task(o)));
                 }
-                self.tasks[t as usize].resume =
-                    Resume::WaitFor(Box::new(WaitFor { fut, waiter, handle, bind: bind.clone() }));
+                self.tasks[t as usize].resume = Resume::WaitFor(Box::new(WaitFor { fut, waiter, handle, bind: *bind }));
                 Flow::Suspend(waiter)
             }
             Op::AwaitShield(what, bind) => {
@@ -804,7 +839,7 @@ impl Vm<'_> {
                 if let FutKind::Task(o) = self.futs[inner as usize].kind {
                     self.record(t, EventKind::Wait(WaitOn::Task(o)));
                 }
-                self.tasks[t as usize].resume = Resume::Await { fut: outer, bind: bind.clone() };
+                self.tasks[t as usize].resume = Resume::Await { fut: outer, bind: *bind };
                 Flow::Suspend(outer)
             }
             Op::TimeoutEnter(delay, slot) => {
@@ -951,7 +986,7 @@ impl Vm<'_> {
             other => Err(crate::value::ops::type_error(if what == "create_task" {
                 format!("a coroutine was expected, got {}", other.repr())
             } else {
-                format!("An asyncio.Future, a coroutine or an awaitable is required, not {}", other.type_name())
+                "An asyncio.Future, a coroutine or an awaitable is required".to_owned()
             })),
         }
     }
@@ -973,25 +1008,65 @@ impl Vm<'_> {
     }
 
     /// The arguments of gather / wait, in order (`*xs` and `{for, call}` expanded).
-    fn eval_items(&mut self, t: TaskId, items: &[CGatherItem]) -> Result<Vec<Value>, Exc> {
-        let mut values = Vec::new();
+    /// The items of `gather(...)` / `wait(...)`, evaluated in order, as
+    /// CPython builds the argument list before the call. A direct coroutine
+    /// call is kept as its coroutine and arguments: gather wraps it in a
+    /// task at once, so the object would only be made to be freed (at a
+    /// million items that was 100 MB of garbage the allocator kept).
+    fn eval_items(&mut self, t: TaskId, items: &[CGatherItem]) -> Result<Fifo<Item>, Exc> {
+        let mut values = Fifo::default();
         for item in items {
             match item {
-                CGatherItem::One(e) => values.push(self.eval(t, e)?),
+                CGatherItem::One(e) => values.push_back(self.eval_item(t, e)?),
                 CGatherItem::Star(e) => {
                     let v = self.eval(t, e)?;
-                    values.extend(crate::value::ops::iter_items(&v)?);
+                    for x in crate::value::ops::iter_items(&v)? {
+                        values.push_back(Item::Value(x));
+                    }
                 }
                 CGatherItem::For(it, target, call) => {
                     let v = self.eval(t, it)?;
                     for x in crate::value::ops::iter_items(&v)? {
                         self.assign(t, target, x)?;
-                        values.push(self.eval(t, call)?);
+                        values.push_back(self.eval_item(t, call)?);
                     }
                 }
             }
         }
         Ok(values)
+    }
+
+    fn eval_item(&mut self, t: TaskId, e: &CExpr) -> Result<Item, Exc> {
+        Ok(match e {
+            CExpr::Coro(id, args) => Item::Call(CoroCall { coro: *id, args: self.coro_args(Some(t), *id, args)? }),
+            e => Item::Value(self.eval(t, e)?),
+        })
+    }
+
+    /// An item as a value (a call becomes its coroutine object).
+    fn item_value(&self, item: Item) -> Value {
+        match item {
+            Item::Value(v) => v,
+            Item::Call(mut c) => {
+                let args = std::mem::take(&mut c.args);
+                let coro = c.coro;
+                std::mem::forget(c);
+                self.coro_obj(coro, args)
+            }
+        }
+    }
+
+    /// A held call's coroutine and arguments, defaults filled in.
+    fn take_call(&self, mut c: CoroCall) -> (CoroId, Vec<Value>) {
+        let mut args = std::mem::take(&mut c.args);
+        let coro = c.coro;
+        std::mem::forget(c);
+        for (i, a) in args.iter_mut().enumerate() {
+            if let Value::Unbound = a {
+                *a = self.defaults[coro as usize].get(i).cloned().flatten().unwrap_or(Value::None);
+            }
+        }
+        (coro, args)
     }
 
     /// Binds a value and carries on (for helpers that return `Result<Flow>`).
@@ -1009,10 +1084,9 @@ impl Vm<'_> {
                 self.record(t, EventKind::Spawn(child));
                 Ok(self.tasks[child as usize].fut)
             }
-            other => Err(crate::value::ops::type_error(format!(
-                "An asyncio.Future, a coroutine or an awaitable is required, not {}",
-                other.type_name()
-            ))),
+            _ => Err(crate::value::ops::type_error(
+                "An asyncio.Future, a coroutine or an awaitable is required".to_owned(),
+            )),
         }
     }
 

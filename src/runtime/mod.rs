@@ -18,6 +18,7 @@ mod event;
 mod event_loop;
 
 mod exec;
+mod fifo;
 mod frames;
 mod futures;
 mod gather;
@@ -140,12 +141,12 @@ pub(crate) enum Stop {
 pub(crate) struct Vm<'p> {
     pub(crate) prog: &'p Program,
     pub(crate) now: f64,
-    ready: VecDeque<Ready>,
+    ready: fifo::Fifo<Ready>,
     /// The timer heap. Each entry carries its deadline, so sifting compares
     /// within the heap's own array (the order is the same: CPython compares
     /// `when` alone).
     heap: Vec<HeapEntry>,
-    timers: Vec<Timer>,
+    timers: arena::Arena<Timer>,
     free_timers: Vec<u32>,
     timer_cancelled_count: usize,
     stopping: bool,
@@ -211,9 +212,9 @@ impl<'p> Vm<'p> {
         Vm {
             prog,
             now: 0.0,
-            ready: VecDeque::new(),
+            ready: fifo::Fifo::default(),
             heap: Vec::new(),
-            timers: Vec::new(),
+            timers: arena::Arena::default(),
             free_timers: Vec::new(),
             timer_cancelled_count: 0,
             stopping: false,
@@ -342,9 +343,10 @@ mod sizes {
     fn hot_types_stay_small() {
         use std::mem::size_of;
         assert_eq!(size_of::<super::Value>(), 24);
-        assert!(size_of::<super::tasks::Task>() <= 184, "{}", size_of::<super::tasks::Task>());
+        assert!(size_of::<super::tasks::Task>() <= 128, "{}", size_of::<super::tasks::Task>());
+        assert!(size_of::<Option<crate::compile::Target>>() <= 8);
 
-        assert!(size_of::<super::frames::Frame>() <= 56, "{}", size_of::<super::frames::Frame>());
+        assert!(size_of::<super::frames::Frame>() <= 48, "{}", size_of::<super::frames::Frame>());
         assert!(size_of::<super::futures::Fut>() <= 64, "{}", size_of::<super::futures::Fut>());
     }
 }

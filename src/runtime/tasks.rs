@@ -96,33 +96,95 @@ pub(crate) struct WaitForCancel {
 
 #[derive(Debug)]
 pub(crate) struct Task {
-    pub(crate) name: TaskName,
+    /// Its `Task-N` number (named tasks take one too in 3.11).
+    pub(crate) num: u32,
     pub(crate) coro: CoroId,
-    /// The arguments as passed, for the call a view prints; empty when the
-    /// coroutine never rebinds a parameter (its first frame holds them).
-    pub(crate) args: Box<[Value]>,
     pub(crate) fut: FutId,
     pub(crate) frames: Frames,
     pub(crate) resume: Resume,
-    pub(crate) must_cancel: bool,
-    /// Boxed: most tasks are never cancelled with a message.
-    pub(crate) cancel_msg: Option<Box<Value>>,
+    /// `Task._fut_waiter`, packed: see [`Task::fut_waiter`].
+    waiter: u32,
     pub(crate) num_cancels: u32,
-    pub(crate) fut_waiter: Option<Waiter>,
+    /// gather / wait / as_completed holding it until they retrieve or return it.
+    pub(crate) holds: u32,
     pub(crate) exc_info: Stack<Exc>,
+    /// What few tasks need: one pointer until then.
+    rare: Option<Box<TaskRare>>,
+    pub(crate) must_cancel: bool,
     /// One of the two tasks `asyncio.run` creates at shutdown: returns at once.
     pub(crate) noop: bool,
-    /// The handle values referring to the task share (see [`TaskRef`]).
-    pub(crate) token: std::rc::Weak<TaskRef>,
     /// Finished with an exception nobody has retrieved yet (and not reported).
     pub(crate) unretrieved: bool,
     /// A value has referred to it (a variable, a list): then CPython frees
     /// it, and logs, at a time set by garbage collection; asim does not log.
     pub(crate) referenced: bool,
-    /// gather / wait / as_completed holding it until they retrieve or return it.
-    pub(crate) holds: u32,
     /// Its future is done (kept here so the hot path need not read the future).
     pub(crate) done: bool,
+}
+
+/// The parts of a task that most tasks never have.
+#[derive(Debug, Default)]
+pub(crate) struct TaskRare {
+    /// `create_task(..., name=...)`.
+    pub(crate) name: Option<Rc<str>>,
+    /// The arguments as passed, for the call a view prints; empty when the
+    /// coroutine never rebinds a parameter (its first frame holds them).
+    pub(crate) args: Box<[Value]>,
+    pub(crate) cancel_msg: Option<Value>,
+    /// The handle values referring to the task share (see [`TaskRef`]).
+    pub(crate) token: std::rc::Weak<TaskRef>,
+}
+
+/// [`Task::fut_waiter`]'s packing: no waiter, and the sleep's future.
+const NO_WAITER: u32 = u32::MAX;
+const SLEEP_WAITER: u32 = u32::MAX - 1;
+
+impl Task {
+    /// Its name, as a value holds it.
+    pub(crate) fn name(&self) -> TaskName {
+        match self.rare.as_ref().and_then(|r| r.name.clone()) {
+            Some(n) => TaskName::Given(n),
+            None => TaskName::Auto(self.num),
+        }
+    }
+
+    /// The name it was given, if any.
+    pub(crate) fn given_name(&self) -> Option<&str> {
+        self.rare.as_ref()?.name.as_deref()
+    }
+
+    /// The arguments it keeps (see [`TaskRare::args`]).
+    pub(crate) fn args(&self) -> &[Value] {
+        self.rare.as_ref().map_or(&[], |r| &r.args)
+    }
+
+    pub(crate) fn cancel_msg(&self) -> Option<&Value> {
+        self.rare.as_ref()?.cancel_msg.as_ref()
+    }
+
+    pub(crate) fn rare_mut(&mut self) -> &mut TaskRare {
+        self.rare.get_or_insert_with(Box::default)
+    }
+
+    /// `Task._fut_waiter`.
+    pub(crate) fn fut_waiter(&self) -> Option<Waiter> {
+        match self.waiter {
+            NO_WAITER => None,
+            SLEEP_WAITER => Some(Waiter::Sleep),
+            f => Some(Waiter::Fut(f)),
+        }
+    }
+
+    pub(crate) fn set_fut_waiter(&mut self, w: Option<Waiter>) {
+        self.waiter = match w {
+            None => NO_WAITER,
+            Some(Waiter::Sleep) => SLEEP_WAITER,
+            Some(Waiter::Fut(f)) => {
+                debug_assert!(f < SLEEP_WAITER);
+                f
+            }
+        };
+    }
 }
 
 impl Vm<'_> {
@@ -155,34 +217,32 @@ impl Vm<'_> {
         }
         let id = self.tasks.len() as TaskId;
         self.task_counter += 1;
-        let name = match name {
-            Some(n) => TaskName::Given(n),
-            None => TaskName::Auto(self.task_counter),
-        };
         let fut = self.new_fut(FutKind::Task(id));
         let in_frame = !noop && self.prog.coros[coro as usize].args_in_frame;
-        let (frames, args) = match noop {
+        let (frames, args): (Frames, Box<[Value]>) = match noop {
             true => (Frames::default(), args.into()),
             false if in_frame => (Frames::one(self.new_frame(coro, args, None)), Box::default()),
             false => (Frames::one(self.new_frame(coro, args.clone(), None)), args.into()),
         };
+        let rare = match (name, args.is_empty()) {
+            (None, true) => None,
+            (name, _) => Some(Box::new(TaskRare { name, args, ..TaskRare::default() })),
+        };
         self.tasks.push(Task {
-            name,
+            num: self.task_counter,
             coro,
-            args,
             fut,
             frames,
             resume: Resume::Start,
-            must_cancel: false,
-            cancel_msg: None,
+            waiter: NO_WAITER,
             num_cancels: 0,
-            fut_waiter: None,
+            holds: 0,
             exc_info: Stack::default(),
+            rare,
+            must_cancel: false,
             noop,
-            token: std::rc::Weak::new(),
             unretrieved: false,
             referenced: false,
-            holds: 0,
             done: false,
         });
         self.call_soon(Ready::Step(id, None));
@@ -193,11 +253,14 @@ impl Vm<'_> {
     pub(crate) fn task_ref(&mut self, t: TaskId) -> Value {
         let task = &mut self.tasks[t as usize];
         task.referenced = true;
-        let handle = task.token.upgrade().unwrap_or_else(|| {
-            let rc = Rc::new(TaskRef { id: t, name: task.name.clone() });
-            task.token = Rc::downgrade(&rc);
-            rc
-        });
+        let handle = match task.rare.as_ref().and_then(|r| r.token.upgrade()) {
+            Some(h) => h,
+            None => {
+                let rc = Rc::new(TaskRef { id: t, name: task.name() });
+                task.rare_mut().token = Rc::downgrade(&rc);
+                rc
+            }
+        };
         Value::Task(handle)
     }
 
@@ -239,17 +302,24 @@ impl Vm<'_> {
             FutState::Exception(e) => format!(" exception={}", e.repr()),
             _ => String::new(),
         };
-        format!("<Task finished name='{}' coro=<{}() done>{exc}>", task.name, self.prog.coros[task.coro as usize].name)
+        format!(
+            "<Task finished name='{}' coro=<{}() done>{exc}>",
+            task.name(),
+            self.prog.coros[task.coro as usize].name
+        )
     }
 
     /// What was freed since the last look: never-awaited coroutines are
     /// reported, and failed tasks may have lost their last reference.
     pub(crate) fn after_handle(&mut self, t: Option<TaskId>) {
         for d in crate::value::take_dropped() {
-            if let crate::value::Dropped::Coro(name) = d {
-                let who = t.unwrap_or(0);
-                self.record(who, EventKind::Warning(&format!("RuntimeWarning: coroutine '{name}' was never awaited")));
-            }
+            let name = match d {
+                crate::value::Dropped::Coro(name) => name,
+                crate::value::Dropped::CoroCall(c) => self.coro_names[c as usize].clone(),
+                crate::value::Dropped::Task => continue,
+            };
+            let who = t.unwrap_or(0);
+            self.record(who, EventKind::Warning(&format!("RuntimeWarning: coroutine '{name}' was never awaited")));
         }
         if !self.unretrieved_pending.is_empty() {
             self.check_unretrieved();
@@ -268,7 +338,7 @@ impl Vm<'_> {
             return false;
         }
         self.tasks[t as usize].num_cancels += 1;
-        let cancelled = match self.tasks[t as usize].fut_waiter {
+        let cancelled = match self.tasks[t as usize].fut_waiter() {
             Some(Waiter::Fut(w)) => self.fut_cancel(w, msg.clone()),
             Some(Waiter::Sleep) => self.sleep_cancel(t, msg.clone()),
             None => false,
@@ -278,7 +348,14 @@ impl Vm<'_> {
         }
         let task = &mut self.tasks[t as usize];
         task.must_cancel = true;
-        task.cancel_msg = msg.map(Box::new);
+        match msg {
+            Some(m) => task.rare_mut().cancel_msg = Some(m),
+            None => {
+                if let Some(r) = &mut task.rare {
+                    r.cancel_msg = None;
+                }
+            }
+        }
         true
     }
 

@@ -60,6 +60,9 @@ impl std::fmt::Display for TaskName {
 pub(crate) enum Dropped {
     /// A coroutine object freed without ever being awaited.
     Coro(Rc<str>),
+    /// The same, for a call the run held without making its object (a
+    /// gather item): the coroutine's id.
+    CoroCall(u32),
     /// The last value referring to a task.
     Task,
 }
@@ -82,6 +85,12 @@ impl Drop for TaskRef {
     fn drop(&mut self) {
         let _ = DROPPED.try_with(|d| d.borrow_mut().push(Dropped::Task));
     }
+}
+
+/// Says that a coroutine call held without its object (see
+/// [`Dropped::CoroCall`]) was dropped unawaited.
+pub(crate) fn dropped_coro_call(coro: u32) {
+    let _ = DROPPED.try_with(|d| d.borrow_mut().push(Dropped::CoroCall(coro)));
 }
 
 impl Drop for CoroObj {
