@@ -100,7 +100,7 @@ impl Vm<'_> {
 
     /// `_on_completion(f)`.
     pub(crate) fn as_completed_done(&mut self, ac: u32, f: FutId) {
-        let FutKind::Task(id) = self.futs[f as usize].kind else { return };
+        let FutKind::Task(id) = self.futs[f as usize].kind() else { return };
         let a = &mut self.as_completed[ac as usize];
         if a.todo.is_empty() {
             return;

@@ -33,7 +33,7 @@ impl Vm<'_> {
     /// The tasks among `futs` that are not done yet.
     fn pending_tasks(&self, futs: &[FutId]) -> Vec<u32> {
         futs.iter()
-            .filter_map(|f| match self.futs[*f as usize].kind {
+            .filter_map(|f| match self.futs[*f as usize].kind() {
                 FutKind::Task(o) if !self.task_done(o) => Some(o),
                 _ => None,
             })
@@ -80,7 +80,7 @@ impl Vm<'_> {
                 Resume::Event { prim, .. } => {
                     (format!("event `{}`, which nothing will set", self.prim_name(*prim)), Vec::new())
                 }
-                Resume::Await { fut, .. } => match self.futs[*fut as usize].kind {
+                Resume::Await { fut, .. } => match self.futs[*fut as usize].kind() {
                     FutKind::Task(o) => (format!("task {}", self.tasks[o as usize].name()), vec![o]),
                     FutKind::Gather(g) => {
                         let pending = self.pending_tasks(&self.gathers[g as usize].children);
@@ -120,7 +120,7 @@ impl Vm<'_> {
                 }
                 Resume::WaitFor(w) => self.wait_for_blocker(w.fut),
                 Resume::WaitForCancel(w) => self.wait_for_blocker(w.fut),
-                Resume::Sleep { timer, .. } if self.timer_when(*timer) == Some(f64::INFINITY) => {
+                Resume::Sleep { timer, .. } if self.timer_never_due(*timer) => {
                     ("asyncio.sleep until inf, a deadline that never comes".to_owned(), Vec::new())
                 }
                 Resume::Start | Resume::Yield | Resume::Sleep { .. } | Resume::Finished => continue,
@@ -170,7 +170,7 @@ impl Vm<'_> {
 impl Vm<'_> {
     /// What a task in `wait_for(fut)` waits on, for the report.
     fn wait_for_blocker(&self, fut: FutId) -> (String, Vec<u32>) {
-        match self.futs[fut as usize].kind {
+        match self.futs[fut as usize].kind() {
             FutKind::Task(o) => (format!("wait_for of task {}", self.tasks[o as usize].name()), vec![o]),
             _ => ("wait_for".to_owned(), Vec::new()),
         }

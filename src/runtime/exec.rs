@@ -106,7 +106,7 @@ impl Vm<'_> {
         let task = &mut self.tasks[t as usize];
         task.done = true;
         let frames = std::mem::take(&mut task.frames);
-        task.exc_info = Stack::default();
+        task.rare.exc_truncate(0);
         for f in frames.into_frames() {
             self.drop_frame(f);
         }
@@ -153,14 +153,7 @@ impl Vm<'_> {
         let f = &mut self.futs[fut as usize];
         f.state = FutState::Cancelled;
         f.set_cancel_msg(msg);
-        self.schedule_callbacks_pub(fut);
-    }
-
-    pub(crate) fn schedule_callbacks_pub(&mut self, fut: FutId) {
-        let cbs = std::mem::take(&mut self.futs[fut as usize].callbacks);
-        for &cb in cbs.as_slice() {
-            self.call_soon(Ready::Call(cb, fut));
-        }
+        self.schedule_callbacks(fut);
     }
 
     fn frame(&mut self, t: TaskId) -> &mut Frame {
@@ -366,8 +359,8 @@ impl Vm<'_> {
             }
             let frame = self.tasks[t as usize].frames.last_mut().expect("frame");
             let coro = frame.coro;
-            let pc = frame.pc;
-            frame.pc += 1;
+            let pc = frame.pc();
+            frame.jump(pc + 1);
             let instr = &prog.coros[coro as usize].code[pc];
             let flow = match self.exec(t, &instr.op) {
                 Ok(f) => f,
@@ -503,7 +496,7 @@ impl Vm<'_> {
                 };
                 if *left == 0 {
                     frame.x().iters[*slot as usize] = Iter::Done;
-                    frame.pc = *end;
+                    frame.jump(*end);
                     return Ok(Flow::Continue);
                 }
                 *left -= 1;
@@ -648,7 +641,7 @@ impl Vm<'_> {
             }
             Op::Raise(e) => {
                 let exc = match e {
-                    None => match self.tasks[t as usize].exc_info.last() {
+                    None => match self.tasks[t as usize].rare.exc_info().last() {
                         Some(e) => e.clone(),
                         None => return Err(ExcObj::msg(ExcClass::RuntimeError, "No active exception to reraise")),
                     },
@@ -668,12 +661,12 @@ impl Vm<'_> {
                 Flow::Continue
             }
             Op::Jump(pc) => {
-                self.frame(t).pc = *pc;
+                self.frame(t).jump(*pc);
                 Flow::Continue
             }
             Op::JumpIfNot(e, pc) => {
                 if !self.eval(t, e)?.truthy() {
-                    self.frame(t).pc = *pc;
+                    self.frame(t).jump(*pc);
                 }
                 Flow::Continue
             }
@@ -716,13 +709,13 @@ impl Vm<'_> {
                     Some(v) => self.assign(t, target, v)?,
                     None => {
                         frame_iter_done(self.frame(t), *slot);
-                        self.frame(t).pc = *end;
+                        self.frame(t).jump(*end);
                     }
                 }
                 Flow::Continue
             }
             Op::Match(types, bind, next) => {
-                let exc = self.tasks[t as usize].exc_info.last().cloned().expect("handled exception");
+                let exc = self.tasks[t as usize].rare.exc_info().last().cloned().expect("handled exception");
                 let classes = self.eval_classes(t, types)?;
                 let matched = classes.is_empty() || classes.iter().any(|c| exc.is(*c));
                 if matched {
@@ -730,16 +723,16 @@ impl Vm<'_> {
                         self.assign(t, b, Value::Exc(exc))?;
                     }
                 } else {
-                    self.frame(t).pc = *next;
+                    self.frame(t).jump(*next);
                 }
                 Flow::Continue
             }
             Op::ExceptDone => {
-                self.tasks[t as usize].exc_info.pop();
+                self.tasks[t as usize].rare.exc_pop();
                 Flow::Continue
             }
             Op::Reraise => {
-                let exc = self.tasks[t as usize].exc_info.pop().expect("handled exception");
+                let exc = self.tasks[t as usize].rare.exc_pop().expect("handled exception");
                 return Ok(self.raise(t, exc));
             }
             Op::StarMatch(types, bind, next) => {
@@ -747,12 +740,12 @@ impl Vm<'_> {
                 let frame = self.frame(t);
                 let state = frame.x().stars.last_mut().expect("except* state");
                 let Some(rest) = state.rest.clone() else {
-                    frame.pc = *next;
+                    frame.jump(*next);
                     return Ok(Flow::Continue);
                 };
                 let (m, r) = rest.split(&|e: &ExcObj| classes.iter().any(|c| e.is(*c)));
                 match m {
-                    None => frame.pc = *next,
+                    None => frame.jump(*next),
                     Some(m) => {
                         state.rest = r;
                         state.matched.push(m.clone());
@@ -765,7 +758,7 @@ impl Vm<'_> {
             }
             Op::StarEnd => {
                 let state = self.frame(t).x().stars.pop().expect("except* state");
-                self.tasks[t as usize].exc_info.pop();
+                self.tasks[t as usize].rare.exc_pop();
                 match star_result(state) {
                     Some(e) => return Ok(self.raise(t, e)),
                     None => Flow::Continue,
@@ -820,7 +813,7 @@ impl Vm<'_> {
                     }
                 };
                 self.add_done_callback(fut, Callback::ReleaseWaiter(waiter));
-                if let FutKind::Task(o) = self.futs[fut as usize].kind {
+                if let FutKind::Task(o) = self.futs[fut as usize].kind() {
                     self.record(t, EventKind::Wait(WaitOn::Task(o)));
                 }
                 self.tasks[t as usize].resume = Resume::WaitFor(Box::new(WaitFor { fut, waiter, handle, bind: *bind }));
@@ -836,7 +829,7 @@ impl Vm<'_> {
                 let outer = self.new_fut(FutKind::Plain);
                 self.add_done_callback(inner, Callback::ShieldInner(outer));
                 self.add_done_callback(outer, Callback::ShieldOuter(inner));
-                if let FutKind::Task(o) = self.futs[inner as usize].kind {
+                if let FutKind::Task(o) = self.futs[inner as usize].kind() {
                     self.record(t, EventKind::Wait(WaitOn::Task(o)));
                 }
                 self.tasks[t as usize].resume = Resume::Await { fut: outer, bind: *bind };
@@ -926,7 +919,7 @@ impl Vm<'_> {
                 match c {
                     Completion::Normal => Flow::Continue,
                     Completion::Raise(e) => {
-                        self.tasks[t as usize].exc_info.pop();
+                        self.tasks[t as usize].rare.exc_pop();
                         self.raise(t, e)
                     }
                     Completion::Return(v) => self.do_return(t, v),
@@ -1103,7 +1096,7 @@ impl Vm<'_> {
     ) -> Flow {
         let waiter = self.new_fut(FutKind::Plain);
         self.add_done_callback(fut, Callback::ReleaseWaiter(waiter));
-        if let FutKind::Task(o) = self.futs[fut as usize].kind {
+        if let FutKind::Task(o) = self.futs[fut as usize].kind() {
             if !self.task_done(o) {
                 self.record(o, EventKind::CancelRequested(t));
             }
@@ -1121,8 +1114,13 @@ impl Vm<'_> {
                 if self.tasks[t as usize].frames.len() >= MAX_FRAMES {
                     return Err(ExcObj::msg(ExcClass::RecursionError, "maximum recursion depth exceeded"));
                 }
-                let mut frame = self.new_frame(coro, args, bind);
-                frame.exc_base = self.tasks[t as usize].exc_info.len() as u32;
+                let mut frame = self.new_frame(coro, args);
+                let exc_base = self.tasks[t as usize].rare.exc_info().len() as u32;
+                if bind.is_some() || exc_base > 0 {
+                    let x = frame.x_from(&mut self.spare_extras);
+                    x.ret = bind;
+                    x.exc_base = exc_base;
+                }
                 self.tasks[t as usize].frames.push(frame);
                 Ok(Flow::Continue)
             }
@@ -1147,7 +1145,7 @@ impl Vm<'_> {
     }
 
     fn push_handler(&mut self, t: TaskId, kind: HandlerKind, pc: usize) -> Flow {
-        let exc_depth = self.tasks[t as usize].exc_info.len() as u32;
+        let exc_depth = self.tasks[t as usize].rare.exc_info().len() as u32;
         let frame = self.tasks[t as usize].frames.last_mut().expect("a running task has a frame");
         let x = frame.x_from(&mut self.spare_extras);
         let h =
@@ -1160,7 +1158,7 @@ impl Vm<'_> {
     /// raised instead).
     fn drop_completion(&mut self, t: TaskId) {
         if let Some(Completion::Raise(_)) = self.frame(t).x().completions.pop() {
-            self.tasks[t as usize].exc_info.pop();
+            self.tasks[t as usize].rare.exc_pop();
         }
     }
 
@@ -1178,7 +1176,7 @@ impl Vm<'_> {
             return;
         }
         let code = &self.prog.coros[frame.coro as usize].code;
-        let Some(instr) = code.get(frame.pc.saturating_sub(1)) else { return };
+        let Some(instr) = code.get(frame.pc().saturating_sub(1)) else { return };
         let line = self.line_of(instr.span.start);
         tb.insert(0, crate::value::exc::TbEntry { task: t, depth, coro: frame.coro, line });
     }
@@ -1195,10 +1193,10 @@ impl Vm<'_> {
                 Some(h) => {
                     frame.x().completions.truncate(h.comp_depth as usize);
                     frame.x().stars.truncate(h.star_depth as usize);
-                    frame.pc = h.pc;
-                    task.exc_info.truncate(h.exc_depth as usize);
+                    frame.jump(h.pc);
+                    task.rare.exc_truncate(h.exc_depth as usize);
                     match h.kind {
-                        HandlerKind::Except => task.exc_info.push(exc),
+                        HandlerKind::Except => task.rare.exc_push(exc),
                         HandlerKind::ExceptStar => {
                             let naked = !exc.class.is_group();
                             let group = if naked { ExcObj::group("", vec![exc.clone()]) } else { exc.clone() };
@@ -1210,11 +1208,11 @@ impl Vm<'_> {
                                 matched: Vec::new(),
                                 raised: Vec::new(),
                             });
-                            task.exc_info.push(exc);
+                            task.rare.exc_push(exc);
                         }
                         HandlerKind::Finally => {
                             frame.x().completions.push(Completion::Raise(exc.clone()));
-                            task.exc_info.push(exc);
+                            task.rare.exc_push(exc);
                         }
                         HandlerKind::StarCollect => {
                             if let Some(s) = frame.x().stars.last_mut() {
@@ -1225,11 +1223,11 @@ impl Vm<'_> {
                     return Flow::Continue;
                 }
                 None => {
-                    let base = frame.exc_base as usize;
+                    let base = frame.exc_base();
                     let f = task.frames.pop().expect("frame");
                     let done = task.frames.is_empty();
                     self.drop_frame(f);
-                    self.tasks[t as usize].exc_info.truncate(base);
+                    self.tasks[t as usize].rare.exc_truncate(base);
                     if done {
                         return Flow::Finished(Err(exc));
                     }
@@ -1247,21 +1245,21 @@ impl Vm<'_> {
                 Some(h) if h.kind == HandlerKind::Finally => {
                     frame.x().completions.truncate(h.comp_depth as usize);
                     frame.x().stars.truncate(h.star_depth as usize);
-                    task.exc_info.truncate(h.exc_depth as usize);
-                    frame.pc = h.pc;
+                    task.rare.exc_truncate(h.exc_depth as usize);
+                    frame.jump(h.pc);
                     frame.x().completions.push(Completion::Return(v));
                     return Flow::Continue;
                 }
                 Some(_) => {}
                 None => {
                     let mut frame = task.frames.pop().expect("frame");
-                    task.exc_info.truncate(frame.exc_base as usize);
+                    task.rare.exc_truncate(frame.exc_base());
                     if task.frames.is_empty() {
                         self.drop_frame(frame);
                         return Flow::Finished(Ok(v));
                     }
                     // The callee's frame goes after its value is stored, as before.
-                    let assigned = match frame.ret.take() {
+                    let assigned = match frame.take_ret() {
                         Some(target) => self.assign(t, &target, v),
                         None => Ok(()),
                     };

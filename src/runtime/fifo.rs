@@ -15,50 +15,75 @@ const SPARE: usize = 4;
 
 #[derive(Debug)]
 pub(crate) struct Fifo<T> {
-    /// Each block holds at most [`BLOCK`] entries and never grows past it.
-    blocks: VecDeque<VecDeque<T>>,
+    /// The block entries are taken from. While the queue fits in one block
+    /// (the common case) it is the whole queue, and an operation is one
+    /// ring-buffer step.
+    front: VecDeque<T>,
+    /// The blocks after it, each holding at most [`BLOCK`] entries.
+    rest: VecDeque<VecDeque<T>>,
     spare: Vec<VecDeque<T>>,
     len: usize,
 }
 
 impl<T> Default for Fifo<T> {
     fn default() -> Self {
-        Fifo { blocks: VecDeque::new(), spare: Vec::new(), len: 0 }
+        Fifo { front: VecDeque::new(), rest: VecDeque::new(), spare: Vec::new(), len: 0 }
     }
 }
 
 impl<T> Fifo<T> {
+    #[inline]
     pub(crate) fn len(&self) -> usize {
         self.len
     }
 
+    #[inline]
     pub(crate) fn is_empty(&self) -> bool {
         self.len == 0
     }
 
+    #[inline]
     pub(crate) fn push_back(&mut self, x: T) {
-        match self.blocks.back_mut() {
+        self.len += 1;
+        if self.rest.is_empty() && self.front.len() < BLOCK {
+            self.front.push_back(x);
+        } else {
+            self.push_slow(x);
+        }
+    }
+
+    fn push_slow(&mut self, x: T) {
+        match self.rest.back_mut() {
             Some(b) if b.len() < BLOCK => b.push_back(x),
             _ => {
                 let mut b = self.spare.pop().unwrap_or_else(|| VecDeque::with_capacity(BLOCK));
                 b.push_back(x);
-                self.blocks.push_back(b);
+                self.rest.push_back(b);
             }
         }
-        self.len += 1;
     }
 
+    #[inline]
     pub(crate) fn pop_front(&mut self) -> Option<T> {
-        let front = self.blocks.front_mut()?;
-        let x = front.pop_front()?;
-        self.len -= 1;
-        if front.is_empty() {
-            let b = self.blocks.pop_front().expect("the front block");
-            if self.spare.len() < SPARE {
-                self.spare.push(b);
-            }
+        if let Some(x) = self.front.pop_front() {
+            self.len -= 1;
+            return Some(x);
         }
-        Some(x)
+        self.pop_slow()
+    }
+
+    /// The front block is empty: the next block becomes the front.
+    fn pop_slow(&mut self) -> Option<T> {
+        let next = self.rest.pop_front()?;
+        let old = std::mem::replace(&mut self.front, next);
+        if self.spare.len() < SPARE && old.capacity() > 0 {
+            self.spare.push(old);
+        }
+        let x = self.front.pop_front();
+        if x.is_some() {
+            self.len -= 1;
+        }
+        x
     }
 }
 
@@ -98,9 +123,10 @@ mod tests {
         for i in 0..100_000 {
             q.push_back(i);
         }
-        assert!(q.blocks.len() >= 100_000 / BLOCK);
+        assert!(q.rest.len() >= 100_000 / BLOCK - 1);
         while q.pop_front().is_some() {}
-        assert!(q.blocks.is_empty());
+        assert!(q.rest.is_empty());
+        assert!(q.front.capacity() <= BLOCK.next_power_of_two());
         assert!(q.spare.len() <= SPARE);
     }
 }

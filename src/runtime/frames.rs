@@ -59,22 +59,23 @@ pub(crate) struct StarState {
 #[derive(Debug)]
 pub(crate) struct Frame {
     pub(crate) coro: CoroId,
-    pub(crate) pc: usize,
+    /// The next instruction (see [`Frame::pc`]).
+    pc: u32,
     /// Sized by the compiler: arguments first, then the other locals.
     pub(crate) locals: Box<[Value]>,
-    /// What only some frames need (a `for`, a task group, a `try`): one
-    /// pointer until then.
+    /// What only some frames need (a `for`, a task group, a `try`, a
+    /// caller waiting for the value): one pointer until then.
     extra: Option<Box<FrameExtra>>,
-    /// Where the caller wants the return value.
-    pub(crate) ret: Option<Target>,
-    /// The task's exc_info depth when this frame started.
-    pub(crate) exc_base: u32,
 }
 
 /// A frame's loop iterators and task groups (sized by the compiler) and its
 /// block stacks.
 #[derive(Debug, Default)]
 pub(crate) struct FrameExtra {
+    /// Where the caller wants the return value.
+    pub(crate) ret: Option<Target>,
+    /// The task's exc_info depth when this frame started.
+    pub(crate) exc_base: u32,
     pub(crate) iters: Box<[Iter]>,
     pub(crate) groups: Box<[u32]>,
     pub(crate) handlers: Vec<Handler>,
@@ -83,6 +84,28 @@ pub(crate) struct FrameExtra {
 }
 
 impl Frame {
+    /// The next instruction's index.
+    #[inline]
+    pub(crate) fn pc(&self) -> usize {
+        self.pc as usize
+    }
+
+    #[inline]
+    pub(crate) fn jump(&mut self, pc: usize) {
+        debug_assert!(pc <= u32::MAX as usize);
+        self.pc = pc as u32;
+    }
+
+    /// The task's exc_info depth when this frame started.
+    pub(crate) fn exc_base(&self) -> usize {
+        self.extra.as_ref().map_or(0, |x| x.exc_base as usize)
+    }
+
+    /// Takes where the caller wants the return value.
+    pub(crate) fn take_ret(&mut self) -> Option<Target> {
+        self.extra.as_mut()?.ret.take()
+    }
+
     /// The frame's iterators, task groups and block stacks. A frame whose
     /// code has iterators or groups gets them when it is made; the stacks
     /// are made on first use.
@@ -104,6 +127,8 @@ impl Frame {
         let x = self.extra.take();
         drop(self);
         let mut x = x?;
+        x.ret = None;
+        x.exc_base = 0;
         x.iters = Box::default();
         x.groups = Box::default();
         x.handlers.clear();
@@ -208,17 +233,11 @@ impl<T> Stack<T> {
     pub(crate) fn len(&self) -> usize {
         self.0.as_ref().map_or(0, |v| v.len())
     }
-
-    pub(crate) fn truncate(&mut self, n: usize) {
-        if let Some(v) = self.0.as_mut() {
-            v.truncate(n);
-        }
-    }
 }
 
 impl Vm<'_> {
     /// A new activation of `coro`: the arguments become its first locals.
-    pub(crate) fn new_frame(&self, coro: CoroId, args: Vec<Value>, ret: Option<Target>) -> Frame {
+    pub(crate) fn new_frame(&self, coro: CoroId, args: Vec<Value>) -> Frame {
         let code = &self.prog.coros[coro as usize];
         let mut locals = args;
         locals.resize(code.n_locals as usize, Value::Unbound);
@@ -233,8 +252,6 @@ impl Vm<'_> {
                     ..FrameExtra::default()
                 })
             }),
-            ret,
-            exc_base: 0,
         }
     }
 }

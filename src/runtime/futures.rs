@@ -47,88 +47,120 @@ pub(crate) enum Callback {
 #[derive(Debug)]
 pub(crate) struct Fut {
     pub(crate) state: FutState,
-    pub(crate) kind: FutKind,
-    pub(crate) callbacks: Callbacks,
+    /// The first done callback. Most futures get exactly one (the task that
+    /// awaits it); the others follow it in [`FutRare::more`].
+    first: Option<Callback>,
+    /// What it stands for, packed: see [`Fut::kind`].
+    kind: u32,
     /// Done callbacks queued but not run yet (they keep the future alive).
     pub(crate) queued: u32,
-    /// What a cancelled future remembers; few futures are, so it is boxed.
-    cancel: Option<Box<FutCancel>>,
+    /// More callbacks, and what a cancelled future remembers: few futures
+    /// have either, so a future stays 48 bytes.
+    rare: Option<Box<FutRare>>,
 }
 
-/// A future's done callbacks, in registration order. Most futures get
-/// exactly one (the task that awaits it), which needs no allocation; more
-/// are boxed so that the common case stays two words.
 #[derive(Debug, Default)]
-#[allow(clippy::box_collection)] // the point: one pointer, not three words
-pub(crate) enum Callbacks {
-    #[default]
-    None,
-    One(Callback),
-    Many(Box<Vec<Callback>>),
+struct FutRare {
+    /// The done callbacks after the first, in registration order.
+    more: Vec<Callback>,
+    /// `_cancel_message`.
+    msg: Option<Value>,
+    /// `_cancelled_exc`.
+    exc: Option<Exc>,
+}
+
+/// [`Fut::kind`]'s packing: a plain future, and the bit that marks a gather.
+const PLAIN: u32 = u32::MAX;
+const GATHER: u32 = 1 << 31;
+
+/// A future's done callbacks, taken from it in registration order.
+#[derive(Debug, Default)]
+pub(crate) struct Callbacks {
+    first: Option<Callback>,
+    more: Vec<Callback>,
 }
 
 impl Callbacks {
-    pub(crate) fn push(&mut self, cb: Callback) {
-        *self = match std::mem::take(self) {
-            Callbacks::None => Callbacks::One(cb),
-            Callbacks::One(a) => Callbacks::Many(Box::new(vec![a, cb])),
-            Callbacks::Many(mut v) => {
-                v.push(cb);
-                Callbacks::Many(v)
-            }
-        };
-    }
-
-    pub(crate) fn as_slice(&self) -> &[Callback] {
-        match self {
-            Callbacks::None => &[],
-            Callbacks::One(c) => std::slice::from_ref(c),
-            Callbacks::Many(v) => v,
-        }
-    }
-
     pub(crate) fn len(&self) -> usize {
-        self.as_slice().len()
+        usize::from(self.first.is_some()) + self.more.len()
     }
 
-    /// Keeps the callbacks for which `keep` holds, in order.
-    pub(crate) fn retain(&mut self, keep: impl Fn(&Callback) -> bool) {
-        match self {
-            Callbacks::None => {}
-            Callbacks::One(c) => {
-                if !keep(c) {
-                    *self = Callbacks::None;
-                }
-            }
-            Callbacks::Many(v) => v.retain(keep),
-        }
+    pub(crate) fn iter(&self) -> impl Iterator<Item = Callback> + '_ {
+        self.first.iter().chain(&self.more).copied()
     }
-}
-
-/// `_cancel_message` and `_cancelled_exc`.
-#[derive(Debug, Default)]
-pub(super) struct FutCancel {
-    pub(super) msg: Option<Value>,
-    pub(super) exc: Option<Exc>,
 }
 
 impl Fut {
+    fn new(kind: FutKind) -> Self {
+        let kind = match kind {
+            FutKind::Plain => PLAIN,
+            FutKind::Task(t) => {
+                assert!(t < GATHER, "task ids fit in 31 bits");
+                t
+            }
+            FutKind::Gather(g) => {
+                assert!(g < GATHER - 1, "gather ids fit in 31 bits");
+                GATHER | g
+            }
+        };
+        Fut { state: FutState::Pending, first: None, kind, queued: 0, rare: None }
+    }
+
+    /// What the future stands for.
+    pub(crate) fn kind(&self) -> FutKind {
+        match self.kind {
+            PLAIN => FutKind::Plain,
+            k if k & GATHER != 0 => FutKind::Gather(k & !GATHER),
+            t => FutKind::Task(t),
+        }
+    }
+
+    fn rare_mut(&mut self) -> &mut FutRare {
+        self.rare.get_or_insert_with(Box::default)
+    }
+
+    pub(crate) fn push_callback(&mut self, cb: Callback) {
+        match self.first {
+            None => self.first = Some(cb),
+            Some(_) => self.rare_mut().more.push(cb),
+        }
+    }
+
+    /// Takes the done callbacks, leaving none.
+    pub(crate) fn take_callbacks(&mut self) -> Callbacks {
+        let more = match &mut self.rare {
+            Some(r) => std::mem::take(&mut r.more),
+            None => Vec::new(),
+        };
+        Callbacks { first: self.first.take(), more }
+    }
+
+    /// Keeps the callbacks for which `keep` holds, in order.
+    pub(crate) fn retain_callbacks(&mut self, keep: impl Fn(&Callback) -> bool) {
+        let all = self.take_callbacks();
+        for cb in all.iter() {
+            if keep(&cb) {
+                self.push_callback(cb);
+            }
+        }
+    }
+
     /// `_cancel_message`.
     pub(crate) fn cancel_msg(&self) -> Option<&Value> {
-        self.cancel.as_ref().and_then(|c| c.msg.as_ref())
+        self.rare.as_ref().and_then(|c| c.msg.as_ref())
     }
 
     pub(crate) fn set_cancel_msg(&mut self, msg: Option<Value>) {
-        match (&mut self.cancel, msg) {
+        match (&mut self.rare, msg) {
             (Some(c), msg) => c.msg = msg,
             (None, None) => {}
-            (c @ None, msg) => *c = Some(Box::new(FutCancel { msg, exc: None })),
+            (None, msg) => self.rare_mut().msg = msg,
         }
     }
 
     /// `_cancelled_exc`: the CancelledError a task ended with.
     pub(crate) fn set_cancelled_exc(&mut self, e: Exc) {
-        self.cancel.get_or_insert_with(Box::default).exc = Some(e);
+        self.rare_mut().exc = Some(e);
     }
 
     pub(crate) fn done(&self) -> bool {
@@ -142,7 +174,7 @@ impl Fut {
 
 impl Vm<'_> {
     pub(crate) fn new_fut(&mut self, kind: FutKind) -> FutId {
-        let fut = Fut { state: FutState::Pending, kind, callbacks: Callbacks::None, queued: 0, cancel: None };
+        let fut = Fut::new(kind);
         match self.free_futs.pop() {
             Some(id) => {
                 self.futs[id as usize] = fut;
@@ -157,7 +189,7 @@ impl Vm<'_> {
 
     /// Returns a plain future nobody refers to any more.
     pub(crate) fn free_fut(&mut self, id: FutId) {
-        self.futs[id as usize].callbacks = Callbacks::None;
+        self.futs[id as usize].take_callbacks();
         self.free_futs.push(id);
     }
 
@@ -166,13 +198,13 @@ impl Vm<'_> {
             self.futs[fut as usize].queued += 1;
             self.call_soon(Ready::Call(cb, fut));
         } else {
-            self.futs[fut as usize].callbacks.push(cb);
+            self.futs[fut as usize].push_callback(cb);
         }
     }
 
     /// `fut.remove_done_callback(cb)`: every registration of it.
     pub(crate) fn remove_done_callback(&mut self, fut: FutId, cb: Callback) {
-        self.futs[fut as usize].callbacks.retain(|c| *c != cb);
+        self.futs[fut as usize].retain_callbacks(|c| *c != cb);
     }
 
     /// `_release_waiter(waiter)`.
@@ -183,9 +215,9 @@ impl Vm<'_> {
     }
 
     pub(super) fn schedule_callbacks(&mut self, fut: FutId) {
-        let cbs = std::mem::take(&mut self.futs[fut as usize].callbacks);
+        let cbs = self.futs[fut as usize].take_callbacks();
         self.futs[fut as usize].queued += cbs.len() as u32;
-        for &cb in cbs.as_slice() {
+        for cb in cbs.iter() {
             self.ready.push_back(Ready::Call(cb, fut));
         }
     }
@@ -214,7 +246,7 @@ impl Vm<'_> {
 
     /// `fut.cancel(msg)`, dispatched on what the future is.
     pub(crate) fn fut_cancel(&mut self, fut: FutId, msg: Option<Value>) -> bool {
-        match self.futs[fut as usize].kind {
+        match self.futs[fut as usize].kind() {
             FutKind::Plain => self.future_cancel_plain(fut, msg),
             FutKind::Task(t) => self.task_cancel(t, msg),
             FutKind::Gather(g) => {
@@ -239,7 +271,7 @@ impl Vm<'_> {
     /// `_make_cancelled_error()`.
     pub(crate) fn make_cancelled_error(&mut self, fut: FutId) -> Exc {
         let f = &mut self.futs[fut as usize];
-        if let Some(e) = f.cancel.as_mut().and_then(|c| c.exc.take()) {
+        if let Some(e) = f.rare.as_mut().and_then(|c| c.exc.take()) {
             return e;
         }
         match f.cancel_msg() {

@@ -8,8 +8,9 @@ use super::*;
 pub(crate) struct Gather {
     pub(crate) outer: Option<FutId>,
     pub(crate) children: Vec<FutId>,
-    /// The distinct children, in order, until gather lets go of them.
-    pub(crate) distinct: Vec<FutId>,
+    /// The distinct children, in order, until gather lets go of them;
+    /// `None` while every child is distinct (then they are `children`).
+    pub(crate) distinct: Option<Vec<FutId>>,
     /// `nfuts`: how many distinct children.
     pub(crate) nfuts: usize,
     /// Children given as existing tasks (only those can repeat).
@@ -61,7 +62,7 @@ impl Vm<'_> {
         self.gathers.push(Gather {
             outer: None,
             children: Vec::new(),
-            distinct: Vec::new(),
+            distinct: None,
             nfuts: 0,
             seen: BTreeSet::new(),
             nfinished: 0,
@@ -78,16 +79,21 @@ impl Vm<'_> {
         let gs = &mut self.gathers[g as usize];
         gs.children.push(fut);
         if fresh || gs.seen.insert(fut) {
-            gs.distinct.push(fut);
+            if let Some(d) = &mut gs.distinct {
+                d.push(fut);
+            }
             gs.nfuts += 1;
             self.hold(fut, 1);
             self.add_done_callback(fut, Callback::Gather(g));
+        } else if gs.distinct.is_none() {
+            // The first repeat: the children before it are the distinct ones.
+            gs.distinct = Some(gs.children[..gs.children.len() - 1].to_vec());
         }
     }
 
     /// gather / wait / as_completed keep a task alive while they hold it.
     pub(crate) fn hold(&mut self, fut: FutId, delta: i32) {
-        if let FutKind::Task(t) = self.futs[fut as usize].kind {
+        if let FutKind::Task(t) = self.futs[fut as usize].kind() {
             let h = &mut self.tasks[t as usize].holds;
             *h = h.saturating_add_signed(delta);
         }
@@ -97,8 +103,20 @@ impl Vm<'_> {
     pub(super) fn gather_release(&mut self, g: u32) {
         let gs = &mut self.gathers[g as usize];
         gs.seen = BTreeSet::new();
-        for c in std::mem::take(&mut gs.distinct) {
-            self.hold(c, -1);
+        match gs.distinct.take() {
+            Some(d) => {
+                for c in d {
+                    self.hold(c, -1);
+                }
+            }
+            None => {
+                // Let go once: later calls find an empty list.
+                gs.distinct = Some(Vec::new());
+                for i in 0..self.gathers[g as usize].children.len() {
+                    let c = self.gathers[g as usize].children[i];
+                    self.hold(c, -1);
+                }
+            }
         }
     }
 
@@ -187,7 +205,7 @@ impl Vm<'_> {
 
     /// `TaskGroup._on_task_done(task)`.
     pub(super) fn tg_task_done(&mut self, g: u32, fut: FutId) {
-        let FutKind::Task(t) = self.futs[fut as usize].kind else {
+        let FutKind::Task(t) = self.futs[fut as usize].kind() else {
             return;
         };
         let grp = &mut self.groups[g as usize];

@@ -343,10 +343,10 @@ mod sizes {
     fn hot_types_stay_small() {
         use std::mem::size_of;
         assert_eq!(size_of::<super::Value>(), 24);
-        assert!(size_of::<super::tasks::Task>() <= 128, "{}", size_of::<super::tasks::Task>());
+        assert!(size_of::<super::tasks::Task>() <= 104, "{}", size_of::<super::tasks::Task>());
         assert!(size_of::<Option<crate::compile::Target>>() <= 8);
 
-        assert!(size_of::<super::frames::Frame>() <= 48, "{}", size_of::<super::frames::Frame>());
-        assert!(size_of::<super::futures::Fut>() <= 64, "{}", size_of::<super::futures::Fut>());
+        assert!(size_of::<super::frames::Frame>() <= 32, "{}", size_of::<super::frames::Frame>());
+        assert!(size_of::<super::futures::Fut>() <= 48, "{}", size_of::<super::futures::Fut>());
     }
 }

@@ -243,7 +243,7 @@ impl Vm<'_> {
             let place = match task.frames.last() {
                 Some(f) if !matches!(task.resume, Resume::Start) => {
                     let code = &self.prog.coros[f.coro as usize];
-                    let pc = f.pc.saturating_sub(1).min(code.code.len().saturating_sub(1));
+                    let pc = f.pc().saturating_sub(1).min(code.code.len().saturating_sub(1));
                     match code.code.get(pc) {
                         Some(instr) => format!("{}() at line {}", code.name, self.line_of(instr.span.start)),
                         None => format!("{}()", code.name),

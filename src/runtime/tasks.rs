@@ -107,9 +107,8 @@ pub(crate) struct Task {
     pub(crate) num_cancels: u32,
     /// gather / wait / as_completed holding it until they retrieve or return it.
     pub(crate) holds: u32,
-    pub(crate) exc_info: Stack<Exc>,
     /// What few tasks need: one pointer until then.
-    rare: Option<Box<TaskRare>>,
+    pub(crate) rare: Rare,
     pub(crate) must_cancel: bool,
     /// One of the two tasks `asyncio.run` creates at shutdown: returns at once.
     pub(crate) noop: bool,
@@ -133,6 +132,37 @@ pub(crate) struct TaskRare {
     pub(crate) cancel_msg: Option<Value>,
     /// The handle values referring to the task share (see [`TaskRef`]).
     pub(crate) token: std::rc::Weak<TaskRef>,
+    /// `sys.exc_info()`'s stack: the exceptions being handled, innermost last.
+    pub(crate) exc_info: Vec<Exc>,
+}
+
+/// A task's [`TaskRare`], made on first use.
+#[derive(Debug, Default)]
+pub(crate) struct Rare(Option<Box<TaskRare>>);
+
+impl Rare {
+    pub(crate) fn get_mut(&mut self) -> &mut TaskRare {
+        self.0.get_or_insert_with(Box::default)
+    }
+
+    /// The exceptions being handled, innermost last.
+    pub(crate) fn exc_info(&self) -> &[Exc] {
+        self.0.as_ref().map_or(&[], |r| &r.exc_info)
+    }
+
+    pub(crate) fn exc_push(&mut self, e: Exc) {
+        self.get_mut().exc_info.push(e);
+    }
+
+    pub(crate) fn exc_pop(&mut self) -> Option<Exc> {
+        self.0.as_mut()?.exc_info.pop()
+    }
+
+    pub(crate) fn exc_truncate(&mut self, n: usize) {
+        if let Some(r) = &mut self.0 {
+            r.exc_info.truncate(n);
+        }
+    }
 }
 
 /// [`Task::fut_waiter`]'s packing: no waiter, and the sleep's future.
@@ -142,7 +172,7 @@ const SLEEP_WAITER: u32 = u32::MAX - 1;
 impl Task {
     /// Its name, as a value holds it.
     pub(crate) fn name(&self) -> TaskName {
-        match self.rare.as_ref().and_then(|r| r.name.clone()) {
+        match self.rare.0.as_ref().and_then(|r| r.name.clone()) {
             Some(n) => TaskName::Given(n),
             None => TaskName::Auto(self.num),
         }
@@ -150,20 +180,20 @@ impl Task {
 
     /// The name it was given, if any.
     pub(crate) fn given_name(&self) -> Option<&str> {
-        self.rare.as_ref()?.name.as_deref()
+        self.rare.0.as_ref()?.name.as_deref()
     }
 
     /// The arguments it keeps (see [`TaskRare::args`]).
     pub(crate) fn args(&self) -> &[Value] {
-        self.rare.as_ref().map_or(&[], |r| &r.args)
+        self.rare.0.as_ref().map_or(&[], |r| &r.args)
     }
 
     pub(crate) fn cancel_msg(&self) -> Option<&Value> {
-        self.rare.as_ref()?.cancel_msg.as_ref()
+        self.rare.0.as_ref()?.cancel_msg.as_ref()
     }
 
     pub(crate) fn rare_mut(&mut self) -> &mut TaskRare {
-        self.rare.get_or_insert_with(Box::default)
+        self.rare.get_mut()
     }
 
     /// `Task._fut_waiter`.
@@ -221,12 +251,12 @@ impl Vm<'_> {
         let in_frame = !noop && self.prog.coros[coro as usize].args_in_frame;
         let (frames, args): (Frames, Box<[Value]>) = match noop {
             true => (Frames::default(), args.into()),
-            false if in_frame => (Frames::one(self.new_frame(coro, args, None)), Box::default()),
-            false => (Frames::one(self.new_frame(coro, args.clone(), None)), args.into()),
+            false if in_frame => (Frames::one(self.new_frame(coro, args)), Box::default()),
+            false => (Frames::one(self.new_frame(coro, args.clone())), args.into()),
         };
         let rare = match (name, args.is_empty()) {
-            (None, true) => None,
-            (name, _) => Some(Box::new(TaskRare { name, args, ..TaskRare::default() })),
+            (None, true) => Rare::default(),
+            (name, _) => Rare(Some(Box::new(TaskRare { name, args, ..TaskRare::default() }))),
         };
         self.tasks.push(Task {
             num: self.task_counter,
@@ -237,7 +267,6 @@ impl Vm<'_> {
             waiter: NO_WAITER,
             num_cancels: 0,
             holds: 0,
-            exc_info: Stack::default(),
             rare,
             must_cancel: false,
             noop,
@@ -253,7 +282,7 @@ impl Vm<'_> {
     pub(crate) fn task_ref(&mut self, t: TaskId) -> Value {
         let task = &mut self.tasks[t as usize];
         task.referenced = true;
-        let handle = match task.rare.as_ref().and_then(|r| r.token.upgrade()) {
+        let handle = match task.rare.0.as_ref().and_then(|r| r.token.upgrade()) {
             Some(h) => h,
             None => {
                 let rc = Rc::new(TaskRef { id: t, name: task.name() });
@@ -266,7 +295,7 @@ impl Vm<'_> {
 
     /// `fut.exception()` / `fut.result()` was called: its exception counts as retrieved.
     pub(crate) fn retrieve(&mut self, fut: FutId) {
-        if let FutKind::Task(t) = self.futs[fut as usize].kind {
+        if let FutKind::Task(t) = self.futs[fut as usize].kind() {
             self.tasks[t as usize].unretrieved = false;
         }
     }
@@ -351,7 +380,7 @@ impl Vm<'_> {
         match msg {
             Some(m) => task.rare_mut().cancel_msg = Some(m),
             None => {
-                if let Some(r) = &mut task.rare {
+                if let Some(r) = &mut task.rare.0 {
                     r.cancel_msg = None;
                 }
             }

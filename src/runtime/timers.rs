@@ -37,9 +37,9 @@ pub(crate) struct Timeout {
     pub(crate) handle: Option<TimerRef>,
 }
 
+/// A timer handle. Its deadline is kept in its heap entry only.
 #[derive(Debug)]
 pub(super) struct Timer {
-    pub(super) when: f64,
     pub(super) cb: Option<TimerCb>,
     pub(super) cancelled: bool,
     pub(super) scheduled: bool,
@@ -73,7 +73,7 @@ impl Vm<'_> {
 
     /// `loop.call_at(when, cb)`.
     pub(crate) fn call_at(&mut self, when: f64, cb: TimerCb) -> TimerRef {
-        let r = self.new_handle(when, cb, true);
+        let r = self.new_handle(cb, true);
         heap::push(&mut self.heap, HeapEntry { when, id: r.id }, Self::timer_lt);
         r
     }
@@ -82,33 +82,33 @@ impl Vm<'_> {
     /// never enters the heap, so cancelling it does not count as a
     /// cancelled timer.
     pub(crate) fn call_soon_handle(&mut self, cb: TimerCb) -> TimerRef {
-        let r = self.new_handle(self.now, cb, false);
+        let r = self.new_handle(cb, false);
         self.ready.push_back(Ready::Timer(r.id));
         r
     }
 
-    pub(super) fn new_handle(&mut self, when: f64, cb: TimerCb, scheduled: bool) -> TimerRef {
+    pub(super) fn new_handle(&mut self, cb: TimerCb, scheduled: bool) -> TimerRef {
         let id = match self.free_timers.pop() {
             Some(id) => {
                 let t = &mut self.timers[id as usize];
-                t.when = when;
                 t.cb = Some(cb);
                 t.cancelled = false;
                 t.scheduled = scheduled;
                 id
             }
             None => {
-                self.timers.push(Timer { when, cb: Some(cb), cancelled: false, scheduled, gen: 0 });
+                self.timers.push(Timer { cb: Some(cb), cancelled: false, scheduled, gen: 0 });
                 (self.timers.len() - 1) as u32
             }
         };
         TimerRef { id, gen: self.timers[id as usize].gen }
     }
 
-    /// When a timer is due, if it is still the one `r` refers to.
-    pub(crate) fn timer_when(&self, r: TimerRef) -> Option<f64> {
+    /// Whether the timer `r` refers to is scheduled and will never fire:
+    /// when the earliest deadline in the heap is infinite, all are.
+    pub(crate) fn timer_never_due(&self, r: TimerRef) -> bool {
         let t = &self.timers[r.id as usize];
-        (t.gen == r.gen && !t.cancelled).then_some(t.when)
+        t.gen == r.gen && !t.cancelled && t.scheduled && self.heap.first().is_some_and(|e| e.when == f64::INFINITY)
     }
 
     /// `TimerHandle.cancel()`.

@@ -102,7 +102,7 @@ impl Vm<'_> {
         }
         let (mut done, mut pending) = (Vec::new(), Vec::new());
         for f in futs {
-            let FutKind::Task(id) = self.futs[f as usize].kind else { continue };
+            let FutKind::Task(id) = self.futs[f as usize].kind() else { continue };
             let v = self.task_ref(id);
             if self.futs[f as usize].done() {
                 done.push(v);
