@@ -94,6 +94,7 @@ impl Vm<'_> {
             let Some(h) = self.ready.pop_front() else {
                 break;
             };
+            self.prefetch_ahead();
             let who = match &h {
                 Ready::Step(t, _) | Ready::Call(Callback::Wakeup(t), _) => Some(*t),
                 _ => None,
@@ -125,6 +126,42 @@ impl Vm<'_> {
             return Err(Stop::Output);
         }
         Ok(())
+    }
+
+    /// Asks the CPU to start loading what the handles a little further down
+    /// the ready queue will touch. At a million tasks a wake-up reaches a
+    /// timer, a task and its future that left the cache long ago, in an
+    /// order unrelated to where they lie; two stages (the timer first, then
+    /// the task its callback names) hide most of that wait. Only a hint:
+    /// it changes nothing the run does.
+    #[inline]
+    fn prefetch_ahead(&self) {
+        const FAR: usize = 12;
+        const NEAR: usize = 5;
+        match self.ready.get(FAR) {
+            Some(Ready::Timer(id)) => prefetch(&self.timers[*id as usize]),
+            Some(Ready::Step(t, _)) | Some(Ready::Call(Callback::Wakeup(t), _)) => {
+                prefetch_task(&self.tasks[*t as usize])
+            }
+            Some(Ready::Call(_, f)) => prefetch(&self.futs[*f as usize]),
+            None => {}
+        }
+        match self.ready.get(NEAR) {
+            Some(Ready::Timer(id)) => {
+                if let Some(TimerCb::SleepDone(t)) = self.timers[*id as usize].cb {
+                    let task = &self.tasks[t as usize];
+                    prefetch_task(task);
+                }
+            }
+            Some(Ready::Step(t, _)) => {
+                let task = &self.tasks[*t as usize];
+                prefetch(&self.futs[task.fut as usize]);
+                if let Some(f) = task.frames.last() {
+                    prefetch(f.locals.as_ptr());
+                }
+            }
+            _ => {}
+        }
     }
 
     /// `--max-memory`: sets the limit if the heap has grown past it.
@@ -231,4 +268,25 @@ impl Vm<'_> {
 /// The next float above a non-negative `x` (`f64::next_up`, Rust 1.86).
 pub(super) fn next_up(x: f64) -> f64 {
     f64::from_bits(x.to_bits() + 1)
+}
+
+/// Both cache lines of a task record.
+#[inline(always)]
+fn prefetch_task(t: &Task) {
+    let p: *const Task = t;
+    prefetch(p);
+    prefetch(p.cast::<u8>().wrapping_add(64));
+}
+
+/// A hint that `p` will be read soon.
+#[inline(always)]
+fn prefetch<T>(p: *const T) {
+    #[cfg(target_arch = "x86_64")]
+    // SAFETY: a prefetch is only a hint to the cache: it never faults and
+    // never reads into the program, whatever the address.
+    unsafe {
+        std::arch::x86_64::_mm_prefetch::<{ std::arch::x86_64::_MM_HINT_T0 }>(p.cast::<i8>())
+    }
+    #[cfg(not(target_arch = "x86_64"))]
+    let _ = p;
 }

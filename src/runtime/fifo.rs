@@ -63,6 +63,17 @@ impl<T> Fifo<T> {
         }
     }
 
+    /// The entry `i` places from the front.
+    #[inline]
+    pub(crate) fn get(&self, i: usize) -> Option<&T> {
+        if i < self.front.len() {
+            return self.front.get(i);
+        }
+        // Every block after the front is full but the last.
+        let i = i - self.front.len();
+        self.rest.get(i / BLOCK)?.get(i % BLOCK)
+    }
+
     #[inline]
     pub(crate) fn pop_front(&mut self) -> Option<T> {
         if let Some(x) = self.front.pop_front() {
@@ -109,6 +120,9 @@ mod tests {
             }
             assert_eq!(q.len(), model.len());
             assert_eq!(q.is_empty(), model.is_empty());
+        }
+        for i in [0, 1, 255, 256, 300, 1000, model.len().saturating_sub(1), model.len()] {
+            assert_eq!(q.get(i), model.get(i));
         }
         while let Some(x) = model.pop_front() {
             assert_eq!(q.pop_front(), Some(x));
