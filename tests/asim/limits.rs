@@ -1,7 +1,7 @@
 //! Every run ends, and says why: a test per limit (exit 4, the message
 //! names the limit, what was printed before is there), the stalled float
 //! clock, an infinite sleep, closed and full outputs, and memory that stays
-//! flat on a loop that prints for ever.
+//! flat on a loop that prints for ever, and what a live task costs.
 
 use crate::{asim, in_root};
 use std::io::{BufRead, BufReader, Write};
@@ -240,4 +240,48 @@ fn memory_stays_flat_on_a_loop_that_prints_for_ever() {
     // One task, its future, and at most a handle or two in flight.
     let live = end.peak_live;
     assert!(live.tasks <= 3 && live.futures <= 4 && live.timers <= 1 && live.ready <= 2, "{live:?}");
+}
+
+/// What a task costs: a gather of 100,000 tasks that all sleep at once,
+/// and 100,000 that all wait on one semaphore, each run under a
+/// `--max-memory` (the binary counts its heap) that allows about 290 bytes
+/// per sleeping task and 320 per waiting one, the process's fixed cost
+/// included. Measured at 252 and 272 (docs/performance.md).
+#[test]
+fn a_live_task_costs_under_three_hundred_bytes() {
+    let dir = std::path::PathBuf::from(env!("CARGO_TARGET_TMPDIR"));
+    let fanout = dir.join("memory_fanout.yaml");
+    std::fs::write(
+        &fanout,
+        "coroutines:\n  worker(i):\n    - sleep: (i * 7919 % 1000) / 1000\n    - return: i\n\
+         main:\n  - gather:\n      - for: i in range(100000)\n        call: worker(i)\n",
+    )
+    .unwrap();
+    let pool = dir.join("memory_pool.yaml");
+    std::fs::write(
+        &pool,
+        "sync:\n  sem: Semaphore(100)\ncoroutines:\n  worker(i):\n    - with: sem\n      do:\n\
+         \x20       - sleep: (i * 7919 % 100) / 1000 + 0.001\n\
+         main:\n  - gather:\n      - for: i in range(100000)\n        call: worker(i)\n",
+    )
+    .unwrap();
+    for (file, mib) in [(&fanout, "28"), (&pool, "31")] {
+        // The binary itself: only its allocator counts the heap.
+        let run = |mib: &str| {
+            Command::new(env!("CARGO_BIN_EXE_asim"))
+                .args(["run", "-q", "--max-memory", mib])
+                .arg(file)
+                .output()
+                .expect("run asim")
+        };
+        let out = run(mib);
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(0), "{} under --max-memory {mib}: {stderr}", file.display());
+        // And the limit is real: half of it stops the same run.
+        let half = (mib.parse::<u32>().unwrap() / 2).to_string();
+        let out = run(&half);
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(4), "{} under --max-memory {half}", file.display());
+        assert!(stderr.contains("--max-memory"), "{stderr}");
+    }
 }
