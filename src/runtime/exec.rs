@@ -44,6 +44,16 @@ pub(crate) struct CoroCall {
     args: Vec<Value>,
 }
 
+impl CoroCall {
+    /// The coroutine and its arguments; the call is used, not dropped.
+    fn into_parts(mut self) -> (CoroId, Vec<Value>) {
+        let args = std::mem::take(&mut self.args);
+        let coro = self.coro;
+        std::mem::forget(self);
+        (coro, args)
+    }
+}
+
 impl Drop for CoroCall {
     fn drop(&mut self) {
         crate::value::dropped_coro_call(self.coro);
@@ -956,11 +966,7 @@ impl Vm<'_> {
                     return Err(ExcObj::msg(ExcClass::RuntimeError, "cannot reuse already awaited coroutine"));
                 }
                 let mut args = std::mem::take(&mut obj.args);
-                for (i, a) in args.iter_mut().enumerate() {
-                    if let Value::Unbound = a {
-                        *a = self.defaults[obj.coro as usize].get(i).cloned().flatten().unwrap_or(Value::None);
-                    }
-                }
+                self.fill_defaults(obj.coro, &mut args);
                 Ok((obj.coro, args))
             }
             Err(rc) => self.take_coro(&Value::Coro(rc), what),
@@ -1040,26 +1046,27 @@ impl Vm<'_> {
     fn item_value(&self, item: Item) -> Value {
         match item {
             Item::Value(v) => v,
-            Item::Call(mut c) => {
-                let args = std::mem::take(&mut c.args);
-                let coro = c.coro;
-                std::mem::forget(c);
+            Item::Call(c) => {
+                let (coro, args) = c.into_parts();
                 self.coro_obj(coro, args)
             }
         }
     }
 
     /// A held call's coroutine and arguments, defaults filled in.
-    fn take_call(&self, mut c: CoroCall) -> (CoroId, Vec<Value>) {
-        let mut args = std::mem::take(&mut c.args);
-        let coro = c.coro;
-        std::mem::forget(c);
+    fn take_call(&self, c: CoroCall) -> (CoroId, Vec<Value>) {
+        let (coro, mut args) = c.into_parts();
+        self.fill_defaults(coro, &mut args);
+        (coro, args)
+    }
+
+    /// Fills in defaults where `Value::Unbound` marks a missing argument.
+    fn fill_defaults(&self, coro: CoroId, args: &mut [Value]) {
         for (i, a) in args.iter_mut().enumerate() {
             if let Value::Unbound = a {
                 *a = self.defaults[coro as usize].get(i).cloned().flatten().unwrap_or(Value::None);
             }
         }
-        (coro, args)
     }
 
     /// Binds a value and carries on (for helpers that return `Result<Flow>`).
