@@ -91,12 +91,16 @@ pub fn render(source: &Source, diagnostics: &[Diagnostic], color: bool) -> Strin
         };
         let start = d.span.start.min(source.text.len());
         let end = d.span.end.clamp(start, source.text.len());
-        let mut ann = AnnotationKind::Primary.span(start..end);
+        let (first_line, lines) = source.lines_around(&(start..end));
+        let mut ann = AnnotationKind::Primary.span(start - lines.start..end - lines.start);
         if let Some(label) = &d.label {
             ann = ann.label(label.as_str());
         }
-        let snippet =
-            Snippet::source(source.text.as_str()).line_start(1).path(source.path.as_str()).fold(true).annotation(ann);
+        let snippet = Snippet::source(&source.text[lines.clone()])
+            .line_start(first_line + 1)
+            .path(source.path.as_str())
+            .fold(true)
+            .annotation(ann);
         let mut report = vec![level.primary_title(d.message.as_str()).element(snippet)];
         if let Some(h) = &d.hint {
             report.push(Group::with_title(Level::HELP.secondary_title(h.as_str())));
@@ -132,5 +136,27 @@ mod tests {
         assert!(text.contains("s.yaml:2:5"), "{text}");
         assert!(text.contains("^^^^"), "{text}");
         assert!(text.contains("help: did you mean `sleep`?"), "{text}");
+    }
+
+    /// Each diagnostic renders only the lines it touches (so that thousands
+    /// of errors in a big file cost the size of their lines, not the file's
+    /// size each), with the file's own line numbers.
+    #[test]
+    fn renders_an_excerpt_with_the_files_line_numbers() {
+        let text = "a: 1\nb: 2\nmain:\n  - print: x\n  - slep: 1\n  - sleep: 2\nz: 3\n";
+        let src = Source::new("s.yaml", text);
+        let at = text.find("slep").unwrap();
+        let one = render(&src, &[Diagnostic::error("unknown step `slep`", at..at + 4)], false);
+        assert!(one.contains("s.yaml:5:5"), "{one}");
+        assert!(one.contains("5 |   - slep: 1"), "{one}");
+        assert!(!one.contains("print") && !one.contains("sleep: 2"), "{one}");
+        // A span over several lines shows them, up to the line its end is on.
+        let (start, end) = (text.find("main").unwrap(), text.find("z: 3").unwrap());
+        let many = render(&src, &[Diagnostic::error("bad main", start..end)], false);
+        assert!(many.contains("3 | / main:") && many.contains("7 | | z: 3"), "{many}");
+        assert!(!many.contains("b: 2"), "{many}");
+        // A span at the very end of the file.
+        let last = render(&src, &[Diagnostic::error("end", text.len()..text.len())], false);
+        assert!(last.contains("s.yaml:8:1"), "{last}");
     }
 }

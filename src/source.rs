@@ -37,6 +37,22 @@ impl Source {
         (line + 1, col + 1)
     }
 
+    /// The whole lines that `span` touches: the 0-based index of the first
+    /// and the byte range from its start to the end of the last (without
+    /// its newline). Diagnostics render this excerpt, not the whole file, so
+    /// that each costs the size of its lines.
+    pub fn lines_around(&self, span: &Span) -> (usize, Span) {
+        let start = span.start.min(self.text.len());
+        let end = span.end.clamp(start, self.text.len());
+        let first = self.line_starts.partition_point(|&s| s <= start) - 1;
+        let last = self.line_starts.partition_point(|&s| s <= end) - 1;
+        let to = match self.line_starts.get(last + 1) {
+            Some(&next) => next - 1,
+            None => self.text.len(),
+        };
+        (first, self.line_starts[first]..to.max(end))
+    }
+
     /// The scenario's name when it has none of its own: the file stem.
     pub fn stem(&self) -> String {
         std::path::Path::new(&self.path)
