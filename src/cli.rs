@@ -36,10 +36,14 @@ enum Command {
     /// Exit status: 0 finished, 1 unhandled exception, 2 invalid scenario,
     /// 3 deadlock, 4 a run limit was hit.
     Run(RunArgs),
-    /// Check a scenario without running it (exit 0 if valid, 2 if not).
+    /// Check a scenario without running it (exit 0 if valid, 2 if not,
+    /// 4 if reading it needs more than --max-memory).
     Check {
         /// The scenario file (YAML).
         file: String,
+        /// Stop reading when the scenario needs more than this many MiB of memory.
+        #[arg(long, value_name = "MIB", default_value_t = Limits::default().max_memory >> 20)]
+        max_memory: u64,
     },
     /// Print the scenario as a program in another language.
     Export {
@@ -107,6 +111,19 @@ enum Color {
 }
 
 fn read(path: &str, err: &mut dyn Write) -> Result<Source, i32> {
+    // A file bigger than the memory ceiling cannot be read within it.
+    let ceiling = crate::memory::get_ceiling();
+    if let Ok(meta) = std::fs::metadata(path) {
+        if meta.is_file() && meta.len() > ceiling as u64 {
+            let _ = writeln!(
+                err,
+                "error: {path} is {:.1} MiB, more than the memory ceiling of {} MiB (--max-memory)",
+                meta.len() as f64 / f64::from(1 << 20),
+                ceiling >> 20
+            );
+            return Err(EXIT_LIMIT);
+        }
+    }
     let text = match std::fs::read(path) {
         Ok(bytes) => match String::from_utf8(bytes) {
             Ok(t) => t,
@@ -138,8 +155,18 @@ fn load(path: &str, err: &mut dyn Write, color: bool) -> Result<(Source, crate::
         Ok(c) => Ok((source, c)),
         Err(diags) => {
             let _ = write!(err, "{}", diagnostic::render(&source, &diags, color));
-            Err(EXIT_INVALID)
+            Err(invalid_or_limit())
         }
+    }
+}
+
+/// The status for a scenario that did not compile: a limit (4) if it
+/// stopped at the memory ceiling, invalid (2) otherwise.
+fn invalid_or_limit() -> i32 {
+    if crate::memory::ceiling_hit() {
+        EXIT_LIMIT
+    } else {
+        EXIT_INVALID
     }
 }
 
@@ -196,8 +223,13 @@ fn main_on_this_thread(args: Vec<OsString>, out: &mut dyn Write, err: &mut dyn W
             return code;
         }
     };
+    let ceiling = match &cli.command {
+        Command::Run(RunArgs { max_memory, .. }) | Command::Check { max_memory, .. } => *max_memory,
+        Command::Export { .. } => Limits::default().max_memory >> 20,
+    };
+    crate::memory::set_ceiling(usize::try_from(ceiling.saturating_mul(1 << 20)).unwrap_or(usize::MAX));
     match cli.command {
-        Command::Check { file } => match load(&file, err, term_color) {
+        Command::Check { file, .. } => match load(&file, err, term_color) {
             Ok((_, c)) => {
                 let written = writeln!(out, "{file}: ok ({})", c.summary()).and_then(|()| out.flush());
                 written_status(written, err, EXIT_OK)
@@ -216,7 +248,7 @@ fn main_on_this_thread(args: Vec<OsString>, out: &mut dyn Write, err: &mut dyn W
                 }
                 Err(diags) => {
                     let _ = write!(err, "{}", diagnostic::render(&source, &diags, term_color));
-                    EXIT_INVALID
+                    invalid_or_limit()
                 }
             }
         }

@@ -108,6 +108,12 @@ fn front_end(source: &Source, keep_tree: bool) -> Result<(Compiled, check::Check
     // run reports as many problems as it can; errors are sorted by position.
     let (ast, mut errors) = syntax::parse(&source.text);
     let finish = |mut errors: Vec<Diagnostic>| {
+        if memory::ceiling_hit() {
+            // Past the memory ceiling, the rest of the scenario was not read:
+            // the other errors would be noise.
+            let first = errors.iter().position(|d| d.message.ends_with("(--max-memory)"));
+            errors = first.map(|i| errors.swap_remove(i)).into_iter().collect();
+        }
         errors.sort_by_key(|d| d.span.start);
         errors.dedup();
         errors

@@ -8,9 +8,14 @@
 //! stays 0 and the limit never trips.
 
 use std::alloc::{GlobalAlloc, Layout};
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 
 static ALLOCATED: AtomicUsize = AtomicUsize::new(0);
+
+/// The ceiling the front end (reading, parsing and compiling a scenario)
+/// checks as it goes; the run checks its own `Limits::max_memory`.
+static CEILING: AtomicUsize = AtomicUsize::new(usize::MAX);
+static CEILING_HIT: AtomicBool = AtomicBool::new(false);
 
 /// Adds to the count. A load and a store, not an atomic read-modify-write:
 /// a locked add on every allocation cost a fifth of the run's time, and a
@@ -36,6 +41,56 @@ pub fn allocated() -> usize {
     } else {
         n
     }
+}
+
+/// Sets the memory ceiling for reading and compiling scenarios (the
+/// command line passes `--max-memory`), and forgets an earlier hit.
+pub fn set_ceiling(bytes: usize) {
+    CEILING.store(bytes, Ordering::Relaxed);
+    CEILING_HIT.store(false, Ordering::Relaxed);
+}
+
+/// The ceiling [`set_ceiling`] set (`usize::MAX` when none).
+pub fn get_ceiling() -> usize {
+    CEILING.load(Ordering::Relaxed)
+}
+
+/// Whether the front end stopped at the ceiling since it was set.
+pub fn ceiling_hit() -> bool {
+    CEILING_HIT.load(Ordering::Relaxed)
+}
+
+/// Where the front end stands against the ceiling.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Ceiling {
+    Under,
+    /// Above it, for the first time: report it (once).
+    First,
+    /// Above it, already reported: stop quietly.
+    Again,
+}
+
+/// Checks the ceiling (a load of two counters).
+#[inline]
+pub(crate) fn ceiling() -> Ceiling {
+    if allocated() <= CEILING.load(Ordering::Relaxed) {
+        Ceiling::Under
+    } else if CEILING_HIT.swap(true, Ordering::Relaxed) {
+        Ceiling::Again
+    } else {
+        Ceiling::First
+    }
+}
+
+/// The error the front end reports at the ceiling, where it stopped.
+pub(crate) fn ceiling_error(span: crate::source::Span) -> crate::diagnostic::Diagnostic {
+    let mib = CEILING.load(Ordering::Relaxed) >> 20;
+    crate::diagnostic::Diagnostic::error(
+        format!("reading the scenario needs more than {mib} MiB of memory (--max-memory)"),
+        span,
+    )
+    .with_label("asim had read this far")
+    .with_hint("raise --max-memory if the machine has the memory, or split the scenario into smaller files")
 }
 
 /// A global allocator that counts the bytes live in the inner one.

@@ -568,6 +568,11 @@ impl<'a> Ctx<'a> {
 
     fn step(&mut self, s: &Step) {
         self.span = s.span.clone();
+        match crate::memory::ceiling() {
+            crate::memory::Ceiling::Under => {}
+            crate::memory::Ceiling::First => return self.errors.push(crate::memory::ceiling_error(s.span.clone())),
+            crate::memory::Ceiling::Again => return,
+        }
         match &s.kind {
             StepKind::Print(t) => {
                 let t = self.text(t);

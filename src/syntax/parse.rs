@@ -352,6 +352,14 @@ impl<'s> Parser<'s> {
     }
 
     fn step(&mut self, node: &Node) -> Option<Step> {
+        match crate::memory::ceiling() {
+            crate::memory::Ceiling::Under => {}
+            crate::memory::Ceiling::First => {
+                self.err(crate::memory::ceiling_error(node.span.clone()));
+                return None;
+            }
+            crate::memory::Ceiling::Again => return None,
+        }
         let NodeKind::Map(entries) = &node.kind else {
             let hint = match node.as_str() {
                 Some(s) if VERBS.iter().any(|(v, _)| *v == s) => {

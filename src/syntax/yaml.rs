@@ -86,7 +86,7 @@ pub(crate) fn parse(text: &str) -> Result<Node, Diagnostic> {
     let mut stack: Vec<Open> = Vec::new();
     let mut root: Option<Node> = None;
     let mut documents = 0;
-    for item in Parser::new_from_str(text) {
+    for (n, item) in Parser::new_from_str(text).enumerate() {
         let (event, span) = item.map_err(|e| {
             let at = chars.byte(e.marker().index());
             if e.info().contains("unknown anchor") {
@@ -109,6 +109,9 @@ pub(crate) fn parse(text: &str) -> Result<Node, Diagnostic> {
             Diagnostic::error(format!("invalid YAML: {}", e.info()), at..end).with_hint(hint)
         })?;
         let sp = chars.byte(span.start.index())..chars.byte(span.end.index());
+        if n % 1024 == 0 && crate::memory::ceiling() != crate::memory::Ceiling::Under {
+            return Err(crate::memory::ceiling_error(sp));
+        }
         let node = match event {
             Event::DocumentStart(_) => {
                 documents += 1;

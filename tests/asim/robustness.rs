@@ -225,3 +225,48 @@ fn ints_do_not_wrap_silently() {
         assert!(run.stderr.contains(want), "{template}: {}", run.stderr);
     }
 }
+
+/// A scenario of `n` small coroutines (about 220 bytes each), as a big
+/// generated file is: prints with fields, a sleep, an `if`, a `set`.
+fn many_coroutines(n: usize) -> String {
+    let mut text = String::from("vars:\n  z: 0\ncoroutines:\n");
+    for i in 0..n {
+        text.push_str(&format!(
+            "  worker{i}(x, y=2):\n    - print: \"worker {{x}} at {{y + 1}} {i}\"\n    - sleep: 0.5\n    - if: x > 3\n      then:\n        - print: \"big {{x * 2}}\"\n      else:\n        - set: {{z: x + y}}\n        - print: \"{{z}}\"\n    - return: x + y\n"
+        ));
+    }
+    text.push_str("main:\n  - await: worker0(5)\n");
+    text
+}
+
+/// The `asim` binary itself (only it counts its heap), as a new user runs it.
+fn binary(args: &[&str]) -> crate::Output {
+    let run = std::process::Command::new(env!("CARGO_BIN_EXE_asim")).args(args).output().unwrap();
+    crate::Output {
+        code: run.status.code().unwrap_or(-1),
+        stdout: String::from_utf8_lossy(&run.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&run.stderr).into_owned(),
+    }
+}
+
+#[test]
+fn reading_a_scenario_is_held_to_the_memory_ceiling() {
+    let path = scenario("many_coroutines.yaml", &many_coroutines(10_000));
+    let file = path.to_str().unwrap();
+    let check = binary(&["check", file]);
+    assert_eq!(check.code, 0, "{}", check.stderr);
+    // Stopped while reading: a limit (exit 4), where it stopped, what to do.
+    for args in [&["check", "--max-memory", "8", file][..], &["run", "-q", "--max-memory", "8", file]] {
+        let stopped = binary(args);
+        assert_eq!(stopped.code, 4, "{}", stopped.stderr);
+        assert!(stopped.stderr.contains("error: reading the scenario needs more than 8 MiB of memory (--max-memory)"));
+        assert!(stopped.stderr.contains("many_coroutines.yaml:") && stopped.stderr.contains("asim had read this far"));
+        assert!(stopped.stderr.contains("help: raise --max-memory"), "{}", stopped.stderr);
+        assert_eq!(stopped.stderr.matches("error").count(), 1, "one error, not one per step: {}", stopped.stderr);
+        assert_eq!(stopped.stdout, "");
+    }
+    // A file bigger than the ceiling is not even read.
+    let tiny = binary(&["check", "--max-memory", "1", file]);
+    assert_eq!(tiny.code, 4, "{}", tiny.stderr);
+    assert!(tiny.stderr.contains("MiB, more than the memory ceiling of 1 MiB (--max-memory)"), "{}", tiny.stderr);
+}
