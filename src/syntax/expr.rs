@@ -133,8 +133,9 @@ pub(crate) struct Keyword {
 pub(crate) enum FPart {
     /// Literal text, escapes and doubled braces already decoded.
     Lit(String),
-    /// A `{...}` replacement field.
-    Field(FField),
+    /// A `{...}` replacement field (boxed: a template is mostly short
+    /// literals, which then take three words each).
+    Field(Box<FField>),
 }
 
 /// A replacement field `{expr=!conversion:spec}`.
@@ -946,7 +947,7 @@ impl FStr<'_> {
                     }
                     push_lit(&mut parts, std::mem::take(&mut lit));
                     let (field, next) = self.field(pos, level)?;
-                    parts.push(FPart::Field(field));
+                    parts.push(FPart::Field(Box::new(field)));
                     pos = next;
                 }
                 b'}' => {
@@ -968,7 +969,7 @@ impl FStr<'_> {
             }
         }
         push_lit(&mut parts, lit);
-        Ok((parts, pos))
+        Ok((exact(parts), pos))
     }
 
     /// The field whose `{` is at `open`; returns it and the position after
@@ -1138,6 +1139,24 @@ fn push_lit(parts: &mut Vec<FPart>, text: String) {
     } else {
         parts.push(FPart::Lit(text));
     }
+}
+
+/// A list the parser built by pushing, without its growth reserve: a big
+/// scenario holds hundreds of thousands of short ones.
+fn shrunk<T>(mut v: Vec<T>) -> Vec<T> {
+    v.shrink_to_fit();
+    v
+}
+
+/// A template's parts, holding what they use and no more.
+fn exact(mut parts: Vec<FPart>) -> Vec<FPart> {
+    for p in &mut parts {
+        if let FPart::Lit(s) = p {
+            s.shrink_to_fit();
+        }
+    }
+    parts.shrink_to_fit();
+    parts
 }
 
 // ---------------------------------------------------------------------------
@@ -1416,7 +1435,7 @@ impl<'s> Parser<'s> {
             }
             items.push(if star { self.star_or_expr()? } else { self.expression()? });
         }
-        Ok(Expr { kind: ExprKind::Tuple(items), span: start..self.last_end })
+        Ok(Expr { kind: ExprKind::Tuple(shrunk(items)), span: start..self.last_end })
     }
 
     /// A list or tuple element: `*` with a sum as operand, or an expression.
@@ -1467,7 +1486,7 @@ impl<'s> Parser<'s> {
         while self.eat_kw(kw) {
             values.push(operand(self)?);
         }
-        Ok(Expr { kind: ExprKind::BoolOp(op, values), span: start..self.last_end })
+        Ok(Expr { kind: ExprKind::BoolOp(op, shrunk(values)), span: start..self.last_end })
     }
 
     fn inversion(&mut self) -> PResult<Expr> {
@@ -1510,7 +1529,7 @@ impl<'s> Parser<'s> {
         if rest.is_empty() {
             return Ok(left);
         }
-        Ok(Expr { kind: ExprKind::Compare(Box::new(left), rest), span: start..self.last_end })
+        Ok(Expr { kind: ExprKind::Compare(Box::new(left), shrunk(rest)), span: start..self.last_end })
     }
 
     fn sum(&mut self) -> PResult<Expr> {
@@ -1685,7 +1704,7 @@ impl<'s> Parser<'s> {
             items.push(self.star_or_expr()?);
         }
         self.close_bracket("`,` or `)`")?;
-        Ok(Expr { kind: ExprKind::Tuple(items), span: start..self.last_end })
+        Ok(Expr { kind: ExprKind::Tuple(shrunk(items)), span: start..self.last_end })
     }
 
     fn list(&mut self) -> PResult<Expr> {
@@ -1698,7 +1717,7 @@ impl<'s> Parser<'s> {
             }
         }
         self.close_bracket("`,` or `]`")?;
-        Ok(Expr { kind: ExprKind::List(items), span: start..self.last_end })
+        Ok(Expr { kind: ExprKind::List(shrunk(items)), span: start..self.last_end })
     }
 
     /// `{...}`: a dict. Sets, `**` unpacking and comprehensions are refused.
@@ -1739,7 +1758,7 @@ impl<'s> Parser<'s> {
             }
         }
         self.close_bracket("`,` or `}`")?;
-        Ok(Expr { kind: ExprKind::Dict(pairs), span: start..self.last_end })
+        Ok(Expr { kind: ExprKind::Dict(shrunk(pairs)), span: start..self.last_end })
     }
 
     fn call(&mut self, func: Expr, start: usize) -> PResult<Expr> {
@@ -1780,7 +1799,7 @@ impl<'s> Parser<'s> {
             }
         }
         self.close_bracket("`,` or `)`")?;
-        let kind = ExprKind::Call { func: Box::new(func), args, kwargs };
+        let kind = ExprKind::Call { func: Box::new(func), args: shrunk(args), kwargs: shrunk(kwargs) };
         Ok(Expr { kind, span: start..self.last_end })
     }
 
@@ -1802,7 +1821,7 @@ impl<'s> Parser<'s> {
                     slice.span.clone(),
                 ));
             }
-            Expr { kind: ExprKind::Tuple(items), span: index_start..self.last_end }
+            Expr { kind: ExprKind::Tuple(shrunk(items)), span: index_start..self.last_end }
         } else {
             first
         };
