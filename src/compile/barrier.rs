@@ -149,7 +149,7 @@ pub(crate) fn method_coroutines() -> Vec<CoroCode> {
         vec![Op::AwaitAcquire(CExpr::Local(0), result), Op::Return(Some(CExpr::Local(2)))],
         vec![Op::AwaitWait(CExpr::Local(0), result), Op::Return(Some(CExpr::Local(2)))],
         vec![Op::AwaitQueue(CExpr::Local(0), QueueOp::Get, None, result), Op::Return(Some(CExpr::Local(2)))],
-        vec![Op::AwaitQueue(CExpr::Local(0), QueueOp::Put, Some(CExpr::Local(1)), None), Op::Return(None)],
+        vec![Op::AwaitQueue(CExpr::Local(0), QueueOp::Put, Some(Box::new(CExpr::Local(1))), None), Op::Return(None)],
         vec![Op::AwaitQueue(CExpr::Local(0), QueueOp::Join, None, None), Op::Return(None)],
     ];
     ops.into_iter()

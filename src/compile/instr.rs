@@ -206,7 +206,8 @@ pub(crate) enum CExpr {
     And(Vec<CExpr>),
     Or(Vec<CExpr>),
     IfExp(Box<CExpr>, Box<CExpr>, Box<CExpr>),
-    Builtin(Builtin, Vec<CExpr>, Vec<(String, CExpr)>),
+    /// A builtin's call (boxed slices keep an expression at five words).
+    Builtin(Builtin, Box<[CExpr]>, Box<[(Box<str>, CExpr)]>),
     /// `f(a, b)` of a coroutine: a coroutine object (arguments bound to
     /// parameter slots; `None` means "use the default").
     Coro(CoroId, Vec<Option<CExpr>>),
@@ -224,8 +225,17 @@ pub(crate) enum CExpr {
 /// Part of a compiled template.
 #[derive(Debug, Clone)]
 pub(crate) enum CPart {
-    Lit(String),
-    Field { expr: CExpr, conversion: Option<char>, spec: Vec<CPart> },
+    Lit(Box<str>),
+    /// Boxed, so that a part is two words: most are short literals.
+    Field(Box<CField>),
+}
+
+/// A replacement field of a compiled template.
+#[derive(Debug, Clone)]
+pub(crate) struct CField {
+    pub(crate) expr: CExpr,
+    pub(crate) conversion: Option<char>,
+    pub(crate) spec: Vec<CPart>,
 }
 
 /// Where an assignment goes. Two words: a suspended task keeps the target
@@ -252,6 +262,8 @@ pub(crate) enum CGatherItem {
 }
 
 /// Instructions of a coroutine body. `usize` operands are instruction indices.
+/// The rarer second operands are boxed, so that an instruction stays small
+/// (a big scenario compiles to millions of them).
 #[derive(Debug, Clone)]
 pub(crate) enum Op {
     Print(Vec<CPart>),
@@ -265,13 +277,13 @@ pub(crate) enum Op {
     /// `create_task`; `group` is the task group slot when inside one.
     Spawn {
         call: CExpr,
-        name: Option<Vec<CPart>>,
+        name: Option<Box<[CPart]>>,
         bind: Option<Target>,
         group: Option<u32>,
     },
     Gather {
         items: Vec<CGatherItem>,
-        return_exceptions: Option<CExpr>,
+        return_exceptions: Option<Box<CExpr>>,
         bind: Option<Target>,
     },
     TgEnter(u32),
@@ -310,20 +322,20 @@ pub(crate) enum Op {
     EndFinally,
     Assert(CExpr, Option<Vec<CPart>>),
     /// `as_completed(fs, timeout)` as a `for` source, into the iterator slot.
-    AsCompletedStart(CExpr, Option<CExpr>, u32),
+    AsCompletedStart(CExpr, Option<Box<CExpr>>, u32),
     /// Await the next completion into the target, or jump to the end.
     AsCompletedNext(u32, Target, usize),
     /// `asyncio.wait(items, timeout=, return_when=)`; binds `(done, pending)`.
     Wait {
         items: Vec<CGatherItem>,
-        timeout: Option<CExpr>,
+        timeout: Option<Box<CExpr>>,
         return_when: crate::syntax::ast::ReturnWhen,
         bind: Option<Target>,
     },
     /// `await q.get()` / `q.put(item)` / `q.join()`.
-    AwaitQueue(CExpr, QueueOp, Option<CExpr>, Option<Target>),
+    AwaitQueue(CExpr, QueueOp, Option<Box<CExpr>>, Option<Target>),
     /// `asyncio.wait_for(what, timeout)`.
-    WaitFor(CExpr, CExpr, Option<Target>),
+    WaitFor(CExpr, Box<CExpr>, Option<Target>),
     /// `await asyncio.shield(what)`.
     AwaitShield(CExpr, Option<Target>),
     /// `asyncio.timeout(delay).__aenter__()`; the Timeout id goes in the slot.
@@ -409,4 +421,17 @@ pub(crate) enum QueueOp {
     Get,
     Put,
     Join,
+}
+
+#[cfg(test)]
+mod tests {
+    /// A big scenario compiles to millions of instructions and expressions:
+    /// they stay small (the program lives for the whole run).
+    #[test]
+    fn instructions_and_expressions_stay_small() {
+        use std::mem::size_of;
+        assert!(size_of::<super::Instr>() <= 88, "{}", size_of::<super::Instr>());
+        assert!(size_of::<super::CExpr>() <= 40, "{}", size_of::<super::CExpr>());
+        assert!(size_of::<super::CPart>() <= 16, "{}", size_of::<super::CPart>());
+    }
 }

@@ -351,8 +351,8 @@ impl<'a> Ctx<'a> {
                 }
                 if let Some((_, b)) = Builtin::ALL.iter().find(|(name, _)| name == n) {
                     let a = self.exprs(args, o);
-                    let kw = kwargs.iter().map(|k| (k.name.clone(), self.expr(&k.value, o))).collect();
-                    return CExpr::Builtin(*b, a, kw);
+                    let kw = kwargs.iter().map(|k| (k.name.as_str().into(), self.expr(&k.value, o))).collect();
+                    return CExpr::Builtin(*b, a.into_boxed_slice(), kw);
                 }
                 if let Some(c) = ExcClass::by_name(n) {
                     if !kwargs.is_empty() {
@@ -531,19 +531,20 @@ impl<'a> Ctx<'a> {
         let mut out = Vec::with_capacity(parts.len());
         for p in parts {
             match p {
-                FPart::Lit(s) => out.push(CPart::Lit(s.clone())),
+                FPart::Lit(s) => out.push(CPart::Lit(s.as_str().into())),
                 FPart::Field(f) => {
                     if let Some(d) = &f.debug_text {
-                        out.push(CPart::Lit(d.clone()));
+                        out.push(CPart::Lit(d.as_str().into()));
                     }
                     let conversion =
                         f.conversion.or_else(|| (f.debug_text.is_some() && f.spec.is_empty()).then_some('r'));
                     let expr = self.expr(&f.expr, o);
                     let spec = self.template(&f.spec, o);
-                    out.push(CPart::Field { expr, conversion, spec });
+                    out.push(CPart::Field(Box::new(CField { expr, conversion, spec })));
                 }
             }
         }
+        out.shrink_to_fit();
         out
     }
 
@@ -589,14 +590,14 @@ impl<'a> Ctx<'a> {
             StepKind::Await { what, bind } => self.await_step(what, bind.as_ref()),
             StepKind::Spawn { call, bind, name } => {
                 let call = self.code(call);
-                let name = name.as_ref().map(|n| self.text(n));
+                let name = name.as_ref().map(|n| self.text(n).into_boxed_slice());
                 let bind = bind.as_ref().map(|b| self.target(b));
                 let group = self.groups.last().copied();
                 self.emit(Op::Spawn { call, name, bind, group });
             }
             StepKind::Gather { items, bind, return_exceptions } => {
                 let items = items.iter().map(|i| self.gather_item(i)).collect();
-                let return_exceptions = return_exceptions.as_ref().map(|r| self.code(r));
+                let return_exceptions = return_exceptions.as_ref().map(|r| Box::new(self.code(r)));
                 let bind = bind.as_ref().map(|b| self.target(b));
                 self.span = s.span.clone();
                 self.emit(Op::Gather { items, return_exceptions, bind });
@@ -694,7 +695,7 @@ impl<'a> Ctx<'a> {
                 let top;
                 let next;
                 if let Some((fs, timeout)) = self.as_completed(iter) {
-                    self.emit(Op::AsCompletedStart(fs, timeout, slot));
+                    self.emit(Op::AsCompletedStart(fs, timeout.map(Box::new), slot));
                     top = self.here();
                     next = self.emit(Op::AsCompletedNext(slot, target, 0));
                 } else {
@@ -724,7 +725,7 @@ impl<'a> Ctx<'a> {
             }
             StepKind::Wait { items, timeout, return_when, bind } => {
                 let items = items.iter().map(|i| self.gather_item(i)).collect();
-                let timeout = timeout.as_ref().map(|t| self.code(t));
+                let timeout = timeout.as_ref().map(|t| Box::new(self.code(t)));
                 let bind = match bind.as_slice() {
                     [] => None,
                     names => Some(self.targets(names)),
@@ -736,7 +737,7 @@ impl<'a> Ctx<'a> {
                 let w = self.awaitable_arg(what);
                 let to = self.code(timeout);
                 let b = bind.as_ref().map(|b| self.target(b));
-                self.emit(Op::WaitFor(w, to, b));
+                self.emit(Op::WaitFor(w, Box::new(to), b));
             }
             StepKind::Timeout { delay, body } => {
                 let d = self.duration(delay);
@@ -826,7 +827,7 @@ impl<'a> Ctx<'a> {
                 (Some("wait_for"), [x, tmo]) if kwargs.is_empty() => {
                     let w = self.awaitable_arg(&Code::Expr(x.clone(), o.clone()));
                     let to = self.expr(tmo, o);
-                    self.emit(Op::WaitFor(w, to, bind_t));
+                    self.emit(Op::WaitFor(w, Box::new(to), bind_t));
                     return;
                 }
                 (Some("shield" | "wait_for"), _) => {
@@ -876,7 +877,7 @@ impl<'a> Ctx<'a> {
                         return;
                     }
                     let recv = self.expr(value, o);
-                    let item = args.first().map(|a| self.expr(a, o));
+                    let item = args.first().map(|a| Box::new(self.expr(a, o)));
                     self.emit(Op::AwaitQueue(recv, op, item, bind_t));
                     return;
                 }

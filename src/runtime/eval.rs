@@ -5,7 +5,7 @@
 //! run time and raise what Python raises.
 
 use super::*;
-use crate::compile::{Attr, Builtin, CExpr, CPart, Method};
+use crate::compile::{Attr, Builtin, CExpr, CField, CPart, Method};
 use crate::syntax::expr::CmpOp;
 use crate::value::ops::{self, type_error, value_error};
 use crate::value::pyfmt::{format_value, FormatArg, FormatErrorKind};
@@ -202,8 +202,8 @@ impl Vm<'_> {
             CExpr::Builtin(b, args, kwargs) => {
                 let args = self.items(t, args)?;
                 let mut kw = Vec::with_capacity(kwargs.len());
-                for (k, v) in kwargs {
-                    kw.push((k.as_str(), self.ev(t, v)?));
+                for (k, v) in kwargs.iter() {
+                    kw.push((&**k, self.ev(t, v)?));
                 }
                 builtin(*b, args, &kw)?
             }
@@ -312,7 +312,8 @@ impl Vm<'_> {
         for p in parts {
             match p {
                 CPart::Lit(s) => out.push_str(s),
-                CPart::Field { expr, conversion, spec } => {
+                CPart::Field(field) => {
+                    let CField { expr, conversion, spec } = &**field;
                     let v = self.ev(t, expr)?;
                     let spec = if spec.is_empty() { String::new() } else { self.render_in(t, spec)? };
                     let v = match conversion {
