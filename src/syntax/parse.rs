@@ -46,7 +46,7 @@ pub(crate) struct Parser<'s> {
 
 fn scalar_origin(node: &Node) -> Origin {
     let (at, text) = match &node.kind {
-        NodeKind::Scalar { verbatim_at, text, .. } => (*verbatim_at, text.as_str()),
+        NodeKind::Scalar { text, .. } => (node.verbatim_at(), &**text),
         _ => (None, ""),
     };
     Origin { at, whole: node.span.clone(), text: text.into() }
@@ -136,7 +136,7 @@ impl<'s> Parser<'s> {
 
     fn key<'n>(&mut self, key: &'n Node) -> Option<&'n str> {
         match &key.kind {
-            NodeKind::Scalar { text, .. } => Some(text.as_str()),
+            NodeKind::Scalar { text, .. } => Some(&**text),
             _ => {
                 self.err(Diagnostic::error("keys must be plain names", key.span.clone()));
                 None
@@ -177,7 +177,7 @@ impl<'s> Parser<'s> {
             }
             return Vec::new();
         };
-        let mut out = Vec::new();
+        let mut out = Vec::with_capacity(entries.len());
         for (k, v) in entries {
             let Some(name) = self.name(k) else { continue };
             if let Some(code) = self.code(v) {
@@ -231,7 +231,7 @@ impl<'s> Parser<'s> {
                 Some(Code::List(items, node.span.clone()))
             }
             NodeKind::Map(entries) => {
-                let mut out = Vec::new();
+                let mut out = Vec::with_capacity(entries.len());
                 for (k, v) in entries {
                     let Some(k) = self.key(k) else { continue };
                     if let Some(v) = self.code(v) {
@@ -280,7 +280,7 @@ impl<'s> Parser<'s> {
             }
             return Vec::new();
         };
-        let mut out = Vec::new();
+        let mut out = Vec::with_capacity(entries.len());
         for (k, v) in entries.iter_mut() {
             let k = &*k;
             let Some(sig_text) = self.key(k) else {
@@ -294,7 +294,7 @@ impl<'s> Parser<'s> {
                     continue;
                 }
             };
-            let mut params = Vec::new();
+            let mut params = Vec::with_capacity(sig.params.len());
             for p in sig.params {
                 let default = p.default.map(|d| Code::Expr(d, origin.clone()));
                 params.push((Name { text: p.name, span: origin.span(&p.span) }, default));
@@ -541,7 +541,7 @@ impl<'s> Parser<'s> {
                     );
                     return None;
                 };
-                let mut out = Vec::new();
+                let mut out = Vec::with_capacity(entries.len());
                 for (k, val) in entries {
                     if let (Some(n), Some(c)) = (self.name(k), self.code(val)) {
                         out.push((n, c));
@@ -711,7 +711,7 @@ impl<'s> Parser<'s> {
             );
             return Vec::new();
         };
-        let mut out = Vec::new();
+        let mut out = Vec::with_capacity(items.len());
         for item in items {
             let NodeKind::Map(entries) = &item.kind else {
                 self.err(Diagnostic::error("a handler is a map with `match`, `as` and `do`", item.span.clone()));
@@ -752,11 +752,11 @@ impl<'s> Parser<'s> {
 /// A step's modifiers, borrowed from the YAML tree (copying them would copy
 /// every nested body once per level of nesting).
 struct Mods<'n> {
-    entries: Vec<(&'n str, &'n Node, &'n Node)>,
+    entries: Vec<(&'n str, &'n Node<'n>, &'n Node<'n>)>,
 }
 
 impl<'n> Mods<'n> {
-    fn get(&self, key: &str) -> Option<&'n Node> {
+    fn get(&self, key: &str) -> Option<&'n Node<'n>> {
         self.entries.iter().find(|(k, _, _)| *k == key).map(|(_, _, v)| *v)
     }
 }

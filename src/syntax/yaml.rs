@@ -8,6 +8,7 @@
 use crate::diagnostic::Diagnostic;
 use crate::source::{CharIndex, Span};
 use saphyr_parser::{Event, Parser, ScalarStyle};
+use std::borrow::Cow;
 
 /// How a scalar was written, which decides how it is typed (YAML 1.2 core schema).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -20,29 +21,40 @@ pub(crate) enum Style {
 
 /// A YAML value with its position.
 #[derive(Debug, Clone)]
-pub(crate) struct Node {
-    pub(crate) kind: NodeKind,
+pub(crate) struct Node<'a> {
+    pub(crate) kind: NodeKind<'a>,
     /// The whole node, in bytes of the file.
     pub(crate) span: Span,
 }
 
 /// The shape of a YAML value.
 #[derive(Debug, Clone)]
-pub(crate) enum NodeKind {
-    /// A scalar's text, how it was written, and where its text starts in
-    /// the file if the file holds the text verbatim (so offsets inside it map
-    /// to the file); `None` when escapes or folding changed it.
+pub(crate) enum NodeKind<'a> {
+    /// A scalar's text and how it was written. `verbatim`: the file holds
+    /// the text as it is (so offsets inside it map to the file, and the text
+    /// is borrowed from the file, not copied); false when escapes or folding
+    /// changed it.
     Scalar {
-        text: String,
+        text: Cow<'a, str>,
         style: Style,
-        verbatim_at: Option<usize>,
+        verbatim: bool,
     },
-    Seq(Vec<Node>),
+    Seq(Vec<Node<'a>>),
     /// Keys in file order.
-    Map(Vec<(Node, Node)>),
+    Map(Vec<(Node<'a>, Node<'a>)>),
 }
 
-impl Node {
+impl Node<'_> {
+    /// Where a scalar's text starts in the file, if the file holds it
+    /// verbatim (inside the quotes of a quoted one).
+    pub(crate) fn verbatim_at(&self) -> Option<usize> {
+        match &self.kind {
+            NodeKind::Scalar { verbatim: true, style: Style::Plain, .. } => Some(self.span.start),
+            NodeKind::Scalar { verbatim: true, style: Style::Quoted, .. } => Some(self.span.start + 1),
+            _ => None,
+        }
+    }
+
     /// The scalar text, if this is a scalar.
     pub(crate) fn as_str(&self) -> Option<&str> {
         match &self.kind {
@@ -79,12 +91,12 @@ const INDEXED_MAP: usize = 16;
 
 /// A collection being built: the node, a map's key waiting for its value,
 /// and, for a big map, where each key is.
-type Open = (Node, Option<Node>, Option<std::collections::HashMap<String, usize>>);
+type Open<'a> = (Node<'a>, Option<Node<'a>>, Option<std::collections::HashMap<String, usize>>);
 
-pub(crate) fn parse(text: &str) -> Result<Node, Diagnostic> {
+pub(crate) fn parse(text: &str) -> Result<Node<'_>, Diagnostic> {
     let chars = CharIndex::new(text);
-    let mut stack: Vec<Open> = Vec::new();
-    let mut root: Option<Node> = None;
+    let mut stack: Vec<Open<'_>> = Vec::new();
+    let mut root: Option<Node<'_>> = None;
     let mut documents = 0;
     for (n, item) in Parser::new_from_str(text).enumerate() {
         let (event, span) = item.map_err(|e| {
@@ -123,20 +135,20 @@ pub(crate) fn parse(text: &str) -> Result<Node, Diagnostic> {
             }
             Event::Alias(_) => return Err(alias_error(text, sp.start)),
             Event::Scalar(value, style, _, _) => {
-                let value = value.into_owned();
-                let (style, verbatim_at) = match style {
-                    ScalarStyle::Plain => {
-                        let fits = text.get(sp.clone()) == Some(value.as_str());
-                        (Style::Plain, fits.then_some(sp.start))
-                    }
+                let (style, at) = match style {
+                    ScalarStyle::Plain => (Style::Plain, Some(sp.clone())),
                     ScalarStyle::SingleQuoted | ScalarStyle::DoubleQuoted => {
-                        let inner = sp.start + 1..sp.end.saturating_sub(1);
-                        let fits = text.get(inner.clone()) == Some(value.as_str());
-                        (Style::Quoted, fits.then_some(inner.start))
+                        (Style::Quoted, Some(sp.start + 1..sp.end.saturating_sub(1)))
                     }
                     _ => (Style::Quoted, None),
                 };
-                Node { kind: NodeKind::Scalar { text: value, style, verbatim_at }, span: sp }
+                // Most scalars are in the file as they are: borrow them.
+                let same = at.and_then(|r| text.get(r)).filter(|t| *t == value.as_ref());
+                let (text, verbatim) = match same {
+                    Some(t) => (Cow::Borrowed(t), true),
+                    None => (Cow::Owned(value.into_owned().into_boxed_str().into_string()), false),
+                };
+                Node { kind: NodeKind::Scalar { text, style, verbatim }, span: sp }
             }
             Event::SequenceStart(_, _) | Event::MappingStart(_, _) => {
                 if stack.len() >= MAX_NESTING {
@@ -224,7 +236,7 @@ fn alias_error(text: &str, start: usize) -> Diagnostic {
         .with_hint(format!("quote it: \"{alias}\""))
 }
 
-fn entries_end(kind: &NodeKind) -> Option<usize> {
+fn entries_end(kind: &NodeKind<'_>) -> Option<usize> {
     match kind {
         NodeKind::Map(entries) => entries.last().map(|(_, v)| v.span.end),
         NodeKind::Seq(items) => items.last().map(|v| v.span.end),
@@ -241,7 +253,7 @@ fn line_of(text: &str, offset: usize) -> (usize, usize) {
 mod tests {
     use super::*;
 
-    fn scalar(n: &Node) -> (&str, Style) {
+    fn scalar<'n>(n: &'n Node<'_>) -> (&'n str, Style) {
         match &n.kind {
             NodeKind::Scalar { text, style, .. } => (text, *style),
             _ => panic!("not a scalar"),
@@ -258,7 +270,8 @@ mod tests {
         assert_eq!(&text[v.span.clone()], "x + 1");
         let (_, q) = &entries[1];
         assert_eq!(scalar(q), ("q {y}", Style::Quoted));
-        assert!(matches!(q.kind, NodeKind::Scalar { verbatim_at: Some(at), .. } if &text[at..at + 5] == "q {y}"));
+        let at = q.verbatim_at().unwrap();
+        assert_eq!(&text[at..at + 5], "q {y}");
     }
 
     #[test]
