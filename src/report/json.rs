@@ -41,9 +41,17 @@ impl<'w> JsonView<'w> {
 /// straight to the file instead of being copied once more.
 const BLOCK: usize = 64 * 1024;
 
-/// A JSON string.
+/// A JSON string. Most (calls such as `worker(5)`, results, plain
+/// prints) need no escaping: those are copied as they are.
 fn string(w: &mut Vec<u8>, s: &str) {
-    serde_json::to_writer(&mut *w, s).expect("writing to a Vec cannot fail");
+    if s.bytes().all(|b| (0x20..0x7f).contains(&b) && b != b'"' && b != b'\\') {
+        w.reserve(s.len() + 2);
+        w.push(b'"');
+        w.extend_from_slice(s.as_bytes());
+        w.push(b'"');
+    } else {
+        serde_json::to_writer(&mut *w, s).expect("writing to a Vec cannot fail");
+    }
 }
 
 /// A JSON number, as serde_json prints an `f64` (`1.0`, `1e-7`; `null` if not finite).
@@ -264,5 +272,18 @@ impl Sink for JsonView<'_> {
         w.extend_from_slice(b"}\n");
         self.streams.out.write_all(&w)?;
         self.streams.flush()
+    }
+}
+
+#[cfg(test)]
+mod string_tests {
+    /// The copy-as-is path writes exactly what serde_json writes.
+    #[test]
+    fn strings_are_written_as_serde_json_writes_them() {
+        for s in ["", "worker(5)", "a \"q\" b", "back\\slash", "tab\there", "nl\n", "\u{7f}", "é ∑ 😀", "\u{1}x"] {
+            let mut ours = Vec::new();
+            super::string(&mut ours, s);
+            assert_eq!(String::from_utf8(ours).unwrap(), serde_json::to_string(s).unwrap(), "{s:?}");
+        }
     }
 }

@@ -280,31 +280,12 @@ impl Name<'_> {
 
 /// Appends the decimal digits of `n`.
 pub(crate) fn push_u32(out: &mut String, n: u32) {
-    let mut digits = [0u8; 10];
-    let i = digits_of(n, &mut digits);
-    for &d in &digits[i..] {
-        out.push(char::from(d));
-    }
+    out.push_str(itoa::Buffer::new().format(n));
 }
 
 /// Appends the decimal digits of `n` to bytes.
 pub(crate) fn push_u32_bytes(out: &mut Vec<u8>, n: u32) {
-    let mut digits = [0u8; 10];
-    let i = digits_of(n, &mut digits);
-    out.extend_from_slice(&digits[i..]);
-}
-
-/// Writes `n`'s digits at the end of `digits`; returns where they start.
-fn digits_of(mut n: u32, digits: &mut [u8; 10]) -> usize {
-    let mut i = digits.len();
-    loop {
-        i -= 1;
-        digits[i] = b'0' + (n % 10) as u8;
-        n /= 10;
-        if n == 0 {
-            return i;
-        }
-    }
+    out.extend_from_slice(itoa::Buffer::new().format(n).as_bytes());
 }
 
 impl fmt::Display for Name<'_> {

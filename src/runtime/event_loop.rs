@@ -2,6 +2,7 @@
 //! expire timers, run the ready snapshot), the handles it runs, and
 //! `run_forever`. The clock moves here and nowhere else.
 
+use super::cache::prefetch;
 use super::*;
 
 /// A handle in the ready queue.
@@ -276,17 +277,4 @@ fn prefetch_task(t: &Task) {
     let p: *const Task = t;
     prefetch(p);
     prefetch(p.cast::<u8>().wrapping_add(64));
-}
-
-/// A hint that `p` will be read soon.
-#[inline(always)]
-fn prefetch<T>(p: *const T) {
-    #[cfg(target_arch = "x86_64")]
-    // SAFETY: a prefetch is only a hint to the cache: it never faults and
-    // never reads into the program, whatever the address.
-    unsafe {
-        std::arch::x86_64::_mm_prefetch::<{ std::arch::x86_64::_MM_HINT_T0 }>(p.cast::<i8>())
-    }
-    #[cfg(not(target_arch = "x86_64"))]
-    let _ = p;
 }

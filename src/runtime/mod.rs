@@ -11,6 +11,7 @@
 
 mod arena;
 mod as_completed;
+mod cache;
 mod condition;
 mod deadlock;
 mod eval;
