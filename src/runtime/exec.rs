@@ -156,6 +156,7 @@ impl Vm<'_> {
                 }
             }
         }
+        self.trim_rare(t);
     }
 
     /// `Future.cancel()` on a task's own future (the task ended cancelled).

@@ -345,13 +345,36 @@ impl Vm<'_> {
             let name = match d {
                 crate::value::Dropped::Coro(name) => name,
                 crate::value::Dropped::CoroCall(c) => self.coro_names[c as usize].clone(),
-                crate::value::Dropped::Task => continue,
+                crate::value::Dropped::Task(id) => {
+                    self.trim_rare(id);
+                    continue;
+                }
             };
             let who = t.unwrap_or(0);
             self.record(who, EventKind::Warning(&format!("RuntimeWarning: coroutine '{name}' was never awaited")));
         }
         if !self.unretrieved_pending.is_empty() {
             self.check_unretrieved();
+        }
+    }
+
+    /// A finished task that no value refers to keeps no [`TaskRare`] that
+    /// holds nothing but the dead handle token: a loop that spawns and
+    /// awaits a million tasks would keep 128 bytes for each.
+    pub(crate) fn trim_rare(&mut self, t: TaskId) {
+        let task = &mut self.tasks[t as usize];
+        if !task.done {
+            return;
+        }
+        if let Some(r) = &task.rare.0 {
+            let empty = r.token.strong_count() == 0
+                && r.name.is_none()
+                && r.args.is_empty()
+                && r.cancel_msg.is_none()
+                && r.exc_info.is_empty();
+            if empty {
+                task.rare.0 = None;
+            }
         }
     }
 

@@ -63,8 +63,8 @@ pub(crate) enum Dropped {
     /// The same, for a call the run held without making its object (a
     /// gather item): the coroutine's id.
     CoroCall(u32),
-    /// The last value referring to a task.
-    Task,
+    /// The last value referring to a task (its id).
+    Task(u32),
 }
 
 thread_local! {
@@ -83,7 +83,7 @@ pub(crate) fn any_dropped() -> bool {
 
 impl Drop for TaskRef {
     fn drop(&mut self) {
-        let _ = DROPPED.try_with(|d| d.borrow_mut().push(Dropped::Task));
+        let _ = DROPPED.try_with(|d| d.borrow_mut().push(Dropped::Task(self.id)));
     }
 }
 
