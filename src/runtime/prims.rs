@@ -231,12 +231,19 @@ impl Vm<'_> {
                 }
                 // A semaphore has no owner: any task may release. The report
                 // credits the releasing task if it holds a unit, else the oldest holder.
-                let who = if holders.contains_key(&t) { Some(t) } else { holders.keys().next().copied() };
-                if let Some(h) = who {
-                    let n = holders.get_mut(&h).expect("holder");
-                    *n -= 1;
-                    if *n == 0 {
-                        holders.remove(&h);
+                // One lookup when the releasing task holds a unit (the `with` case).
+                match holders.get_mut(&t) {
+                    Some(n) if *n > 1 => *n -= 1,
+                    Some(_) => {
+                        holders.remove(&t);
+                    }
+                    None => {
+                        if let Some(mut oldest) = holders.first_entry() {
+                            *oldest.get_mut() -= 1;
+                            if *oldest.get() == 0 {
+                                oldest.remove();
+                            }
+                        }
                     }
                 }
                 *value += 1;
