@@ -23,6 +23,8 @@ struct Py<'a> {
     used: BTreeSet<String>,
     taken: &'a BTreeSet<String>,
     time_module: &'static str,
+    /// The scenario file's text, which expressions are read from.
+    src: &'a str,
 }
 
 fn float_lit(f: f64) -> String {
@@ -73,7 +75,7 @@ impl Py<'_> {
         self.note(c);
         match c {
             Code::Expr(e, o) => {
-                let text = o.text.get(e.span.clone()).unwrap_or_default().trim();
+                let text = o.text(self.src).get(e.span.clone()).unwrap_or_default().trim();
                 if (atom && !simple(e))
                     || text.contains('\n')
                     || matches!(e.kind, ExprKind::Tuple(_)) && !text.starts_with('(')
@@ -115,10 +117,10 @@ impl Py<'_> {
         template_names(&t.parts, &t.origin, &mut names);
         self.used.extend(names.into_iter().map(|(n, _)| n));
         let mut fields = String::new();
-        collect_field_text(&t.parts, &t.origin.text, &mut fields);
+        collect_field_text(&t.parts, t.origin.text(self.src), &mut fields);
         let quote = ["\"", "'", "\"\"\"", "'''"].into_iter().find(|q| !fields.contains(q)).unwrap_or("\"");
         let mut body = String::new();
-        render_parts(&t.parts, &t.origin.text, quote, &mut body);
+        render_parts(&t.parts, t.origin.text(self.src), quote, &mut body);
         if t.parts.iter().any(|p| matches!(p, FPart::Field(_))) {
             format!("f{quote}{body}{quote}")
         } else {
@@ -178,8 +180,8 @@ impl Py<'_> {
             StepKind::Await { what: Code::Expr(e, o), bind } if is_wait_for(e) => {
                 // cond.wait_for(EXPR) stands for cond.wait_for(lambda: EXPR).
                 let ExprKind::Call { func, args, .. } = &e.kind else { unreachable!() };
-                let recv = o.text.get(func.span.clone()).unwrap_or_default();
-                let pred = o.text.get(args[0].span.clone()).unwrap_or_default();
+                let recv = o.text(self.src).get(func.span.clone()).unwrap_or_default();
+                let pred = o.text(self.src).get(args[0].span.clone()).unwrap_or_default();
                 self.note(&Code::Expr(e.clone(), o.clone()));
                 self.line(&format!("{}await {recv}(lambda: {pred})", Self::bind(bind)));
             }
@@ -396,7 +398,7 @@ fn render_parts(parts: &[FPart], text: &str, quote: &str, out: &mut String) {
 }
 
 /// The scenario as a Python 3.11 program.
-pub(crate) fn python(ch: &Checked, path: &str, name: &str) -> String {
+pub(crate) fn python(ch: &Checked, src: &str, path: &str, name: &str) -> String {
     let sc = &ch.scenario;
     let mut taken: BTreeSet<String> = BTreeSet::new();
     taken.extend(ch.vars.keys().cloned());
@@ -407,7 +409,7 @@ pub(crate) fn python(ch: &Checked, path: &str, name: &str) -> String {
     }
     let time_module = if taken.contains("time") { "_time" } else { "time" };
     let mut py =
-        Py { out: String::new(), depth: 0, groups: Vec::new(), used: BTreeSet::new(), taken: &taken, time_module };
+        Py { out: String::new(), depth: 0, groups: Vec::new(), used: BTreeSet::new(), taken: &taken, time_module, src };
 
     for &i in &ch.var_order {
         let (n, c) = &sc.vars[i as usize];

@@ -98,7 +98,7 @@ pub fn compile_source(source: &Source) -> Result<Compiled, Vec<Diagnostic>> {
 /// The scenario as an equivalent, runnable Python 3.11 asyncio program.
 pub fn export_python(source: &Source) -> Result<String, Vec<Diagnostic>> {
     let (compiled, checked) = front_end(source, true)?;
-    Ok(export::python(&checked, &source.path, &compiled.program.name))
+    Ok(export::python(&checked, &source.text, &source.path, &compiled.program.name))
 }
 
 /// Parse, check and compile. `keep_tree`: the checked scenario keeps its
@@ -126,7 +126,7 @@ fn front_end(source: &Source, keep_tree: bool) -> Result<(Compiled, check::Check
             return Err(finish(errors));
         }
     };
-    let mut program = match compile::compile(&mut checked, &source.stem(), keep_tree) {
+    let mut program = match compile::compile(&mut checked, &source.text, &source.stem(), keep_tree) {
         Ok(p) if errors.is_empty() => p,
         Ok(_) => return Err(finish(errors)),
         Err(e) => {

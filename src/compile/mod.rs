@@ -43,6 +43,8 @@ const ASYNCIO_STEPS: &[(&str, &str)] = &[
 
 struct Ctx<'a> {
     ch: &'a Checked,
+    /// The scenario file's text (an error quotes an expression from it).
+    src: &'a str,
     /// Named locals, then hidden slots.
     slots: Vec<String>,
     named: BTreeMap<String, u32>,
@@ -66,11 +68,12 @@ struct Ctx<'a> {
 }
 
 impl<'a> Ctx<'a> {
-    fn new(ch: &'a Checked, info: Option<&CoroInfo>) -> Self {
+    fn new(ch: &'a Checked, src: &'a str, info: Option<&CoroInfo>) -> Self {
         let slots: Vec<String> = info.map(|i| i.locals.clone()).unwrap_or_default();
         let named = slots.iter().enumerate().map(|(i, n)| (n.clone(), i as u32)).collect();
         Ctx {
             ch,
+            src,
             slots,
             named,
             overlay: Vec::new(),
@@ -620,7 +623,7 @@ impl<'a> Ctx<'a> {
                 if let Code::Expr(e @ Expr { kind: ExprKind::Call { func, .. }, .. }, o) = c {
                     if let ExprKind::Attribute { attr, .. } = &func.kind {
                         if AWAITABLE_METHODS.contains(&attr.as_str()) {
-                            let text = o.text.get(e.span.clone()).unwrap_or_default();
+                            let text = o.text(self.src).get(e.span.clone()).unwrap_or_default();
                             self.error(
                                 Diagnostic::error(
                                     format!("`{text}` is a coroutine: `do` would create it and never run it"),
@@ -1041,12 +1044,17 @@ fn method_base(ch: &Checked) -> u32 {
 /// Compiles a checked scenario. With `keep` false the coroutine bodies are
 /// consumed: each step's syntax tree is freed once it is compiled, so a big
 /// scenario never holds its whole tree and its whole program at once.
-pub(crate) fn compile(ch: &mut Checked, fallback_name: &str, keep: bool) -> Result<Program, Vec<Diagnostic>> {
+pub(crate) fn compile(
+    ch: &mut Checked,
+    src: &str,
+    fallback_name: &str,
+    keep: bool,
+) -> Result<Program, Vec<Diagnostic>> {
     let mut bodies: Vec<(Vec<Step>, Span)> = (ch.scenario.coroutines.iter_mut())
         .map(|c| (std::mem::take(&mut c.body), c.name.span.clone()))
         .chain(std::iter::once((std::mem::take(&mut ch.scenario.main), ch.scenario.main_span.clone())))
         .collect();
-    let result = compile_bodies(ch, fallback_name, &mut bodies, keep);
+    let result = compile_bodies(ch, src, fallback_name, &mut bodies, keep);
     if keep {
         let n = ch.scenario.coroutines.len();
         for (i, (body, _)) in bodies.into_iter().enumerate() {
@@ -1061,6 +1069,7 @@ pub(crate) fn compile(ch: &mut Checked, fallback_name: &str, keep: bool) -> Resu
 
 fn compile_bodies(
     ch: &Checked,
+    src: &str,
     fallback_name: &str,
     bodies: &mut [(Vec<Step>, Span)],
     keep: bool,
@@ -1070,7 +1079,7 @@ fn compile_bodies(
     let sc = &ch.scenario;
     for (id, (body, span)) in bodies.iter_mut().enumerate() {
         let info = &ch.infos[id];
-        let mut cx = Ctx::new(ch, Some(info));
+        let mut cx = Ctx::new(ch, src, Some(info));
         cx.span = span.clone();
         if keep {
             cx.steps(body);
@@ -1084,7 +1093,7 @@ fn compile_bodies(
         cx.emit(Op::Return(None));
         let defaults = match sc.coroutines.get(id) {
             Some(def) => {
-                let mut g = Ctx::new(ch, None);
+                let mut g = Ctx::new(ch, src, None);
                 let d = def.params.iter().map(|(_, d)| d.as_ref().map(|c| g.code(c))).collect();
                 errors.extend(g.errors);
                 d
@@ -1112,7 +1121,7 @@ fn compile_bodies(
     }
     debug_assert_eq!(coros.len() as u32, method_base(ch));
     coros.extend(barrier::method_coroutines());
-    let mut g = Ctx::new(ch, None);
+    let mut g = Ctx::new(ch, src, None);
     let global_init =
         ch.var_order.iter().map(|&i| (i, g.code(&sc.vars[i as usize].1), sc.vars[i as usize].0.span.start)).collect();
     let mut prims = Vec::new();

@@ -20,11 +20,23 @@ pub(crate) struct Origin {
     pub(crate) at: Option<usize>,
     /// The whole scalar, used when the text is not verbatim in the file.
     pub(crate) whole: Span,
-    /// The scalar's text (what the expression's spans index), for export.
-    pub(crate) text: std::rc::Rc<str>,
+    /// The scalar's text (what the expression's spans index) when the file
+    /// does not hold it verbatim; otherwise it is read from the file
+    /// ([`Origin::text`]), not copied.
+    pub(crate) owned: Option<std::rc::Rc<str>>,
 }
 
 impl Origin {
+    /// The scalar's text, from the file `src` it was parsed from.
+    pub(crate) fn text<'s>(&'s self, src: &'s str) -> &'s str {
+        match (&self.owned, self.at) {
+            (Some(t), _) => t,
+            // Inside the quotes of a quoted scalar: as much is cut at the end.
+            (None, Some(at)) => src.get(at..self.whole.end - (at - self.whole.start)).unwrap_or_default(),
+            (None, None) => "",
+        }
+    }
+
     /// The file span of a span inside the expression text.
     pub(crate) fn span(&self, inner: &Span) -> Span {
         match self.at {

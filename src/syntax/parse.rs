@@ -49,7 +49,7 @@ fn scalar_origin(node: &Node) -> Origin {
         NodeKind::Scalar { text, .. } => (node.verbatim_at(), &**text),
         _ => (None, ""),
     };
-    Origin { at, whole: node.span.clone(), text: text.into() }
+    Origin { at, whole: node.span.clone(), owned: at.is_none().then(|| text.into()) }
 }
 
 fn expr_error(e: ParseError, origin: &Origin) -> Diagnostic {
