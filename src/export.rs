@@ -342,7 +342,7 @@ impl Py<'_> {
 /// `X.wait_for(pred)` with one argument (a Condition's wait_for).
 fn is_wait_for(e: &Expr) -> bool {
     matches!(&e.kind, ExprKind::Call { func, args, kwargs } if args.len() == 1 && kwargs.is_empty()
-        && matches!(&func.kind, ExprKind::Attribute { attr, value, .. } if attr == "wait_for"
+        && matches!(&func.kind, ExprKind::Attribute { attr, value, .. } if &**attr == "wait_for"
             && !matches!(&value.kind, ExprKind::Name(m) if m == "asyncio")))
 }
 

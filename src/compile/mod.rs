@@ -297,7 +297,7 @@ impl<'a> Ctx<'a> {
                     }
                 }
                 let v = Box::new(self.expr(value, o));
-                match attr.as_str() {
+                match &**attr {
                     "args" => CExpr::Attr(v, Attr::Args),
                     "exceptions" => CExpr::Attr(v, Attr::Exceptions),
                     "message" => CExpr::Attr(v, Attr::Message),
@@ -305,7 +305,7 @@ impl<'a> Ctx<'a> {
                     "n_waiting" => CExpr::Attr(v, Attr::NWaiting),
                     "broken" => CExpr::Attr(v, Attr::Broken),
                     _ => {
-                        let is_method = Method::ALL.iter().any(|(n, _)| n == attr);
+                        let is_method = Method::ALL.iter().any(|(n, _)| **n == **attr);
                         let d = Diagnostic::error(format!("unknown attribute `.{attr}`"), o.span(attr_span));
                         self.error(if is_method {
                             d.with_hint(format!("`{attr}` is a method: call it, `.{attr}()`"))
@@ -379,7 +379,7 @@ impl<'a> Ctx<'a> {
                 let aspan = o.span(attr_span);
                 if let ExprKind::Name(m) = &value.kind {
                     if m == "asyncio" && !self.is_local(m) {
-                        if let Some((_, step)) = ASYNCIO_STEPS.iter().find(|(f, _)| f == attr) {
+                        if let Some((_, step)) = ASYNCIO_STEPS.iter().find(|(f, _)| **f == **attr) {
                             self.error(
                                 Diagnostic::error(
                                     format!("`asyncio.{attr}(...)` is written as the `{step}` step"),
@@ -396,9 +396,9 @@ impl<'a> Ctx<'a> {
                         return CExpr::Const(Value::None);
                     }
                 }
-                if let Some(i) = barrier::METHOD_COROUTINES.iter().position(|m| m == attr) {
+                if let Some(i) = barrier::METHOD_COROUTINES.iter().position(|m| **m == **attr) {
                     // `q.get()` outside a direct await: a coroutine object, as in Python.
-                    let arity = usize::from(attr == "put");
+                    let arity = usize::from(&**attr == "put");
                     if args.len() != arity || !kwargs.is_empty() {
                         self.error(Diagnostic::error(
                             format!("`.{attr}()` takes {arity} argument{}", if arity == 1 { "" } else { "s" }),
@@ -410,26 +410,26 @@ impl<'a> Ctx<'a> {
                     let item = args.first().map(|a| self.expr(a, o));
                     return CExpr::Coro(self.method_coros + i as u32, vec![Some(recv), item]);
                 }
-                if let (Some(ids), "reset" | "abort") = (self.barrier_coros, attr.as_str()) {
+                if let (Some(ids), "reset" | "abort") = (self.barrier_coros, (&**attr)) {
                     let recv = self.expr(value, o);
-                    let id = if attr == "reset" { ids[1] } else { ids[2] };
+                    let id = if &**attr == "reset" { ids[1] } else { ids[2] };
                     return CExpr::Coro(id, vec![Some(recv)]);
                 }
-                if AWAITABLE_METHODS.contains(&attr.as_str()) {
+                if AWAITABLE_METHODS.contains(&(&**attr)) {
                     self.error(
                         Diagnostic::error(format!("`.{attr}()` returns an awaitable that is never awaited"), aspan)
                             .with_hint(format!("use `await: ....{attr}()` as a step of its own")),
                     );
                     return CExpr::Const(Value::None);
                 }
-                if LATER_METHODS.contains(&attr.as_str()) {
+                if LATER_METHODS.contains(&(&**attr)) {
                     self.error(
                         Diagnostic::error(format!("`.{attr}()` is not supported yet"), aspan)
                             .with_hint("this version of asim does not run cancellation, queues or conditions"),
                     );
                     return CExpr::Const(Value::None);
                 }
-                let Some((_, m)) = Method::ALL.iter().find(|(name, _)| name == attr) else {
+                let Some((_, m)) = Method::ALL.iter().find(|(name, _)| **name == **attr) else {
                     let hint = did_you_mean(attr, Method::ALL.iter().map(|(n, _)| *n));
                     self.error(Diagnostic::error(format!("unknown method `.{attr}()`"), aspan).with_hint_opt(hint));
                     return CExpr::Const(Value::None);
@@ -622,7 +622,7 @@ impl<'a> Ctx<'a> {
             StepKind::Do(c) => {
                 if let Code::Expr(e @ Expr { kind: ExprKind::Call { func, .. }, .. }, o) = c {
                     if let ExprKind::Attribute { attr, .. } = &func.kind {
-                        if AWAITABLE_METHODS.contains(&attr.as_str()) {
+                        if AWAITABLE_METHODS.contains(&(&**attr)) {
                             let text = o.text(self.src).get(e.span.clone()).unwrap_or_default();
                             self.error(
                                 Diagnostic::error(
@@ -757,7 +757,7 @@ impl<'a> Ctx<'a> {
         let named = match &func.kind {
             ExprKind::Name(n) => n == "as_completed" && !self.is_local(n) && !self.ch.coros.contains_key(n),
             ExprKind::Attribute { value, attr, .. } => {
-                attr == "as_completed"
+                &**attr == "as_completed"
                     && matches!(&value.kind, ExprKind::Name(m) if m == "asyncio" && !self.is_local(m))
             }
             _ => false,
@@ -765,7 +765,7 @@ impl<'a> Ctx<'a> {
         if !named {
             return None;
         }
-        let timeout = match (args.as_slice(), kwargs.as_slice()) {
+        let timeout = match (&args[..], &kwargs[..]) {
             ([_], []) => None,
             ([_], [k]) if k.name == "timeout" => Some(self.expr(&k.value, o)),
             ([_, t], []) => Some(self.expr(t, o)),
@@ -817,11 +817,11 @@ impl<'a> Ctx<'a> {
             let callee = match &func.kind {
                 ExprKind::Name(n) if !self.is_local(n) && !self.ch.coros.contains_key(n) => Some(n.as_str()),
                 ExprKind::Attribute { value, attr, .. } if matches!(&value.kind, ExprKind::Name(m) if m == "asyncio" && !self.is_local(m)) => {
-                    Some(attr.as_str())
+                    Some(&**attr)
                 }
                 _ => None,
             };
-            match (callee, args.as_slice()) {
+            match (callee, &args[..]) {
                 (Some("shield"), [x]) if kwargs.is_empty() => {
                     let w = self.awaitable_arg(&Code::Expr(x.clone(), o.clone()));
                     self.emit(Op::AwaitShield(w, bind_t));
@@ -846,7 +846,7 @@ impl<'a> Ctx<'a> {
         if let Code::Expr(Expr { kind: ExprKind::Call { func, args, kwargs }, .. }, o) = what {
             if let ExprKind::Attribute { value, attr, attr_span } = &func.kind {
                 let is_asyncio = matches!(&value.kind, ExprKind::Name(m) if m == "asyncio" && !self.is_local(m));
-                if is_asyncio && attr == "sleep" && args.len() == 1 && kwargs.is_empty() {
+                if is_asyncio && &**attr == "sleep" && args.len() == 1 && kwargs.is_empty() {
                     let d = self.expr(&args[0], o);
                     self.emit(Op::Sleep(d));
                     if let Some(t) = bind_t {
@@ -854,20 +854,20 @@ impl<'a> Ctx<'a> {
                     }
                     return;
                 }
-                if !is_asyncio && (attr == "acquire" || attr == "wait") {
+                if !is_asyncio && (&**attr == "acquire" || &**attr == "wait") {
                     if !args.is_empty() || !kwargs.is_empty() {
                         self.error(Diagnostic::error(format!("`.{attr}()` takes no arguments"), o.span(attr_span)));
                     }
                     let recv = self.expr(value, o);
-                    self.emit(if attr == "acquire" {
+                    self.emit(if &**attr == "acquire" {
                         Op::AwaitAcquire(recv, bind_t)
                     } else {
                         Op::AwaitWait(recv, bind_t)
                     });
                     return;
                 }
-                if !is_asyncio && ["get", "put", "join"].contains(&attr.as_str()) {
-                    let (op, arity) = match attr.as_str() {
+                if !is_asyncio && ["get", "put", "join"].contains(&(&**attr)) {
+                    let (op, arity) = match &**attr {
                         "get" => (QueueOp::Get, 0),
                         "put" => (QueueOp::Put, 1),
                         _ => (QueueOp::Join, 0),
@@ -884,7 +884,7 @@ impl<'a> Ctx<'a> {
                     self.emit(Op::AwaitQueue(recv, op, item, bind_t));
                     return;
                 }
-                if !is_asyncio && (attr == "reset" || attr == "abort") && args.is_empty() && kwargs.is_empty() {
+                if !is_asyncio && (&**attr == "reset" || &**attr == "abort") && args.is_empty() && kwargs.is_empty() {
                     let Some(ids) = self.barrier_coros else {
                         self.error(Diagnostic::error(
                             format!("`.{attr}()` is a Barrier method, and the scenario declares no Barrier"),
@@ -893,15 +893,15 @@ impl<'a> Ctx<'a> {
                         return;
                     };
                     let recv = self.expr(value, o);
-                    let id = if attr == "reset" { ids[1] } else { ids[2] };
+                    let id = if &**attr == "reset" { ids[1] } else { ids[2] };
                     self.emit(Op::Await(CExpr::Coro(id, vec![Some(recv)]), bind_t));
                     return;
                 }
-                if !is_asyncio && attr == "wait_for" {
+                if !is_asyncio && &**attr == "wait_for" {
                     // cond.wait_for(predicate): the argument is the predicate's
                     // expression (`lambda: EXPR` in Python), evaluated again
                     // after every wait.
-                    let [pred] = args.as_slice() else {
+                    let [pred] = &args[..] else {
                         self.error(Diagnostic::error(
                             "`.wait_for()` takes the predicate expression: `cond.wait_for(count > 3)`",
                             o.span(attr_span),

@@ -14,34 +14,63 @@ pub(crate) struct Name {
 }
 
 /// Where an expression's text sits in the file, to map its inner spans.
+///
+/// Sixteen bytes: a big scenario has one per code field. When the file
+/// holds the text verbatim (a plain or quoted scalar with no escapes or
+/// folded lines, the common case), only its place is kept and the text is
+/// read from the file; otherwise the decoded text is owned, and inner
+/// spans map to the whole scalar.
 #[derive(Debug, Clone)]
-pub(crate) struct Origin {
-    /// File offset of the expression text's first byte, when verbatim.
-    pub(crate) at: Option<usize>,
-    /// The whole scalar, used when the text is not verbatim in the file.
-    pub(crate) whole: Span,
-    /// The scalar's text (what the expression's spans index) when the file
-    /// does not hold it verbatim; otherwise it is read from the file
-    /// ([`Origin::text`]), not copied.
-    pub(crate) owned: Option<std::rc::Rc<str>>,
+pub(crate) enum Origin {
+    /// The text is the file's bytes `at..at + len`; the whole scalar
+    /// extends `quote` bytes further on each side (its quotes).
+    Verbatim { at: u32, len: u32, quote: u32 },
+    /// The whole scalar's span and its decoded text.
+    Owned(std::rc::Rc<(Span, String)>),
 }
 
 impl Origin {
+    /// The origin of a scalar spanning `whole` whose text, when verbatim
+    /// in the file, starts at `at`; `text` is the decoded text.
+    pub(crate) fn new(whole: Span, at: Option<usize>, text: &str) -> Origin {
+        if let Some(at) = at {
+            let quote = at.saturating_sub(whole.start);
+            let len = whole.end.saturating_sub(whole.start + 2 * quote);
+            if let (Ok(at), Ok(len), Ok(quote)) = (u32::try_from(at), u32::try_from(len), u32::try_from(quote)) {
+                return Origin::Verbatim { at, len, quote };
+            }
+        }
+        // A file past 4 GiB: its text is copied, as a decoded scalar's is.
+        Origin::Owned(std::rc::Rc::new((whole, text.to_owned())))
+    }
+
     /// The scalar's text, from the file `src` it was parsed from.
     pub(crate) fn text<'s>(&'s self, src: &'s str) -> &'s str {
-        match (&self.owned, self.at) {
-            (Some(t), _) => t,
-            // Inside the quotes of a quoted scalar: as much is cut at the end.
-            (None, Some(at)) => src.get(at..self.whole.end - (at - self.whole.start)).unwrap_or_default(),
-            (None, None) => "",
+        match self {
+            Origin::Verbatim { at, len, .. } => {
+                let at = *at as usize;
+                src.get(at..at + *len as usize).unwrap_or_default()
+            }
+            Origin::Owned(o) => &o.1,
+        }
+    }
+
+    /// The span of the whole scalar, quotes included.
+    pub(crate) fn whole(&self) -> Span {
+        match self {
+            Origin::Verbatim { at, len, quote } => (*at - *quote) as usize..(*at + *len + *quote) as usize,
+            Origin::Owned(o) => o.0.clone(),
         }
     }
 
     /// The file span of a span inside the expression text.
     pub(crate) fn span(&self, inner: &Span) -> Span {
-        match self.at {
-            Some(at) => at + inner.start..at + inner.end.max(inner.start),
-            None => self.whole.clone(),
+        match self {
+            Origin::Verbatim { at, .. } => {
+                let at = *at as usize;
+                at + inner.start..at + inner.end.max(inner.start)
+            }
+            Origin::Owned(o) => o.0.clone(),
         }
     }
 }
@@ -238,9 +267,15 @@ pub(crate) struct Scenario {
 
 #[cfg(test)]
 mod tests {
-    /// A big scenario is mostly steps: they stay small.
+    use std::mem::size_of;
+
+    /// A big scenario is mostly steps, code fields and expressions: they
+    /// stay small (the front end's memory is a multiple of the file's).
     #[test]
     fn a_step_stays_small() {
-        assert!(std::mem::size_of::<super::Step>() <= 192, "{}", std::mem::size_of::<super::Step>());
+        assert!(size_of::<super::Step>() <= 152, "{}", size_of::<super::Step>());
+        assert!(size_of::<super::Code>() <= 80, "{}", size_of::<super::Code>());
+        assert!(size_of::<super::Expr>() <= 64, "{}", size_of::<super::Expr>());
+        assert!(size_of::<super::Origin>() <= 16, "{}", size_of::<super::Origin>());
     }
 }

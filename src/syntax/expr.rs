@@ -82,16 +82,16 @@ pub(crate) enum ExprKind {
         /// What is called.
         func: Box<Expr>,
         /// Positional arguments in order, including `*xs`.
-        args: Vec<Expr>,
+        args: Box<[Expr]>,
         /// Keyword arguments in order.
-        kwargs: Vec<Keyword>,
+        kwargs: Box<[Keyword]>,
     },
     /// `value.attr`.
     Attribute {
         /// The object.
         value: Box<Expr>,
         /// The attribute's name.
-        attr: String,
+        attr: Box<str>,
         /// Where the attribute's name is.
         attr_span: Span,
     },
@@ -1615,7 +1615,8 @@ impl<'s> Parser<'s> {
                     _ => return Err(self.fail_here("expected an attribute name after `.`", None)),
                 };
                 self.bump();
-                let kind = ExprKind::Attribute { value: Box::new(expr), attr, attr_span: t.span };
+                let kind =
+                    ExprKind::Attribute { value: Box::new(expr), attr: attr.into_boxed_str(), attr_span: t.span };
                 expr = Expr { kind, span: start..self.last_end };
             } else if self.is_op("(") {
                 expr = self.call(expr, start)?;
@@ -1799,7 +1800,8 @@ impl<'s> Parser<'s> {
             }
         }
         self.close_bracket("`,` or `)`")?;
-        let kind = ExprKind::Call { func: Box::new(func), args: shrunk(args), kwargs: shrunk(kwargs) };
+        let kind =
+            ExprKind::Call { func: Box::new(func), args: args.into_boxed_slice(), kwargs: kwargs.into_boxed_slice() };
         Ok(Expr { kind, span: start..self.last_end })
     }
 

@@ -49,7 +49,7 @@ fn scalar_origin(node: &Node) -> Origin {
         NodeKind::Scalar { text, .. } => (node.verbatim_at(), &**text),
         _ => (None, ""),
     };
-    Origin { at, whole: node.span.clone(), owned: at.is_none().then(|| text.into()) }
+    Origin::new(node.span.clone(), at, text)
 }
 
 fn expr_error(e: ParseError, origin: &Origin) -> Diagnostic {
@@ -623,7 +623,7 @@ impl<'s> Parser<'s> {
                 })
                 .collect::<Option<Vec<_>>>()?,
             _ => {
-                self.err(Diagnostic::error(format!("`as` takes variable names, found `{text}`"), origin.whole));
+                self.err(Diagnostic::error(format!("`as` takes variable names, found `{text}`"), origin.whole()));
                 return None;
             }
         };
@@ -636,7 +636,7 @@ impl<'s> Parser<'s> {
         match expr::parse_expr(text) {
             Ok(expr::Expr { kind: expr::ExprKind::Name(n), .. }) => Some(Name { text: n, span: node.span.clone() }),
             _ => {
-                self.err(Diagnostic::error(format!("`as` takes a variable name, found `{text}`"), origin.whole));
+                self.err(Diagnostic::error(format!("`as` takes a variable name, found `{text}`"), origin.whole()));
                 None
             }
         }
