@@ -184,6 +184,16 @@ fn written_status(written: std::io::Result<()>, err: &mut dyn Write, ok: i32) ->
     }
 }
 
+/// The exit status of a run by how it ended.
+pub(crate) fn exit_status(outcome: &Outcome) -> i32 {
+    match outcome {
+        Outcome::Ok => EXIT_OK,
+        Outcome::Error { .. } => EXIT_ERROR,
+        Outcome::Deadlock(_) => EXIT_DEADLOCK,
+        Outcome::Limit(_) => EXIT_LIMIT,
+    }
+}
+
 /// Runs the command line; returns the exit status.
 ///
 /// The work runs on a thread of its own with a large stack
@@ -270,26 +280,39 @@ fn main_on_this_thread(args: Vec<OsString>, out: &mut dyn Write, err: &mut dyn W
                 max_output: a.max_output,
                 max_memory: a.max_memory.saturating_mul(1 << 20),
             };
-            let mut out = std::io::BufWriter::with_capacity(1 << 16, out);
+            let mut out_buf = std::io::BufWriter::with_capacity(1 << 16, &mut *out);
             let mut err_buf = std::io::BufWriter::with_capacity(1 << 12, &mut *err);
-            let streams = report::Streams::new(&mut out, &mut err_buf);
-            let end = if a.stdout {
-                compiled.run(limits, &mut report::stdout::StdoutView::new(streams, &source))
+            let streams = report::Streams::new(&mut out_buf, &mut err_buf);
+            let human = !a.stdout && a.format == Format::Human;
+            let (end, verdict) = if a.stdout {
+                compiled.run_checked(limits, &mut report::stdout::StdoutView::new(streams, &source))
             } else if a.format == Format::Json {
-                compiled.run(limits, &mut report::json::JsonView::new(streams))
+                compiled.run_checked(limits, &mut report::json::JsonView::new(streams))
             } else {
-                compiled.run(limits, &mut report::human::HumanView::new(streams, &source, &compiled.name(), color))
+                compiled
+                    .run_checked(limits, &mut report::human::HumanView::new(streams, &source, &compiled.name(), color))
             };
-            drop(out);
+            drop(out_buf);
             drop(err_buf);
             if let Some(kind) = end.write_error {
                 return written_status(Err(kind.into()), err, EXIT_OK);
             }
-            match end.outcome {
-                Outcome::Ok => EXIT_OK,
-                Outcome::Error { .. } => EXIT_ERROR,
-                Outcome::Deadlock(_) => EXIT_DEADLOCK,
-                Outcome::Limit(_) => EXIT_LIMIT,
+            match verdict {
+                // With an `expect:` block, the verdict decides: the run did
+                // what the scenario says (0), or it did not (1).
+                Some(v) if v.met() => {
+                    if human {
+                        let written =
+                            writeln!(out, "{}", report::expect::met_line(&v, color)).and_then(|()| out.flush());
+                        return written_status(written, err, EXIT_OK);
+                    }
+                    EXIT_OK
+                }
+                Some(v) => {
+                    let _ = write!(err, "{}", diagnostic::render(&source, &v.failures, color));
+                    EXIT_ERROR
+                }
+                None => exit_status(&end.outcome),
             }
         }
     }

@@ -60,6 +60,7 @@ use source::Source;
 pub struct Compiled {
     program: compile::Program,
     graph: petgraph::graph::DiGraph<u32, Edge>,
+    expect: Option<syntax::parse::Expect>,
 }
 
 impl Compiled {
@@ -71,6 +72,22 @@ impl Compiled {
     /// Runs the scenario, handing every event to `sink` as it happens.
     pub fn run(&self, limits: Limits, sink: &mut dyn Sink) -> RunEnd {
         runtime::run(&self.program, limits, sink)
+    }
+
+    /// Whether the scenario has an `expect:` block.
+    pub fn has_expect(&self) -> bool {
+        self.expect.is_some()
+    }
+
+    /// Runs the scenario like [`Compiled::run`] and checks its `expect:`
+    /// block; the verdict is `None` when it has none (or the run stopped
+    /// before its end, at a write error).
+    pub fn run_checked(&self, limits: Limits, sink: &mut dyn Sink) -> (RunEnd, Option<report::expect::Verdict>) {
+        let Some(expect) = &self.expect else { return (self.run(limits, sink), None) };
+        let mut checked = report::expect::Checked::new(sink, expect);
+        let end = self.run(limits, &mut checked);
+        let verdict = if end.write_error.is_some() { None } else { checked.verdict() };
+        (end, verdict)
     }
 
     /// One line about the scenario, for `asim check`.
@@ -136,5 +153,6 @@ fn front_end(source: &Source, keep_tree: bool) -> Result<(Compiled, check::Check
     };
     program.line_starts = std::iter::once(0).chain(source.text.match_indices('\n').map(|(i, _)| i + 1)).collect();
     let graph = checked.graph.clone();
-    Ok((Compiled { program, graph }, checked))
+    let expect = checked.scenario.expect.take();
+    Ok((Compiled { program, graph, expect }, checked))
 }

@@ -263,6 +263,7 @@ pub(crate) struct Scenario {
     pub(crate) coroutines: Vec<CoroDef>,
     pub(crate) main: Vec<Step>,
     pub(crate) main_span: Span,
+    pub(crate) expect: Option<super::parse::Expect>,
 }
 
 #[cfg(test)]

@@ -11,7 +11,11 @@ use super::yaml::{Node, NodeKind, Style};
 use crate::diagnostic::{did_you_mean, Diagnostic};
 use crate::source::Span;
 
-const TOP_KEYS: &[&str] = &["name", "description", "vars", "sync", "coroutines", "main"];
+mod expect;
+pub(crate) use expect::Expect;
+pub(crate) use expect::{Elapsed, ExpectedOutcome};
+
+const TOP_KEYS: &[&str] = &["name", "description", "vars", "sync", "coroutines", "main", "expect"];
 
 /// Every verb, with the modifiers it accepts.
 const VERBS: &[(&str, &[&str])] = &[
@@ -102,6 +106,7 @@ impl<'s> Parser<'s> {
             coroutines: Vec::new(),
             main: Vec::new(),
             main_span: root_span.start..root_span.start,
+            expect: None,
         };
         let mut has_main = false;
         let mut main_typo = false;
@@ -114,6 +119,7 @@ impl<'s> Parser<'s> {
                 "vars" => sc.vars = self.code_map(value, "vars"),
                 "sync" => sc.sync = self.code_map(value, "sync"),
                 "coroutines" => sc.coroutines = self.coroutines(value),
+                "expect" => sc.expect = self.expect(value),
                 "main" => {
                     has_main = true;
                     sc.main_span = key.span.clone();

@@ -9,6 +9,7 @@ mod gen;
 mod cli;
 mod determinism;
 mod differential;
+mod expect;
 mod generated;
 mod invalid;
 mod limits;
