@@ -1,0 +1,339 @@
+//! Compiling expressions: operators, calls (builtins, methods, coroutines),
+//! templates and durations, to [`CExpr`] trees.
+
+use super::*;
+
+impl Ctx<'_> {
+    pub(super) fn code(&mut self, c: &Code) -> CExpr {
+        match c {
+            Code::Expr(e, o) => self.expr(e, o),
+            Code::Lit(l, _) => CExpr::Const(match l {
+                Lit::None => Value::None,
+                Lit::Bool(b) => Value::Bool(*b),
+                Lit::Int(i) => Value::Int(*i),
+                Lit::Float(f) => Value::Float(*f),
+            }),
+            Code::List(items, _) => CExpr::List(items.iter().map(|i| self.code(i)).collect()),
+            Code::Dict(items, _) => {
+                CExpr::Dict(items.iter().map(|(k, v)| (CExpr::Const(Value::str(k.as_str())), self.code(v))).collect())
+            }
+        }
+    }
+
+    fn exprs(&mut self, es: &[Expr], o: &Origin) -> Vec<CExpr> {
+        es.iter().map(|e| self.expr(e, o)).collect()
+    }
+
+    pub(super) fn expr(&mut self, e: &Expr, o: &Origin) -> CExpr {
+        let span = o.span(&e.span);
+        match &e.kind {
+            ExprKind::Int(i) => CExpr::Const(Value::Int(*i)),
+            ExprKind::Float(f) => CExpr::Const(Value::Float(*f)),
+            ExprKind::Str(s) => CExpr::Const(Value::str(s.as_str())),
+            ExprKind::Bool(b) => CExpr::Const(Value::Bool(*b)),
+            ExprKind::None => CExpr::Const(Value::None),
+            ExprKind::FString(parts) => CExpr::FString(self.template(parts, o)),
+            ExprKind::Name(n) => self.name(n, span),
+            ExprKind::List(xs) => CExpr::List(self.exprs(xs, o)),
+            ExprKind::Tuple(xs) => CExpr::Tuple(self.exprs(xs, o)),
+            ExprKind::Dict(kv) => CExpr::Dict(kv.iter().map(|(k, v)| (self.expr(k, o), self.expr(v, o))).collect()),
+            ExprKind::Starred(x) => CExpr::Starred(Box::new(self.expr(x, o))),
+            ExprKind::Unary(op, x) => {
+                let x = Box::new(self.expr(x, o));
+                match op {
+                    UnaryOp::Neg => CExpr::Neg(x),
+                    UnaryOp::Pos => CExpr::Pos(x),
+                    UnaryOp::Not => CExpr::Not(x),
+                }
+            }
+            ExprKind::Binary(op, a, b) => CExpr::Binary(*op, Box::new(self.expr(a, o)), Box::new(self.expr(b, o))),
+            ExprKind::Compare(a, rest) => {
+                CExpr::Compare(Box::new(self.expr(a, o)), rest.iter().map(|(op, x)| (*op, self.expr(x, o))).collect())
+            }
+            ExprKind::BoolOp(BoolOp::And, xs) => CExpr::And(self.exprs(xs, o)),
+            ExprKind::BoolOp(BoolOp::Or, xs) => CExpr::Or(self.exprs(xs, o)),
+            ExprKind::IfExp { cond, then, orelse } => {
+                CExpr::IfExp(Box::new(self.expr(cond, o)), Box::new(self.expr(then, o)), Box::new(self.expr(orelse, o)))
+            }
+            ExprKind::Call { func, args, kwargs } => self.call(func, args, kwargs, o, span),
+            ExprKind::Attribute { value, attr, attr_span } => {
+                if let ExprKind::Name(m) = &value.kind {
+                    if m == "asyncio" && !self.is_local(m) {
+                        return match ExcClass::by_name(attr) {
+                            Some(c) if c.in_asyncio() => CExpr::Const(Value::ExcClass(c)),
+                            _ => {
+                                self.error(Diagnostic::error(
+                                    format!("`asyncio.{attr}` is not available in expressions"),
+                                    o.span(attr_span),
+                                ));
+                                CExpr::Const(Value::None)
+                            }
+                        };
+                    }
+                }
+                let v = Box::new(self.expr(value, o));
+                match &**attr {
+                    "args" => CExpr::Attr(v, Attr::Args),
+                    "exceptions" => CExpr::Attr(v, Attr::Exceptions),
+                    "message" => CExpr::Attr(v, Attr::Message),
+                    "parties" => CExpr::Attr(v, Attr::Parties),
+                    "n_waiting" => CExpr::Attr(v, Attr::NWaiting),
+                    "broken" => CExpr::Attr(v, Attr::Broken),
+                    _ => {
+                        let is_method = Method::ALL.iter().any(|(n, _)| **n == **attr);
+                        let d = Diagnostic::error(format!("unknown attribute `.{attr}`"), o.span(attr_span));
+                        self.error(if is_method {
+                            d.with_hint(format!("`{attr}` is a method: call it, `.{attr}()`"))
+                        } else {
+                            d.with_hint("attributes are `e.args`, `eg.exceptions` and `eg.message`")
+                        });
+                        CExpr::Const(Value::None)
+                    }
+                }
+            }
+            ExprKind::Index { value, index } => {
+                let v = Box::new(self.expr(value, o));
+                match &index.kind {
+                    ExprKind::Slice { lo, hi, step } => {
+                        let mut part = |x: &Option<Box<Expr>>| x.as_ref().map(|x| Box::new(self.expr(x, o)));
+                        CExpr::Slice(v, [part(lo), part(hi), part(step)])
+                    }
+                    _ => CExpr::Index(v, Box::new(self.expr(index, o))),
+                }
+            }
+            ExprKind::Slice { .. } => {
+                self.error(Diagnostic::error("a slice is only valid inside `[...]`", span));
+                CExpr::Const(Value::None)
+            }
+        }
+    }
+
+    pub(super) fn is_local(&self, n: &str) -> bool {
+        self.named.contains_key(n) || self.overlay.iter().any(|(o, _)| o == n)
+    }
+
+    fn call(
+        &mut self,
+        func: &Expr,
+        args: &[Expr],
+        kwargs: &[crate::syntax::expr::Keyword],
+        o: &Origin,
+        span: Span,
+    ) -> CExpr {
+        match &func.kind {
+            ExprKind::Name(n)
+                if !self.is_local(n) && !self.ch.vars.contains_key(n) && !self.ch.prims.contains_key(n) =>
+            {
+                if let Some(&id) = self.ch.coros.get(n) {
+                    return self.coro_call(id, n, args, kwargs, o, span);
+                }
+                if let Some((_, b)) = Builtin::ALL.iter().find(|(name, _)| name == n) {
+                    let a = self.exprs(args, o);
+                    let kw = kwargs.iter().map(|k| (k.name.as_str().into(), self.expr(&k.value, o))).collect();
+                    return CExpr::Builtin(*b, a.into_boxed_slice(), kw);
+                }
+                if let Some(c) = ExcClass::by_name(n) {
+                    if !kwargs.is_empty() {
+                        self.error(Diagnostic::error(format!("{n}() takes no keyword arguments"), span));
+                    }
+                    return CExpr::NewExc(c, self.exprs(args, o));
+                }
+                if ["Lock", "Semaphore", "BoundedSemaphore", "Event", "Condition", "Queue", "Barrier"]
+                    .contains(&n.as_str())
+                {
+                    self.error(
+                        Diagnostic::error(format!("a `{n}` must be declared under `sync`"), span)
+                            .with_hint(format!("add `sync: {{name: {n}()}}` and use that name here")),
+                    );
+                    return CExpr::Const(Value::None);
+                }
+                self.name(n, o.span(&func.span));
+                CExpr::Const(Value::None)
+            }
+            ExprKind::Attribute { value, attr, attr_span } => {
+                let aspan = o.span(attr_span);
+                if let ExprKind::Name(m) = &value.kind {
+                    if m == "asyncio" && !self.is_local(m) {
+                        if let Some((_, step)) = ASYNCIO_STEPS.iter().find(|(f, _)| **f == **attr) {
+                            self.error(
+                                Diagnostic::error(
+                                    format!("`asyncio.{attr}(...)` is written as the `{step}` step"),
+                                    span,
+                                )
+                                .with_hint(format!("use `- {step}: ...`")),
+                            );
+                            return CExpr::Const(Value::None);
+                        }
+                        if let Some(c) = ExcClass::by_name(attr).filter(|c| c.in_asyncio()) {
+                            return CExpr::NewExc(c, self.exprs(args, o));
+                        }
+                        self.error(Diagnostic::error(format!("`asyncio.{attr}` is not supported"), aspan));
+                        return CExpr::Const(Value::None);
+                    }
+                }
+                if let Some(i) = barrier::METHOD_COROUTINES.iter().position(|m| **m == **attr) {
+                    // `q.get()` outside a direct await: a coroutine object, as in Python.
+                    let arity = usize::from(&**attr == "put");
+                    if args.len() != arity || !kwargs.is_empty() {
+                        self.error(Diagnostic::error(
+                            format!("`.{attr}()` takes {arity} argument{}", if arity == 1 { "" } else { "s" }),
+                            aspan,
+                        ));
+                        return CExpr::Const(Value::None);
+                    }
+                    let recv = self.expr(value, o);
+                    let item = args.first().map(|a| self.expr(a, o));
+                    return CExpr::Coro(self.method_coros + i as u32, vec![Some(recv), item]);
+                }
+                if let (Some(ids), "reset" | "abort") = (self.barrier_coros, (&**attr)) {
+                    let recv = self.expr(value, o);
+                    let id = if &**attr == "reset" { ids[1] } else { ids[2] };
+                    return CExpr::Coro(id, vec![Some(recv)]);
+                }
+                if AWAITABLE_METHODS.contains(&(&**attr)) {
+                    self.error(
+                        Diagnostic::error(format!("`.{attr}()` returns an awaitable that is never awaited"), aspan)
+                            .with_hint(format!("use `await: ....{attr}()` as a step of its own")),
+                    );
+                    return CExpr::Const(Value::None);
+                }
+                if LATER_METHODS.contains(&(&**attr)) {
+                    self.error(
+                        Diagnostic::error(format!("`.{attr}()` is not supported yet"), aspan)
+                            .with_hint("this version of asim does not run cancellation, queues or conditions"),
+                    );
+                    return CExpr::Const(Value::None);
+                }
+                let Some((_, m)) = Method::ALL.iter().find(|(name, _)| **name == **attr) else {
+                    let hint = did_you_mean(attr, Method::ALL.iter().map(|(n, _)| *n));
+                    self.error(Diagnostic::error(format!("unknown method `.{attr}()`"), aspan).with_hint_opt(hint));
+                    return CExpr::Const(Value::None);
+                };
+                if !kwargs.is_empty() {
+                    self.error(Diagnostic::error(format!("`.{attr}()` takes no keyword arguments in asim"), span));
+                }
+                let recv = Box::new(self.expr(value, o));
+                CExpr::Method(recv, *m, self.exprs(args, o))
+            }
+            _ => {
+                self.error(Diagnostic::error(
+                    "only named functions, coroutines and methods can be called",
+                    o.span(&func.span),
+                ));
+                CExpr::Const(Value::None)
+            }
+        }
+    }
+
+    fn coro_call(
+        &mut self,
+        id: u32,
+        n: &str,
+        args: &[Expr],
+        kwargs: &[crate::syntax::expr::Keyword],
+        o: &Origin,
+        span: Span,
+    ) -> CExpr {
+        let params = self.ch.infos[id as usize].params.clone();
+        let def = &self.ch.scenario.coroutines.get(id as usize);
+        let has_default: Vec<bool> =
+            def.map(|d| d.params.iter().map(|(_, dflt)| dflt.is_some()).collect()).unwrap_or_default();
+        let mut bound: Vec<Option<CExpr>> = vec![None; params.len()];
+        let mut given = vec![false; params.len()];
+        if args.iter().any(|a| matches!(a.kind, ExprKind::Starred(_))) {
+            self.error(
+                Diagnostic::error(format!("`*args` in a call to `{n}` is not supported"), span)
+                    .with_hint("pass the arguments one by one"),
+            );
+            return CExpr::Const(Value::None);
+        }
+        if args.len() > params.len() {
+            self.error(Diagnostic::error(
+                format!(
+                    "{n}() takes {} positional argument{} but {} were given",
+                    params.len(),
+                    if params.len() == 1 { "" } else { "s" },
+                    args.len()
+                ),
+                span.clone(),
+            ));
+        }
+        for (i, a) in args.iter().enumerate().take(params.len()) {
+            bound[i] = Some(self.expr(a, o));
+            given[i] = true;
+        }
+        for k in kwargs {
+            match params.iter().position(|p| *p == k.name) {
+                Some(i) if given[i] => self.error(Diagnostic::error(
+                    format!("{n}() got multiple values for argument '{}'", k.name),
+                    o.span(&k.name_span),
+                )),
+                Some(i) => {
+                    bound[i] = Some(self.expr(&k.value, o));
+                    given[i] = true;
+                }
+                None => {
+                    let hint = did_you_mean(&k.name, params.iter().map(String::as_str));
+                    self.error(
+                        Diagnostic::error(
+                            format!("{n}() got an unexpected keyword argument '{}'", k.name),
+                            o.span(&k.name_span),
+                        )
+                        .with_hint_opt(hint),
+                    );
+                }
+            }
+        }
+        let missing: Vec<&String> = params
+            .iter()
+            .enumerate()
+            .filter(|(i, _)| !given[*i] && !has_default.get(*i).copied().unwrap_or(false))
+            .map(|(_, p)| p)
+            .collect();
+        if !missing.is_empty() {
+            let names: Vec<String> = missing.iter().map(|m| format!("'{m}'")).collect();
+            self.error(Diagnostic::error(
+                format!(
+                    "{n}() missing {} required positional argument{}: {}",
+                    missing.len(),
+                    if missing.len() == 1 { "" } else { "s" },
+                    names.join(" and ")
+                ),
+                span,
+            ));
+        }
+        CExpr::Coro(id, bound)
+    }
+
+    fn template(&mut self, parts: &[FPart], o: &Origin) -> Vec<CPart> {
+        let mut out = Vec::with_capacity(parts.len());
+        for p in parts {
+            match p {
+                FPart::Lit(s) => out.push(CPart::Lit(s.as_str().into())),
+                FPart::Field(f) => {
+                    if let Some(d) = &f.debug_text {
+                        out.push(CPart::Lit(d.as_str().into()));
+                    }
+                    let conversion =
+                        f.conversion.or_else(|| (f.debug_text.is_some() && f.spec.is_empty()).then_some('r'));
+                    let expr = self.expr(&f.expr, o);
+                    let spec = self.template(&f.spec, o);
+                    out.push(CPart::Field(Box::new(CField { expr, conversion, spec })));
+                }
+            }
+        }
+        out.shrink_to_fit();
+        out
+    }
+
+    pub(super) fn text(&mut self, t: &Template) -> Vec<CPart> {
+        self.template(&t.parts, &t.origin)
+    }
+
+    pub(super) fn duration(&mut self, d: &Duration) -> CExpr {
+        match d {
+            Duration::Literal(v) => CExpr::Const(Value::Float(*v)),
+            Duration::Code(c) => self.code(c),
+        }
+    }
+}

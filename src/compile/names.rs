@@ -1,0 +1,105 @@
+//! Name resolution: a name in an expression or a target, resolved to a local
+//! slot, `vars`, `sync`, a coroutine, a builtin or an exception class.
+
+use super::*;
+
+impl Ctx<'_> {
+    fn known_names(&self) -> Vec<&str> {
+        let mut v: Vec<&str> = self.named.keys().map(String::as_str).collect();
+        v.extend(self.overlay.iter().map(|(n, _)| n.as_str()));
+        v.extend(self.ch.vars.keys().map(String::as_str));
+        v.extend(self.ch.prims.keys().map(String::as_str));
+        v.extend(self.ch.coros.keys().map(String::as_str));
+        v.extend(Builtin::ALL.iter().map(|(n, _)| *n));
+        v.extend(ExcClass::ALL.iter().map(|c| c.name()));
+        v
+    }
+
+    pub(super) fn name(&mut self, n: &str, span: Span) -> CExpr {
+        if let Some((_, s)) = self.overlay.iter().rev().find(|(o, _)| o == n) {
+            return CExpr::Local(*s);
+        }
+        if let Some(&s) = self.named.get(n) {
+            return CExpr::Local(s);
+        }
+        if let Some(&g) = self.ch.vars.get(n) {
+            return CExpr::Global(g);
+        }
+        if let Some(&(p, _)) = self.ch.prims.get(n) {
+            return CExpr::Prim(p);
+        }
+        if let Some(c) = ExcClass::by_name(n) {
+            return CExpr::Const(Value::ExcClass(c));
+        }
+        if self.ch.coros.contains_key(n) {
+            self.error(Diagnostic::error(format!("`{n}` is a coroutine function; call it: `{n}(...)`"), span));
+        } else if Builtin::ALL.iter().any(|(b, _)| *b == n) {
+            self.error(Diagnostic::error(format!("`{n}` is a builtin function; call it: `{n}(...)`"), span));
+        } else if n == "asyncio" {
+            self.error(
+                Diagnostic::error("`asyncio` on its own is not a value", span)
+                    .with_hint("use `asyncio.CancelledError`, or a step such as `sleep`"),
+            );
+        } else {
+            let hint = match n {
+                "true" | "false" | "none" | "null" => Some(format!(
+                    "Python spells it `{}`",
+                    match n {
+                        "true" => "True",
+                        "false" => "False",
+                        _ => "None",
+                    }
+                )),
+                _ => did_you_mean(n, self.known_names()),
+            };
+            self.error(
+                Diagnostic::error(format!("unknown name `{n}`"), span)
+                    .with_hint_opt(hint)
+                    .with_label("not a local, a shared variable, a primitive or a builtin"),
+            );
+        }
+        CExpr::Const(Value::None)
+    }
+
+    /// A [`Target::Unpack`] of `ts`.
+    pub(super) fn unpack(&mut self, ts: Box<[Target]>) -> Target {
+        self.unpacks.push(ts);
+        Target::Unpack(self.unpacks.len() as u32 - 1)
+    }
+
+    pub(super) fn target(&mut self, n: &Name) -> Target {
+        match self.named.get(&n.text) {
+            Some(&s) => {
+                self.rebinds_params |= s < self.n_params;
+                Target::Local(s)
+            }
+            None => {
+                // Checked already: every bound name is a local.
+                let s = self.hidden(&n.text);
+                Target::Local(s)
+            }
+        }
+    }
+
+    pub(super) fn global_target(&mut self, n: &Name) -> Option<Target> {
+        match self.ch.vars.get(&n.text) {
+            Some(&g) => Some(Target::Global(g)),
+            None => {
+                let hint = if self.named.contains_key(&n.text) || !self.ch.vars.is_empty() {
+                    did_you_mean(&n.text, self.ch.vars.keys().map(String::as_str))
+                        .or_else(|| Some("use `let` for a local variable".to_owned()))
+                } else {
+                    Some("declare it under `vars`, or use `let` for a local variable".to_owned())
+                };
+                self.error(
+                    Diagnostic::error(
+                        format!("`set` assigns shared variables, and `{}` is not declared under `vars`", n.text),
+                        n.span.clone(),
+                    )
+                    .with_hint_opt(hint),
+                );
+                None
+            }
+        }
+    }
+}

@@ -1,0 +1,471 @@
+//! Compiling steps: each step of a coroutine body to instructions, with
+//! structured steps as jumps and handler blocks, and `await` in all its forms.
+
+use super::*;
+
+impl Ctx<'_> {
+    pub(super) fn steps(&mut self, steps: &[Step]) {
+        for s in steps {
+            self.step(s);
+        }
+    }
+
+    pub(super) fn step(&mut self, s: &Step) {
+        self.span = s.span.clone();
+        match crate::memory::ceiling() {
+            crate::memory::Ceiling::Under => {}
+            crate::memory::Ceiling::First => return self.errors.push(crate::memory::ceiling_error(s.span.clone())),
+            crate::memory::Ceiling::Again => return,
+        }
+        match &s.kind {
+            StepKind::Print(t) => {
+                let t = self.text(t);
+                self.emit(Op::Print(t));
+            }
+            StepKind::Sleep(d) => {
+                let d = self.duration(d);
+                self.emit(Op::Sleep(d));
+            }
+            StepKind::Block(d) => {
+                let d = self.duration(d);
+                self.emit(Op::Block(d));
+            }
+            StepKind::Await { what, bind } => self.await_step(what, bind.as_ref()),
+            StepKind::Spawn { call, bind, name } => {
+                let call = self.code(call);
+                let name = name.as_ref().map(|n| self.text(n).into_boxed_slice());
+                let bind = bind.as_ref().map(|b| self.target(b));
+                let group = self.groups.last().copied();
+                self.emit(Op::Spawn { call, name, bind, group });
+            }
+            StepKind::Gather { items, bind, return_exceptions } => {
+                let items = items.iter().map(|i| self.gather_item(i)).collect();
+                let return_exceptions = return_exceptions.as_ref().map(|r| Box::new(self.code(r)));
+                let bind = bind.as_ref().map(|b| self.target(b));
+                self.span = s.span.clone();
+                self.emit(Op::Gather { items, return_exceptions, bind });
+            }
+            StepKind::TaskGroup(body) => {
+                let g = self.n_groups;
+                self.n_groups += 1;
+                self.context(Op::TgEnter(g), Op::TgExit(g), &s.span, |cx| {
+                    cx.groups.push(g);
+                    cx.steps(body);
+                    cx.groups.pop();
+                });
+            }
+            StepKind::With { prim, body } => {
+                let p = self.code(prim);
+                let slot = self.hidden("with");
+                self.context(Op::WithEnter(p, slot), Op::WithExit(slot), &s.span, |cx| cx.steps(body));
+            }
+            StepKind::Do(c) => {
+                if let Code::Expr(e @ Expr { kind: ExprKind::Call { func, .. }, .. }, o) = c {
+                    if let ExprKind::Attribute { attr, .. } = &func.kind {
+                        if AWAITABLE_METHODS.contains(&(&**attr)) {
+                            let text = o.text(self.src).get(e.span.clone()).unwrap_or_default();
+                            self.error(
+                                Diagnostic::error(
+                                    format!("`{text}` is a coroutine: `do` would create it and never run it"),
+                                    c.span(),
+                                )
+                                .with_hint(format!(
+                                    "use `await: {text}` to wait for it here, or `spawn: {text}` to run it as a task"
+                                )),
+                            );
+                        }
+                    }
+                }
+                if let Some(n) = crate::check::called_name(c).filter(|n| self.ch.coros.contains_key(*n)) {
+                    self.error(
+                        Diagnostic::error(
+                            format!("`{n}(...)` is a coroutine: `do` would create it and never run it"),
+                            c.span(),
+                        )
+                        .with_hint(format!(
+                            "use `await: {n}(...)` to run it here, or `spawn: {n}(...)` to run it as a task"
+                        )),
+                    );
+                }
+                let e = self.code(c);
+                self.emit(Op::Do(e));
+            }
+            StepKind::Let(items) => {
+                for (n, c) in items {
+                    let e = self.code(c);
+                    let t = self.target(n);
+                    self.emit(Op::Assign(vec![(t, e)]));
+                }
+            }
+            StepKind::Set(items) => {
+                for (n, c) in items {
+                    let e = self.code(c);
+                    if let Some(t) = self.global_target(n) {
+                        self.emit(Op::Assign(vec![(t, e)]));
+                    }
+                }
+            }
+            StepKind::Return(c) => {
+                let e = c.as_ref().map(|c| self.code(c));
+                self.emit(Op::Return(e));
+            }
+            StepKind::Raise(c) => {
+                let e = c.as_ref().map(|c| self.code(c));
+                self.emit(Op::Raise(e));
+            }
+            StepKind::Try { body, handlers, star, orelse, finally } => {
+                self.try_step(body, handlers, *star, orelse, finally.as_deref(), &s.span)
+            }
+            StepKind::If { cond, then, orelse } => {
+                let c = self.code(cond);
+                let j = self.emit(Op::JumpIfNot(c, 0));
+                self.steps(then);
+                if orelse.is_empty() {
+                    self.patch(j);
+                } else {
+                    let end = self.emit(Op::Jump(0));
+                    self.patch(j);
+                    self.steps(orelse);
+                    self.patch(end);
+                }
+            }
+            StepKind::For { targets, iter, body } => {
+                let slot = self.n_iters;
+                self.n_iters += 1;
+                let target = self.targets(targets);
+                // `for x in as_completed(fs, timeout=t)`: each iteration awaits
+                // the next completion (Python: `x = await aw`).
+                let top;
+                let next;
+                if let Some((fs, timeout)) = self.as_completed(iter) {
+                    self.emit(Op::AsCompletedStart(fs, timeout.map(Box::new), slot));
+                    top = self.here();
+                    next = self.emit(Op::AsCompletedNext(slot, target, 0));
+                } else {
+                    let it = self.code(iter);
+                    self.emit(Op::ForStart(it, slot));
+                    top = self.here();
+                    next = self.emit(Op::ForNext(slot, target, 0));
+                }
+                self.steps(body);
+                self.span = s.span.clone();
+                self.emit(Op::Jump(top));
+                self.patch(next);
+            }
+            StepKind::While { cond, body } => {
+                let top = self.here();
+                let c = self.code(cond);
+                let j = self.emit(Op::JumpIfNot(c, 0));
+                self.steps(body);
+                self.span = s.span.clone();
+                self.emit(Op::Jump(top));
+                self.patch(j);
+            }
+            StepKind::Assert { cond, message } => {
+                let c = self.code(cond);
+                let m = message.as_ref().map(|m| self.text(m));
+                self.emit(Op::Assert(c, m));
+            }
+            StepKind::Wait { items, timeout, return_when, bind } => {
+                let items = items.iter().map(|i| self.gather_item(i)).collect();
+                let timeout = timeout.as_ref().map(|t| Box::new(self.code(t)));
+                let bind = match bind.as_slice() {
+                    [] => None,
+                    names => Some(self.targets(names)),
+                };
+                self.span = s.span.clone();
+                self.emit(Op::Wait { items, timeout, return_when: *return_when, bind });
+            }
+            StepKind::WaitFor { what, timeout, bind } => {
+                let w = self.awaitable_arg(what);
+                let to = self.code(timeout);
+                let b = bind.as_ref().map(|b| self.target(b));
+                self.emit(Op::WaitFor(w, Box::new(to), b));
+            }
+            StepKind::Timeout { delay, body } => {
+                let d = self.duration(delay);
+                let slot = self.hidden("timeout");
+                self.context(Op::TimeoutEnter(d, slot), Op::TimeoutExit(slot), &s.span, |cx| cx.steps(body));
+            }
+        }
+    }
+
+    /// `as_completed(fs, timeout=t)` (or `asyncio.as_completed`) as a `for`
+    /// source: its two arguments.
+    fn as_completed(&mut self, iter: &Code) -> Option<(CExpr, Option<CExpr>)> {
+        let Code::Expr(Expr { kind: ExprKind::Call { func, args, kwargs }, span }, o) = iter else { return None };
+        let named = match &func.kind {
+            ExprKind::Name(n) => n == "as_completed" && !self.is_local(n) && !self.ch.coros.contains_key(n),
+            ExprKind::Attribute { value, attr, .. } => {
+                &**attr == "as_completed"
+                    && matches!(&value.kind, ExprKind::Name(m) if m == "asyncio" && !self.is_local(m))
+            }
+            _ => false,
+        };
+        if !named {
+            return None;
+        }
+        let timeout = match (&args[..], &kwargs[..]) {
+            ([_], []) => None,
+            ([_], [k]) if k.name == "timeout" => Some(self.expr(&k.value, o)),
+            ([_, t], []) => Some(self.expr(t, o)),
+            _ => {
+                self.error(Diagnostic::error(
+                    "`as_completed(fs, timeout=None)` takes the tasks and a timeout",
+                    o.span(span),
+                ));
+                return Some((CExpr::Const(Value::None), None));
+            }
+        };
+        Some((self.expr(&args[0], o), timeout))
+    }
+
+    /// An `async with` block: `enter`, the body under a `finally` handler,
+    /// then `exit` (`__aexit__`) on every way out, normal or not.
+    fn context(&mut self, enter: Op, exit: Op, span: &Span, body: impl FnOnce(&mut Self)) {
+        self.emit(enter);
+        let h = self.emit(Op::PushFinally(0));
+        body(self);
+        self.span = span.clone();
+        self.emit(Op::PopHandler);
+        self.emit(Op::EnterFinally);
+        self.patch(h);
+        self.emit(exit);
+        self.emit(Op::EndFinally);
+    }
+
+    fn targets(&mut self, names: &[Name]) -> Target {
+        match names {
+            [one] => self.target(one),
+            many => {
+                let ts = many.iter().map(|n| self.target(n)).collect();
+                self.unpack(ts)
+            }
+        }
+    }
+
+    /// The argument of `wait_for` / `shield`: a coroutine call, a coroutine
+    /// object or a task (primitive operations are not supported there yet).
+    fn awaitable_arg(&mut self, what: &Code) -> CExpr {
+        self.code(what)
+    }
+
+    fn await_step(&mut self, what: &Code, bind: Option<&Name>) {
+        let bind_t = bind.map(|b| self.target(b));
+        if let Code::Expr(Expr { kind: ExprKind::Call { func, args, kwargs }, span }, o) = what {
+            // `await shield(x)`, `await asyncio.shield(x)`, `await asyncio.wait_for(x, t)`.
+            let callee = match &func.kind {
+                ExprKind::Name(n) if !self.is_local(n) && !self.ch.coros.contains_key(n) => Some(n.as_str()),
+                ExprKind::Attribute { value, attr, .. } if matches!(&value.kind, ExprKind::Name(m) if m == "asyncio" && !self.is_local(m)) => {
+                    Some(&**attr)
+                }
+                _ => None,
+            };
+            match (callee, &args[..]) {
+                (Some("shield"), [x]) if kwargs.is_empty() => {
+                    let w = self.awaitable_arg(&Code::Expr(x.clone(), o.clone()));
+                    self.emit(Op::AwaitShield(w, bind_t));
+                    return;
+                }
+                (Some("wait_for"), [x, tmo]) if kwargs.is_empty() => {
+                    let w = self.awaitable_arg(&Code::Expr(x.clone(), o.clone()));
+                    let to = self.expr(tmo, o);
+                    self.emit(Op::WaitFor(w, Box::new(to), bind_t));
+                    return;
+                }
+                (Some("shield" | "wait_for"), _) => {
+                    self.error(Diagnostic::error(
+                        "`shield(x)` takes one awaitable, `wait_for(x, timeout)` two",
+                        o.span(span),
+                    ));
+                    return;
+                }
+                _ => {}
+            }
+        }
+        if let Code::Expr(Expr { kind: ExprKind::Call { func, args, kwargs }, .. }, o) = what {
+            if let ExprKind::Attribute { value, attr, attr_span } = &func.kind {
+                let is_asyncio = matches!(&value.kind, ExprKind::Name(m) if m == "asyncio" && !self.is_local(m));
+                if is_asyncio && &**attr == "sleep" && args.len() == 1 && kwargs.is_empty() {
+                    let d = self.expr(&args[0], o);
+                    self.emit(Op::Sleep(d));
+                    if let Some(t) = bind_t {
+                        self.emit(Op::Assign(vec![(t, CExpr::Const(Value::None))]));
+                    }
+                    return;
+                }
+                if !is_asyncio && (&**attr == "acquire" || &**attr == "wait") {
+                    if !args.is_empty() || !kwargs.is_empty() {
+                        self.error(Diagnostic::error(format!("`.{attr}()` takes no arguments"), o.span(attr_span)));
+                    }
+                    let recv = self.expr(value, o);
+                    self.emit(if &**attr == "acquire" {
+                        Op::AwaitAcquire(recv, bind_t)
+                    } else {
+                        Op::AwaitWait(recv, bind_t)
+                    });
+                    return;
+                }
+                if !is_asyncio && ["get", "put", "join"].contains(&(&**attr)) {
+                    let (op, arity) = match &**attr {
+                        "get" => (QueueOp::Get, 0),
+                        "put" => (QueueOp::Put, 1),
+                        _ => (QueueOp::Join, 0),
+                    };
+                    if args.len() != arity || !kwargs.is_empty() {
+                        self.error(Diagnostic::error(
+                            format!("`.{attr}()` takes {arity} argument{}", if arity == 1 { "" } else { "s" }),
+                            o.span(attr_span),
+                        ));
+                        return;
+                    }
+                    let recv = self.expr(value, o);
+                    let item = args.first().map(|a| Box::new(self.expr(a, o)));
+                    self.emit(Op::AwaitQueue(recv, op, item, bind_t));
+                    return;
+                }
+                if !is_asyncio && (&**attr == "reset" || &**attr == "abort") && args.is_empty() && kwargs.is_empty() {
+                    let Some(ids) = self.barrier_coros else {
+                        self.error(Diagnostic::error(
+                            format!("`.{attr}()` is a Barrier method, and the scenario declares no Barrier"),
+                            o.span(attr_span),
+                        ));
+                        return;
+                    };
+                    let recv = self.expr(value, o);
+                    let id = if &**attr == "reset" { ids[1] } else { ids[2] };
+                    self.emit(Op::Await(CExpr::Coro(id, vec![Some(recv)]), bind_t));
+                    return;
+                }
+                if !is_asyncio && &**attr == "wait_for" {
+                    // cond.wait_for(predicate): the argument is the predicate's
+                    // expression (`lambda: EXPR` in Python), evaluated again
+                    // after every wait.
+                    let [pred] = &args[..] else {
+                        self.error(Diagnostic::error(
+                            "`.wait_for()` takes the predicate expression: `cond.wait_for(count > 3)`",
+                            o.span(attr_span),
+                        ));
+                        return;
+                    };
+                    let recv = self.expr(value, o);
+                    let pred = self.expr(pred, o);
+                    let tmp = self.hidden("wait_for");
+                    self.emit(Op::Assign(vec![(Target::Local(tmp), pred.clone())]));
+                    let top = self.here();
+                    let exit = self.emit(Op::JumpIfNot(CExpr::Not(Box::new(CExpr::Local(tmp))), 0));
+                    self.emit(Op::AwaitWait(recv, None));
+                    self.emit(Op::Assign(vec![(Target::Local(tmp), pred)]));
+                    self.emit(Op::Jump(top));
+                    self.patch(exit);
+                    if let Some(b) = bind_t {
+                        self.emit(Op::Assign(vec![(b, CExpr::Local(tmp))]));
+                    }
+                    return;
+                }
+            }
+        }
+        let e = self.code(what);
+        self.emit(Op::Await(e, bind_t));
+    }
+
+    fn gather_item(&mut self, item: &GatherItem) -> CGatherItem {
+        match item {
+            GatherItem::Expr(Code::Expr(Expr { kind: ExprKind::Starred(inner), .. }, o)) => {
+                CGatherItem::Star(self.expr(inner, o))
+            }
+            GatherItem::Expr(c) => CGatherItem::One(self.code(c)),
+            GatherItem::For { targets, iter, call } => {
+                // A generator expression: the iterable is evaluated outside,
+                // the targets live in a scope of their own.
+                let it = self.code(iter);
+                let slots: Vec<(String, u32)> =
+                    targets.iter().map(|t| (t.text.clone(), self.hidden(&t.text))).collect();
+                let target = if slots.len() == 1 {
+                    Target::Local(slots[0].1)
+                } else {
+                    self.unpack(slots.iter().map(|(_, s)| Target::Local(*s)).collect())
+                };
+                let depth = self.overlay.len();
+                self.overlay.extend(slots);
+                let c = self.code(call);
+                self.overlay.truncate(depth);
+                CGatherItem::For(it, target, c)
+            }
+        }
+    }
+
+    fn try_step(
+        &mut self,
+        body: &[Step],
+        handlers: &[Handler],
+        star: bool,
+        orelse: &[Step],
+        finally: Option<&[Step]>,
+        span: &Span,
+    ) {
+        let fin = finally.map(|_| self.emit(Op::PushFinally(0)));
+        let exc =
+            (!handlers.is_empty()).then(|| self.emit(if star { Op::PushExceptStar(0) } else { Op::PushExcept(0) }));
+        self.steps(body);
+        self.span = span.clone();
+        let mut to_done = Vec::new();
+        if let Some(exc) = exc {
+            self.emit(Op::PopHandler);
+            self.steps(orelse);
+            self.span = span.clone();
+            to_done.push(self.emit(Op::Jump(0)));
+            self.patch(exc);
+            for h in handlers {
+                self.span = h.span.clone();
+                let types: Vec<CExpr> = h.types.iter().map(|t| self.exc_type(t)).collect();
+                let bind = h.bind.as_ref().map(|b| self.target(b));
+                if star {
+                    let m = self.emit(Op::StarMatch(types, bind, 0));
+                    let c = self.emit(Op::PushStarCollect(0));
+                    self.steps(&h.body);
+                    self.span = h.span.clone();
+                    self.emit(Op::PopHandler);
+                    self.patch(m);
+                    self.patch(c);
+                } else {
+                    let m = self.emit(Op::Match(types, bind, 0));
+                    self.steps(&h.body);
+                    self.span = h.span.clone();
+                    self.emit(Op::ExceptDone);
+                    to_done.push(self.emit(Op::Jump(0)));
+                    self.patch(m);
+                }
+            }
+            self.span = span.clone();
+            self.emit(if star { Op::StarEnd } else { Op::Reraise });
+        } else {
+            self.steps(orelse);
+        }
+        for j in to_done {
+            self.patch(j);
+        }
+        self.span = span.clone();
+        if let (Some(fin), Some(fbody)) = (fin, finally) {
+            self.emit(Op::PopHandler);
+            self.emit(Op::EnterFinally);
+            self.patch(fin);
+            self.steps(fbody);
+            self.span = span.clone();
+            self.emit(Op::EndFinally);
+        }
+    }
+
+    fn exc_type(&mut self, c: &Code) -> CExpr {
+        if let Code::Expr(Expr { kind: ExprKind::Name(n), span }, o) = c {
+            if !self.is_local(n) && !self.ch.vars.contains_key(n) && ExcClass::by_name(n).is_none() {
+                let hint = did_you_mean(n, ExcClass::ALL.iter().map(|c| c.name()));
+                self.error(
+                    Diagnostic::error(format!("`{n}` is not an exception class"), o.span(span)).with_hint_opt(hint),
+                );
+                return CExpr::Const(Value::None);
+            }
+        }
+        self.code(c)
+    }
+}

@@ -1,0 +1,276 @@
+//! Method calls: the methods of tasks, the synchronization primitives and
+//! queues, lists, dicts, strings and tuples, with their arity and type checks.
+
+use super::*;
+
+impl Vm<'_> {
+    pub(super) fn method(&mut self, t: Task_, r: &Value, m: Method, args: Vec<Value>) -> Result<Value, Exc> {
+        let arity = |n: usize| -> Result<(), Exc> {
+            if args.len() > n {
+                Err(type_error(format!(
+                    "{}() takes at most {n} argument{} ({} given)",
+                    m.name(),
+                    if n == 1 { "" } else { "s" },
+                    args.len()
+                )))
+            } else {
+                Ok(())
+            }
+        };
+        Ok(match (r, m) {
+            (Value::Task(task), _) => {
+                arity(usize::from(m == Method::Cancel))?;
+                let fut = self.tasks[task.id as usize].fut;
+                match m {
+                    Method::Cancel => {
+                        let msg = args.first().cloned();
+                        if !self.task_done(task.id) {
+                            self.record(task.id, EventKind::CancelRequested(t.unwrap_or(task.id)));
+                        }
+                        Value::Bool(self.task_cancel(task.id, msg))
+                    }
+                    Method::Cancelling => Value::Int(i64::from(self.tasks[task.id as usize].num_cancels)),
+                    Method::Uncancel => Value::Int(i64::from(self.task_uncancel(task.id))),
+                    Method::Done => Value::Bool(self.futs[fut as usize].done()),
+                    Method::Cancelled => Value::Bool(self.futs[fut as usize].cancelled()),
+                    Method::GetName => Value::str(task.name.to_string()),
+                    Method::Result => {
+                        if !self.futs[fut as usize].done() {
+                            return Err(ExcObj::msg(ExcClass::InvalidStateError, "Result is not set."));
+                        }
+                        self.fut_outcome(fut)?
+                    }
+                    Method::Exception => match &self.futs[fut as usize].state {
+                        FutState::Pending => {
+                            return Err(ExcObj::msg(ExcClass::InvalidStateError, "Exception is not set."))
+                        }
+                        FutState::Cancelled => return Err(self.make_cancelled_error(fut)),
+                        FutState::Exception(e) => {
+                            let e = e.clone();
+                            self.retrieve(fut);
+                            Value::Exc(e)
+                        }
+                        FutState::Result(_) => Value::None,
+                    },
+                    _ => return Err(no_method(r, m)),
+                }
+            }
+            (Value::Prim(p), Method::Notify) if matches!(self.prims[p.id as usize], Prim::Cond { .. }) => {
+                let n = match args.as_slice() {
+                    [] => 1,
+                    [n] => int_arg(n, "")?,
+                    _ => return Err(type_error("notify() takes at most 1 argument")),
+                };
+                self.cond_notify(p.id, n)?;
+                Value::None
+            }
+            (Value::Prim(p), Method::PutNowait) => {
+                let [x] = one(args, "put_nowait")?;
+                if !matches!(self.prims[p.id as usize], Prim::Queue(_)) {
+                    return Err(no_method(r, m));
+                }
+                self.put_nowait(p.id, x)?;
+                Value::None
+            }
+            (Value::Prim(p), _) => {
+                arity(0)?;
+                match (m, &self.prims[p.id as usize]) {
+                    (Method::Locked, Prim::Lock { locked, .. }) => Value::Bool(*locked),
+                    (Method::Locked, Prim::Cond { lock, .. }) => {
+                        Value::Bool(matches!(self.prims[*lock as usize], Prim::Lock { locked: true, .. }))
+                    }
+                    (Method::Release, Prim::Cond { .. }) => {
+                        self.release(t.unwrap_or(u32::MAX), r)?;
+                        Value::None
+                    }
+                    (Method::NotifyAll, Prim::Cond { .. }) => {
+                        let n = self.cond_waiters(p.id);
+                        self.cond_notify(p.id, n)?;
+                        Value::None
+                    }
+                    (Method::Locked, Prim::Sem { .. }) => Value::Bool(self.sem_locked(p.id)),
+                    (Method::Release, Prim::Lock { .. } | Prim::Sem { .. }) => {
+                        self.release(t.unwrap_or(u32::MAX), r)?;
+                        Value::None
+                    }
+                    (Method::IsSet, Prim::Event { flag, .. }) => Value::Bool(*flag),
+                    (Method::Set, Prim::Event { .. }) => {
+                        self.event_set(p.id);
+                        Value::None
+                    }
+                    (Method::Qsize, Prim::Queue(q)) => Value::Int(q.items.len() as i64),
+                    (Method::Empty, Prim::Queue(q)) => Value::Bool(q.items.is_empty()),
+                    (Method::Full, Prim::Queue(q)) => Value::Bool(q.full()),
+                    (Method::GetNowait, Prim::Queue(_)) => self.get_nowait(p.id)?,
+                    (Method::TaskDone, Prim::Queue(_)) => {
+                        self.queue_task_done(p.id)?;
+                        Value::None
+                    }
+                    (Method::Clear, Prim::Event { .. }) => {
+                        if let Prim::Event { flag, .. } = &mut self.prims[p.id as usize] {
+                            *flag = false;
+                        }
+                        Value::None
+                    }
+                    _ => return Err(no_method(r, m)),
+                }
+            }
+            (Value::List(l), _) => match m {
+                Method::Append => {
+                    let [x] = one(args, "append")?;
+                    ops::within_budget(l.borrow().len(), 1)?;
+                    l.borrow_mut().push(x);
+                    Value::None
+                }
+                Method::Extend => {
+                    let [x] = one(args, "extend")?;
+                    let items = ops::iter_items(&x)?;
+                    ops::within_budget(l.borrow().len(), items.len())?;
+                    l.borrow_mut().extend(items);
+                    Value::None
+                }
+                Method::Pop => {
+                    arity(1)?;
+                    let mut l = l.borrow_mut();
+                    if l.is_empty() {
+                        return Err(ExcObj::msg(ExcClass::IndexError, "pop from empty list"));
+                    }
+                    let n = l.len() as i64;
+                    let i = match args.first() {
+                        Some(i) => int_arg(i, "")?,
+                        None => -1,
+                    };
+                    let j = if i < 0 { i + n } else { i };
+                    if !(0..n).contains(&j) {
+                        return Err(ExcObj::msg(ExcClass::IndexError, "pop index out of range"));
+                    }
+                    l.remove(j as usize)
+                }
+                Method::Insert => {
+                    if args.len() != 2 {
+                        return Err(type_error(format!("insert expected 2 arguments, got {}", args.len())));
+                    }
+                    let mut l = l.borrow_mut();
+                    let n = l.len() as i64;
+                    let i = int_arg(&args[0], "")?;
+                    let j = if i < 0 { (i + n).max(0) } else { i.min(n) };
+                    l.insert(j as usize, args[1].clone());
+                    Value::None
+                }
+                Method::Index => {
+                    let [x] = one(args, "index")?;
+                    match l.borrow().iter().position(|v| ops::eq(v, &x)) {
+                        Some(i) => Value::Int(i as i64),
+                        None => return Err(value_error(format!("{} is not in list", x.repr()))),
+                    }
+                }
+                Method::Count => {
+                    let [x] = one(args, "count")?;
+                    Value::Int(l.borrow().iter().filter(|v| ops::eq(v, &x)).count() as i64)
+                }
+                _ => return Err(no_method(r, m)),
+            },
+            (Value::Dict(d), _) => match m {
+                Method::Get => {
+                    if args.is_empty() || args.len() > 2 {
+                        return Err(type_error(format!("get expected at least 1 argument, got {}", args.len())));
+                    }
+                    let found = d.borrow().iter().find(|(k, _)| ops::eq(k, &args[0])).map(|(_, v)| v.clone());
+                    found.unwrap_or_else(|| args.get(1).cloned().unwrap_or(Value::None))
+                }
+                Method::Keys => Value::list(d.borrow().iter().map(|(k, _)| k.clone()).collect()),
+                Method::Values => Value::list(d.borrow().iter().map(|(_, v)| v.clone()).collect()),
+                Method::Items => {
+                    Value::list(d.borrow().iter().map(|(k, v)| Value::tuple(vec![k.clone(), v.clone()])).collect())
+                }
+                Method::Pop => {
+                    if args.is_empty() {
+                        return Err(type_error("pop expected at least 1 argument, got 0"));
+                    }
+                    let mut dm = d.borrow_mut();
+                    match dm.iter().position(|(k, _)| ops::eq(k, &args[0])) {
+                        Some(i) => dm.remove(i).1,
+                        None => match args.get(1) {
+                            Some(dflt) => dflt.clone(),
+                            None => return Err(ExcObj::new(ExcClass::KeyError, vec![args[0].clone()])),
+                        },
+                    }
+                }
+                _ => return Err(no_method(r, m)),
+            },
+            (Value::Str(s), _) => match m {
+                Method::Upper => Value::str(s.to_uppercase()),
+                Method::Lower => Value::str(s.to_lowercase()),
+                Method::Strip => Value::str(s.trim()),
+                Method::Split => match args.first() {
+                    None | Some(Value::None) => Value::list(s.split_whitespace().map(Value::str).collect()),
+                    Some(Value::Str(sep)) => {
+                        if sep.is_empty() {
+                            return Err(value_error("empty separator"));
+                        }
+                        Value::list(s.split(&**sep).map(Value::str).collect())
+                    }
+                    Some(other) => return Err(type_error(format!("must be str or None, not {}", other.type_name()))),
+                },
+                Method::Join => {
+                    let [x] = one(args, "join")?;
+                    let mut parts = Vec::new();
+                    for (i, item) in ops::iter_items(&x)?.into_iter().enumerate() {
+                        match item {
+                            Value::Str(p) => parts.push(p.to_string()),
+                            other => {
+                                return Err(type_error(format!(
+                                    "sequence item {i}: expected str instance, {} found",
+                                    other.type_name()
+                                )))
+                            }
+                        }
+                    }
+                    Value::str(parts.join(s))
+                }
+                Method::Replace => match args.as_slice() {
+                    [Value::Str(a), Value::Str(b)] => Value::str(s.replace(&**a, b)),
+                    _ => return Err(type_error("replace expected 2 str arguments")),
+                },
+                Method::StartsWith | Method::EndsWith => match args.as_slice() {
+                    [Value::Str(p)] => {
+                        Value::Bool(if m == Method::StartsWith { s.starts_with(&**p) } else { s.ends_with(&**p) })
+                    }
+                    _ => return Err(type_error(format!("{}() takes one str argument", m.name()))),
+                },
+                Method::Count => match args.as_slice() {
+                    [Value::Str(p)] => Value::Int(if p.is_empty() {
+                        s.chars().count() as i64 + 1
+                    } else {
+                        s.matches(&**p).count() as i64
+                    }),
+                    _ => return Err(type_error("count() takes one str argument")),
+                },
+                Method::Index => match args.as_slice() {
+                    [Value::Str(p)] => match s.find(&**p) {
+                        Some(b) => Value::Int(s[..b].chars().count() as i64),
+                        None => return Err(value_error("substring not found")),
+                    },
+                    _ => return Err(type_error("index() takes one str argument")),
+                },
+                _ => return Err(no_method(r, m)),
+            },
+            (Value::Tuple(tu), Method::Index | Method::Count) => {
+                let [x] = one(args, m.name())?;
+                if m == Method::Count {
+                    Value::Int(tu.iter().filter(|v| ops::eq(v, &x)).count() as i64)
+                } else {
+                    match tu.iter().position(|v| ops::eq(v, &x)) {
+                        Some(i) => Value::Int(i as i64),
+                        None => return Err(value_error("tuple.index(x): x not in tuple")),
+                    }
+                }
+            }
+            _ => return Err(no_method(r, m)),
+        })
+    }
+}
+
+fn no_method(r: &Value, m: Method) -> Exc {
+    ExcObj::msg(ExcClass::AttributeError, format!("'{}' object has no attribute '{}'", r.type_name(), m.name()))
+}

@@ -1,0 +1,443 @@
+//! Evaluating compiled expressions and templates inside a task.
+//!
+//! Names are already slots and indices; this is a plain tree walk over
+//! [`CExpr`]. Calls to builtins and methods check their receiver's type at
+//! run time and raise what Python raises.
+
+mod builtins;
+mod methods;
+
+use super::*;
+use crate::compile::{Attr, Builtin, CExpr, CField, CPart, Method};
+use crate::syntax::expr::CmpOp;
+use crate::value::ops::{self, type_error, value_error};
+use crate::value::pyfmt::{format_value, FormatArg, FormatErrorKind};
+use crate::value::{CoroObj, PrimRef};
+use builtins::builtin;
+use std::cell::Cell;
+use std::cmp::Ordering;
+
+/// Seconds from a duration value (`sleep`, `block`).
+pub(crate) fn seconds(v: &Value, what: &str) -> Result<f64, Exc> {
+    let d = match v {
+        Value::Int(i) => *i as f64,
+        Value::Bool(b) => f64::from(u8::from(*b)),
+        Value::Float(f) => *f,
+        other => {
+            return Err(type_error(format!(
+                "'<=' not supported between instances of '{}' and 'int'",
+                other.type_name()
+            )));
+        }
+    };
+    if d.is_nan() {
+        return Err(value_error(format!("a {what} of NaN seconds never ends (asim rejects NaN durations)")));
+    }
+    Ok(d)
+}
+
+/// The exception a `raise` of `v` raises.
+pub(crate) fn to_exception(v: &Value) -> Result<Exc, Exc> {
+    match v {
+        Value::Exc(e) => Ok(e.clone()),
+        Value::ExcClass(c) => Ok(ExcObj::new(*c, vec![])),
+        _ => Err(type_error("exceptions must derive from BaseException")),
+    }
+}
+
+fn int_arg(v: &Value, what: &str) -> Result<i64, Exc> {
+    match v {
+        Value::Int(i) => Ok(*i),
+        Value::Bool(b) => Ok(i64::from(*b)),
+        other => Err(type_error(format!("'{}' object cannot be interpreted as an integer{what}", other.type_name()))),
+    }
+}
+
+/// `None` for a frame-less evaluation (vars, sync, defaults).
+type Task_ = Option<TaskId>;
+
+impl Vm<'_> {
+    pub(crate) fn line_starts(&self) -> &[usize] {
+        &self.prog.line_starts
+    }
+
+    /// Evaluates in the task's current frame.
+    pub(crate) fn eval(&mut self, t: TaskId, e: &CExpr) -> Result<Value, Exc> {
+        self.ev(Some(t), e)
+    }
+
+    /// Evaluates at the top level (no locals).
+    pub(crate) fn eval_global(&mut self, e: &CExpr) -> Result<Value, Exc> {
+        self.ev(None, e)
+    }
+
+    fn local(&self, t: Task_, slot: u32) -> Result<Value, Exc> {
+        let t = t.expect("locals only inside a task");
+        let frame = self.tasks[t as usize].frames.last().expect("frame");
+        match &frame.locals[slot as usize] {
+            Value::Unbound => {
+                let name = &self.prog.coros[frame.coro as usize].local_names[slot as usize];
+                Err(ExcObj::msg(
+                    ExcClass::UnboundLocalError,
+                    format!("cannot access local variable '{name}' where it is not associated with a value"),
+                ))
+            }
+            v => Ok(v.clone()),
+        }
+    }
+
+    fn items(&mut self, t: Task_, es: &[CExpr]) -> Result<Vec<Value>, Exc> {
+        let mut out = Vec::with_capacity(es.len());
+        for e in es {
+            match e {
+                CExpr::Starred(inner) => {
+                    let v = self.ev(t, inner)?;
+                    out.extend(ops::iter_items(&v)?);
+                }
+                e => out.push(self.ev(t, e)?),
+            }
+        }
+        Ok(out)
+    }
+
+    /// The arguments of a coroutine call, evaluated, in a vector with room
+    /// for all the frame's locals (the arguments become them).
+    /// `Value::Unbound` marks one left to its default.
+    pub(crate) fn coro_args(&mut self, t: Task_, id: CoroId, args: &[Option<CExpr>]) -> Result<Vec<Value>, Exc> {
+        let code = &self.prog.coros[id as usize];
+        let mut vals = Vec::with_capacity(args.len().max(code.n_locals as usize));
+        for a in args {
+            vals.push(match a {
+                Some(a) => self.ev(t, a)?,
+                None => Value::Unbound,
+            });
+        }
+        Ok(vals)
+    }
+
+    /// A coroutine object.
+    pub(crate) fn coro_obj(&self, id: CoroId, args: Vec<Value>) -> Value {
+        Value::Coro(Rc::new(CoroObj {
+            coro: id,
+            name: self.coro_names[id as usize].clone(),
+            args,
+            used: Cell::new(false),
+        }))
+    }
+
+    fn ev(&mut self, t: Task_, e: &CExpr) -> Result<Value, Exc> {
+        Ok(match e {
+            CExpr::Const(v) => v.clone(),
+            CExpr::Local(s) => self.local(t, *s)?,
+            CExpr::Global(g) => match &self.globals[*g as usize] {
+                Value::Unbound => {
+                    return Err(ExcObj::msg(
+                        ExcClass::NameError,
+                        format!("name '{}' is not defined", self.prog.globals[*g as usize]),
+                    ));
+                }
+                v => v.clone(),
+            },
+            CExpr::Prim(p) => self.prim_values[*p as usize].clone(),
+            CExpr::List(xs) => Value::list(self.items(t, xs)?),
+            CExpr::Tuple(xs) => Value::tuple(self.items(t, xs)?),
+            CExpr::Dict(kv) => {
+                let mut out: Vec<(Value, Value)> = Vec::with_capacity(kv.len());
+                for (k, v) in kv {
+                    let k = self.ev(t, k)?;
+                    let v = self.ev(t, v)?;
+                    if matches!(k, Value::List(_) | Value::Dict(_)) {
+                        return Err(type_error(format!("unhashable type: '{}'", k.type_name())));
+                    }
+                    match out.iter_mut().find(|(k2, _)| ops::eq(k2, &k)) {
+                        Some(slot) => slot.1 = v,
+                        None => out.push((k, v)),
+                    }
+                }
+                Value::Dict(Rc::new(std::cell::RefCell::new(out)))
+            }
+            CExpr::Starred(_) => return Err(type_error("can't use starred expression here")),
+            CExpr::Neg(x) => ops::neg(&self.ev(t, x)?)?,
+            CExpr::Pos(x) => ops::pos(&self.ev(t, x)?)?,
+            CExpr::Not(x) => Value::Bool(!self.ev(t, x)?.truthy()),
+            CExpr::Binary(op, a, b) => {
+                let a = self.ev(t, a)?;
+                let b = self.ev(t, b)?;
+                ops::binary(crate::compile::bin(*op), &a, &b)?
+            }
+            CExpr::Compare(first, rest) => {
+                let mut left = self.ev(t, first)?;
+                for (op, right) in rest {
+                    let right = self.ev(t, right)?;
+                    if !compare(*op, &left, &right)? {
+                        return Ok(Value::Bool(false));
+                    }
+                    left = right;
+                }
+                Value::Bool(true)
+            }
+            CExpr::And(xs) => {
+                let mut v = Value::Bool(true);
+                for x in xs {
+                    v = self.ev(t, x)?;
+                    if !v.truthy() {
+                        break;
+                    }
+                }
+                v
+            }
+            CExpr::Or(xs) => {
+                let mut v = Value::Bool(false);
+                for x in xs {
+                    v = self.ev(t, x)?;
+                    if v.truthy() {
+                        break;
+                    }
+                }
+                v
+            }
+            CExpr::IfExp(c, a, b) => {
+                if self.ev(t, c)?.truthy() {
+                    self.ev(t, a)?
+                } else {
+                    self.ev(t, b)?
+                }
+            }
+            CExpr::Builtin(b, args, kwargs) => {
+                let args = self.items(t, args)?;
+                let mut kw = Vec::with_capacity(kwargs.len());
+                for (k, v) in kwargs.iter() {
+                    kw.push((&**k, self.ev(t, v)?));
+                }
+                builtin(*b, args, &kw)?
+            }
+            CExpr::Coro(id, args) => {
+                let vals = self.coro_args(t, *id, args)?;
+                self.coro_obj(*id, vals)
+            }
+            CExpr::NewExc(c, args) => {
+                let args = self.items(t, args)?;
+                if c.is_group() {
+                    return new_group(*c, args);
+                }
+                Value::Exc(ExcObj::new(*c, args))
+            }
+            CExpr::Method(recv, m, args) => {
+                let r = self.ev(t, recv)?;
+                let args = self.items(t, args)?;
+                self.method(t, &r, *m, args)?
+            }
+            CExpr::Attr(recv, a) => {
+                let r = self.ev(t, recv)?;
+                match (&r, a) {
+                    (Value::Exc(e), Attr::Args) => Value::tuple(e.args.clone()),
+                    (Value::Exc(e), Attr::Exceptions) if e.class.is_group() => {
+                        Value::tuple(e.group.iter().map(|x| Value::Exc(x.clone())).collect())
+                    }
+                    (Value::Exc(e), Attr::Message) if e.class.is_group() => Value::str(e.message()),
+                    (Value::Prim(p), Attr::Parties | Attr::NWaiting | Attr::Broken)
+                        if matches!(self.prims[p.id as usize], Prim::Barrier { .. }) =>
+                    {
+                        let Prim::Barrier { parties, state, count, .. } = &self.prims[p.id as usize] else {
+                            unreachable!()
+                        };
+                        match a {
+                            Attr::Parties => Value::Int(*parties),
+                            Attr::NWaiting => {
+                                Value::Int(if *state == crate::compile::barrier_state::FILLING { *count } else { 0 })
+                            }
+                            _ => Value::Bool(*state == crate::compile::barrier_state::BROKEN),
+                        }
+                    }
+                    _ => {
+                        let name = match a {
+                            Attr::Args => "args",
+                            Attr::Exceptions => "exceptions",
+                            Attr::Message => "message",
+                            Attr::Parties => "parties",
+                            Attr::NWaiting => "n_waiting",
+                            Attr::Broken => "broken",
+                        };
+                        return Err(ExcObj::msg(
+                            ExcClass::AttributeError,
+                            format!("'{}' object has no attribute '{name}'", r.type_name()),
+                        ));
+                    }
+                }
+            }
+            CExpr::Index(v, i) => {
+                let v = self.ev(t, v)?;
+                let i = self.ev(t, i)?;
+                ops::index(&v, &i)?
+            }
+            CExpr::Slice(v, parts) => {
+                let v = self.ev(t, v)?;
+                let mut p = [None, None, None];
+                for (k, part) in parts.iter().enumerate() {
+                    if let Some(x) = part {
+                        match self.ev(t, x)? {
+                            Value::None => {}
+                            x => p[k] = Some(int_arg(&x, "")?),
+                        }
+                    }
+                }
+                ops::slice(&v, p[0], p[1], p[2])?
+            }
+            CExpr::FString(parts) => Value::str(self.render_in(t, parts)?),
+            CExpr::BarrierInfo(b, field) => {
+                let Value::Prim(p) = self.ev(t, b)? else { unreachable!("Barrier's own code") };
+                let Prim::Barrier { parties, state, count, cond } = &self.prims[p.id as usize] else {
+                    return Err(ExcObj::msg(
+                        ExcClass::AttributeError,
+                        format!("'{}' object has no attribute '_cond'", p.kind.class_name()),
+                    ));
+                };
+                match field {
+                    crate::compile::BarrierField::State => Value::str(*state),
+                    crate::compile::BarrierField::Count => Value::Int(*count),
+                    crate::compile::BarrierField::Parties => Value::Int(*parties),
+                    crate::compile::BarrierField::Cond => Value::Prim(Rc::new(PrimRef {
+                        id: *cond,
+                        kind: crate::value::PrimKind::Condition,
+                        name: self.prim_names[*cond as usize].clone(),
+                    })),
+                }
+            }
+        })
+    }
+
+    /// Renders a template in a task.
+    pub(crate) fn render(&mut self, t: TaskId, parts: &[CPart]) -> Result<String, Exc> {
+        self.render_in(Some(t), parts)
+    }
+
+    fn render_in(&mut self, t: Task_, parts: &[CPart]) -> Result<String, Exc> {
+        let mut out = String::new();
+        for p in parts {
+            match p {
+                CPart::Lit(s) => out.push_str(s),
+                CPart::Field(field) => {
+                    let CField { expr, conversion, spec } = &**field;
+                    let v = self.ev(t, expr)?;
+                    let spec = if spec.is_empty() { String::new() } else { self.render_in(t, spec)? };
+                    let v = match conversion {
+                        Some('r') => Value::str(v.repr()),
+                        Some('a') => Value::str(ascii(&v.repr())),
+                        Some(_) => Value::str(v.to_str()),
+                        None => v,
+                    };
+                    if spec.is_empty() {
+                        out.push_str(&v.to_str());
+                    } else {
+                        out.push_str(&format_spec(&v, &spec)?);
+                    }
+                }
+            }
+        }
+        Ok(out)
+    }
+
+    pub(crate) fn eval_classes(&mut self, t: TaskId, types: &[CExpr]) -> Result<Vec<ExcClass>, Exc> {
+        let mut out = Vec::new();
+        for e in types {
+            let v = self.eval(t, e)?;
+            collect_classes(&v, &mut out)?;
+        }
+        Ok(out)
+    }
+}
+
+fn one<const N: usize>(args: Vec<Value>, name: &str) -> Result<[Value; N], Exc> {
+    let n = args.len();
+    args.try_into().map_err(|_| {
+        type_error(format!("{name}() takes exactly {N} argument{} ({n} given)", if N == 1 { "" } else { "s" }))
+    })
+}
+
+fn ascii(s: &str) -> String {
+    s.chars()
+        .map(|c| {
+            if c.is_ascii() {
+                c.to_string()
+            } else if (c as u32) < 0x100 {
+                format!("\\x{:02x}", c as u32)
+            } else if (c as u32) < 0x10000 {
+                format!("\\u{:04x}", c as u32)
+            } else {
+                format!("\\U{:08x}", c as u32)
+            }
+        })
+        .collect()
+}
+
+fn collect_classes(v: &Value, out: &mut Vec<ExcClass>) -> Result<(), Exc> {
+    match v {
+        Value::ExcClass(c) => out.push(*c),
+        Value::Tuple(items) => {
+            for i in items.iter() {
+                collect_classes(i, out)?;
+            }
+        }
+        _ => return Err(type_error("catching classes that do not inherit from BaseException is not allowed")),
+    }
+    Ok(())
+}
+
+fn new_group(c: ExcClass, args: Vec<Value>) -> Result<Value, Exc> {
+    let [msg, excs] = <[Value; 2]>::try_from(args).map_err(|a| {
+        type_error(format!("BaseExceptionGroup.__new__() takes exactly 2 arguments ({} given)", a.len()))
+    })?;
+    let Value::Str(msg) = msg else {
+        return Err(type_error("argument 1 must be str"));
+    };
+    let mut list = Vec::new();
+    for e in ops::iter_items(&excs)? {
+        match e {
+            Value::Exc(e) => list.push(e),
+            _ => return Err(value_error("second argument (exceptions) must be a sequence of exception instances")),
+        }
+    }
+    if list.is_empty() {
+        return Err(value_error("second argument (exceptions) must be a non-empty sequence"));
+    }
+    let g = ExcObj::group(&msg, list);
+    if c == ExcClass::ExceptionGroup && g.class != ExcClass::ExceptionGroup {
+        return Err(type_error("Cannot nest BaseExceptions in an ExceptionGroup"));
+    }
+    Ok(Value::Exc(g))
+}
+
+fn compare(op: CmpOp, a: &Value, b: &Value) -> Result<bool, Exc> {
+    let ord = |sym: &str| ops::compare(a, b, sym);
+    Ok(match op {
+        CmpOp::Eq => ops::eq(a, b),
+        CmpOp::Ne => !ops::eq(a, b),
+        CmpOp::Lt => ord("<")? == Some(Ordering::Less),
+        CmpOp::Le => matches!(ord("<=")?, Some(Ordering::Less | Ordering::Equal)),
+        CmpOp::Gt => ord(">")? == Some(Ordering::Greater),
+        CmpOp::Ge => matches!(ord(">=")?, Some(Ordering::Greater | Ordering::Equal)),
+        CmpOp::In => ops::contains(b, a)?,
+        CmpOp::NotIn => !ops::contains(b, a)?,
+        CmpOp::Is => ops::is(a, b),
+        CmpOp::IsNot => !ops::is(a, b),
+    })
+}
+
+fn format_spec(v: &Value, spec: &str) -> Result<String, Exc> {
+    let text;
+    let arg = match v {
+        Value::Int(i) => FormatArg::Int(*i),
+        Value::Float(f) => FormatArg::Float(*f),
+        Value::Bool(b) => FormatArg::Bool(*b),
+        Value::Str(s) => FormatArg::Str(s),
+        other => {
+            text = other.to_str();
+            FormatArg::Other { text: &text, type_name: other.type_name() }
+        }
+    };
+    format_value(arg, spec).map_err(|e| match e.kind {
+        FormatErrorKind::ValueError => value_error(e.message),
+        FormatErrorKind::TypeError => type_error(e.message),
+        FormatErrorKind::Limit => ExcObj::msg(ExcClass::OverflowError, e.message),
+    })
+}

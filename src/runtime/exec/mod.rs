@@ -1,0 +1,375 @@
+//! Running a task: `Task.__step`, and the coroutine code between two
+//! suspensions.
+//!
+//! A task is a stack of frames (an inline `await f()` pushes one). A step
+//! first finishes the `await` it was suspended in — the code CPython runs
+//! after `await fut` in `sleep`, `Lock.acquire`, `TaskGroup.__aexit__`... —
+//! then runs instructions until the coroutine suspends, yields or ends.
+//! Exceptions unwind through a block stack of handlers exactly as
+//! CPython's `try`/`with`/`finally` do.
+
+mod awaiting;
+mod ops;
+mod task_group;
+mod unwind;
+
+use super::fifo::Fifo;
+use super::*;
+use crate::compile::{CExpr, CGatherItem, Op};
+
+pub(crate) use awaiting::Item;
+
+/// What the coroutine did at the end of a step.
+pub(crate) enum Flow {
+    /// Keep executing.
+    Continue,
+    /// Suspended on a pending future.
+    Suspend(FutId),
+    /// Suspended in `asyncio.sleep(d)`, on its private future (see
+    /// [`Resume::Sleep`]).
+    Sleep,
+    /// Bare yield (`sleep(0)`).
+    Yield,
+    /// The coroutine ended.
+    Finished(Result<Value, Exc>),
+}
+
+fn is_cancel(e: &Exc) -> bool {
+    e.class == ExcClass::CancelledError
+}
+
+impl Vm<'_> {
+    /// `Task.__step(exc)`.
+    pub(crate) fn task_step(&mut self, t: TaskId, exc: Option<Exc>) {
+        if self.task_done(t) {
+            return;
+        }
+        let mut exc = exc;
+        let task = &mut self.tasks[t as usize];
+        if task.must_cancel {
+            if !exc.as_ref().is_some_and(is_cancel) {
+                let msg = task.cancel_msg().cloned();
+                exc = Some(match msg {
+                    None | Some(Value::None) => ExcObj::new(ExcClass::CancelledError, vec![]),
+                    Some(m) => ExcObj::new(ExcClass::CancelledError, vec![m]),
+                });
+            }
+            task.must_cancel = false;
+        }
+        task.set_fut_waiter(None);
+        let flow = if task.noop { Flow::Finished(Ok(Value::None)) } else { self.resume(t, exc) };
+        let flow = match flow {
+            Flow::Continue => self.execute(t),
+            other => other,
+        };
+        match flow {
+            Flow::Continue => unreachable!("execute runs until the coroutine stops"),
+            Flow::Suspend(fut) => {
+                self.add_done_callback(fut, Callback::Wakeup(t));
+                self.tasks[t as usize].set_fut_waiter(Some(Waiter::Fut(fut)));
+                if self.tasks[t as usize].must_cancel {
+                    let msg = self.tasks[t as usize].cancel_msg().cloned();
+                    if self.fut_cancel(fut, msg) {
+                        self.tasks[t as usize].must_cancel = false;
+                    }
+                }
+            }
+            Flow::Sleep => {
+                self.tasks[t as usize].set_fut_waiter(Some(Waiter::Sleep));
+                if self.tasks[t as usize].must_cancel {
+                    let msg = self.tasks[t as usize].cancel_msg().cloned();
+                    if self.sleep_cancel(t, msg) {
+                        self.tasks[t as usize].must_cancel = false;
+                    }
+                }
+            }
+            Flow::Yield => self.call_soon(Ready::Step(t, None)),
+            Flow::Finished(result) => self.finish_task(t, result),
+        }
+    }
+
+    fn finish_task(&mut self, t: TaskId, result: Result<Value, Exc>) {
+        self.finished_tasks += 1;
+        // A finished task's frames are gone in CPython too (the coroutine is closed).
+        let task = &mut self.tasks[t as usize];
+        task.done = true;
+        let frames = std::mem::take(&mut task.frames);
+        task.rare.exc_truncate(0);
+        for f in frames.into_frames() {
+            self.drop_frame(f);
+        }
+        let task = &mut self.tasks[t as usize];
+        let fut = task.fut;
+        self.tasks[t as usize].resume = Resume::Finished;
+        let noop = self.tasks[t as usize].noop;
+        match result {
+            Ok(v) => {
+                if self.tasks[t as usize].must_cancel {
+                    self.tasks[t as usize].must_cancel = false;
+                    let msg = self.tasks[t as usize].cancel_msg().cloned();
+                    if !noop {
+                        self.record(t, EventKind::Cancelled);
+                    }
+                    self.future_cancel_task(fut, msg);
+                } else {
+                    if !noop {
+                        self.record(t, EventKind::Done(crate::runtime::Repr(&v)));
+                    }
+                    self.set_result(fut, v);
+                }
+            }
+            Err(e) if is_cancel(&e) => {
+                self.record(t, EventKind::Cancelled);
+                self.futs[fut as usize].set_cancelled_exc(e);
+                self.future_cancel_task(fut, None);
+            }
+            Err(e) => {
+                if self.tracing() {
+                    self.record(t, EventKind::Failed(e.class.name(), &e.to_str()));
+                }
+                self.set_exception(fut, e);
+                if !noop {
+                    self.tasks[t as usize].unretrieved = true;
+                    self.unretrieved_pending.push(t);
+                }
+            }
+        }
+        self.trim_rare(t);
+    }
+
+    /// `Future.cancel()` on a task's own future (the task ended cancelled).
+    fn future_cancel_task(&mut self, fut: FutId, msg: Option<Value>) {
+        let f = &mut self.futs[fut as usize];
+        f.state = FutState::Cancelled;
+        f.set_cancel_msg(msg);
+        self.schedule_callbacks(fut);
+    }
+
+    fn frame(&mut self, t: TaskId) -> &mut Frame {
+        self.tasks[t as usize].frames.last_mut().expect("a running task has a frame")
+    }
+
+    /// Assigns to a target in the task's current frame.
+    pub(crate) fn assign(&mut self, t: TaskId, target: &Target, v: Value) -> Result<(), Exc> {
+        match target {
+            Target::Local(s) => {
+                self.frame(t).locals[*s as usize] = v;
+                Ok(())
+            }
+            Target::Global(g) => {
+                self.globals[*g as usize] = v;
+                Ok(())
+            }
+            Target::Unpack(i) => {
+                let prog = self.prog;
+                let coro = self.frame(t).coro;
+                let ts = &prog.coros[coro as usize].unpacks[*i as usize];
+                let items = crate::value::ops::iter_items(&v)?;
+                if items.len() < ts.len() {
+                    return Err(crate::value::ops::value_error(format!(
+                        "not enough values to unpack (expected {}, got {})",
+                        ts.len(),
+                        items.len()
+                    )));
+                }
+                if items.len() > ts.len() {
+                    return Err(crate::value::ops::value_error(format!(
+                        "too many values to unpack (expected {})",
+                        ts.len()
+                    )));
+                }
+                for (tt, v) in ts.iter().zip(items) {
+                    self.assign(t, tt, v)?;
+                }
+                Ok(())
+            }
+        }
+    }
+
+    fn bind(&mut self, t: TaskId, target: &Option<Target>, v: Value) -> Flow {
+        match target {
+            Some(tg) => match self.assign(t, tg, v) {
+                Ok(()) => Flow::Continue,
+                Err(e) => self.raise(t, e),
+            },
+            None => Flow::Continue,
+        }
+    }
+
+    /// Finishes the `await` the task was suspended in.
+    fn resume(&mut self, t: TaskId, exc: Option<Exc>) -> Flow {
+        let resume = std::mem::replace(&mut self.tasks[t as usize].resume, Resume::Finished);
+        match resume {
+            Resume::Start => {
+                if let Some(e) = exc {
+                    // Thrown in before the first line: the body never runs.
+                    return Flow::Finished(Err(e));
+                }
+                self.record(t, EventKind::Start);
+                Flow::Continue
+            }
+            Resume::Yield | Resume::Finished => match exc {
+                Some(e) => self.raise(t, e),
+                None => Flow::Continue,
+            },
+            Resume::Sleep { timer, .. } => {
+                // sleep's `finally: h.cancel()`.
+                self.cancel_timer(timer);
+                match exc {
+                    Some(e) => self.raise(t, e),
+                    None => Flow::Continue,
+                }
+            }
+            Resume::Lock { prim, fut, bind } => {
+                self.record(t, EventKind::Wake);
+                self.remove_waiter(prim, fut);
+                self.free_fut(fut);
+                match exc {
+                    Some(e) => {
+                        if is_cancel(&e) && !self.lock_locked(prim) {
+                            self.lock_wake_first(prim);
+                        }
+                        self.raise(t, e)
+                    }
+                    None => {
+                        self.lock_take(prim, t);
+                        self.bind(t, &bind, Value::Bool(true))
+                    }
+                }
+            }
+            Resume::Sem { prim, fut, bind } => {
+                self.record(t, EventKind::Wake);
+                self.remove_waiter(prim, fut);
+                let was_cancelled = self.futs[fut as usize].cancelled();
+                self.free_fut(fut);
+                match exc {
+                    Some(e) => {
+                        if is_cancel(&e) && !was_cancelled {
+                            self.sem_add(prim, 1);
+                            self.sem_wake_next(prim);
+                        }
+                        self.raise(t, e)
+                    }
+                    None => {
+                        if self.sem_value(prim) > 0 {
+                            self.sem_wake_next(prim);
+                        }
+                        self.sem_holder(prim, t);
+                        self.bind(t, &bind, Value::Bool(true))
+                    }
+                }
+            }
+            Resume::Event { prim, fut, bind } => {
+                self.record(t, EventKind::Wake);
+                self.remove_waiter(prim, fut);
+                self.free_fut(fut);
+                match exc {
+                    Some(e) => self.raise(t, e),
+                    None => self.bind(t, &bind, Value::Bool(true)),
+                }
+            }
+            Resume::Await { fut, bind } => {
+                self.record(t, EventKind::Wake);
+                match exc {
+                    Some(e) => self.raise(t, e),
+                    None => {
+                        let v = match self.fut_outcome(fut) {
+                            Ok(v) => v,
+                            Err(e) => return self.raise(t, e),
+                        };
+                        self.bind(t, &bind, v)
+                    }
+                }
+            }
+            Resume::Queue(w) => self.queue_resume(t, *w, exc),
+            Resume::Wait { w, bind } => self.wait_resume(t, w, bind, exc),
+            Resume::AsCompleted { ac, fut, target } => self.as_completed_resume(t, ac, fut, target, exc),
+            Resume::Cond(w) => self.cond_resume(t, *w, exc),
+            Resume::WaitFor(w) => {
+                let WaitFor { fut, waiter, handle, bind } = *w;
+                self.record(t, EventKind::Wake);
+                if self.futs[fut as usize].done() {
+                    self.cancel_timer(handle);
+                    return match self.fut_outcome(fut) {
+                        Ok(v) => self.bind(t, &bind, v),
+                        Err(e) => self.raise(t, e),
+                    };
+                }
+                self.remove_done_callback(fut, Callback::ReleaseWaiter(waiter));
+                // Cancelled while waiting: cancel the inner, wait, re-raise.
+                // Timed out: cancel the inner, wait, then TimeoutError.
+                self.cancel_and_wait(t, fut, Some(handle), exc, bind)
+            }
+            Resume::WaitForCancel(w) => {
+                let WaitForCancel { fut, waiter, handle, reraise, bind } = *w;
+                self.remove_done_callback(fut, Callback::ReleaseWaiter(waiter));
+                if let Some(h) = handle {
+                    self.cancel_timer(h);
+                }
+                if let Some(e) = exc.or(reraise) {
+                    return self.raise(t, e);
+                }
+                match self.fut_outcome(fut) {
+                    Ok(v) => self.bind(t, &bind, v),
+                    Err(e) if is_cancel(&e) => self.raise(t, ExcObj::new(ExcClass::TimeoutError, vec![])),
+                    Err(e) => self.raise(t, e),
+                }
+            }
+            Resume::TgWait { tg } => {
+                if let Some(e) = exc {
+                    if is_cancel(&e) && !self.groups[tg as usize].aborting {
+                        self.groups[tg as usize].propagate = Some(e);
+                        self.tg_abort(tg);
+                    } else if !is_cancel(&e) {
+                        return self.raise(t, e);
+                    }
+                }
+                self.groups[tg as usize].on_completed = None;
+                self.tg_exit_loop(t, tg)
+            }
+        }
+    }
+
+    /// Runs instructions until the coroutine suspends or ends.
+    fn execute(&mut self, t: TaskId) -> Flow {
+        let prog = self.prog;
+        loop {
+            self.steps += 1;
+            if self.steps > self.limits.max_steps {
+                let msg = format!(
+                    "the run executed more than {} steps (--max-steps); it may never end",
+                    self.limits.max_steps
+                );
+                self.limit_hit = Some(msg);
+                return Flow::Yield;
+            }
+            if self.stopped() {
+                return Flow::Yield;
+            }
+            let frame = self.tasks[t as usize].frames.last_mut().expect("frame");
+            let coro = frame.coro;
+            let pc = frame.pc();
+            frame.jump(pc + 1);
+            let instr = &prog.coros[coro as usize].code[pc];
+            let flow = match self.exec(t, &instr.op) {
+                Ok(f) => f,
+                // A limit hit inside the instruction: the task stays where it
+                // is (the report shows it there), nothing of it runs on.
+                Err(_) if self.stopped() => return Flow::Yield,
+                Err(e) => self.raise(t, e),
+            };
+            if self.steps % 4096 == 0 {
+                // After the instruction, so the report shows the task at it.
+                self.check_memory();
+            }
+            match flow {
+                Flow::Continue => {}
+                other => return other,
+            }
+        }
+    }
+
+    pub(crate) fn line_of(&self, offset: usize) -> u32 {
+        self.line_starts().partition_point(|&s| s <= offset) as u32
+    }
+}

@@ -1,0 +1,72 @@
+//! `TaskGroup.__aexit__`: waiting for the group's children, then raising
+//! their errors as one group.
+
+use super::*;
+
+impl Vm<'_> {
+    pub(super) fn tg_exit_start(&mut self, t: TaskId, g: u32) -> Flow {
+        let body_exc = match self.frame(t).x().completions.last() {
+            Some(Completion::Raise(e)) => Some(e.clone()),
+            _ => None,
+        };
+        let grp = &mut self.groups[g as usize];
+        grp.exiting = true;
+        if let Some(e) = &body_exc {
+            if (e.is(ExcClass::KeyboardInterrupt) || e.is(ExcClass::SystemExit)) && grp.base_error.is_none() {
+                grp.base_error = Some(e.clone());
+            }
+        }
+        grp.propagate = body_exc.as_ref().filter(|e| is_cancel(e)).cloned();
+        grp.body_exc = body_exc.clone();
+        if grp.parent_cancel_requested {
+            let parent = grp.parent;
+            if self.task_uncancel(parent) == 0 {
+                self.groups[g as usize].propagate = None;
+            }
+        }
+        if body_exc.is_some() && !self.groups[g as usize].aborting {
+            self.tg_abort(g);
+        }
+        self.tg_exit_loop(t, g)
+    }
+
+    pub(super) fn tg_exit_loop(&mut self, t: TaskId, g: u32) -> Flow {
+        if !self.groups[g as usize].tasks.is_empty() {
+            let fut = match self.groups[g as usize].on_completed {
+                Some(f) => f,
+                None => {
+                    let f = self.new_fut(FutKind::Plain);
+                    self.groups[g as usize].on_completed = Some(f);
+                    f
+                }
+            };
+            let n = self.groups[g as usize].tasks.len();
+            self.record(t, EventKind::Wait(WaitOn::TaskGroup(n)));
+            self.tasks[t as usize].resume = Resume::TgWait { tg: g };
+            return Flow::Suspend(fut);
+        }
+        let grp = &mut self.groups[g as usize];
+        if let Some(e) = grp.base_error.clone() {
+            self.drop_completion(t);
+            return self.raise(t, e);
+        }
+        if let Some(p) = grp.propagate.clone() {
+            if grp.errors.is_empty() {
+                self.drop_completion(t);
+                return self.raise(t, p);
+            }
+        }
+        if let Some(e) = grp.body_exc.clone() {
+            if !is_cancel(&e) {
+                grp.errors.push(e);
+            }
+        }
+        if !grp.errors.is_empty() {
+            let errors = std::mem::take(&mut grp.errors);
+            let eg = ExcObj::group("unhandled errors in a TaskGroup", errors);
+            self.drop_completion(t);
+            return self.raise(t, eg);
+        }
+        Flow::Continue
+    }
+}
