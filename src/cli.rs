@@ -45,6 +45,17 @@ enum Command {
         #[arg(long, value_name = "MIB", default_value_t = Limits::default().max_memory >> 20)]
         max_memory: u64,
     },
+    /// Snapshot-test scenarios: run each one and compare it with the
+    /// snapshot stored beside it (`NAME.asim.snap`).
+    ///
+    /// PATH is a scenario or a folder (default: the current one; `*.yaml`
+    /// files with a top-level `main:`, hidden folders and `target/`
+    /// skipped). Any other word filters scenarios by path. A change prints
+    /// a unified diff and leaves the new snapshot as `NAME.asim.snap.new`.
+    /// A scenario without a snapshot is written as new; under `CI=true` it
+    /// fails. Exit status: 0 when every scenario passed, 1 otherwise, 2 for
+    /// bad arguments.
+    Test(TestArgs),
     /// Print the scenario as a program in another language.
     Export {
         /// The language.
@@ -88,6 +99,43 @@ struct RunArgs {
     max_memory: u64,
 }
 
+#[derive(clap::Args, Debug)]
+struct TestArgs {
+    /// Scenario files or folders, and name filters (a word that is not a path).
+    #[arg(value_name = "PATH|FILTER")]
+    paths: Vec<String>,
+    /// Accept every changed or new snapshot (write it as `NAME.asim.snap`).
+    #[arg(long, visible_alias = "update", conflicts_with = "review")]
+    accept: bool,
+    /// Walk the changed and new snapshots one by one: accept, reject or skip each.
+    #[arg(long)]
+    review: bool,
+    /// Write a JUnit XML report to FILE (for CI systems).
+    #[arg(long, value_name = "FILE")]
+    junit: Option<String>,
+    /// Stop at the first failure.
+    #[arg(long)]
+    fail_fast: bool,
+    /// Leave out files and folders matching GLOB (repeatable; `slow` means any `slow` folder).
+    #[arg(long, value_name = "GLOB")]
+    exclude: Vec<String>,
+    /// Snapshot the whole human view (every event) instead of prints and outcome.
+    #[arg(long)]
+    full: bool,
+    /// Worker threads (default: one per core).
+    #[arg(short = 'j', long, default_value_t = 0)]
+    jobs: usize,
+    /// Colour in the report: auto (only on a terminal, honouring NO_COLOR), always, never.
+    #[arg(long, value_enum, default_value_t = Color::Auto)]
+    color: Color,
+    /// Stop each scenario after this many executed steps.
+    #[arg(long, default_value_t = Limits::default().max_steps)]
+    max_steps: u64,
+    /// Stop each scenario when virtual time passes this many seconds.
+    #[arg(long, default_value_t = Limits::default().max_time)]
+    max_time: f64,
+}
+
 #[derive(Copy, Clone, Debug, ValueEnum, PartialEq, Eq)]
 enum Format {
     /// Time, task and event per line, then a summary.
@@ -110,7 +158,9 @@ enum Color {
     Never,
 }
 
-fn read(path: &str, err: &mut dyn Write) -> Result<Source, i32> {
+/// Reads a scenario file; a message on `err` and the exit status if it
+/// cannot be read (missing, not UTF-8, bigger than the memory ceiling).
+pub(crate) fn read(path: &str, err: &mut dyn Write) -> Result<Source, i32> {
     // A file bigger than the memory ceiling cannot be read within it.
     let ceiling = crate::memory::get_ceiling();
     if let Ok(meta) = std::fs::metadata(path) {
@@ -162,7 +212,7 @@ fn load(path: &str, err: &mut dyn Write, color: bool) -> Result<(Source, crate::
 
 /// The status for a scenario that did not compile: a limit (4) if it
 /// stopped at the memory ceiling, invalid (2) otherwise.
-fn invalid_or_limit() -> i32 {
+pub(crate) fn invalid_or_limit() -> i32 {
     if crate::memory::ceiling_hit() {
         EXIT_LIMIT
     } else {
@@ -235,10 +285,35 @@ fn main_on_this_thread(args: Vec<OsString>, out: &mut dyn Write, err: &mut dyn W
     };
     let ceiling = match &cli.command {
         Command::Run(RunArgs { max_memory, .. }) | Command::Check { max_memory, .. } => *max_memory,
-        Command::Export { .. } => Limits::default().max_memory >> 20,
+        Command::Export { .. } | Command::Test(_) => Limits::default().max_memory >> 20,
     };
     crate::memory::set_ceiling(usize::try_from(ceiling.saturating_mul(1 << 20)).unwrap_or(usize::MAX));
     match cli.command {
+        Command::Test(t) => {
+            let color = match t.color {
+                Color::Always => true,
+                Color::Never => false,
+                Color::Auto => term_color,
+            };
+            let (paths, filters): (Vec<String>, Vec<String>) =
+                t.paths.into_iter().partition(|p| std::path::Path::new(p).exists());
+            let opts = crate::testing::Options {
+                paths: paths.into_iter().map(Into::into).collect(),
+                filters,
+                exclude: t.exclude,
+                accept: t.accept,
+                review: t.review,
+                junit: t.junit.map(Into::into),
+                fail_fast: t.fail_fast,
+                full: t.full,
+                color,
+                ci: std::env::var("CI").is_ok_and(|v| !v.is_empty() && v != "0" && v != "false"),
+                jobs: t.jobs,
+                limits: Limits { max_steps: t.max_steps, max_time: t.max_time, ..Limits::default() },
+            };
+            let stdin = std::io::stdin();
+            crate::testing::run(&opts, out, err, &mut stdin.lock())
+        }
         Command::Check { file, .. } => match load(&file, err, term_color) {
             Ok((_, c)) => {
                 let written = writeln!(out, "{file}: ok ({})", c.summary()).and_then(|()| out.flush());

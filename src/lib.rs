@@ -43,6 +43,7 @@ pub mod memory;
 pub mod report;
 pub mod runtime;
 pub mod source;
+pub mod testing;
 
 mod check;
 mod compile;

@@ -8,34 +8,42 @@
 //! stays 0 and the limit never trips.
 
 use std::alloc::{GlobalAlloc, Layout};
-use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::cell::Cell;
+use std::sync::atomic::{AtomicUsize, Ordering};
 
-static ALLOCATED: AtomicUsize = AtomicUsize::new(0);
+thread_local! {
+    /// Bytes allocated minus bytes freed on this thread. Counting per
+    /// thread keeps the count exact without a locked add on every
+    /// allocation (that cost a fifth of the run's time), and makes it the
+    /// count of one scenario where several run side by side (`asim test`):
+    /// a scenario is read, compiled and run on one thread.
+    static ALLOCATED: Cell<usize> = const { Cell::new(0) };
+    /// Whether the front end on this thread stopped at the ceiling.
+    static CEILING_HIT: Cell<bool> = const { Cell::new(false) };
+}
 
 /// The ceiling the front end (reading, parsing and compiling a scenario)
 /// checks as it goes; the run checks its own `Limits::max_memory`.
 static CEILING: AtomicUsize = AtomicUsize::new(usize::MAX);
-static CEILING_HIT: AtomicBool = AtomicBool::new(false);
 
-/// Adds to the count. A load and a store, not an atomic read-modify-write:
-/// a locked add on every allocation cost a fifth of the run's time, and a
-/// run allocates on one thread at a time (the caller waits for the worker),
-/// so a lost update between threads is a rare, small miscount of a limit
-/// that is a ceiling, not a measurement.
 #[inline]
 fn add(delta: usize) {
-    ALLOCATED.store(ALLOCATED.load(Ordering::Relaxed).wrapping_add(delta), Ordering::Relaxed);
+    // A constant-initialised cell without a destructor: reading it never
+    // allocates and never fails, even while the thread is exiting.
+    ALLOCATED.with(|c| c.set(c.get().wrapping_add(delta)));
 }
 
 #[inline]
 fn sub(delta: usize) {
-    ALLOCATED.store(ALLOCATED.load(Ordering::Relaxed).wrapping_sub(delta), Ordering::Relaxed);
+    ALLOCATED.with(|c| c.set(c.get().wrapping_sub(delta)));
 }
 
-/// Bytes currently allocated through a [`Counting`] allocator.
+/// Bytes currently allocated on this thread through a [`Counting`]
+/// allocator.
 pub fn allocated() -> usize {
-    // A miscount could wrap below zero: read that as nothing allocated.
-    let n = ALLOCATED.load(Ordering::Relaxed);
+    // Memory allocated on another thread and freed on this one counts
+    // below zero: read that as nothing allocated.
+    let n = ALLOCATED.with(Cell::get);
     if n > isize::MAX as usize {
         0
     } else {
@@ -47,7 +55,13 @@ pub fn allocated() -> usize {
 /// command line passes `--max-memory`), and forgets an earlier hit.
 pub fn set_ceiling(bytes: usize) {
     CEILING.store(bytes, Ordering::Relaxed);
-    CEILING_HIT.store(false, Ordering::Relaxed);
+    forget_hit();
+}
+
+/// Forgets that the front end on this thread stopped at the ceiling (before
+/// the next scenario).
+pub fn forget_hit() {
+    CEILING_HIT.with(|c| c.set(false));
 }
 
 /// The ceiling [`set_ceiling`] set (`usize::MAX` when none).
@@ -55,9 +69,10 @@ pub fn get_ceiling() -> usize {
     CEILING.load(Ordering::Relaxed)
 }
 
-/// Whether the front end stopped at the ceiling since it was set.
+/// Whether the front end on this thread stopped at the ceiling since it
+/// was set.
 pub fn ceiling_hit() -> bool {
-    CEILING_HIT.load(Ordering::Relaxed)
+    CEILING_HIT.with(Cell::get)
 }
 
 /// Where the front end stands against the ceiling.
@@ -75,7 +90,7 @@ pub(crate) enum Ceiling {
 pub(crate) fn ceiling() -> Ceiling {
     if allocated() <= CEILING.load(Ordering::Relaxed) {
         Ceiling::Under
-    } else if CEILING_HIT.swap(true, Ordering::Relaxed) {
+    } else if CEILING_HIT.with(|c| c.replace(true)) {
         Ceiling::Again
     } else {
         Ceiling::First

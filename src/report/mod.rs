@@ -13,6 +13,7 @@
 pub mod expect;
 pub mod human;
 pub mod json;
+pub mod snapshot;
 pub mod stdout;
 
 use crate::runtime::{Outcome, RunEnd, Tasks, WaitOn};

@@ -16,6 +16,7 @@ mod limits;
 mod robustness;
 mod scenarios;
 mod seed;
+mod test_command;
 
 pub(crate) use gen::diff::{observable, root};
 use std::path::{Path, PathBuf};
