@@ -25,6 +25,9 @@ use std::io;
 
 /// The first line of every snapshot file: what it is and how to update it.
 pub const HEADER: &str = "# asim snapshot (python 3.11): `asim test --review` or `--accept` updates it";
+/// The first line of a snapshot of the whole human view (`asim test --full`).
+pub const HEADER_FULL: &str =
+    "# asim snapshot (python 3.11, --full): `asim test --full --review` or `--accept` updates it";
 
 /// Builds the snapshot of one run in memory (a test compares it whole).
 pub struct SnapshotView<'s> {

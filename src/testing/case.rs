@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 
 /// The biggest snapshot kept in memory (a runaway print loop stops at a run
 /// limit before this; the snapshot says where it was cut).
-const SNAPSHOT_CAP: usize = 8 << 20;
+const SNAPSHOT_CAP: usize = 1 << 20;
 
 /// How a scenario's test came out.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -121,7 +121,8 @@ pub(crate) fn run(path: &Path, full: bool, limits: Limits) -> Case {
         (view.into_text(), verdict, exit)
     };
     source.path = full_path;
-    let mut actual = format!("{}\n{text}", report::snapshot::HEADER);
+    let header = if full { report::snapshot::HEADER_FULL } else { report::snapshot::HEADER };
+    let mut actual = format!("{header}\n{text}");
     if let Some(v) = &verdict {
         let n = v.checked;
         let said = if v.met() { format!("all {n} met") } else { format!("{} of {n} failed", v.failures.len()) };
@@ -131,9 +132,7 @@ pub(crate) fn run(path: &Path, full: bool, limits: Limits) -> Case {
             case.message_color = crate::diagnostic::render(&source, &v.failures, true);
         }
     }
-    if !full {
-        actual.push_str(&format!("exit: {exit}\n"));
-    }
+    actual.push_str(&format!("exit: {exit}\n"));
     case.exit = exit;
     case.snapshot_differs = case.stored.as_deref() != Some(actual.as_str());
     case.status = match (&case.stored, verdict.as_ref().is_some_and(|v| !v.met())) {

@@ -297,7 +297,18 @@ fn case_report(c: &Case, opts: &Options, style: Style) -> String {
         }
         // `--review` shows the diff when it asks.
         Status::Changed if opts.review => {}
-        Status::Changed => s.push_str(&indent(&diff_of(c, style))),
+        Status::Changed => {
+            s.push_str(&indent(&diff_of(c, style)));
+            let header = |t: &str| t.lines().next().map(|l| l.contains("--full"));
+            if let (Some(Some(old)), Some(Some(new))) =
+                (c.stored.as_deref().map(header), c.actual.as_deref().map(header))
+            {
+                if old != new {
+                    let how = if old { "with" } else { "without" };
+                    s.push_str(&format!("  note: the stored snapshot was taken {how} --full\n"));
+                }
+            }
+        }
         Status::Invalid => s.push_str(&indent(if style.on { &c.message_color } else { &c.message })),
         Status::Expect => {
             s.push_str(&indent(if style.on { &c.message_color } else { &c.message }));

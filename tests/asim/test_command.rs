@@ -263,3 +263,19 @@ fn the_shipped_scenarios_pass_their_own_snapshots() {
     let n = crate::scenario_files().len();
     assert!(run.stdout.contains(&format!("\n{n} passed, 0 failed\n")), "{}", run.stdout);
 }
+
+#[test]
+fn full_snapshots_hold_the_human_view() {
+    let dir = folder("full");
+    std::fs::write(dir.join("hello.yaml"), HELLO).unwrap();
+    assert_eq!(asim(&dir, &["test", "--full", "--accept"]).code, 0);
+    let snap = std::fs::read_to_string(dir.join("hello.asim.snap")).unwrap();
+    assert!(snap.starts_with("# asim snapshot (python 3.11, --full)"), "{snap}");
+    assert!(snap.contains("    1.000  Task-1  | bye\n"), "{snap}");
+    assert!(snap.contains("    0.000  Task-1  sleep  until 1.0\n"), "{snap}");
+    assert!(snap.ends_with("== elapsed 1.000s · 1 task · ok\nexit: 0\n"), "{snap}");
+    assert_eq!(asim(&dir, &["test", "--full"]).code, 0);
+    let plain = asim(&dir, &["test"]);
+    assert_eq!(plain.code, 1);
+    assert!(plain.stdout.contains("note: the stored snapshot was taken with --full"), "{}", plain.stdout);
+}
