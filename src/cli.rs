@@ -39,8 +39,9 @@ enum Command {
     /// Check a scenario without running it (exit 0 if valid, 2 if not,
     /// 4 if reading it needs more than --max-memory).
     Check {
-        /// The scenario file (YAML).
-        file: String,
+        /// The scenario files (YAML); `-` reads one from standard input.
+        #[arg(required = true, value_name = "FILE")]
+        files: Vec<String>,
         /// Stop reading when the scenario needs more than this many MiB of memory.
         #[arg(long, value_name = "MIB", default_value_t = Limits::default().max_memory >> 20)]
         max_memory: u64,
@@ -56,6 +57,14 @@ enum Command {
     /// fails. Exit status: 0 when every scenario passed, 1 otherwise, 2 for
     /// bad arguments.
     Test(TestArgs),
+    /// Print a shell completion script (e.g. `asim completions bash > ~/.local/share/bash-completion/completions/asim`).
+    Completions {
+        /// The shell.
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+    /// Print the manual page (roff), e.g. `asim man > asim.1 && man ./asim.1`.
+    Man,
     /// Print the scenario as a program in another language.
     Export {
         /// The language.
@@ -71,7 +80,7 @@ struct RunArgs {
     /// The scenario file (YAML).
     file: String,
     /// Print exactly what the Python program would print on stdout, nothing else.
-    #[arg(short = 'q', long = "stdout")]
+    #[arg(short = 'q', long = "stdout", conflicts_with = "format")]
     stdout: bool,
     /// Output format.
     #[arg(long, value_enum, default_value_t = Format::Human)]
@@ -174,7 +183,19 @@ pub(crate) fn read(path: &str, err: &mut dyn Write) -> Result<Source, i32> {
             return Err(EXIT_LIMIT);
         }
     }
-    let text = match std::fs::read(path) {
+    let bytes = if path == "-" { read_stdin(ceiling) } else { std::fs::read(path) };
+    let path = if path == "-" { "<stdin>" } else { path };
+    if let Ok(b) = &bytes {
+        if b.len() > ceiling {
+            let _ = writeln!(
+                err,
+                "error: {path} holds more than the memory ceiling of {} MiB (--max-memory)",
+                ceiling >> 20
+            );
+            return Err(EXIT_LIMIT);
+        }
+    }
+    let text = match bytes {
         Ok(bytes) => match String::from_utf8(bytes) {
             Ok(t) => t,
             Err(e) => {
@@ -208,6 +229,14 @@ fn load(path: &str, err: &mut dyn Write, color: bool) -> Result<(Source, crate::
             Err(invalid_or_limit())
         }
     }
+}
+
+/// Standard input, up to one byte past the memory ceiling.
+fn read_stdin(ceiling: usize) -> std::io::Result<Vec<u8>> {
+    use std::io::Read;
+    let mut bytes = Vec::new();
+    std::io::stdin().lock().take((ceiling as u64).saturating_add(1)).read_to_end(&mut bytes)?;
+    Ok(bytes)
 }
 
 /// The status for a scenario that did not compile: a limit (4) if it
@@ -285,7 +314,9 @@ fn main_on_this_thread(args: Vec<OsString>, out: &mut dyn Write, err: &mut dyn W
     };
     let ceiling = match &cli.command {
         Command::Run(RunArgs { max_memory, .. }) | Command::Check { max_memory, .. } => *max_memory,
-        Command::Export { .. } | Command::Test(_) => Limits::default().max_memory >> 20,
+        Command::Export { .. } | Command::Test(_) | Command::Completions { .. } | Command::Man => {
+            Limits::default().max_memory >> 20
+        }
     };
     crate::memory::set_ceiling(usize::try_from(ceiling.saturating_mul(1 << 20)).unwrap_or(usize::MAX));
     match cli.command {
@@ -314,13 +345,38 @@ fn main_on_this_thread(args: Vec<OsString>, out: &mut dyn Write, err: &mut dyn W
             let stdin = std::io::stdin();
             crate::testing::run(&opts, out, err, &mut stdin.lock())
         }
-        Command::Check { file, .. } => match load(&file, err, term_color) {
-            Ok((_, c)) => {
-                let written = writeln!(out, "{file}: ok ({})", c.summary()).and_then(|()| out.flush());
-                written_status(written, err, EXIT_OK)
+        Command::Check { files, .. } => {
+            // The worst status wins: a limit (4) over an invalid file (2).
+            let mut status = EXIT_OK;
+            for file in &files {
+                crate::memory::forget_hit();
+                let code = match load(file, err, term_color) {
+                    Ok((source, c)) => {
+                        let written = writeln!(out, "{}: ok ({})", source.path, c.summary()).and_then(|()| out.flush());
+                        written_status(written, err, EXIT_OK)
+                    }
+                    Err(code) => code,
+                };
+                status = status.max(code);
             }
-            Err(code) => code,
-        },
+            status
+        }
+        Command::Completions { shell } => {
+            use clap::CommandFactory;
+            let mut buf = Vec::new();
+            clap_complete::generate(shell, &mut Cli::command(), "asim", &mut buf);
+            let written = out.write_all(&buf).and_then(|()| out.flush());
+            written_status(written, err, EXIT_OK)
+        }
+        Command::Man => {
+            use clap::CommandFactory;
+            let mut buf = Vec::new();
+            let written = clap_mangen::Man::new(Cli::command())
+                .render(&mut buf)
+                .and_then(|()| out.write_all(&buf))
+                .and_then(|()| out.flush());
+            written_status(written, err, EXIT_OK)
+        }
         Command::Export { language: Language::Python, file } => {
             let source = match read(&file, err) {
                 Ok(s) => s,

@@ -85,3 +85,70 @@ fn export_python_is_a_program_and_rejects_invalid_scenarios() {
     assert!(bad.stderr.contains("unknown name `semaphor`"), "{}", bad.stderr);
     assert_eq!(asim(&["export", "rust", "scenarios/seed/07_lock.yaml"]).code, 2);
 }
+
+#[test]
+fn check_takes_many_files_and_the_worst_status_wins() {
+    in_root();
+    let run =
+        asim(&["check", "scenarios/seed/01_hello.yaml", "tests/invalid/unknown_key.yaml", "scenarios/barrier.yaml"]);
+    assert_eq!(run.code, 2);
+    assert!(run.stdout.starts_with("scenarios/seed/01_hello.yaml: ok (scenario `hello`"), "{}", run.stdout);
+    assert!(run.stdout.contains("\nscenarios/barrier.yaml: ok (scenario `barrier`"), "{}", run.stdout);
+    assert!(run.stderr.contains("--> tests/invalid/unknown_key.yaml:2:1"), "{}", run.stderr);
+    assert_eq!(asim(&["check", "scenarios/seed/01_hello.yaml", "scenarios/barrier.yaml"]).code, 0);
+    assert_eq!(asim(&["check"]).code, 2, "a file is required");
+}
+
+#[test]
+fn a_dash_reads_the_scenario_from_stdin() {
+    use std::io::Write;
+    let text = std::fs::read(crate::root().join("scenarios/seed/01_hello.yaml")).unwrap();
+    let with_stdin = |args: &[&str], input: &[u8]| {
+        let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_asim"))
+            .args(args)
+            .stdin(std::process::Stdio::piped())
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        // asim stops reading at the ceiling: the rest may not be taken.
+        let _ = child.stdin.take().unwrap().write_all(input);
+        child.wait_with_output().unwrap()
+    };
+    let run = with_stdin(&["run", "-q", "-"], &text);
+    assert_eq!(run.status.code(), Some(0));
+    assert_eq!(String::from_utf8_lossy(&run.stdout), "Start of main coroutine\n");
+    let check = with_stdin(&["check", "-"], &text);
+    assert!(String::from_utf8_lossy(&check.stdout).starts_with("<stdin>: ok"), "{check:?}");
+    let bad = with_stdin(&["check", "-"], b"main:\n  - slep: 1\n");
+    assert_eq!(bad.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&bad.stderr).contains("--> <stdin>:2:5"), "{bad:?}");
+    let big = with_stdin(&["check", "--max-memory", "1", "-"], &vec![b'#'; 2 << 20]);
+    assert_eq!(big.status.code(), Some(4));
+    assert!(String::from_utf8_lossy(&big.stderr).contains("more than the memory ceiling of 1 MiB"), "{big:?}");
+}
+
+#[test]
+fn quiet_and_json_together_are_an_error() {
+    in_root();
+    let run = asim(&["run", "-q", "--format", "json", "scenarios/seed/01_hello.yaml"]);
+    assert_eq!(run.code, 2);
+    assert!(run.stderr.contains("'--stdout' cannot be used with '--format <FORMAT>'"), "{}", run.stderr);
+    assert_eq!(asim(&["run", "-q", "--format", "human", "scenarios/seed/01_hello.yaml"]).code, 2);
+}
+
+#[test]
+fn completions_and_the_manual_come_from_the_same_flags() {
+    for shell in ["bash", "zsh", "fish", "powershell", "elvish"] {
+        let run = asim(&["completions", shell]);
+        assert_eq!(run.code, 0, "{shell}: {}", run.stderr);
+        for word in ["run", "check", "test", "export", "max-steps", "accept"] {
+            assert!(run.stdout.contains(word), "{shell} completion knows `{word}`");
+        }
+    }
+    assert_eq!(asim(&["completions", "tcsh"]).code, 2);
+    let man = asim(&["man"]);
+    assert_eq!(man.code, 0);
+    assert!(man.stdout.contains(".TH asim 1"), "{}", &man.stdout[..200.min(man.stdout.len())]);
+    assert!(man.stdout.contains("Snapshot\\-test scenarios"), "the subcommands are listed");
+}
