@@ -65,6 +65,8 @@ enum Command {
     },
     /// Print the manual page (roff), e.g. `asim man > asim.1 && man ./asim.1`.
     Man,
+    /// Print the JSON Schema of the scenario format, for editors (docs/editors.md).
+    Schema,
     /// Print the scenario as a program in another language.
     Export {
         /// The language.
@@ -314,7 +316,7 @@ fn main_on_this_thread(args: Vec<OsString>, out: &mut dyn Write, err: &mut dyn W
     };
     let ceiling = match &cli.command {
         Command::Run(RunArgs { max_memory, .. }) | Command::Check { max_memory, .. } => *max_memory,
-        Command::Export { .. } | Command::Test(_) | Command::Completions { .. } | Command::Man => {
+        Command::Export { .. } | Command::Test(_) | Command::Completions { .. } | Command::Man | Command::Schema => {
             Limits::default().max_memory >> 20
         }
     };
@@ -366,6 +368,10 @@ fn main_on_this_thread(args: Vec<OsString>, out: &mut dyn Write, err: &mut dyn W
             let mut buf = Vec::new();
             clap_complete::generate(shell, &mut Cli::command(), "asim", &mut buf);
             let written = out.write_all(&buf).and_then(|()| out.flush());
+            written_status(written, err, EXIT_OK)
+        }
+        Command::Schema => {
+            let written = out.write_all(crate::json_schema().as_bytes()).and_then(|()| out.flush());
             written_status(written, err, EXIT_OK)
         }
         Command::Man => {

@@ -108,6 +108,13 @@ impl Compiled {
     }
 }
 
+/// The JSON Schema of the scenario format (for editors), pretty-printed.
+pub fn json_schema() -> String {
+    let mut s = serde_json::to_string_pretty(&syntax::schema::schema()).unwrap_or_default();
+    s.push('\n');
+    s
+}
+
 /// Parses, checks and compiles a scenario.
 pub fn compile_source(source: &Source) -> Result<Compiled, Vec<Diagnostic>> {
     front_end(source, false).map(|(c, _)| c)

@@ -13,12 +13,12 @@ use crate::source::Span;
 
 mod expect;
 pub(crate) use expect::Expect;
-pub(crate) use expect::{Elapsed, ExpectedOutcome};
+pub(crate) use expect::{Elapsed, ExpectedOutcome, EXPECT_KEYS};
 
-const TOP_KEYS: &[&str] = &["name", "description", "vars", "sync", "coroutines", "main", "expect"];
+pub(crate) const TOP_KEYS: &[&str] = &["name", "description", "vars", "sync", "coroutines", "main", "expect"];
 
 /// Every verb, with the modifiers it accepts.
-const VERBS: &[(&str, &[&str])] = &[
+pub(crate) const VERBS: &[(&str, &[&str])] = &[
     ("print", &[]),
     ("sleep", &[]),
     ("block", &[]),

@@ -15,6 +15,7 @@ mod invalid;
 mod limits;
 mod robustness;
 mod scenarios;
+mod schema;
 mod seed;
 mod test_command;
 

@@ -8,7 +8,7 @@ use crate::diagnostic::{did_you_mean, Diagnostic};
 use crate::source::Span;
 use crate::syntax::yaml::{Node, NodeKind, Style};
 
-const EXPECT_KEYS: &[&str] = &["outcome", "elapsed", "prints", "never_prints", "max_tasks"];
+pub(crate) const EXPECT_KEYS: &[&str] = &["outcome", "elapsed", "prints", "never_prints", "max_tasks"];
 const OUTCOMES: &[&str] = &["ok", "error", "deadlock", "limit"];
 
 /// What the scenario says its run must do; each part keeps the span of its
