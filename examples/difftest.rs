@@ -5,6 +5,8 @@
 //! ```
 //!
 //! Generates `--count` scenarios from seeds `--seed`, `--seed + 1`, ...,
+//! (`--set-order ORDER` runs both sides in that set order: creation,
+//! reverse, shuffle:SEED),
 //! runs each in asim and its `asim export python` on CPython (through
 //! `tests/harness/vclock.py`, in batches), and prints a one-line summary.
 //! Divergences are written to `target/difftest/divergences/` (or under
@@ -36,6 +38,8 @@ fn main() {
         Some(d) => PathBuf::from(d),
         None => gen::diff::root().join("target/difftest"),
     };
+    let order = args.iter().position(|a| a == "--set-order").and_then(|i| args.get(i + 1)).cloned();
+    let order = order.unwrap_or_else(|| "creation".to_owned());
     let started = Instant::now();
     let (mut n, mut ok, mut errors, mut deadlocks, mut divergences) = (0, 0, 0, 0, 0);
     let mut start = seed;
@@ -43,7 +47,7 @@ fn main() {
         let end = (start + batch_size).min(seed + count);
         let work = dir.join("batch");
         let _ = std::fs::remove_dir_all(&work);
-        let b = gen::diff::check_seeds(&python, start..end, &work);
+        let b = gen::diff::check_seeds_ordered(&python, start..end, &work, &order);
         n += b.scenarios;
         ok += b.ok;
         errors += b.errors;

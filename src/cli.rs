@@ -5,7 +5,7 @@
 
 use crate::diagnostic;
 use crate::report;
-use crate::runtime::{Limits, Outcome};
+use crate::runtime::{Limits, Outcome, SetOrder};
 use crate::source::Source;
 use clap::{Parser, Subcommand, ValueEnum};
 use std::ffi::OsString;
@@ -36,12 +36,19 @@ enum Command {
     /// Exit status: 0 finished, 1 unhandled exception, 2 invalid scenario,
     /// 3 deadlock, 4 a run limit was hit.
     Run(RunArgs),
-    /// Check a scenario without running it (exit 0 if valid, 2 if not,
-    /// 4 if reading it needs more than --max-memory).
+    /// Check scenarios (exit 0 if valid, 2 if not, 4 if reading one needs
+    /// more than --max-memory).
+    ///
+    /// A valid scenario is also run, quickly, to find where its output
+    /// depends on an order CPython leaves to memory addresses; that is a
+    /// warning (exit status 0).
     Check {
         /// The scenario files (YAML); `-` reads one from standard input.
         #[arg(required = true, value_name = "FILE")]
         files: Vec<String>,
+        /// Only validate: do not run the scenario to look for set-order dependence.
+        #[arg(long)]
+        no_run: bool,
         /// Stop reading when the scenario needs more than this many MiB of memory.
         #[arg(long, value_name = "MIB", default_value_t = Limits::default().max_memory >> 20)]
         max_memory: u64,
@@ -108,6 +115,11 @@ struct RunArgs {
     /// Stop when the run holds more than this many MiB of memory.
     #[arg(long, value_name = "MIB", default_value_t = Limits::default().max_memory >> 20)]
     max_memory: u64,
+    /// The order of the task sets CPython iterates in memory-address order
+    /// (TaskGroup abort, shutdown cancellation, asyncio.wait, as_completed):
+    /// creation, reverse, or shuffle:SEED.
+    #[arg(long, value_name = "ORDER", default_value = "creation", value_parser = SetOrder::parse)]
+    set_order: SetOrder,
 }
 
 #[derive(clap::Args, Debug)]
@@ -347,14 +359,19 @@ fn main_on_this_thread(args: Vec<OsString>, out: &mut dyn Write, err: &mut dyn W
             let stdin = std::io::stdin();
             crate::testing::run(&opts, out, err, &mut stdin.lock())
         }
-        Command::Check { files, .. } => {
+        Command::Check { files, no_run, .. } => {
             // The worst status wins: a limit (4) over an invalid file (2).
             let mut status = EXIT_OK;
             for file in &files {
                 crate::memory::forget_hit();
                 let code = match load(file, err, term_color) {
                     Ok((source, c)) => {
+                        let warnings =
+                            if no_run { Vec::new() } else { c.set_order_warnings(&source, Limits::default()) };
                         let written = writeln!(out, "{}: ok ({})", source.path, c.summary()).and_then(|()| out.flush());
+                        if !warnings.is_empty() {
+                            let _ = write!(err, "{}", diagnostic::render(&source, &warnings, term_color));
+                        }
                         written_status(written, err, EXIT_OK)
                     }
                     Err(code) => code,
@@ -416,6 +433,7 @@ fn main_on_this_thread(args: Vec<OsString>, out: &mut dyn Write, err: &mut dyn W
                 max_time: a.max_time,
                 max_output: a.max_output,
                 max_memory: a.max_memory.saturating_mul(1 << 20),
+                set_order: a.set_order,
             };
             let mut out_buf = std::io::BufWriter::with_capacity(1 << 16, &mut *out);
             let mut err_buf = std::io::BufWriter::with_capacity(1 << 12, &mut *err);

@@ -62,6 +62,8 @@ pub struct Compiled {
     program: compile::Program,
     graph: petgraph::graph::DiGraph<u32, Edge>,
     expect: Option<syntax::parse::Expect>,
+    /// The `main` key, where warnings about `asyncio.run` point.
+    main_span: source::Span,
 }
 
 impl Compiled {
@@ -73,6 +75,21 @@ impl Compiled {
     /// Runs the scenario, handing every event to `sink` as it happens.
     pub fn run(&self, limits: Limits, sink: &mut dyn Sink) -> RunEnd {
         runtime::run(&self.program, limits, sink)
+    }
+
+    /// Warnings where the scenario's output depends on an order CPython
+    /// leaves to memory addresses: the scenario runs (under `limits`, capped
+    /// to a few million steps) in creation order and, if it went through
+    /// such an order, in others (docs/testing.md).
+    pub fn set_order_warnings(&self, source: &Source, limits: Limits) -> Vec<Diagnostic> {
+        let limits = Limits {
+            max_steps: limits.max_steps.min(5_000_000),
+            max_iterations: limits.max_iterations.min(2_000_000),
+            ..limits
+        };
+        report::orders::set_order_warnings(source, self.main_span.clone(), |order, sink| {
+            self.run(Limits { set_order: order, ..limits }, sink)
+        })
     }
 
     /// Whether the scenario has an `expect:` block.
@@ -162,5 +179,6 @@ fn front_end(source: &Source, keep_tree: bool) -> Result<(Compiled, check::Check
     program.line_starts = std::iter::once(0).chain(source.text.match_indices('\n').map(|(i, _)| i + 1)).collect();
     let graph = checked.graph.clone();
     let expect = checked.scenario.expect.take();
-    Ok((Compiled { program, graph, expect }, checked))
+    let main_span = checked.scenario.main_span.clone();
+    Ok((Compiled { program, graph, expect, main_span }, checked))
 }

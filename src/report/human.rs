@@ -11,7 +11,7 @@
 //! bounded number of lines, never the run.
 
 use super::{epilogue, outcome_word, wait_text, Streams, Style, BOLD, DIM, GREEN, RED, YELLOW};
-use crate::runtime::{Event, EventKind, Outcome, RunEnd, Sink, Tasks};
+use crate::runtime::{Event, EventKind, Outcome, RunEnd, SetOrder, SetSite, Sink, Tasks};
 use crate::source::Source;
 use std::io;
 
@@ -126,6 +126,20 @@ impl Sink for HumanView<'_, '_> {
             }
             EventKind::CancelRequested(by) => ("cancel", format!("requested by {}", tasks.name(by)), YELLOW),
             EventKind::TimeoutExpired => ("timeout", "expired: CancelledError at the next await".to_owned(), YELLOW),
+            EventKind::SetOrder { site, order, n } => {
+                let what = match site {
+                    SetSite::TaskGroupAbort => format!("the TaskGroup cancels its {n} other tasks"),
+                    SetSite::Shutdown => format!("asyncio.run() cancels the {n} leftover tasks"),
+                    SetSite::Wait => format!("asyncio.wait() holds its {n} tasks"),
+                    SetSite::AsCompleted => format!("as_completed() holds its {n} tasks"),
+                };
+                let how = match order {
+                    SetOrder::Creation => "in creation order".to_owned(),
+                    SetOrder::Reverse => "newest first".to_owned(),
+                    SetOrder::Shuffle(s) => format!("shuffled (seed {s})"),
+                };
+                ("order", format!("{what} {how}; CPython: memory-address order (--set-order)"), YELLOW)
+            }
             EventKind::Warning(text) => {
                 // What CPython logs goes to stderr, as it happens.
                 self.streams.err.write_all(text.as_bytes())?;

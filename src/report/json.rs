@@ -109,6 +109,15 @@ impl JsonView<'_> {
                 v.0.write_repr(scratch);
                 string(w, scratch);
             }
+            EventKind::SetOrder { site, order, n } => {
+                scratch.clear();
+                let _ = std::fmt::Write::write_fmt(scratch, format_args!("{order}"));
+                string(w, scratch);
+                w.extend_from_slice(b",\"site\":\"");
+                w.extend_from_slice(site.key().as_bytes());
+                w.extend_from_slice(b"\",\"size\":");
+                crate::runtime::push_u32_bytes(w, n);
+            }
             EventKind::Failed(kind, message) => {
                 w.extend_from_slice(b"{\"message\":");
                 string(w, message);
@@ -156,6 +165,7 @@ impl Sink for JsonView<'_> {
             EventKind::CancelRequested(_) => shape!(BeforeEvent, "cancel_requested", "by"),
             EventKind::TimeoutExpired => shape!(None, "timeout_expired"),
             EventKind::Warning(_) => shape!(Last, "warning", "text"),
+            EventKind::SetOrder { .. } => shape!(BeforeT, "set_order", "order"),
         };
         self.line.extend_from_slice(head.as_bytes());
         if extra_first {

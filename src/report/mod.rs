@@ -13,6 +13,7 @@
 pub mod expect;
 pub mod human;
 pub mod json;
+pub mod orders;
 pub mod snapshot;
 pub mod stdout;
 

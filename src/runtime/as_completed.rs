@@ -74,7 +74,9 @@ impl Vm<'_> {
         }
         let ac = self.as_completed.len() as u32;
         let n = todo.len();
-        for &id in &todo {
+        let mut ordered: Vec<TaskId> = todo.iter().copied().collect();
+        self.set_order(&mut ordered, super::set_order::SetSite::AsCompleted, Some(t));
+        for id in ordered {
             let f = self.tasks[id as usize].fut;
             self.hold(f, 1);
             self.add_done_callback(f, Callback::AsCompletedDone(ac));

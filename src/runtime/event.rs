@@ -58,6 +58,17 @@ pub enum EventKind<'a> {
     TimeoutExpired,
     /// What CPython would log on stderr (asyncio's logger, or a RuntimeWarning).
     Warning(&'a str),
+    /// A set of `n` tasks iterated in an order CPython leaves to memory
+    /// addresses, here in `order` (`--set-order`): what follows (the
+    /// cancellations, the order of results) comes from that choice.
+    SetOrder {
+        /// Which iteration.
+        site: super::SetSite,
+        /// The order asim used.
+        order: super::SetOrder,
+        /// How many tasks.
+        n: u32,
+    },
 }
 
 /// What a task waits on.
@@ -210,6 +221,9 @@ pub struct RunEnd {
     /// The most objects alive at once, sampled at the end of every loop
     /// iteration: memory follows these, not the number of events.
     pub peak_live: Live,
+    /// The set iterations of two or more tasks the run went through, whose
+    /// order CPython leaves to memory addresses (`--set-order` chose it).
+    pub set_choices: Vec<super::SetChoice>,
 }
 
 /// Counts of live runtime objects.

@@ -195,7 +195,10 @@ impl Vm<'_> {
     /// `TaskGroup._abort()`: cancel every child not done, in creation order.
     pub(crate) fn tg_abort(&mut self, g: u32) {
         self.groups[g as usize].aborting = true;
-        let tasks: Vec<TaskId> = self.groups[g as usize].tasks.iter().copied().collect();
+        let mut tasks: Vec<TaskId> =
+            self.groups[g as usize].tasks.iter().copied().filter(|&t| !self.task_done(t)).collect();
+        let parent = self.groups[g as usize].parent;
+        self.set_order(&mut tasks, super::set_order::SetSite::TaskGroupAbort, Some(parent));
         for t in tasks {
             if !self.task_done(t) {
                 self.task_cancel(t, None);

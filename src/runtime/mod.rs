@@ -27,6 +27,7 @@ mod heap;
 mod prims;
 pub(crate) mod queue;
 mod run;
+mod set_order;
 mod tasks;
 mod timers;
 mod wait;
@@ -47,6 +48,7 @@ use crate::value::{Exc, ExcClass, ExcObj, TaskRef, Value};
 pub use deadlock::{Deadlock, Waiting};
 pub(crate) use event::push_u32_bytes;
 pub use event::{Event, EventKind, Interest, Limit, Live, Name, Outcome, Repr, RunEnd, Sink, Tasks, WaitOn};
+pub use set_order::{SetChoice, SetOrder, SetSite};
 use std::cell::{Cell, RefCell};
 use std::collections::{BTreeSet, VecDeque};
 use std::rc::Rc;
@@ -68,6 +70,9 @@ pub struct Limits {
     /// Bytes of heap the run may hold (counted only where the allocator is
     /// [`crate::memory::Counting`], as in the `asim` binary).
     pub max_memory: u64,
+    /// Not a limit: the order of the set iterations CPython leaves to
+    /// memory addresses (`--set-order`).
+    pub set_order: SetOrder,
 }
 
 impl Default for Limits {
@@ -79,6 +84,7 @@ impl Default for Limits {
             max_time: 10_000_000.0,
             max_output: 1 << 30,
             max_memory: 4 << 30,
+            set_order: SetOrder::Creation,
         }
     }
 }
@@ -193,6 +199,8 @@ pub(crate) struct Vm<'p> {
     module_at: Option<usize>,
     pub(crate) limits: Limits,
     pub(crate) limit_hit: Option<String>,
+    /// The set iterations whose order was a choice (see [`set_order`]).
+    pub(crate) set_choices: Vec<SetChoice>,
 }
 
 /// See [`Vm::spare_extras`].
@@ -247,6 +255,7 @@ impl<'p> Vm<'p> {
             peak_live: Live::default(),
             module_at: None,
             limits,
+            set_choices: Vec::new(),
             limit_hit: None,
         }
     }

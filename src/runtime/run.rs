@@ -135,11 +135,13 @@ impl Vm<'_> {
         let result = self.fut_outcome(main_fut);
         // Runner.close(): _cancel_all_tasks, shutdown_asyncgens, shutdown_default_executor.
         // Most runs end with every task finished: then there is nothing to scan.
-        let to_cancel: Vec<TaskId> = if self.finished_tasks == self.tasks.len() {
+        let mut to_cancel: Vec<TaskId> = if self.finished_tasks == self.tasks.len() {
             Vec::new()
         } else {
             (0..self.tasks.len() as TaskId).filter(|&t| !self.task_done(t)).collect()
         };
+        // `all_tasks()` is a set.
+        self.set_order(&mut to_cancel, set_order::SetSite::Shutdown, None);
         if !to_cancel.is_empty() {
             for &t in &to_cancel {
                 self.record(t, EventKind::ShutdownCancel);
@@ -219,6 +221,7 @@ impl Vm<'_> {
             events: self.nevents.get(),
             write_error: self.write_error.get(),
             peak_live: self.peak_live,
+            set_choices: std::mem::take(&mut self.set_choices),
         };
         let tasks = Tasks { tasks: &self.tasks, prog: self.prog };
         if let Err(e) = self.sink.borrow_mut().finish(&end, &tasks) {

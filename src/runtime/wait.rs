@@ -51,7 +51,9 @@ impl Vm<'_> {
                 }
             }
         }
-        let futs: Vec<FutId> = tasks.iter().map(|&id| self.tasks[id as usize].fut).collect();
+        let mut ordered: Vec<TaskId> = tasks.iter().copied().collect();
+        self.set_order(&mut ordered, super::set_order::SetSite::Wait, Some(t));
+        let futs: Vec<FutId> = ordered.iter().map(|&id| self.tasks[id as usize].fut).collect();
         let waiter = self.new_fut(FutKind::Plain);
         let handle = timeout.map(|d| self.call_at(self.now + d, TimerCb::ReleaseWaiter(waiter)));
         let w = self.waits.len() as u32;

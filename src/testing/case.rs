@@ -45,6 +45,9 @@ pub(crate) struct Case {
     pub(crate) exit: i32,
     /// Whether the snapshot also differs (an `Expect` failure may or may not).
     pub(crate) snapshot_differs: bool,
+    /// Where the output depends on CPython's set order, rendered (plain,
+    /// coloured); empty when it does not.
+    pub(crate) warnings: (String, String),
 }
 
 /// `pool.yaml` → `pool.asim.snap`, beside it.
@@ -75,6 +78,7 @@ pub(crate) fn run(path: &Path, full: bool, limits: Limits) -> Case {
         message_color: String::new(),
         exit: crate::cli::EXIT_INVALID,
         snapshot_differs: false,
+        warnings: (String::new(), String::new()),
     };
     let mut errors = Vec::new();
     let mut source = match crate::cli::read(&shown, &mut errors) {
@@ -121,6 +125,11 @@ pub(crate) fn run(path: &Path, full: bool, limits: Limits) -> Case {
         (view.into_text(), verdict, exit)
     };
     source.path = full_path;
+    let warnings = compiled.set_order_warnings(&source, limits);
+    if !warnings.is_empty() {
+        case.warnings =
+            (crate::diagnostic::render(&source, &warnings, false), crate::diagnostic::render(&source, &warnings, true));
+    }
     let header = if full { report::snapshot::HEADER_FULL } else { report::snapshot::HEADER };
     let mut actual = format!("{header}\n{text}");
     if let Some(v) = &verdict {

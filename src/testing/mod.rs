@@ -167,6 +167,10 @@ pub fn run(opts: &Options, out: &mut dyn Write, err: &mut dyn Write, input: &mut
     if new > 0 {
         parts.push(style.paint(YELLOW, &format!("{new} new")));
     }
+    let warned = cases.iter().filter(|c| !c.warnings.0.is_empty()).count();
+    if warned > 0 {
+        parts.push(style.paint(YELLOW, &format!("{warned} with set-order warnings")));
+    }
     if found.not_scenarios > 0 {
         parts.push(format!(
             "{} other YAML file{} skipped (no top-level `main:`)",
@@ -285,6 +289,9 @@ fn case_report(c: &Case, opts: &Options, style: Style) -> String {
         Status::Expect => style.paint(RED, "FAILED (expect)"),
     };
     s.push_str(&format!("test {} ... {tag}\n", c.shown));
+    if !c.warnings.0.is_empty() {
+        s.push_str(&indent(if style.on { &c.warnings.1 } else { &c.warnings.0 }));
+    }
     match c.status {
         Status::Pass => {}
         Status::New => {

@@ -152,3 +152,39 @@ fn completions_and_the_manual_come_from_the_same_flags() {
     assert!(man.stdout.contains(".TH asim 1"), "{}", &man.stdout[..200.min(man.stdout.len())]);
     assert!(man.stdout.contains("Snapshot\\-test scenarios"), "the subcommands are listed");
 }
+
+#[test]
+fn check_warns_where_the_output_depends_on_cpythons_set_order() {
+    in_root();
+    let run = asim(&["check", "scenarios/mass_cancel.yaml", "scenarios/leftover_tasks.yaml"]);
+    assert_eq!(run.code, 0, "warnings are not errors");
+    assert!(run.stderr.contains(
+        "warning: this output depends on the order in which a TaskGroup cancels its other tasks when one fails; real Python may print either\n  --> scenarios/mass_cancel.yaml:22:9"
+    ), "{}", run.stderr);
+    assert!(
+        run.stderr.contains("the order in which asyncio.run() cancels the tasks still running at the end"),
+        "{}",
+        run.stderr
+    );
+    assert!(run.stderr.contains("--> scenarios/leftover_tasks.yaml:14:1"), "{}", run.stderr);
+    assert!(run.stderr.contains("`asim run --set-order reverse` shows another order"), "{}", run.stderr);
+    // A scenario that goes through a set iteration whose order changes nothing.
+    let quiet = asim(&["check", "scenarios/download_pool.yaml", "scenarios/wait_and_as_completed.yaml"]);
+    assert_eq!(quiet.code, 0);
+    assert_eq!(quiet.stderr, "", "no warning when no order changes the output");
+    let no_run = asim(&["check", "--no-run", "scenarios/mass_cancel.yaml"]);
+    assert_eq!(no_run.stderr, "");
+}
+
+#[test]
+fn set_order_flag_chooses_the_order_and_rejects_nonsense() {
+    in_root();
+    let creation = asim(&["run", "-q", "scenarios/leftover_tasks.yaml"]);
+    let reverse = asim(&["run", "-q", "--set-order", "reverse", "scenarios/leftover_tasks.yaml"]);
+    assert_ne!(creation.stdout, reverse.stdout);
+    let again = asim(&["run", "-q", "--set-order", "creation", "scenarios/leftover_tasks.yaml"]);
+    assert_eq!(creation.stdout, again.stdout);
+    let bad = asim(&["run", "--set-order", "random", "scenarios/leftover_tasks.yaml"]);
+    assert_eq!(bad.code, 2);
+    assert!(bad.stderr.contains("`random` is not a set order"), "{}", bad.stderr);
+}

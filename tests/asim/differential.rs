@@ -7,7 +7,7 @@
 //! Needs Python 3.11 or newer as `python3`. Without it the test fails under
 //! `CI=true`, and elsewhere skips with a message saying so.
 
-use crate::gen::diff::{divergence, python, run_cpython};
+use crate::gen::diff::{divergence, python, run_cpython, run_cpython_ordered};
 use crate::{asim, in_root, rel, root, scenario_files};
 use std::path::PathBuf;
 
@@ -72,6 +72,25 @@ fn exported_programs_print_what_asim_prints() {
     assert!(failures.is_empty(), "{} exports diverge:\n{}", failures.len(), failures.join("\n"));
 }
 
+/// The set orders every differential test runs in.
+pub(crate) const SET_ORDERS: [&str; 4] = ["creation", "reverse", "shuffle:1", "shuffle:2"];
+
+/// Whether some set order changes what a scenario prints: the shipped ones
+/// that depend on it, so the orders are really exercised.
+fn depends_on_set_order(file: &str) -> bool {
+    let runs: Vec<String> = SET_ORDERS.iter().map(|o| asim(&["run", "-q", "--set-order", o, file]).stdout).collect();
+    runs.iter().any(|r| *r != runs[0])
+}
+
+#[test]
+fn some_shipped_scenarios_depend_on_the_set_order() {
+    in_root();
+    for file in ["scenarios/shutdown_storm.yaml", "scenarios/mass_cancel.yaml", "scenarios/leftover_tasks.yaml"] {
+        assert!(depends_on_set_order(file), "{file} should print differently in some set order");
+    }
+    assert!(!depends_on_set_order("scenarios/download_pool.yaml"));
+}
+
 #[test]
 fn every_scenario_matches_cpython() {
     in_root();
@@ -89,14 +108,18 @@ fn every_scenario_matches_cpython() {
     for (s, t) in scenarios.iter().zip(&twins) {
         assert!(t.exists(), "{} has no Python twin at {}", rel(s), rel(t));
     }
-    let cpython = run_cpython(&py, &twins);
-    assert_eq!(cpython.len(), scenarios.len());
+    // Every set order: the harness pins CPython's set iterations to the
+    // same rule as asim's --set-order.
     let mut failures = Vec::new();
-    for (s, theirs) in scenarios.iter().zip(&cpython) {
-        let file = rel(s);
-        let ours = asim(&["run", "--format", "json", &file]);
-        if let Some(report) = divergence(&file, &ours.stdout, theirs) {
-            failures.push(format!("{report}{}", ours.stderr));
+    for order in SET_ORDERS {
+        let cpython = run_cpython_ordered(&py, &twins, order);
+        assert_eq!(cpython.len(), scenarios.len());
+        for (s, theirs) in scenarios.iter().zip(&cpython) {
+            let file = rel(s);
+            let ours = asim(&["run", "--format", "json", "--set-order", order, &file]);
+            if let Some(report) = divergence(&format!("{file} (--set-order {order})"), &ours.stdout, theirs) {
+                failures.push(format!("{report}{}", ours.stderr));
+            }
         }
     }
     assert!(

@@ -29,8 +29,14 @@ pub(crate) fn python() -> Result<String, String> {
 
 /// Runs the harness on several programs; one JSON Lines text per program.
 pub(crate) fn run_cpython(python: &str, programs: &[PathBuf]) -> Vec<String> {
+    run_cpython_ordered(python, programs, "creation")
+}
+
+/// [`run_cpython`] with the harness's set iterations in `order` (asim's
+/// `--set-order`: creation, reverse, shuffle:SEED).
+pub(crate) fn run_cpython_ordered(python: &str, programs: &[PathBuf], order: &str) -> Vec<String> {
     let mut cmd = Command::new(python);
-    cmd.arg(root().join("tests/harness/vclock.py"));
+    cmd.arg(root().join("tests/harness/vclock.py")).arg("--set-order").arg(order);
     if programs.len() == 1 {
         // The harness only separates programs when there are several.
         cmd.arg(&programs[0]).arg(&programs[0]);
@@ -134,6 +140,11 @@ pub(crate) struct Batch {
 /// Generates the scenarios for `seeds`, runs each in asim and its export in
 /// CPython, and compares them. Files go to `dir`.
 pub(crate) fn check_seeds(python: &str, seeds: std::ops::Range<u64>, dir: &Path) -> Batch {
+    check_seeds_ordered(python, seeds, dir, "creation")
+}
+
+/// [`check_seeds`] with both sides' set iterations in `order`.
+pub(crate) fn check_seeds_ordered(python: &str, seeds: std::ops::Range<u64>, dir: &Path, order: &str) -> Batch {
     let mut batch = Batch::default();
     let mut programs = Vec::new();
     let mut ours = Vec::new();
@@ -142,7 +153,7 @@ pub(crate) fn check_seeds(python: &str, seeds: std::ops::Range<u64>, dir: &Path)
         let path = dir.join(format!("gen_{seed}.yaml"));
         write(&path, &yaml);
         let file = path.to_string_lossy().into_owned();
-        let (code, json, err) = run_asim(&["run", "--format", "json", &file]);
+        let (code, json, err) = run_asim(&["run", "--format", "json", "--set-order", order, &file]);
         if code == 2 || code > 3 {
             batch
                 .divergences
@@ -156,7 +167,7 @@ pub(crate) fn check_seeds(python: &str, seeds: std::ops::Range<u64>, dir: &Path)
         programs.push(py_path);
         ours.push((seed, file, json));
     }
-    let theirs = if programs.is_empty() { Vec::new() } else { run_cpython(python, &programs) };
+    let theirs = if programs.is_empty() { Vec::new() } else { run_cpython_ordered(python, &programs, order) };
     for ((seed, file, json), cp) in ours.iter().zip(&theirs) {
         batch.scenarios += 1;
         match observable(json).1 .1.as_str() {
@@ -166,7 +177,9 @@ pub(crate) fn check_seeds(python: &str, seeds: std::ops::Range<u64>, dir: &Path)
         }
         if let Some(report) = divergence(file, json, cp) {
             let yaml = std::fs::read_to_string(file).unwrap_or_default();
-            batch.divergences.push((*seed, format!("{report}\nseed {seed}, scenario {file}:\n{yaml}")));
+            batch
+                .divergences
+                .push((*seed, format!("{report}\nseed {seed}, set order {order}, scenario {file}:\n{yaml}")));
         }
     }
     batch

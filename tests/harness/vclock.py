@@ -122,6 +122,12 @@ tasks in a few places, so the order depends on object addresses (asyncio-notes.m
   ``shutdown_asyncgens`` to ``aclose()`` them) is replaced by an insertion-ordered weak set,
   so leftover async generators are closed in first-iteration order.
 
+``--set-order`` (asim's flag, with the same values) changes the pinned order: ``reverse``
+sorts tasks newest first, ``shuffle:SEED`` by ``set_order_key`` (the same hash as asim's
+``SetOrder::key``, of the seed and the task's ``Task-N`` number, counted in
+``create_task``); futures that are not tasks follow, in creation order, then the rest in
+insertion order (so ``as_completed`` still turns coroutines into tasks in argument order).
+
 Everything else (user code that builds its own sets of tasks, ``gather`` over such sets, ...)
 keeps CPython's address-dependent order.
 
@@ -223,6 +229,42 @@ def _note_created(obj) -> None:
         pass
 
 
+# The set order (``--set-order``, as asim's): "creation", "reverse" or ("shuffle", SEED).
+_set_order = "creation"
+# Each task's ``Task-N`` number: in 3.11 every task made through ``loop.create_task`` by
+# ``asyncio.create_task``, ``TaskGroup.create_task`` and the Runner takes one, named or not,
+# so counting them here gives the same N as asim (each program runs in a fresh child).
+_task_number: "weakref.WeakKeyDictionary[object, int]" = weakref.WeakKeyDictionary()
+_task_counter = itertools.count(1)
+
+_MASK = (1 << 64) - 1
+
+
+def _mix(z: int) -> int:
+    """splitmix64's finaliser, as asim's ``set_order::mix``."""
+    z = ((z ^ (z >> 30)) * 0xBF58476D1CE4E5B9) & _MASK
+    z = ((z ^ (z >> 27)) * 0x94D049BB133111EB) & _MASK
+    return z ^ (z >> 31)
+
+
+def set_order_key(num: int) -> int:
+    """asim's ``SetOrder::key`` of the task numbered ``num``."""
+    if _set_order == "creation":
+        return num
+    if _set_order == "reverse":
+        return _MASK - num
+    seed = _set_order[1]
+    return _mix((seed + num * 0x9E3779B97F4A7C15) & _MASK)
+
+
+def parse_set_order(text: str):
+    if text in ("creation", "reverse"):
+        return text
+    if text.startswith("shuffle:") and text[8:].isdigit():
+        return ("shuffle", int(text[8:]))
+    raise argparse.ArgumentTypeError(f"not a set order: {text!r}")
+
+
 def creation_number(obj):
     """The creation number of a task or future; assigned now if it has none yet (or None)."""
     try:
@@ -262,8 +304,17 @@ class PinnedSet(set):
     def _key(self, x):
         try:
             seq = _creation_seq.get(x)
+            num = _task_number.get(x)
         except TypeError:  # not weak-referenceable
-            seq = None
+            seq = num = None
+        if _set_order != "creation":
+            # Tasks in the chosen order; then other futures in creation order; then the rest.
+            if num is not None:
+                return (0, set_order_key(num))
+            if seq is not None:
+                return (1, seq)
+            extra = getattr(self, "_extra", None) or {}
+            return (2, extra.get(id(x), 0))
         if seq is not None:
             return (0, seq)
         extra = getattr(self, "_extra", None) or {}
@@ -444,6 +495,7 @@ class VirtualClockLoop(asyncio.SelectorEventLoop):
     def create_task(self, coro, *, name=None, context=None):
         task = super().create_task(coro, name=name, context=context)
         _note_created(task)
+        _task_number[task] = next(_task_counter)
         return task
 
     def create_future(self):
@@ -891,7 +943,12 @@ def main(argv=None) -> int:
                         help="write an iteration trace to stderr")
     parser.add_argument("--timeout", type=float, default=30.0,
                         help="wall-clock seconds per program before it is killed (0: none)")
+    parser.add_argument("--set-order", type=parse_set_order, default="creation",
+                        help="the order of the pinned set iterations, as asim's --set-order: "
+                             "creation, reverse or shuffle:SEED")
     opts = parser.parse_args(argv)
+    global _set_order
+    _set_order = opts.set_order
     run_files(opts.programs, opts)
     return 0
 
