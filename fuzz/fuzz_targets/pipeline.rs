@@ -4,8 +4,8 @@
 //! (libFuzzer's `-timeout` and `-rss_limit_mb` catch those).
 #![no_main]
 
-use asim::report::{human::HumanView, json::JsonView, stdout::StdoutView, Streams};
-use asim::runtime::Limits;
+use asim::report::{human::HumanView, json::JsonView, snapshot::SnapshotView, stdout::StdoutView, Streams};
+use asim::runtime::{Limits, SetOrder};
 use asim::source::Source;
 use libfuzzer_sys::fuzz_target;
 
@@ -34,7 +34,11 @@ fn pipeline(data: &[u8]) {
     let _ = asim::export_python(&source);
     let Ok(compiled) = asim::compile_source(&source) else { return };
     let (mut out, mut err) = (Vec::new(), Vec::new());
-    compiled.run(limits(), &mut StdoutView::new(Streams::new(&mut out, &mut err), &source));
+    // With its `expect:` block checked, in a shuffled set order.
+    let shuffled = Limits { set_order: SetOrder::Shuffle(data.len() as u64), ..limits() };
+    compiled.run_checked(shuffled, &mut StdoutView::new(Streams::new(&mut out, &mut err), &source));
+    compiled.run(limits(), &mut SnapshotView::new(&source, 1 << 16));
+    let _ = compiled.set_order_warnings(&source, limits());
     let (mut out, mut err) = (Vec::new(), Vec::new());
     compiled.run(limits(), &mut JsonView::new(Streams::new(&mut out, &mut err)));
     let (mut out, mut err) = (Vec::new(), Vec::new());
