@@ -292,16 +292,26 @@ impl Py<'_> {
                     self.body(f);
                 }
             }
-            StepKind::If { cond, then, orelse } => {
+            StepKind::If { cond, then, orelse, .. } => {
                 let c = self.code(cond, false);
                 self.line(&format!("if {c}:"));
                 self.body(then);
-                if !orelse.is_empty() {
+                let mut rest = orelse;
+                // An `elif` branch is an `If` alone in the `else`.
+                while let [Step { kind: StepKind::If { cond, then, orelse, elif: true }, .. }] = rest.as_slice() {
+                    let c = self.code(cond, false);
+                    self.line(&format!("elif {c}:"));
+                    self.body(then);
+                    rest = orelse;
+                }
+                if !rest.is_empty() {
                     self.line("else:");
-                    self.body(orelse);
+                    self.body(rest);
                 }
             }
-            StepKind::For { targets, iter, body } => {
+            StepKind::Break => self.line("break"),
+            StepKind::Continue => self.line("continue"),
+            StepKind::For { targets, iter, body, orelse } => {
                 let t: Vec<&str> = targets.iter().map(|t| t.text.as_str()).collect();
                 let i = self.code(iter, false);
                 if i.starts_with("as_completed(") || i.starts_with("asyncio.as_completed(") {
@@ -319,11 +329,19 @@ impl Py<'_> {
                     self.line(&format!("for {} in {i}:", t.join(", ")));
                     self.body(body);
                 }
+                if let Some(e) = orelse {
+                    self.line("else:");
+                    self.body(e);
+                }
             }
-            StepKind::While { cond, body } => {
+            StepKind::While { cond, body, orelse } => {
                 let c = self.code(cond, false);
                 self.line(&format!("while {c}:"));
                 self.body(body);
+                if let Some(e) = orelse {
+                    self.line("else:");
+                    self.body(e);
+                }
             }
             StepKind::Assert { cond, message } => {
                 let c = self.code(cond, false);
@@ -473,12 +491,14 @@ fn collect_sets(steps: &[Step], out: &mut BTreeSet<String>) {
     for s in steps {
         match &s.kind {
             StepKind::Set(items) => out.extend(items.iter().map(|(n, _)| n.text.clone())),
-            StepKind::TaskGroup(b)
-            | StepKind::With { body: b, .. }
-            | StepKind::While { body: b, .. }
-            | StepKind::For { body: b, .. }
-            | StepKind::Timeout { body: b, .. } => {
+            StepKind::TaskGroup(b) | StepKind::With { body: b, .. } | StepKind::Timeout { body: b, .. } => {
                 collect_sets(b, out);
+            }
+            StepKind::While { body: b, orelse, .. } | StepKind::For { body: b, orelse, .. } => {
+                collect_sets(b, out);
+                if let Some(e) = orelse {
+                    collect_sets(e, out);
+                }
             }
             StepKind::If { then, orelse, .. } => {
                 collect_sets(then, out);

@@ -196,13 +196,21 @@ impl Walker<'_> {
                 }
             }
             StepKind::Let(items) => items.iter().for_each(|(n, _)| self.bind(n, "`let`")),
-            StepKind::TaskGroup(b)
-            | StepKind::With { body: b, .. }
-            | StepKind::While { body: b, .. }
-            | StepKind::Timeout { body: b, .. } => self.steps(b),
-            StepKind::For { targets, body, .. } => {
+            StepKind::TaskGroup(b) | StepKind::With { body: b, .. } | StepKind::Timeout { body: b, .. } => {
+                self.steps(b)
+            }
+            StepKind::While { body, orelse, .. } => {
+                self.steps(body);
+                if let Some(e) = orelse {
+                    self.steps(e);
+                }
+            }
+            StepKind::For { targets, body, orelse, .. } => {
                 targets.iter().for_each(|t| self.bind(t, "a `for` target"));
                 self.steps(body);
+                if let Some(e) = orelse {
+                    self.steps(e);
+                }
             }
             StepKind::If { then, orelse, .. } => {
                 self.steps(then);

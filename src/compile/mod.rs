@@ -68,6 +68,29 @@ struct Ctx<'a> {
     /// Some step assigns to a parameter.
     rebinds_params: bool,
     unpacks: Vec<Box<[Target]>>,
+    /// The blocks the code being compiled is inside, innermost last: what a
+    /// `break` or `continue` must leave on its way to its loop.
+    blocks: Vec<Block>,
+}
+
+/// A block around the code being compiled (see [`Ctx::blocks`]).
+#[derive(Debug)]
+enum Block {
+    /// A loop: the jumps to patch to its end (`break`), and where
+    /// `continue` goes.
+    Loop { breaks: Vec<usize>, top: usize },
+    /// An `except`/`except*` handler is pushed (a `try` body): leaving pops it.
+    Handler,
+    /// An `async with` body: leaving runs its exit (`__aexit__`).
+    Context(Op),
+    /// A `try` body with `finally`: leaving runs the finally steps (a copy,
+    /// kept only when a loop is outside, as CPython inlines them).
+    Finally(Option<Vec<Step>>),
+    /// An `except` handler body: leaving drops the handled exception.
+    ExceptBody,
+    /// An `except*` handler body or a `finally` body: `break` and
+    /// `continue` cannot cross it here.
+    NoExit(&'static str),
 }
 
 impl<'a> Ctx<'a> {
@@ -91,6 +114,7 @@ impl<'a> Ctx<'a> {
             n_params: info.map_or(0, |i| i.params.len() as u32),
             rebinds_params: false,
             unpacks: Vec::new(),
+            blocks: Vec::new(),
         }
     }
 

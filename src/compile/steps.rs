@@ -116,7 +116,8 @@ impl Ctx<'_> {
             StepKind::Try { body, handlers, star, orelse, finally } => {
                 self.try_step(body, handlers, *star, orelse, finally.as_deref(), &s.span)
             }
-            StepKind::If { cond, then, orelse } => {
+            StepKind::Break | StepKind::Continue => self.leave_loop(matches!(s.kind, StepKind::Break), &s.span),
+            StepKind::If { cond, then, orelse, .. } => {
                 let c = self.code(cond);
                 let j = self.emit(Op::JumpIfNot(c, 0));
                 self.steps(then);
@@ -129,7 +130,7 @@ impl Ctx<'_> {
                     self.patch(end);
                 }
             }
-            StepKind::For { targets, iter, body } => {
+            StepKind::For { targets, iter, body, orelse } => {
                 let slot = self.n_iters;
                 self.n_iters += 1;
                 let target = self.targets(targets);
@@ -147,19 +148,31 @@ impl Ctx<'_> {
                     top = self.here();
                     next = self.emit(Op::ForNext(slot, target, 0));
                 }
+                self.blocks.push(Block::Loop { breaks: Vec::new(), top });
                 self.steps(body);
+                let breaks = self.pop_loop();
                 self.span = s.span.clone();
                 self.emit(Op::Jump(top));
                 self.patch(next);
+                if let Some(e) = orelse {
+                    self.steps(e);
+                }
+                breaks.into_iter().for_each(|b| self.patch(b));
             }
-            StepKind::While { cond, body } => {
+            StepKind::While { cond, body, orelse } => {
                 let top = self.here();
                 let c = self.code(cond);
                 let j = self.emit(Op::JumpIfNot(c, 0));
+                self.blocks.push(Block::Loop { breaks: Vec::new(), top });
                 self.steps(body);
+                let breaks = self.pop_loop();
                 self.span = s.span.clone();
                 self.emit(Op::Jump(top));
                 self.patch(j);
+                if let Some(e) = orelse {
+                    self.steps(e);
+                }
+                breaks.into_iter().for_each(|b| self.patch(b));
             }
             StepKind::Assert { cond, message } => {
                 let c = self.code(cond);
@@ -225,13 +238,87 @@ impl Ctx<'_> {
     fn context(&mut self, enter: Op, exit: Op, span: &Span, body: impl FnOnce(&mut Self)) {
         self.emit(enter);
         let h = self.emit(Op::PushFinally(0));
+        self.blocks.push(Block::Context(exit.clone()));
         body(self);
+        self.blocks.pop();
         self.span = span.clone();
         self.emit(Op::PopHandler);
         self.emit(Op::EnterFinally);
         self.patch(h);
         self.emit(exit);
         self.emit(Op::EndFinally);
+    }
+
+    /// Ends a loop's block; returns its `break` jumps.
+    fn pop_loop(&mut self) -> Vec<usize> {
+        match self.blocks.pop() {
+            Some(Block::Loop { breaks, .. }) => breaks,
+            other => unreachable!("a loop's block is innermost at its end, found {other:?}"),
+        }
+    }
+
+    /// `break` / `continue`: leave every block inside the innermost loop as
+    /// Python does (pop handlers, drop a handled exception, run `finally`
+    /// steps and `async with` exits inline), then jump.
+    fn leave_loop(&mut self, is_break: bool, span: &Span) {
+        let word = if is_break { "break" } else { "continue" };
+        let Some(depth) = self.blocks.iter().rposition(|b| matches!(b, Block::Loop { .. })) else {
+            self.error(
+                Diagnostic::error(format!("`{word}` outside a loop"), span.clone())
+                    .with_hint(format!("`{word}` belongs inside the `do` of a `for` or `while` (Python: SyntaxError)")),
+            );
+            return;
+        };
+        if let Some(Block::NoExit(what)) = self.blocks[depth + 1..].iter().find(|b| matches!(b, Block::NoExit(_))) {
+            self.error(
+                Diagnostic::error(format!("`{word}` inside {what} is not supported"), span.clone())
+                    .with_hint("move the loop inside it, or set a flag and test it after the block"),
+            );
+            return;
+        }
+        let mut i = self.blocks.len();
+        while i > depth + 1 {
+            i -= 1;
+            match &self.blocks[i] {
+                Block::Handler => {
+                    self.emit(Op::PopHandler);
+                }
+                Block::ExceptBody => {
+                    self.emit(Op::ExceptDone);
+                }
+                Block::Context(exit) => {
+                    let exit = exit.clone();
+                    self.emit(Op::PopHandler);
+                    self.emit(Op::EnterFinally);
+                    self.emit(exit);
+                    self.emit(Op::EndFinally);
+                }
+                Block::Finally(steps) => {
+                    let steps = steps.clone().unwrap_or_default();
+                    self.emit(Op::PopHandler);
+                    self.emit(Op::EnterFinally);
+                    // The finally steps run outside the blocks being left.
+                    let inner = self.blocks.split_off(i);
+                    self.blocks.push(Block::NoExit("a `finally` block"));
+                    self.steps(&steps);
+                    self.blocks.pop();
+                    self.blocks.extend(inner);
+                    self.span = span.clone();
+                    self.emit(Op::EndFinally);
+                }
+                Block::Loop { .. } | Block::NoExit(_) => unreachable!("checked above"),
+            }
+        }
+        self.span = span.clone();
+        if is_break {
+            let j = self.emit(Op::Jump(0));
+            if let Some(Block::Loop { breaks, .. }) = self.blocks.get_mut(depth) {
+                breaks.push(j);
+            }
+        } else if let Some(Block::Loop { top, .. }) = self.blocks.get(depth) {
+            let top = *top;
+            self.emit(Op::Jump(top));
+        }
     }
 
     fn targets(&mut self, names: &[Name]) -> Target {
@@ -405,9 +492,20 @@ impl Ctx<'_> {
         span: &Span,
     ) {
         let fin = finally.map(|_| self.emit(Op::PushFinally(0)));
+        if let Some(f) = finally {
+            // A copy for the `break`s that leave through it, if any can.
+            let in_loop = self.blocks.iter().any(|b| matches!(b, Block::Loop { .. }));
+            self.blocks.push(Block::Finally(in_loop.then(|| f.to_vec())));
+        }
         let exc =
             (!handlers.is_empty()).then(|| self.emit(if star { Op::PushExceptStar(0) } else { Op::PushExcept(0) }));
+        if exc.is_some() {
+            self.blocks.push(Block::Handler);
+        }
         self.steps(body);
+        if exc.is_some() {
+            self.blocks.pop();
+        }
         self.span = span.clone();
         let mut to_done = Vec::new();
         if let Some(exc) = exc {
@@ -423,14 +521,18 @@ impl Ctx<'_> {
                 if star {
                     let m = self.emit(Op::StarMatch(types, bind, 0));
                     let c = self.emit(Op::PushStarCollect(0));
+                    self.blocks.push(Block::NoExit("an `except*` handler"));
                     self.steps(&h.body);
+                    self.blocks.pop();
                     self.span = h.span.clone();
                     self.emit(Op::PopHandler);
                     self.patch(m);
                     self.patch(c);
                 } else {
                     let m = self.emit(Op::Match(types, bind, 0));
+                    self.blocks.push(Block::ExceptBody);
                     self.steps(&h.body);
+                    self.blocks.pop();
                     self.span = h.span.clone();
                     self.emit(Op::ExceptDone);
                     to_done.push(self.emit(Op::Jump(0)));
@@ -446,11 +548,16 @@ impl Ctx<'_> {
             self.patch(j);
         }
         self.span = span.clone();
+        if finally.is_some() {
+            self.blocks.pop();
+        }
         if let (Some(fin), Some(fbody)) = (fin, finally) {
             self.emit(Op::PopHandler);
             self.emit(Op::EnterFinally);
             self.patch(fin);
+            self.blocks.push(Block::NoExit("a `finally` block"));
             self.steps(fbody);
+            self.blocks.pop();
             self.span = span.clone();
             self.emit(Op::EndFinally);
         }

@@ -215,20 +215,30 @@ pub(crate) enum StepKind {
         orelse: Vec<Step>,
         finally: Option<Vec<Step>>,
     },
+    /// `if`; an `elif` branch is an `If` alone in its parent's `orelse`,
+    /// marked `elif` (so export writes it back as `elif`).
     If {
         cond: Code,
-        then: Vec<Step>,
+        then: Box<[Step]>,
         orelse: Vec<Step>,
+        elif: bool,
     },
+    /// `for`; `orelse` is its `else:` (run when the loop ends without `break`).
     For {
-        targets: Vec<Name>,
+        targets: Box<[Name]>,
         iter: Code,
         body: Vec<Step>,
+        orelse: Option<Box<[Step]>>,
     },
     While {
         cond: Code,
         body: Vec<Step>,
+        orelse: Option<Box<[Step]>>,
     },
+    /// `break`: leave the innermost loop.
+    Break,
+    /// `continue`: the innermost loop's next iteration.
+    Continue,
     Assert {
         cond: Code,
         message: Option<Box<Template>>,

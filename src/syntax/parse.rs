@@ -36,10 +36,12 @@ pub(crate) const VERBS: &[(&str, &[&str])] = &[
     ("try", &["except", "except_star", "else", "finally"]),
     ("timeout", &["do"]),
     ("wait_for", &["timeout", "as"]),
-    ("if", &["then", "else"]),
-    ("for", &["do"]),
-    ("while", &["do"]),
+    ("if", &["then", "elif", "else"]),
+    ("for", &["do", "else"]),
+    ("while", &["do", "else"]),
     ("assert", &["message"]),
+    ("break", &[]),
+    ("continue", &[]),
 ];
 
 /// Collects diagnostics while parsing.
@@ -366,6 +368,11 @@ impl<'s> Parser<'s> {
             }
             crate::memory::Ceiling::Again => return None,
         }
+        if let Some(word @ ("break" | "continue")) = node.as_str().map(str::trim) {
+            // `- break` and `- continue` are whole steps, as in Python.
+            let kind = if word == "break" { StepKind::Break } else { StepKind::Continue };
+            return Some(Step { kind, span: node.span.clone() });
+        }
         let NodeKind::Map(entries) = &node.kind else {
             let hint = match node.as_str() {
                 Some(s) if VERBS.iter().any(|(v, _)| *v == s) => {
@@ -594,25 +601,95 @@ impl<'s> Parser<'s> {
                 };
                 StepKind::WaitFor { what: self.code(v)?, timeout: Box::new(self.code(timeout)?), bind: bind(self) }
             }
-            "if" => StepKind::If {
-                cond: self.code(v)?,
-                then: m.get("then").map(|b| self.body(b, "then")).unwrap_or_default(),
-                orelse: m.get("else").map(|b| self.body(b, "else")).unwrap_or_default(),
-            },
+            "if" => {
+                let cond = self.code(v)?;
+                let then = m.get("then").map(|b| self.body(b, "then")).unwrap_or_default();
+                let mut orelse = m.get("else").map(|b| self.body(b, "else")).unwrap_or_default();
+                if let Some(branches) = m.get("elif") {
+                    // `elif: [{if: c, then: [...]}, ...]`: nested ifs, the
+                    // last one holding the `else`.
+                    for (c, body, span) in self.elifs(branches).into_iter().rev() {
+                        let inner = StepKind::If { cond: c, then: body.into_boxed_slice(), orelse, elif: true };
+                        orelse = vec![Step { kind: inner, span }];
+                    }
+                }
+                StepKind::If { cond, then: then.into_boxed_slice(), orelse, elif: false }
+            }
             "for" => {
                 let (targets, iter) = self.for_header(v)?;
-                StepKind::For { targets, iter, body: m.get("do").map(|b| self.body(b, "do")).unwrap_or_default() }
+                let body = m.get("do").map(|b| self.body(b, "do")).unwrap_or_default();
+                let orelse = m.get("else").map(|b| self.body(b, "else").into_boxed_slice());
+                StepKind::For { targets: targets.into_boxed_slice(), iter, body, orelse }
             }
             "while" => StepKind::While {
                 cond: self.code(v)?,
                 body: m.get("do").map(|b| self.body(b, "do")).unwrap_or_default(),
+                orelse: m.get("else").map(|b| self.body(b, "else").into_boxed_slice()),
             },
+            "break" | "continue" => {
+                if !v.is_null() {
+                    self.err(
+                        Diagnostic::error(format!("`{verb}` takes no value"), v.span.clone())
+                            .with_hint(format!("write the step as `- {verb}`")),
+                    );
+                }
+                if verb == "break" {
+                    StepKind::Break
+                } else {
+                    StepKind::Continue
+                }
+            }
             "assert" => StepKind::Assert {
                 cond: self.code(v)?,
                 message: m.get("message").and_then(|n| self.template(n, "message")).map(Box::new),
             },
             _ => unreachable!("verbs come from VERBS"),
         })
+    }
+
+    /// The branches of `elif`: a list of `{if: CONDITION, then: [STEPS]}`.
+    fn elifs(&mut self, node: &Node) -> Vec<(Code, Vec<Step>, Span)> {
+        let hint = "write `elif:` as a list of branches, each `- if: CONDITION` with `then: [...]`";
+        let NodeKind::Seq(items) = &node.kind else {
+            self.err(
+                Diagnostic::error(
+                    format!("`elif` takes a list of branches, found {}", node.kind_name()),
+                    node.span.clone(),
+                )
+                .with_hint(hint),
+            );
+            return Vec::new();
+        };
+        let mut out = Vec::with_capacity(items.len());
+        for item in items {
+            let NodeKind::Map(entries) = &item.kind else {
+                self.err(
+                    Diagnostic::error("an `elif` branch is a map with `if` and `then`", item.span.clone())
+                        .with_hint(hint),
+                );
+                continue;
+            };
+            let (mut cond, mut then, mut cond_span) = (None, Vec::new(), item.span.clone());
+            for (k, v) in entries {
+                match k.as_str() {
+                    Some("if") => {
+                        cond_span = k.span.clone();
+                        cond = self.code(v);
+                    }
+                    Some("then") => then = self.body(v, "then"),
+                    Some(other) => self.unknown_key(other, k.span.clone(), &["if", "then"], "in an `elif` branch"),
+                    None => {}
+                }
+            }
+            match cond {
+                Some(c) => out.push((c, then, cond_span)),
+                None if !entries.iter().any(|(k, _)| k.as_str() == Some("if")) => self.err(
+                    Diagnostic::error("an `elif` branch needs `if: CONDITION`", item.span.clone()).with_hint(hint),
+                ),
+                None => {}
+            }
+        }
+        out
     }
 
     /// `as: done, pending`: one name or several.

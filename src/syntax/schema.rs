@@ -35,6 +35,8 @@ const VERB_DOCS: &[(&str, &str)] = &[
     ("for", "for NAME in EXPR: (tuple targets such as `i, x in enumerate(xs)` allowed); the body is `do`."),
     ("while", "while EXPR: the body is `do`."),
     ("assert", "assert EXPR, f\"message\"."),
+    ("break", "break: leave the innermost loop (also written as a bare `- break`)."),
+    ("continue", "continue: the innermost loop's next iteration (also a bare `- continue`)."),
 ];
 
 /// What each modifier is.
@@ -46,7 +48,8 @@ const MODIFIER_DOCS: &[(&str, &str)] = &[
     ("return_when", "FIRST_COMPLETED, FIRST_EXCEPTION or ALL_COMPLETED."),
     ("do", "The body: a list of steps."),
     ("then", "The steps run when the condition is true."),
-    ("else", "The steps run otherwise (if), or when the try body raised nothing (try)."),
+    ("elif", "elif branches: a list of {if: CONDITION, then: [steps]}, tried in order."),
+    ("else", "The steps run otherwise (if), when the try body raised nothing (try), or when the loop ended without break (for, while)."),
     ("except", "Handlers: a list of {match: ExcType | [A, B], as: name, do: [steps]}; no match catches BaseException."),
     ("except_star", "except* handlers: like `except`, and `match` is required."),
     ("finally", "The steps that always run."),
@@ -106,6 +109,16 @@ fn modifier_value(modifier: &str) -> Value {
         "except" | "except_star" => {
             json!({ "description": d, "type": "array", "items": { "$ref": "#/$defs/handler" } })
         }
+        "elif" => json!({
+            "description": d,
+            "type": "array",
+            "items": {
+                "type": "object",
+                "required": ["if"],
+                "properties": { "if": code("The branch's condition."), "then": steps_ref("The branch's steps.") },
+                "additionalProperties": false,
+            },
+        }),
         "as" => json!({ "description": d, "type": "string" }),
         _ => code(d),
     }
@@ -190,7 +203,10 @@ pub(crate) fn schema() -> Value {
         "properties": top,
         "additionalProperties": false,
         "$defs": {
-            "steps": { "type": ["array", "null"], "items": { "$ref": "#/$defs/step" } },
+            "steps": {
+                "type": ["array", "null"],
+                "items": { "anyOf": [{ "$ref": "#/$defs/step" }, { "enum": ["break", "continue"] }] },
+            },
             "step": {
                 "description": "A step: a map with exactly one verb and that verb's modifiers.",
                 "type": "object",

@@ -61,6 +61,9 @@ struct Gen {
     handles: Vec<String>,
     /// Nesting depth of task groups.
     in_group: usize,
+    /// Nesting depth of `for` loops whose body is generated (a `break` or
+    /// `continue` may go there).
+    loops: usize,
     label: String,
 }
 
@@ -300,7 +303,13 @@ impl Gen {
                 self.line(ind, &format!("- for: {v} in range({k})"));
                 self.line(ind + 1, "do:");
                 self.say(ind + 2, &format!("loop {{{v}}}"));
+                self.loops += 1;
                 self.steps(ind + 2, 2);
+                self.loops -= 1;
+                if self.rng.chance(30) {
+                    self.line(ind + 1, "else:");
+                    self.say(ind + 2, &format!("loop ran out at {{{v}}}"));
+                }
             }
             19 if nested => {
                 let v = self.name("k");
@@ -309,7 +318,42 @@ impl Gen {
                 self.line(ind + 1, "do:");
                 self.line(ind + 2, &format!("- let: {{{v}: {v} + 1}}"));
                 self.line(ind + 2, "- sleep: 0");
+                if self.rng.chance(30) {
+                    let word = *self.rng.pick(&["break", "continue"]);
+                    self.line(ind + 2, &format!("- if: {v} == 1"));
+                    self.line(ind + 3, "then:");
+                    self.line(ind + 4, &format!("- {word}"));
+                }
                 self.say(ind + 2, &format!("spin {{{v}}}"));
+                if self.rng.chance(30) {
+                    self.line(ind + 1, "else:");
+                    self.say(ind + 2, &format!("spun out at {{{v}}}"));
+                }
+            }
+            20 if self.rng.chance(50) => {
+                // An if / elif / else chain; in a loop, branches may leave it.
+                let leave = |g: &mut Gen| if g.loops > 0 { *g.rng.pick(&["break", "continue", ""]) } else { "" };
+                self.line(ind, "- if: counter % 3 == 0");
+                self.line(ind + 1, "then:");
+                self.say(ind + 2, "branch 0");
+                let w = leave(self);
+                if !w.is_empty() {
+                    self.line(ind + 2, &format!("- {w}"));
+                }
+                self.line(ind + 1, "elif:");
+                for (k, cond) in ["counter % 3 == 1", "counter > 4"].iter().enumerate().take(1 + self.rng.below(2)) {
+                    self.line(ind + 2, &format!("- if: {cond}"));
+                    self.line(ind + 3, "then:");
+                    self.say(ind + 4, &format!("branch {}", k + 1));
+                    let w = leave(self);
+                    if !w.is_empty() {
+                        self.line(ind + 4, &format!("- {w}"));
+                    }
+                }
+                if self.rng.chance(60) {
+                    self.line(ind + 1, "else:");
+                    self.say(ind + 2, "branch else");
+                }
             }
             20 => {
                 if self.rng.chance(85) {
@@ -540,6 +584,7 @@ pub(crate) fn scenario(seed: u64) -> String {
         me: 0,
         handles: Vec::new(),
         in_group: 0,
+        loops: 0,
         label: String::new(),
     };
     g.line(0, &format!("name: gen_{seed}"));
