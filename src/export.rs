@@ -219,7 +219,7 @@ impl Py<'_> {
                 let args = self.items(items);
                 let mut call = format!("asyncio.wait([{}]", args.join(", "));
                 if let Some(t) = timeout {
-                    let t = self.code(t, false);
+                    let t = self.duration(t);
                     call.push_str(&format!(", timeout={t}"));
                 }
                 if *return_when != ReturnWhen::AllCompleted {
@@ -231,7 +231,7 @@ impl Py<'_> {
             }
             StepKind::WaitFor { what, timeout, bind } => {
                 let w = self.code(what, false);
-                let to = self.code(timeout, false);
+                let to = self.duration(timeout);
                 self.line(&format!("{}await asyncio.wait_for({w}, {to})", Self::bind(bind)));
             }
             StepKind::Timeout { delay, body } => {

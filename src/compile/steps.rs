@@ -181,7 +181,7 @@ impl Ctx<'_> {
             }
             StepKind::Wait { items, timeout, return_when, bind } => {
                 let items = items.iter().map(|i| self.gather_item(i)).collect();
-                let timeout = timeout.as_ref().map(|t| Box::new(self.code(t)));
+                let timeout = timeout.as_ref().map(|t| Box::new(self.duration(t)));
                 let bind = match bind.as_slice() {
                     [] => None,
                     names => Some(self.targets(names)),
@@ -191,7 +191,7 @@ impl Ctx<'_> {
             }
             StepKind::WaitFor { what, timeout, bind } => {
                 let w = self.awaitable_arg(what);
-                let to = self.code(timeout);
+                let to = self.duration(timeout);
                 let b = bind.as_ref().map(|b| self.target(b));
                 self.emit(Op::WaitFor(w, Box::new(to), b));
             }

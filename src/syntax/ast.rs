@@ -194,7 +194,7 @@ pub(crate) enum StepKind {
     /// `done, pending = await asyncio.wait([...], timeout=, return_when=)`.
     Wait {
         items: Vec<GatherItem>,
-        timeout: Option<Box<Code>>,
+        timeout: Option<Box<Duration>>,
         return_when: ReturnWhen,
         bind: Vec<Name>,
     },
@@ -246,7 +246,7 @@ pub(crate) enum StepKind {
     /// `x = await asyncio.wait_for(what, timeout)`.
     WaitFor {
         what: Code,
-        timeout: Box<Code>,
+        timeout: Box<Duration>,
         bind: Option<Name>,
     },
     /// `async with asyncio.timeout(delay):` (`None` never expires).

@@ -512,7 +512,7 @@ impl<'s> Parser<'s> {
                 };
                 StepKind::Wait {
                     items,
-                    timeout: m.get("timeout").and_then(|n| self.code(n)).map(Box::new),
+                    timeout: m.get("timeout").and_then(|n| self.duration(n)).map(Box::new),
                     return_when,
                     bind,
                 }
@@ -599,7 +599,7 @@ impl<'s> Parser<'s> {
                     );
                     return None;
                 };
-                StepKind::WaitFor { what: self.code(v)?, timeout: Box::new(self.code(timeout)?), bind: bind(self) }
+                StepKind::WaitFor { what: self.code(v)?, timeout: Box::new(self.duration(timeout)?), bind: bind(self) }
             }
             "if" => {
                 let cond = self.code(v)?;

@@ -424,7 +424,7 @@ impl Gen {
                 let prim = *self.rng.pick(&["", "", "", "ev.wait()", "jobs.get()", "lock.acquire()"]);
                 let target = if prim.is_empty() { self.callee() } else { Some(prim.to_owned()) };
                 if let Some(c) = target {
-                    let limit = *self.rng.pick(&["0", "0.5", "1", "1", "2", "None", "0.3"]);
+                    let limit = *self.rng.pick(&["0", "0.5", "1", "1", "2", "None", "0.3", "500ms", "\"1.5s\""]);
                     let r = self.name("w");
                     self.line(ind, "- try:");
                     self.line(ind + 2, &format!("- wait_for: '{c}'"));
@@ -531,7 +531,7 @@ impl Gen {
                 }
                 self.line(ind + 1, &format!("return_when: {when}"));
                 if self.rng.chance(40) {
-                    let t = *self.rng.pick(&["0.5", "1", "0"]);
+                    let t = *self.rng.pick(&["0.5", "1", "0", "250ms"]);
                     self.line(ind + 1, &format!("timeout: {t}"));
                 }
                 self.line(ind + 1, "as: wd, wp");
