@@ -416,6 +416,35 @@ fn render_parts(parts: &[FPart], text: &str, quote: &str, out: &mut String) {
 }
 
 /// The scenario as a Python 3.11 program.
+/// A shared variable or a primitive, by its index in `vars` or `sync`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+enum Global {
+    Var(usize),
+    Prim(usize),
+}
+
+/// Appends `g` to `order` after the globals its value names (depth first;
+/// a cycle, which Python would reject too, is cut where it closes).
+fn globals_in_order(ch: &Checked, g: Global, seen: &mut BTreeSet<Global>, order: &mut Vec<Global>) {
+    if !seen.insert(g) {
+        return;
+    }
+    let code = match g {
+        Global::Var(i) => &ch.scenario.vars[i].1,
+        Global::Prim(i) => &ch.scenario.sync[i].1,
+    };
+    let mut names = Vec::new();
+    crate::check::code_names(code, &mut names);
+    for (n, _) in names {
+        if let Some(i) = ch.scenario.vars.iter().position(|(v, _)| v.text == n) {
+            globals_in_order(ch, Global::Var(i), seen, order);
+        } else if let Some(i) = ch.scenario.sync.iter().position(|(p, _)| p.text == n) {
+            globals_in_order(ch, Global::Prim(i), seen, order);
+        }
+    }
+    order.push(g);
+}
+
 pub(crate) fn python(ch: &Checked, src: &str, path: &str, name: &str) -> String {
     let sc = &ch.scenario;
     let mut taken: BTreeSet<String> = BTreeSet::new();
@@ -429,14 +458,29 @@ pub(crate) fn python(ch: &Checked, src: &str, path: &str, name: &str) -> String 
     let mut py =
         Py { out: String::new(), depth: 0, groups: Vec::new(), used: BTreeSet::new(), taken: &taken, time_module, src };
 
-    for &i in &ch.var_order {
-        let (n, c) = &sc.vars[i as usize];
-        let v = py.code(c, false);
-        py.line(&format!("{} = {v}", n.text));
+    // Module level: each shared variable and primitive after those it
+    // names (a variable may hold a primitive, `Semaphore(limit)` may read
+    // a variable), otherwise variables first, in their order, then `sync`.
+    let mut order = Vec::new();
+    let mut seen = BTreeSet::new();
+    let nodes: Vec<Global> =
+        ch.var_order.iter().map(|&i| Global::Var(i as usize)).chain((0..sc.sync.len()).map(Global::Prim)).collect();
+    for g in nodes {
+        globals_in_order(ch, g, &mut seen, &mut order);
     }
-    for (n, c) in &sc.sync {
-        let v = py.code(c, false);
-        py.line(&format!("{} = asyncio.{v}", n.text));
+    for g in order {
+        match g {
+            Global::Var(i) => {
+                let (n, c) = &sc.vars[i];
+                let v = py.code(c, false);
+                py.line(&format!("{} = {v}", n.text));
+            }
+            Global::Prim(i) => {
+                let (n, c) = &sc.sync[i];
+                let v = py.code(c, false);
+                py.line(&format!("{} = asyncio.{v}", n.text));
+            }
+        }
     }
     let bodies = sc
         .coroutines

@@ -179,6 +179,12 @@ pub(crate) fn push_wait_text(on: &WaitOn<'_>, tasks: &Tasks<'_>, out: &mut Strin
         WaitOn::Gather(n) => {
             let _ = write!(out, "gather of {n} awaitable{}", plural(n));
         }
+        WaitOn::Wait(n, until) => {
+            let _ = write!(out, "asyncio.wait of {n} task{} ({until})", plural(n));
+        }
+        WaitOn::AsCompleted(n) => {
+            let _ = write!(out, "as_completed: the next of {n} task{}", plural(n));
+        }
         WaitOn::Queue(q, what) => {
             quoted(out, "queue", q, "(");
             out.push_str(what);

@@ -136,7 +136,7 @@ impl Vm<'_> {
             None => {
                 let g = self.new_fut(FutKind::Plain);
                 self.as_completed[ac as usize].getter = Some(g);
-                self.record(t, EventKind::Wait(WaitOn::Gather(self.as_completed[ac as usize].todo.len())));
+                self.record(t, EventKind::Wait(WaitOn::AsCompleted(self.as_completed[ac as usize].todo.len())));
                 self.tasks[t as usize].resume = Resume::AsCompleted { ac, fut: g, target };
                 Flow::Suspend(g)
             }

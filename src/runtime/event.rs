@@ -84,6 +84,10 @@ pub enum WaitOn<'a> {
     Task(u32),
     /// A gather of n children.
     Gather(usize),
+    /// `asyncio.wait` of n tasks (until the first, the first error, or all).
+    Wait(usize, &'static str),
+    /// The next result of an `as_completed`, n tasks still to come.
+    AsCompleted(usize),
     /// A task group's children.
     TaskGroup(usize),
     /// A queue, by name, and what for.

@@ -62,7 +62,12 @@ impl Vm<'_> {
             self.hold(f, 1);
             self.add_done_callback(f, Callback::WaitDone(w));
         }
-        self.record(t, EventKind::Wait(WaitOn::Gather(tasks.len())));
+        let until = match return_when {
+            ReturnWhen::FirstCompleted => "the first to finish",
+            ReturnWhen::FirstException => "the first error, or all",
+            ReturnWhen::AllCompleted => "all to finish",
+        };
+        self.record(t, EventKind::Wait(WaitOn::Wait(tasks.len(), until)));
         self.tasks[t as usize].resume = Resume::Wait { w, bind };
         Ok(Flow::Suspend(waiter))
     }

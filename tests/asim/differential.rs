@@ -130,3 +130,19 @@ fn every_scenario_matches_cpython() {
         failures.join("\n")
     );
 }
+
+#[test]
+fn exported_globals_come_after_what_they_name() {
+    in_root();
+    let Some(py) = python_or_skip("exported_globals_come_after_what_they_name") else { return };
+    let file = "tests/regressions/var_holds_primitive.yaml";
+    let export = asim(&["export", "python", file]);
+    assert_eq!(export.code, 0, "{}", export.stderr);
+    let at = |name: &str| export.stdout.find(&format!("\n{name} = ")).unwrap_or_else(|| panic!("{name} defined"));
+    assert!(at("limit") < at("sem") && at("sem") < at("guard"), "{}", export.stdout);
+    let path = std::path::PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("var_holds_primitive.py");
+    std::fs::write(&path, &export.stdout).unwrap();
+    let run = std::process::Command::new(py).arg(&path).output().unwrap();
+    assert!(run.status.success(), "{}", String::from_utf8_lossy(&run.stderr));
+    assert_eq!(String::from_utf8_lossy(&run.stdout), asim(&["run", "-q", file]).stdout);
+}
