@@ -153,6 +153,26 @@ impl Ctx<'_> {
             ExprKind::Attribute { value, attr, attr_span } => {
                 let aspan = o.span(attr_span);
                 if let ExprKind::Name(m) = &value.kind {
+                    if m == "asyncio" && !self.is_local(m) && args.is_empty() && kwargs.is_empty() {
+                        match &**attr {
+                            "current_task" => return CExpr::CurrentTask,
+                            "get_running_loop" | "get_event_loop" => return CExpr::RunningLoop,
+                            _ => {}
+                        }
+                    }
+                    if m == "time" && !self.is_local(m) && !self.ch.vars.contains_key(m) {
+                        return match &**attr {
+                            // The loop's clock is time.monotonic(); on a virtual clock, virtual.
+                            "monotonic" if args.is_empty() && kwargs.is_empty() => CExpr::Now,
+                            _ => {
+                                self.error(
+                                    Diagnostic::error(format!("`time.{attr}()` is not available"), aspan)
+                                        .with_hint("the virtual clock is `time.monotonic()` or `asyncio.get_running_loop().time()`; `time.sleep(s)` is the `block` step"),
+                                );
+                                CExpr::Const(Value::None)
+                            }
+                        };
+                    }
                     if m == "asyncio" && !self.is_local(m) {
                         if let Some((_, step)) = ASYNCIO_STEPS.iter().find(|(f, _)| **f == **attr) {
                             self.error(

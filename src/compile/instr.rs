@@ -100,6 +100,8 @@ pub(crate) enum Method {
     Replace,
     StartsWith,
     EndsWith,
+    // the event loop
+    Time,
 }
 
 impl Method {
@@ -113,6 +115,7 @@ impl Method {
         ("done", Method::Done),
         ("cancelled", Method::Cancelled),
         ("get_name", Method::GetName),
+        ("time", Method::Time),
         ("locked", Method::Locked),
         ("release", Method::Release),
         ("is_set", Method::IsSet),
@@ -220,6 +223,12 @@ pub(crate) enum CExpr {
     FString(Vec<CPart>),
     /// A field of the barrier in the local (Barrier's own methods only).
     BarrierInfo(Box<CExpr>, BarrierField),
+    /// `loop.time()`, `time.monotonic()`: the virtual clock.
+    Now,
+    /// `asyncio.current_task()`.
+    CurrentTask,
+    /// `asyncio.get_running_loop()`.
+    RunningLoop,
 }
 
 /// Part of a compiled template.

@@ -171,6 +171,9 @@ pub(crate) enum Value {
     Task(Rc<TaskRef>),
     Prim(Rc<PrimRef>),
     Coro(Rc<CoroObj>),
+    /// The running event loop (`asyncio.get_running_loop()`): `.time()` is
+    /// the virtual clock.
+    Loop,
     /// A local slot with nothing assigned yet.
     Unbound,
 }
@@ -213,6 +216,7 @@ impl Value {
             Value::Task(_) => "Task",
             Value::Prim(p) => p.kind.class_name(),
             Value::Coro(_) => "coroutine",
+            Value::Loop => "_UnixSelectorEventLoop",
             Value::Unbound => "unbound",
         }
     }
@@ -294,6 +298,7 @@ impl Value {
             Value::Task(t) => out.push_str(&format!("<Task name='{}'>", t.name)),
             Value::Prim(p) => out.push_str(&format!("<asyncio.{} {}>", p.kind.class_name(), p.name)),
             Value::Coro(c) => out.push_str(&format!("<coroutine object {}>", c.name)),
+            Value::Loop => out.push_str("<_UnixSelectorEventLoop running=True closed=False debug=False>"),
             Value::Unbound => out.push_str("<unbound>"),
         }
     }

@@ -135,6 +135,15 @@ impl Gen {
             3 => {
                 let s = *self.rng.pick(&["0.05", "0.25", "0"]);
                 self.line(ind, &format!("- block: {s}"));
+                if self.rng.chance(50) {
+                    // The clock and the current task, as a program reads them.
+                    let clock = *self.rng.pick(&[
+                        "asyncio.get_running_loop().time()",
+                        "time.monotonic()",
+                        "asyncio.get_event_loop().time()",
+                    ]);
+                    self.say(ind, &format!("at {{{clock}}} in {{asyncio.current_task().get_name()}}"));
+                }
             }
             4 | 5 => {
                 if let Some(c) = self.callee() {

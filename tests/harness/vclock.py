@@ -70,7 +70,9 @@ What is virtual (the only changes to the loop itself):
 * ``time.sleep(s)`` called from the main thread advances the clock by ``s`` (``now = now + s``)
   without sleeping.  Its argument checks copy the real function's (ValueError for negative
   or NaN, OverflowError beyond 2**63 ns, TypeError for other types).  In other threads it
-  really sleeps.  ``time.time``/``monotonic``/``perf_counter`` are NOT virtual.
+  really sleeps.  ``time.monotonic()`` called from the main thread returns the virtual clock
+  (it is the loop's clock: ``loop.time()`` is ``time.monotonic()`` in CPython);
+  ``time.time``/``perf_counter`` are NOT virtual.
 * ``builtins.print`` is replaced while a program runs: a call whose target is the program's
   stdout (``file`` None or ``sys.stdout`` as it was when the program started) is recorded;
   calls to any other file (stderr, a StringIO, a ``redirect_stdout`` target) are passed to the
@@ -132,7 +134,7 @@ Everything else (user code that builds its own sets of tasks, ``gather`` over su
 keeps CPython's address-dependent order.
 
 Known limitations: real I/O, threads and subprocesses still take real time (and a virtual
-timeout may be passed while they are in flight); time.time/monotonic/perf_counter read the
+timeout may be passed while they are in flight); time.time/perf_counter read the
 real clock; only ``print`` output is recorded (direct ``sys.stdout.write`` is discarded, or
 sent to stderr with ``--stderr``).
 
@@ -181,6 +183,14 @@ __all__ = [
 
 _REAL_PRINT = builtins.print
 _REAL_SLEEP = time.sleep
+_REAL_MONOTONIC = time.monotonic
+
+
+def _virtual_monotonic():
+    """``time.monotonic`` on the virtual clock (main thread), the real one elsewhere."""
+    if threading.current_thread() is threading.main_thread():
+        return _state.now
+    return _REAL_MONOTONIC()
 
 
 class VirtualDeadlock(BaseException):
@@ -710,6 +720,7 @@ def run_program(path: str, emit, *, trace=None, show_tracebacks: bool = False) -
     asyncio.set_event_loop_policy(VirtualClockPolicy())
     builtins.print = _captured_print
     time.sleep = _virtual_sleep
+    time.monotonic = _virtual_monotonic
     error = None
     _state.capturing = True
     try:
@@ -731,6 +742,7 @@ def run_program(path: str, emit, *, trace=None, show_tracebacks: bool = False) -
         _state.capturing = False
         builtins.print = _REAL_PRINT
         time.sleep = _REAL_SLEEP
+        time.monotonic = _REAL_MONOTONIC
         asyncio.events.Handle._run = saved_handle_run
         asyncio.events._event_loop_policy = saved_policy
     if error is not None and show_tracebacks:

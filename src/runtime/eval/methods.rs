@@ -18,7 +18,11 @@ impl Vm<'_> {
             }
         };
         Ok(match (r, m) {
-            (Value::Task(task), _) => {
+            (Value::Loop, Method::Time) => {
+                arity(0)?;
+                Value::Float(self.now)
+            }
+            (Value::Task(task), _) if m != Method::Time => {
                 arity(usize::from(m == Method::Cancel))?;
                 let fut = self.tasks[task.id as usize].fut;
                 match m {

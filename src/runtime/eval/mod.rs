@@ -128,6 +128,15 @@ impl Vm<'_> {
     fn ev(&mut self, t: Task_, e: &CExpr) -> Result<Value, Exc> {
         Ok(match e {
             CExpr::Const(v) => v.clone(),
+            CExpr::Now => Value::Float(self.now),
+            CExpr::CurrentTask => match t {
+                Some(t) => self.task_ref(t),
+                None => return Err(ExcObj::msg(ExcClass::RuntimeError, "no running event loop")),
+            },
+            CExpr::RunningLoop => match t {
+                Some(_) => Value::Loop,
+                None => return Err(ExcObj::msg(ExcClass::RuntimeError, "no running event loop")),
+            },
             CExpr::Local(s) => self.local(t, *s)?,
             CExpr::Global(g) => match &self.globals[*g as usize] {
                 Value::Unbound => {
