@@ -80,7 +80,9 @@ impl Ctx<'_> {
                     "n_waiting" => CExpr::Attr(v, Attr::NWaiting),
                     "broken" => CExpr::Attr(v, Attr::Broken),
                     _ => {
-                        let is_method = Method::ALL.iter().any(|(n, _)| **n == **attr);
+                        let is_method = Method::ALL.iter().any(|(n, _)| **n == **attr)
+                            || AWAITABLE_METHODS.contains(&(&**attr))
+                            || barrier::METHOD_COROUTINES.contains(&(&**attr));
                         let d = Diagnostic::error(format!("unknown attribute `.{attr}`"), o.span(attr_span));
                         self.error(if is_method {
                             d.with_hint(format!("`{attr}` is a method: call it, `.{attr}()`"))
@@ -187,7 +189,26 @@ impl Ctx<'_> {
                         if let Some(c) = ExcClass::by_name(attr).filter(|c| c.in_asyncio()) {
                             return CExpr::NewExc(c, self.exprs(args, o));
                         }
-                        self.error(Diagnostic::error(format!("`asyncio.{attr}` is not supported"), aspan));
+                        let prim = [
+                            "Lock",
+                            "Semaphore",
+                            "BoundedSemaphore",
+                            "Event",
+                            "Condition",
+                            "Queue",
+                            "LifoQueue",
+                            "PriorityQueue",
+                            "Barrier",
+                        ]
+                        .contains(&(&**attr));
+                        let d = Diagnostic::error(format!("`asyncio.{attr}` is not supported"), aspan);
+                        self.error(if prim {
+                            d.with_hint(format!(
+                                "declare primitives under `sync:` and use them by name: `sync: {{name: {attr}()}}` (creating them in code is not supported yet)"
+                            ))
+                        } else {
+                            d
+                        });
                         return CExpr::Const(Value::None);
                     }
                 }

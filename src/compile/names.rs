@@ -52,6 +52,27 @@ impl Ctx<'_> {
                 )),
                 _ => did_you_mean(n, self.known_names()),
             };
+            if n.ends_with("Error") || n.ends_with("Exception") || n.ends_with("Warning") {
+                let known: Vec<&str> = ExcClass::ALL.iter().map(|c| c.name()).collect();
+                let guess = did_you_mean(n, known.iter().copied()).map(|g| format!("{g}; ")).unwrap_or_default();
+                self.error(
+                    Diagnostic::error(format!("unknown exception class `{n}`"), span)
+                        .with_label("not one of Python's built-in exception classes that asim knows")
+                        .with_hint(format!(
+                            "{guess}asim knows {}; a class of your own is not supported yet: raise a built-in one with your message, e.g. `RuntimeError(\"...\")`",
+                            known.join(", ")
+                        )),
+                );
+                return CExpr::Const(Value::None);
+            }
+            // A bare word meant as text: YAML took off no quotes, Python sees a name.
+            let word = n.chars().all(|c| c.is_ascii_lowercase() || c == '_');
+            let hint = match hint {
+                None if word => {
+                    Some(format!("to mean the text `{n}`, write it as a Python string: `'{n}'` (in YAML, `\"'{n}'\"`)"))
+                }
+                h => h,
+            };
             self.error(
                 Diagnostic::error(format!("unknown name `{n}`"), span)
                     .with_hint_opt(hint)

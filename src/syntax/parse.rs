@@ -163,10 +163,16 @@ impl<'s> Parser<'s> {
         match node.as_str() {
             Some(s) => Some(s),
             None => {
-                self.err(Diagnostic::error(
-                    format!("`{what}` takes text, found {}", node.kind_name()),
-                    node.span.clone(),
-                ));
+                let d =
+                    Diagnostic::error(format!("`{what}` takes text, found {}", node.kind_name()), node.span.clone());
+                // `print: {x}` is a YAML flow map, not a template.
+                let braces = matches!(node.kind, NodeKind::Map(_)) && self.source[node.span.clone()].starts_with('{');
+                self.err(if braces {
+                    let text = &self.source[node.span.clone()];
+                    d.with_hint(format!("YAML reads `{text}` as a map: quote the template, `{what}: \"{text}\"`"))
+                } else {
+                    d
+                });
                 None
             }
         }
@@ -378,6 +384,35 @@ impl<'s> Parser<'s> {
                 Some(s) if VERBS.iter().any(|(v, _)| *v == s) => {
                     format!("`{s}` needs a value: `- {s}: ...`")
                 }
+                // `- fetch(url)`: a call written as a step.
+                Some(s) if s.trim_end().ends_with(')') && s.contains('(') => {
+                    let s = s.trim();
+                    let method = s.split('(').next().and_then(|f| f.rsplit_once('.')).map(|(_, m)| m);
+                    const SYNC: &[&str] = &[
+                        "set",
+                        "clear",
+                        "release",
+                        "notify",
+                        "notify_all",
+                        "put_nowait",
+                        "get_nowait",
+                        "task_done",
+                        "cancel",
+                        "append",
+                        "extend",
+                        "insert",
+                        "pop",
+                        "remove",
+                        "update",
+                        "reset",
+                        "abort",
+                    ];
+                    if method.is_some_and(|m| SYNC.contains(&m)) {
+                        format!("did you mean `- do: {s}`? (a step is a map with one verb)")
+                    } else {
+                        format!("did you mean `- await: {s}`? (a step is a map with one verb; `- spawn: {s}` runs it as a task)")
+                    }
+                }
                 _ => "a step is a map with one verb, such as `- print: hello` or `- sleep: 1`".to_owned(),
             };
             self.err(
@@ -386,6 +421,16 @@ impl<'s> Parser<'s> {
             );
             return None;
         };
+        if let Some((k, _)) = entries.iter().find(|(k, _)| k.as_str().is_some_and(|k| k.starts_with("async "))) {
+            let text = k.as_str().unwrap_or_default();
+            let hint = match text.trim_start_matches("async ").trim() {
+                "with" => "write `with:`: in a scenario every `with` is `async with` (`- with: lock` and `do:` with the steps)",
+                "for" => "write `for:`; `for: x in as_completed(tasks)` awaits each result in turn",
+                _ => "write the step without `async`: a scenario's steps already run inside a coroutine",
+            };
+            self.err(Diagnostic::error(format!("`{text}` is not a step"), k.span.clone()).with_hint(hint));
+            return None;
+        }
         if entries.is_empty() {
             self.err(
                 Diagnostic::error("an empty step", node.span.clone())
@@ -456,6 +501,18 @@ impl<'s> Parser<'s> {
             }
         }
         let span = verb_key.span.clone();
+        if matches!(verb, "with" | "timeout" | "for" | "while") && m.get("do").is_none() {
+            let python = match verb {
+                "with" => "async with x:",
+                "timeout" => "async with asyncio.timeout(s):",
+                "for" => "for x in xs:",
+                _ => "while cond:",
+            };
+            self.err(Diagnostic::error(format!("`{verb}` needs `do:` with its body"), span.clone()).with_hint(
+                format!("add `do:` at the same indent as `{verb}`, followed by the steps to run inside `{python}`"),
+            ));
+            return None;
+        }
         let kind = self.step_kind(verb, verb_val, &m, &span)?;
         Some(Step { kind, span })
     }
