@@ -212,6 +212,10 @@ impl Ctx<'_> {
                         return CExpr::Const(Value::None);
                     }
                 }
+                if let Some(d) = self.wrong_method(value, attr, aspan.clone()) {
+                    self.error(d);
+                    return CExpr::Const(Value::None);
+                }
                 if let Some(i) = barrier::METHOD_COROUTINES.iter().position(|m| **m == **attr) {
                     // `q.get()` outside a direct await: a coroutine object, as in Python.
                     let arity = usize::from(&**attr == "put");
@@ -374,7 +378,55 @@ impl Ctx<'_> {
     pub(super) fn duration(&mut self, d: &Duration) -> CExpr {
         match d {
             Duration::Literal(v) => CExpr::Const(Value::Float(*v)),
+            Duration::Code(c @ Code::Lit(Lit::Float(v), span)) if v.is_nan() => {
+                self.error(
+                    Diagnostic::error("a duration of NaN seconds", span.clone())
+                        .with_label("`.nan` is not a number of seconds")
+                        .with_hint(
+                            "write seconds (`1.5`), a unit (`500ms`), or `null` for no timeout where one is allowed",
+                        ),
+                );
+                self.code(c)
+            }
             Duration::Code(c) => self.code(c),
         }
+    }
+
+    /// `ev.acquire()` on a declared Event, `q.set()` on a Queue...: a
+    /// method the primitive's class does not have (Python would raise
+    /// AttributeError when the line runs).
+    pub(super) fn wrong_method(&self, value: &Expr, attr: &str, span: Span) -> Option<Diagnostic> {
+        let ExprKind::Name(n) = &value.kind else { return None };
+        if self.is_local(n) {
+            return None;
+        }
+        let &(_, kind) = self.ch.prims.get(n.as_str())?;
+        let methods = prim_methods(kind);
+        if methods.contains(&attr) {
+            return None;
+        }
+        let class = kind.class_name();
+        let a = if class.starts_with(['A', 'E', 'I', 'O', 'U']) { "an" } else { "a" };
+        let list: Vec<String> = methods.iter().map(|m| format!("`{m}()`")).collect();
+        Some(
+            Diagnostic::error(format!("`{n}` is {a} {class}: it has no method `{attr}()`"), span)
+                .with_label(format!("AttributeError: '{class}' object has no attribute '{attr}'"))
+                .with_hint(format!("{} {class} has {}", if a == "an" { "An" } else { "A" }, list.join(", "))),
+        )
+    }
+}
+
+/// The methods asim runs for each primitive class.
+pub(super) fn prim_methods(kind: crate::value::PrimKind) -> &'static [&'static str] {
+    use crate::value::PrimKind as K;
+    match kind {
+        K::Lock => &["acquire", "release", "locked"],
+        K::Semaphore | K::BoundedSemaphore => &["acquire", "release", "locked"],
+        K::Event => &["wait", "set", "clear", "is_set"],
+        K::Condition => &["acquire", "release", "locked", "wait", "wait_for", "notify", "notify_all"],
+        K::Queue | K::LifoQueue | K::PriorityQueue => {
+            &["put", "get", "join", "put_nowait", "get_nowait", "task_done", "qsize", "empty", "full"]
+        }
+        K::Barrier => &["wait", "reset", "abort"],
     }
 }

@@ -275,11 +275,35 @@ fn compile_bodies(
                     }
                     _ => {}
                 }
-                match (args.first(), kwargs.first()) {
+                let arg = match (args.first(), kwargs.first()) {
                     (Some(a), _) => g.expr(a, o),
                     (None, Some(k)) => g.expr(&k.value, o),
                     (None, None) => CExpr::Const(default),
+                };
+                // A constant Python would reject when the module runs.
+                let bad = match (kind, &arg) {
+                    (K::Semaphore | K::BoundedSemaphore, CExpr::Neg(x)) if matches!(&**x, CExpr::Const(Value::Int(v)) if *v > 0) => {
+                        Some("ValueError: Semaphore initial value must be >= 0")
+                    }
+                    (K::Barrier, CExpr::Const(Value::Int(0))) => Some("ValueError: parties must be > 0"),
+                    (K::Barrier, CExpr::Neg(x)) if matches!(&**x, CExpr::Const(Value::Int(v)) if *v > 0) => {
+                        Some("ValueError: parties must be > 0")
+                    }
+                    _ => None,
+                };
+                if let Some(msg) = bad {
+                    g.error(
+                        Diagnostic::error(
+                            format!("`{}` cannot be made: Python raises {msg}", src.get(code.span()).unwrap_or("this")),
+                            code.span(),
+                        )
+                        .with_hint(match kind {
+                            K::Barrier => "a Barrier needs at least one party: `Barrier(2)`",
+                            _ => "a semaphore starts with zero or more free units: `Semaphore(0)` starts with none",
+                        }),
+                    );
                 }
+                arg
             }
             _ => CExpr::Const(Value::Int(1)),
         };

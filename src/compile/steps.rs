@@ -55,6 +55,21 @@ impl Ctx<'_> {
                 });
             }
             StepKind::With { prim, body } => {
+                if let Code::Expr(Expr { kind: ExprKind::Name(n), .. }, _) = prim {
+                    let kind = (!self.is_local(n)).then(|| self.ch.prims.get(n.as_str())).flatten().map(|&(_, k)| k);
+                    use crate::value::PrimKind as K;
+                    if let Some(k @ (K::Event | K::Queue | K::LifoQueue | K::PriorityQueue | K::Barrier)) = kind {
+                        let class = k.class_name();
+                        let a = if class.starts_with(['A', 'E', 'I', 'O', 'U']) { "an" } else { "a" };
+                        self.error(
+                            Diagnostic::error(format!("`{n}` is {a} {class}, which `async with` cannot use"), prim.span())
+                                .with_label(format!(
+                                    "TypeError: '{class}' object does not support the asynchronous context manager protocol"
+                                ))
+                                .with_hint("`with` takes a Lock, a Semaphore, a BoundedSemaphore or a Condition"),
+                        );
+                    }
+                }
                 let p = self.code(prim);
                 let slot = self.hidden("with");
                 self.context(Op::WithEnter(p, slot), Op::WithExit(slot), &s.span, |cx| cx.steps(body));
@@ -372,6 +387,9 @@ impl Ctx<'_> {
         }
         if let Code::Expr(Expr { kind: ExprKind::Call { func, args, kwargs }, .. }, o) = what {
             if let ExprKind::Attribute { value, attr, attr_span } = &func.kind {
+                if let Some(d) = self.wrong_method(value, attr, o.span(attr_span)) {
+                    return self.error(d);
+                }
                 let is_asyncio = matches!(&value.kind, ExprKind::Name(m) if m == "asyncio" && !self.is_local(m));
                 if is_asyncio && &**attr == "sleep" && args.len() == 1 && kwargs.is_empty() {
                     let d = self.expr(&args[0], o);

@@ -121,12 +121,25 @@ fn concatenation_and_extend_keep_to_the_container_budget() {
 
 #[test]
 fn a_bad_primitive_argument_is_located_at_its_declaration() {
+    // A constant: a check-time error at the declaration.
     let path = scenario("sem.yaml", "sync:\n  s: Semaphore(-1)\nmain:\n  - print: hi\n");
+    let run = run_q(&path);
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    assert!(
+        run.stderr.contains(
+            "error: `Semaphore(-1)` cannot be made: Python raises ValueError: Semaphore initial value must be >= 0\n"
+        ),
+        "{}",
+        run.stderr
+    );
+    assert!(run.stderr.contains("sem.yaml:2:6"), "{}", run.stderr);
+    // Computed when the module runs: Python's exception, at the declaration.
+    let path = scenario("sem_var.yaml", "vars:\n  n: -1\nsync:\n  s: Semaphore(n)\nmain:\n  - print: hi\n");
     let run = run_q(&path);
     assert_eq!(run.code, 1, "{}", run.stderr);
     assert!(
         run.stderr.contains(
-            "sem.yaml\", line 2, in <module>\n    s: Semaphore(-1)\nValueError: Semaphore initial value must be >= 0"
+            "sem_var.yaml\", line 4, in <module>\n    s: Semaphore(n)\nValueError: Semaphore initial value must be >= 0"
         ),
         "{}",
         run.stderr
