@@ -36,6 +36,9 @@ pub struct HumanView<'w, 's> {
     width: usize,
     /// Lines held back while the width is unknown; `None` once committed.
     pending: Option<Vec<Line>>,
+    /// Each spawned task's call as it was at the spawn, until its `start`
+    /// line shows it (an argument may change in between: a list appended to).
+    spawned: std::collections::HashMap<u32, String>,
 }
 
 impl<'w, 's> HumanView<'w, 's> {
@@ -48,6 +51,7 @@ impl<'w, 's> HumanView<'w, 's> {
             style: Style { on: color },
             width: 4,
             pending: Some(Vec::new()),
+            spawned: std::collections::HashMap::new(),
         }
     }
 
@@ -107,10 +111,15 @@ impl Sink for HumanView<'_, '_> {
                 }
                 return Ok(());
             }
-            EventKind::Start => ("start", tasks.call(e.task), DIM),
+            EventKind::Start => {
+                let call = self.spawned.remove(&e.task).unwrap_or_else(|| tasks.call(e.task));
+                ("start", call, DIM)
+            }
             EventKind::Spawn(c) => {
                 self.width = self.width.max(tasks.name(c).len());
-                ("spawn", format!("{} {}", tasks.name(c), tasks.call(c)), DIM)
+                let call = tasks.call(c);
+                self.spawned.insert(c, call.clone());
+                ("spawn", format!("{} {call}", tasks.name(c)), DIM)
             }
             EventKind::Sleep(until) => ("sleep", format!("until {}", crate::value::pyfmt::float_repr(until)), DIM),
             EventKind::Block(d) => ("block", format!("{d}s: the whole loop stalls (time.sleep)"), YELLOW),

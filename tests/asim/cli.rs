@@ -188,3 +188,19 @@ fn set_order_flag_chooses_the_order_and_rejects_nonsense() {
     assert_eq!(bad.code, 2);
     assert!(bad.stderr.contains("`random` is not a set order"), "{}", bad.stderr);
 }
+
+#[test]
+fn a_start_line_shows_the_call_as_it_was_spawned() {
+    // The list argument grows between the spawn and the task's first step.
+    let dir = std::path::PathBuf::from(env!("CARGO_TARGET_TMPDIR"));
+    let file = dir.join("spawn_args.yaml");
+    std::fs::write(
+        &file,
+        "coroutines:\n  w(x):\n    - print: \"{x}\"\nmain:\n  - let: {x: [1]}\n  - spawn: w(x)\n    as: t\n  - do: x.append(2)\n  - await: t\n",
+    )
+    .unwrap();
+    let run = asim(&["run", file.to_str().unwrap()]);
+    assert!(run.stdout.contains("Task-1  spawn  Task-2 w([1])\n"), "{}", run.stdout);
+    assert!(run.stdout.contains("Task-2  start  w([1])\n"), "{}", run.stdout);
+    assert!(run.stdout.contains("Task-2  | [1, 2]\n"), "the task sees the list as it is: {}", run.stdout);
+}
