@@ -216,9 +216,15 @@ impl Ctx<'_> {
                     self.error(d);
                     return CExpr::Const(Value::None);
                 }
-                if let Some(i) = barrier::METHOD_COROUTINES.iter().position(|m| **m == **attr) {
+                // `d.get(k)` and `', '.join(xs)` share their names with a
+                // queue's coroutines: the call's arity tells them apart.
+                let coro_arity = usize::from(&**attr == "put");
+                let plain_method = Method::ALL.iter().any(|(n, _)| **n == **attr)
+                    && (args.len() != coro_arity || matches!(value.kind, ExprKind::Str(_) | ExprKind::Dict(_)));
+                if let Some(i) = barrier::METHOD_COROUTINES.iter().position(|m| **m == **attr).filter(|_| !plain_method)
+                {
                     // `q.get()` outside a direct await: a coroutine object, as in Python.
-                    let arity = usize::from(&**attr == "put");
+                    let arity = coro_arity;
                     if args.len() != arity || !kwargs.is_empty() {
                         self.error(Diagnostic::error(
                             format!("`.{attr}()` takes {arity} argument{}", if arity == 1 { "" } else { "s" }),
@@ -235,7 +241,7 @@ impl Ctx<'_> {
                     let id = if &**attr == "reset" { ids[1] } else { ids[2] };
                     return CExpr::Coro(id, vec![Some(recv)]);
                 }
-                if AWAITABLE_METHODS.contains(&(&**attr)) {
+                if AWAITABLE_METHODS.contains(&(&**attr)) && !plain_method {
                     self.error(
                         Diagnostic::error(format!("`.{attr}()` returns an awaitable that is never awaited"), aspan)
                             .with_hint(format!("use `await: ....{attr}()` as a step of its own")),

@@ -172,8 +172,22 @@ impl Vm<'_> {
                     let [x] = one(args, "count")?;
                     Value::Int(l.borrow().iter().filter(|v| ops::eq(v, &x)).count() as i64)
                 }
+                Method::Clear => {
+                    if !args.is_empty() {
+                        return Err(type_error(format!("list.clear() takes no arguments ({} given)", args.len())));
+                    }
+                    l.borrow_mut().clear();
+                    Value::None
+                }
                 _ => return Err(no_method(r, m)),
             },
+            (Value::Dict(d), Method::Clear) => {
+                if !args.is_empty() {
+                    return Err(type_error(format!("dict.clear() takes no arguments ({} given)", args.len())));
+                }
+                d.borrow_mut().clear();
+                Value::None
+            }
             (Value::Dict(d), _) => match m {
                 Method::Get => {
                     if args.is_empty() || args.len() > 2 {
