@@ -30,6 +30,10 @@ pub(crate) enum Builtin {
     Tuple,
     Sum,
     Sorted,
+    Any,
+    All,
+    Divmod,
+    Round,
 }
 
 impl Builtin {
@@ -50,6 +54,10 @@ impl Builtin {
         ("tuple", Builtin::Tuple),
         ("sum", Builtin::Sum),
         ("sorted", Builtin::Sorted),
+        ("any", Builtin::Any),
+        ("all", Builtin::All),
+        ("divmod", Builtin::Divmod),
+        ("round", Builtin::Round),
     ];
 }
 

@@ -143,6 +143,8 @@ impl Gen {
                         "asyncio.get_event_loop().time()",
                     ]);
                     self.say(ind, &format!("at {{{clock}}} in {{asyncio.current_task().get_name()}}"));
+                } else if self.rng.chance(30) {
+                    self.say(ind, "math {round(counter / 3, 2)} {round(counter * 2.5)} {divmod(counter, 3)} {any([counter, 0])} {all([counter])}");
                 }
             }
             4 | 5 => {

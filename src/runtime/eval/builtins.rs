@@ -29,6 +29,7 @@ pub(super) fn builtin(b: Builtin, args: Vec<Value>, kw: &[(&str, Value)]) -> Res
         Builtin::Enumerate => &["start"],
         Builtin::Sorted => &["reverse"],
         Builtin::Sum => &["start"],
+        Builtin::Round => &["number", "ndigits"],
         _ => &[],
     };
     if let Some((k, _)) = kw.iter().find(|(k, _)| !allowed_kw.contains(k)) {
@@ -208,6 +209,51 @@ pub(super) fn builtin(b: Builtin, args: Vec<Value>, kw: &[(&str, Value)]) -> Res
             }
             acc
         }
+        Builtin::Any | Builtin::All => {
+            exactly(1)?;
+            let want = b == Builtin::Any;
+            let found = ops::iter_items(&args[0])?.iter().any(|v| v.truthy() == want);
+            Value::Bool(if want { found } else { !found })
+        }
+        Builtin::Divmod => {
+            if args.len() != 2 {
+                return Err(type_error(format!("divmod expected 2 arguments, got {}", args.len())));
+            }
+            let numeric = |v: &Value| matches!(v, Value::Int(_) | Value::Bool(_) | Value::Float(_));
+            if !numeric(&args[0]) || !numeric(&args[1]) {
+                return Err(type_error(format!(
+                    "unsupported operand type(s) for divmod(): '{}' and '{}'",
+                    args[0].type_name(),
+                    args[1].type_name()
+                )));
+            }
+            if matches!(args[1], Value::Float(z) if z == 0.0)
+                || (matches!(args[0], Value::Float(_)) && matches!(args[1], Value::Int(0) | Value::Bool(false)))
+            {
+                return Err(ExcObj::msg(ExcClass::ZeroDivisionError, "float divmod()"));
+            }
+            let q = ops::binary(ops::Bin::FloorDiv, &args[0], &args[1])?;
+            let r = ops::binary(ops::Bin::Mod, &args[0], &args[1])?;
+            Value::tuple(vec![q, r])
+        }
+        Builtin::Round => {
+            let number = args.first().cloned().or_else(|| kwarg("number"));
+            let ndigits = args.get(1).cloned().or_else(|| kwarg("ndigits")).filter(|v| !matches!(v, Value::None));
+            if args.len() > 2 {
+                return Err(type_error(format!("round() takes at most 2 arguments ({} given)", args.len())));
+            }
+            let Some(x) = number else {
+                return Err(type_error("round() missing required argument 'number' (pos 1)"));
+            };
+            let n = match &ndigits {
+                None => None,
+                Some(v @ (Value::Int(_) | Value::Bool(_))) => Some(int_arg(v, "")?),
+                Some(v) => {
+                    return Err(type_error(format!("'{}' object cannot be interpreted as an integer", v.type_name())))
+                }
+            };
+            round(&x, n)?
+        }
         Builtin::Sorted => {
             exactly(1)?;
             let mut items = ops::iter_items(&args[0])?;
@@ -218,4 +264,65 @@ pub(super) fn builtin(b: Builtin, args: Vec<Value>, kw: &[(&str, Value)]) -> Res
             Value::list(items)
         }
     })
+}
+
+/// `round(x)` and `round(x, n)`, as CPython computes them: the exact
+/// binary value rounded to `n` decimal places, ties to even.
+fn round(x: &Value, n: Option<i64>) -> Result<Value, Exc> {
+    match (x, n) {
+        (Value::Int(_) | Value::Bool(_), None) => Ok(Value::Int(int_arg(x, "")?)),
+        (Value::Int(_) | Value::Bool(_), Some(n)) if n >= 0 => Ok(Value::Int(int_arg(x, "")?)),
+        (Value::Int(_) | Value::Bool(_), Some(n)) => {
+            let i = i128::from(int_arg(x, "")?);
+            let Some(p) = 10i128.checked_pow(u32::try_from(-n).unwrap_or(u32::MAX)) else { return Ok(Value::Int(0)) };
+            let (q, r) = (i.div_euclid(p), i.rem_euclid(p));
+            let up = 2 * r > p || (2 * r == p && q % 2 != 0);
+            let v = (q + i128::from(up)) * p;
+            i64::try_from(v)
+                .map(Value::Int)
+                .map_err(|_| ExcObj::msg(ExcClass::OverflowError, "integer result does not fit in 64 bits"))
+        }
+        (Value::Float(f), None) => {
+            if f.is_nan() {
+                return Err(value_error("cannot convert float NaN to integer"));
+            }
+            if f.is_infinite() {
+                return Err(ExcObj::msg(ExcClass::OverflowError, "cannot convert float infinity to integer"));
+            }
+            let r = f.round_ties_even();
+            if r.abs() >= (i64::MAX as f64)
+            /* 2**63 */
+            {
+                return Err(ExcObj::msg(ExcClass::OverflowError, "integer result does not fit in 64 bits"));
+            }
+            Ok(Value::Int(r as i64))
+        }
+        (Value::Float(f), Some(n)) => {
+            if !f.is_finite() || n > 323 {
+                return Ok(Value::Float(*f));
+            }
+            if n >= 0 {
+                // Rust's fixed-precision formatting rounds the exact value, ties to even.
+                let s = format!("{:.*}", n as usize, f);
+                return Ok(Value::Float(s.parse().unwrap_or(*f)));
+            }
+            let k = u32::try_from(-n).unwrap_or(u32::MAX);
+            let a = f.abs();
+            if a >= 1e38 || k > 38 {
+                let p = 10f64.powi(-(n.max(-308) as i32));
+                return Ok(Value::Float(if a < p / 2.0 {
+                    0.0f64.copysign(*f)
+                } else {
+                    f.signum() * (a / p).round_ties_even() * p
+                }));
+            }
+            let (i, frac) = (a.trunc() as u128, a.fract());
+            let p = 10u128.pow(k);
+            let (q, r) = (i / p, i % p);
+            let up = 2 * r > p || (2 * r == p && (frac > 0.0 || q % 2 != 0));
+            let v = ((q + u128::from(up)) * p) as f64;
+            Ok(Value::Float(v.copysign(*f)))
+        }
+        (other, _) => Err(type_error(format!("type {} doesn't define __round__ method", other.type_name()))),
+    }
 }
