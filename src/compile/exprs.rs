@@ -56,6 +56,30 @@ impl Ctx<'_> {
                 CExpr::IfExp(Box::new(self.expr(cond, o)), Box::new(self.expr(then, o)), Box::new(self.expr(orelse, o)))
             }
             ExprKind::Call { func, args, kwargs } => self.call(func, args, kwargs, o, span),
+            ExprKind::Attribute { value, attr, attr_span } if &**attr == "__name__" => {
+                // `type(x).__name__` and `x.__class__.__name__`.
+                let of = match &value.kind {
+                    ExprKind::Call { func, args, kwargs }
+                        if matches!(&func.kind, ExprKind::Name(t) if t == "type" && !self.is_local(t))
+                            && args.len() == 1
+                            && kwargs.is_empty() =>
+                    {
+                        Some(&args[0])
+                    }
+                    ExprKind::Attribute { value: inner, attr: a, .. } if &**a == "__class__" => Some(&**inner),
+                    _ => None,
+                };
+                match of {
+                    Some(x) => CExpr::TypeName(Box::new(self.expr(x, o))),
+                    None => {
+                        self.error(
+                            Diagnostic::error("`__name__` is available as `type(x).__name__`", o.span(attr_span))
+                                .with_hint("write `type(x).__name__` or `x.__class__.__name__`"),
+                        );
+                        CExpr::Const(Value::None)
+                    }
+                }
+            }
             ExprKind::Attribute { value, attr, attr_span } => {
                 if let ExprKind::Name(m) = &value.kind {
                     if m == "asyncio" && !self.is_local(m) {
@@ -128,6 +152,9 @@ impl Ctx<'_> {
             {
                 if let Some(&id) = self.ch.coros.get(n) {
                     return self.coro_call(id, n, args, kwargs, o, span);
+                }
+                if n == "isinstance" {
+                    return self.isinstance(args, kwargs, o, span);
                 }
                 if let Some((_, b)) = Builtin::ALL.iter().find(|(name, _)| name == n) {
                     let a = self.exprs(args, o);
@@ -396,6 +423,54 @@ impl Ctx<'_> {
             }
             Duration::Code(c) => self.code(c),
         }
+    }
+
+    /// `isinstance(x, C)`: `C` a class or a tuple of classes, named.
+    fn isinstance(&mut self, args: &[Expr], kwargs: &[crate::syntax::expr::Keyword], o: &Origin, span: Span) -> CExpr {
+        if args.len() != 2 || !kwargs.is_empty() {
+            self.error(Diagnostic::error(
+                format!("isinstance expected 2 arguments, got {}", args.len() + kwargs.len()),
+                span,
+            ));
+            return CExpr::Const(Value::None);
+        }
+        let specs: Vec<&Expr> = match &args[1].kind {
+            ExprKind::Tuple(items) => items.iter().collect(),
+            _ => vec![&args[1]],
+        };
+        let mut tests = Vec::with_capacity(specs.len());
+        for s in specs {
+            let test = match &s.kind {
+                ExprKind::Name(n) if !self.is_local(n) && !self.ch.vars.contains_key(n) => {
+                    match (ExcClass::by_name(n), BUILTIN_TYPES.iter().find(|t| **t == n.as_str())) {
+                        (Some(c), _) => Some(TypeTest::Exc(c)),
+                        (None, Some(t)) => Some(TypeTest::Builtin(t)),
+                        _ => None,
+                    }
+                }
+                ExprKind::Attribute { value, attr, .. } if matches!(&value.kind, ExprKind::Name(m) if m == "asyncio" && !self.is_local(m)) => {
+                    ExcClass::by_name(attr).filter(|c| c.in_asyncio()).map(TypeTest::Exc)
+                }
+                _ => None,
+            };
+            match test {
+                Some(t) => tests.push(t),
+                None => {
+                    self.error(
+                        Diagnostic::error(
+                            "isinstance() takes a class, or a tuple of classes, by name",
+                            o.span(&s.span),
+                        )
+                        .with_hint(format!(
+                            "asim knows the exception classes and the builtin types {}",
+                            BUILTIN_TYPES.join(", ")
+                        )),
+                    );
+                    return CExpr::Const(Value::None);
+                }
+            }
+        }
+        CExpr::IsInstance(Box::new(self.expr(&args[0], o)), tests.into_boxed_slice())
     }
 
     /// `ev.acquire()` on a declared Event, `q.set()` on a Queue...: a

@@ -237,7 +237,23 @@ pub(crate) enum CExpr {
     CurrentTask,
     /// `asyncio.get_running_loop()`.
     RunningLoop,
+    /// `isinstance(x, (A, B))`, its classes resolved when compiled.
+    IsInstance(Box<CExpr>, Box<[TypeTest]>),
+    /// `type(x).__name__`, `x.__class__.__name__`.
+    TypeName(Box<CExpr>),
 }
+
+/// One class of an `isinstance` test.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum TypeTest {
+    /// An exception class (its subclasses match too).
+    Exc(ExcClass),
+    /// A builtin type by name (`bool` values are `int`s too).
+    Builtin(&'static str),
+}
+
+/// The builtin types `isinstance` can test.
+pub(crate) const BUILTIN_TYPES: &[&str] = &["int", "float", "str", "bool", "list", "tuple", "dict", "range"];
 
 /// Part of a compiled template.
 #[derive(Debug, Clone)]

@@ -54,7 +54,7 @@ impl Ctx<'_> {
             };
             if n.ends_with("Error") || n.ends_with("Exception") || n.ends_with("Warning") {
                 let known: Vec<&str> = ExcClass::ALL.iter().map(|c| c.name()).collect();
-                let guess = did_you_mean(n, known.iter().copied()).map(|g| format!("{g}; ")).unwrap_or_default();
+                let guess = did_you_mean(n, known.iter().copied()).map(|g| format!("{g} ")).unwrap_or_default();
                 self.error(
                     Diagnostic::error(format!("unknown exception class `{n}`"), span)
                         .with_label("not one of Python's built-in exception classes that asim knows")

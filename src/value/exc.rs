@@ -47,6 +47,23 @@ exc_classes! {
     UnboundLocalError = "UnboundLocalError": [NameError];
     OSError = "OSError": [Exception];
     TimeoutError = "TimeoutError": [OSError];
+    ConnectionError = "ConnectionError": [OSError];
+    BrokenPipeError = "BrokenPipeError": [ConnectionError];
+    ConnectionAbortedError = "ConnectionAbortedError": [ConnectionError];
+    ConnectionRefusedError = "ConnectionRefusedError": [ConnectionError];
+    ConnectionResetError = "ConnectionResetError": [ConnectionError];
+    BlockingIOError = "BlockingIOError": [OSError];
+    ChildProcessError = "ChildProcessError": [OSError];
+    FileExistsError = "FileExistsError": [OSError];
+    FileNotFoundError = "FileNotFoundError": [OSError];
+    InterruptedError = "InterruptedError": [OSError];
+    IsADirectoryError = "IsADirectoryError": [OSError];
+    NotADirectoryError = "NotADirectoryError": [OSError];
+    PermissionError = "PermissionError": [OSError];
+    ProcessLookupError = "ProcessLookupError": [OSError];
+    EOFError = "EOFError": [Exception];
+    FloatingPointError = "FloatingPointError": [ArithmeticError];
+    UnicodeError = "UnicodeError": [ValueError];
     RuntimeError = "RuntimeError": [Exception];
     RecursionError = "RecursionError": [RuntimeError];
     BrokenBarrierError = "BrokenBarrierError": [RuntimeError];
@@ -170,6 +187,10 @@ impl ExcObj {
             [] => String::new(),
             [one] if self.class == ExcClass::KeyError => one.repr(),
             [one] => one.to_str(),
+            // OSError(errno, strerror) and its subclasses.
+            [errno, strerror] if self.class.is_subclass(ExcClass::OSError) => {
+                format!("[Errno {}] {}", errno.to_str(), strerror.to_str())
+            }
             many => Value::Tuple(many.to_vec().into()).repr(),
         }
     }

@@ -278,7 +278,13 @@ impl Gen {
             }
             16 if self.me < self.coros => {
                 let cond = *self.rng.pick(&["n % 3 == 0", "n > 2", "counter % 2 == 1", "True", "n == 1"]);
-                let exc = *self.rng.pick(&["ValueError", "RuntimeError", "ValueError"]);
+                let exc = *self.rng.pick(&[
+                    "ValueError",
+                    "RuntimeError",
+                    "ValueError",
+                    "ConnectionResetError",
+                    "PermissionError",
+                ]);
                 self.line(ind, &format!("- if: {cond}"));
                 self.line(ind + 1, "then:");
                 self.line(ind + 2, &format!("- raise: {exc}(f\"{} failed with n={{n}}\")", self.label.clone()));
@@ -288,11 +294,24 @@ impl Gen {
                 self.steps(ind + 2, 3);
                 if self.rng.chance(60) {
                     self.line(ind + 1, "except:");
-                    let m = *self.rng.pick(&["ValueError", "Exception", "CancelledError", "[ValueError, KeyError]"]);
+                    let m = *self.rng.pick(&[
+                        "ValueError",
+                        "Exception",
+                        "CancelledError",
+                        "[ValueError, KeyError]",
+                        "OSError",
+                        "ConnectionError",
+                    ]);
                     self.line(ind + 2, &format!("- match: {m}"));
                     self.line(ind + 3, "as: e");
                     self.line(ind + 3, "do:");
                     self.line(ind + 4, &format!("- print: \"{} caught {{e!r}}\"", self.label.clone()));
+                    if self.rng.chance(30) {
+                        self.line(
+                            ind + 4,
+                            "- print: \"{type(e).__name__} {isinstance(e, (OSError, LookupError))} {isinstance(e, Exception)}\"",
+                        );
+                    }
                     if m == "CancelledError" || self.rng.chance(20) {
                         self.line(ind + 4, "- raise:");
                     }

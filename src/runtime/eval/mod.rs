@@ -129,6 +129,16 @@ impl Vm<'_> {
         Ok(match e {
             CExpr::Const(v) => v.clone(),
             CExpr::Now => Value::Float(self.now),
+            CExpr::TypeName(x) => Value::str(self.ev(t, x)?.type_name()),
+            CExpr::IsInstance(x, tests) => {
+                let v = self.ev(t, x)?;
+                Value::Bool(tests.iter().any(|test| match (test, &v) {
+                    (crate::compile::TypeTest::Exc(c), Value::Exc(e)) => e.class.is_subclass(*c),
+                    (crate::compile::TypeTest::Builtin("int"), Value::Bool(_)) => true,
+                    (crate::compile::TypeTest::Builtin(name), v) => v.type_name() == *name,
+                    _ => false,
+                }))
+            }
             CExpr::CurrentTask => match t {
                 Some(t) => self.task_ref(t),
                 None => return Err(ExcObj::msg(ExcClass::RuntimeError, "no running event loop")),
