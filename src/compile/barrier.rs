@@ -152,7 +152,8 @@ pub(crate) fn method_coroutines() -> Vec<CoroCode> {
         vec![Op::AwaitQueue(CExpr::Local(0), QueueOp::Put, Some(Box::new(CExpr::Local(1))), None), Op::Return(None)],
         vec![Op::AwaitQueue(CExpr::Local(0), QueueOp::Join, None, None), Op::Return(None)],
     ];
-    ops.into_iter()
+    let mut coros: Vec<CoroCode> = ops
+        .into_iter()
         .zip(METHOD_COROUTINES)
         .map(|(code, name)| CoroCode {
             name: name.to_owned(),
@@ -166,5 +167,26 @@ pub(crate) fn method_coroutines() -> Vec<CoroCode> {
             args_in_frame: false,
             unpacks: Vec::new(),
         })
-        .collect()
+        .collect();
+    // `asyncio.sleep(delay, result=None)` as a coroutine object (for
+    // `wait_for`, `gather`, `spawn`, a variable): index [`SLEEP_COROUTINE`].
+    coros.push(CoroCode {
+        name: "sleep".to_owned(),
+        defaults: vec![None, Some(CExpr::Const(Value::None))],
+        n_locals: 2,
+        local_names: vec!["delay".to_owned(), "result".to_owned()],
+        n_iters: 0,
+        n_groups: 0,
+        code: [Op::Sleep(CExpr::Local(0)), Op::Return(Some(CExpr::Local(1)))]
+            .into_iter()
+            .map(|op| Instr { op, span: 0..0 })
+            .collect(),
+        builtin: true,
+        args_in_frame: false,
+        unpacks: Vec::new(),
+    });
+    coros
 }
+
+/// Where `asyncio.sleep` is among the coroutines [`method_coroutines`] makes.
+pub(crate) const SLEEP_COROUTINE: u32 = METHOD_COROUTINES.len() as u32;

@@ -202,6 +202,20 @@ impl Ctx<'_> {
                             }
                         };
                     }
+                    if m == "asyncio" && !self.is_local(m) && &**attr == "sleep" {
+                        // A coroutine object, as in Python (`wait_for(asyncio.sleep(5), 1)`).
+                        let result = kwargs.iter().find(|k| k.name == "result").map(|k| &k.value).or(args.get(1));
+                        if args.is_empty() || args.len() > 2 || kwargs.iter().any(|k| k.name != "result") {
+                            self.error(Diagnostic::error(
+                                "`asyncio.sleep(delay, result=None)` takes a delay and a result",
+                                span,
+                            ));
+                            return CExpr::Const(Value::None);
+                        }
+                        let delay = self.expr(&args[0], o);
+                        let result = result.map(|r| self.expr(r, o));
+                        return CExpr::Coro(self.method_coros + barrier::SLEEP_COROUTINE, vec![Some(delay), result]);
+                    }
                     if m == "asyncio" && !self.is_local(m) {
                         if let Some((_, step)) = ASYNCIO_STEPS.iter().find(|(f, _)| **f == **attr) {
                             self.error(

@@ -451,7 +451,15 @@ impl Gen {
                 self.line(ind + 4, &format!("- print: \"{} timed out after {limit}\"", self.label.clone()));
             }
             29 | 30 => {
-                let prim = *self.rng.pick(&["", "", "", "ev.wait()", "jobs.get()", "lock.acquire()"]);
+                let prim = *self.rng.pick(&[
+                    "",
+                    "",
+                    "",
+                    "ev.wait()",
+                    "jobs.get()",
+                    "lock.acquire()",
+                    "asyncio.sleep(0.7, result=7)",
+                ]);
                 let target = if prim.is_empty() { self.callee() } else { Some(prim.to_owned()) };
                 if let Some(c) = target {
                     let limit = *self.rng.pick(&["0", "0.5", "1", "1", "2", "None", "0.3", "500ms", "\"1.5s\""]);
