@@ -219,17 +219,40 @@ impl Vm<'_> {
             (Value::Str(s), _) => match m {
                 Method::Upper => Value::str(s.to_uppercase()),
                 Method::Lower => Value::str(s.to_lowercase()),
-                Method::Strip => Value::str(s.trim()),
-                Method::Split => match args.first() {
-                    None | Some(Value::None) => Value::list(s.split_whitespace().map(Value::str).collect()),
-                    Some(Value::Str(sep)) => {
-                        if sep.is_empty() {
-                            return Err(value_error("empty separator"));
-                        }
-                        Value::list(s.split(&**sep).map(Value::str).collect())
+                Method::Strip => match args.as_slice() {
+                    [] | [Value::None] => Value::str(s.trim_matches(py_space)),
+                    [Value::Str(chars)] => Value::str(s.trim_matches(|c| chars.contains(c))),
+                    [other] => {
+                        return Err(type_error(format!("strip arg must be None or str, not {}", other.type_name())))
                     }
-                    Some(other) => return Err(type_error(format!("must be str or None, not {}", other.type_name()))),
+                    _ => return Err(type_error(format!("strip expected at most 1 argument, got {}", args.len()))),
                 },
+                Method::Split => {
+                    if args.len() > 2 {
+                        return Err(type_error(format!("split() takes at most 2 arguments ({} given)", args.len())));
+                    }
+                    let maxsplit = match args.get(1) {
+                        None => -1,
+                        Some(v) => int_arg(v, "")?,
+                    };
+                    match args.first() {
+                        None | Some(Value::None) => Value::list(split_whitespace(s, maxsplit)),
+                        Some(Value::Str(sep)) => {
+                            if sep.is_empty() {
+                                return Err(value_error("empty separator"));
+                            }
+                            let parts: Vec<Value> = if maxsplit < 0 {
+                                s.split(&**sep).map(Value::str).collect()
+                            } else {
+                                s.splitn(maxsplit as usize + 1, &**sep).map(Value::str).collect()
+                            };
+                            Value::list(parts)
+                        }
+                        Some(other) => {
+                            return Err(type_error(format!("must be str or None, not {}", other.type_name())))
+                        }
+                    }
+                }
                 Method::Join => {
                     let [x] = one(args, "join")?;
                     let mut parts = Vec::new();
@@ -248,14 +271,36 @@ impl Vm<'_> {
                 }
                 Method::Replace => match args.as_slice() {
                     [Value::Str(a), Value::Str(b)] => Value::str(s.replace(&**a, b)),
+                    [Value::Str(a), Value::Str(b), n] => {
+                        let n = int_arg(n, "")?;
+                        Value::str(if n < 0 { s.replace(&**a, b) } else { s.replacen(&**a, b, n as usize) })
+                    }
                     _ => return Err(type_error("replace expected 2 str arguments")),
                 },
-                Method::StartsWith | Method::EndsWith => match args.as_slice() {
-                    [Value::Str(p)] => {
-                        Value::Bool(if m == Method::StartsWith { s.starts_with(&**p) } else { s.ends_with(&**p) })
+                Method::StartsWith | Method::EndsWith => {
+                    let test = |p: &str| if m == Method::StartsWith { s.starts_with(p) } else { s.ends_with(p) };
+                    match args.as_slice() {
+                        [Value::Str(p)] => Value::Bool(test(p)),
+                        // `s.startswith(("a", "b"))`: any of them.
+                        [Value::Tuple(ps)] => {
+                            let mut any = false;
+                            for p in ps.iter() {
+                                match p {
+                                    Value::Str(p) => any |= test(p),
+                                    other => {
+                                        return Err(type_error(format!(
+                                            "tuple for {}() must only contain str, not {}",
+                                            m.name(),
+                                            other.type_name()
+                                        )))
+                                    }
+                                }
+                            }
+                            Value::Bool(any)
+                        }
+                        _ => return Err(type_error(format!("{}() takes one str argument", m.name()))),
                     }
-                    _ => return Err(type_error(format!("{}() takes one str argument", m.name()))),
-                },
+                }
                 Method::Count => match args.as_slice() {
                     [Value::Str(p)] => Value::Int(if p.is_empty() {
                         s.chars().count() as i64 + 1
@@ -291,4 +336,27 @@ impl Vm<'_> {
 
 fn no_method(r: &Value, m: Method) -> Exc {
     ExcObj::msg(ExcClass::AttributeError, format!("'{}' object has no attribute '{}'", r.type_name(), m.name()))
+}
+
+/// `str.isspace()` for one character: Unicode whitespace, and the four
+/// separators U+001C-U+001F that Python counts too.
+fn py_space(c: char) -> bool {
+    c.is_whitespace() || ('\u{1c}'..='\u{1f}').contains(&c)
+}
+
+/// `s.split(None, maxsplit)`: runs of whitespace separate; at most
+/// `maxsplit` splits (all when negative), the rest kept as it is.
+fn split_whitespace(s: &str, maxsplit: i64) -> Vec<Value> {
+    let mut out = Vec::new();
+    let mut rest = s.trim_start_matches(py_space);
+    while !rest.is_empty() {
+        if maxsplit >= 0 && out.len() as i64 == maxsplit {
+            out.push(Value::str(rest));
+            break;
+        }
+        let end = rest.find(py_space).unwrap_or(rest.len());
+        out.push(Value::str(&rest[..end]));
+        rest = rest[end..].trim_start_matches(py_space);
+    }
+    out
 }
