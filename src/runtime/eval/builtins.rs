@@ -30,6 +30,7 @@ pub(super) fn builtin(b: Builtin, args: Vec<Value>, kw: &[(&str, Value)]) -> Res
         Builtin::Sorted => &["reverse"],
         Builtin::Sum => &["start"],
         Builtin::Round => &["number", "ndigits"],
+        Builtin::Int => &["base"],
         _ => &[],
     };
     if let Some((k, _)) = kw.iter().find(|(k, _)| !allowed_kw.contains(k)) {
@@ -57,6 +58,27 @@ pub(super) fn builtin(b: Builtin, args: Vec<Value>, kw: &[(&str, Value)]) -> Res
             Value::str(args[0].repr())
         }
         Builtin::Bool => Value::Bool(args.first().is_some_and(Value::truthy)),
+        Builtin::Int if args.len() > 1 || kwarg("base").is_some() => {
+            if args.len() > 2 {
+                return Err(type_error(format!("int() takes at most 2 arguments ({} given)", args.len())));
+            }
+            let base = int_arg(&args.get(1).cloned().or_else(|| kwarg("base")).unwrap_or(Value::Int(10)), "")?;
+            if base != 0 && !(2..=36).contains(&base) {
+                return Err(value_error("int() base must be >= 2 and <= 36, or 0"));
+            }
+            let Some(Value::Str(s)) = args.first() else {
+                return Err(type_error("int() can't convert non-string with explicit base"));
+            };
+            match int_with_base(s, base as u32) {
+                Some(i) => Value::Int(i),
+                None => {
+                    return Err(value_error(format!(
+                        "invalid literal for int() with base {base}: {}",
+                        crate::value::pyfmt::str_repr(s)
+                    )))
+                }
+            }
+        }
         Builtin::Int => match args.first() {
             None => Value::Int(0),
             Some(Value::Int(i)) => Value::Int(*i),
@@ -325,4 +347,46 @@ fn round(x: &Value, n: Option<i64>) -> Result<Value, Exc> {
         }
         (other, _) => Err(type_error(format!("type {} doesn't define __round__ method", other.type_name()))),
     }
+}
+
+/// `int(s, base)`: optional sign, a `0x`/`0o`/`0b` prefix matching the base
+/// (any of them for base 0, which also refuses leading zeros), single
+/// underscores between digits, whitespace around.
+fn int_with_base(s: &str, base: u32) -> Option<i64> {
+    let t = s.trim_matches(|c: char| c.is_whitespace());
+    let (neg, t) = match t.as_bytes().first() {
+        Some(b'-') => (true, &t[1..]),
+        Some(b'+') => (false, &t[1..]),
+        _ => (false, t),
+    };
+    let lower = t.to_ascii_lowercase();
+    let prefixed = |p: &str| lower.starts_with(p);
+    let (base, digits) = match base {
+        0 if prefixed("0x") => (16, &t[2..]),
+        0 if prefixed("0o") => (8, &t[2..]),
+        0 if prefixed("0b") => (2, &t[2..]),
+        0 => {
+            // `010` is refused with base 0 (ambiguous), `0` and `00` are not.
+            if t.starts_with('0') && !t.trim_start_matches(['0', '_']).is_empty() {
+                return None;
+            }
+            (10, t)
+        }
+        16 if prefixed("0x") => (16, &t[2..]),
+        8 if prefixed("0o") => (8, &t[2..]),
+        2 if prefixed("0b") => (2, &t[2..]),
+        b => (b, t),
+    };
+    // After a prefix one underscore may come first (`0x_1f`).
+    let had_prefix = digits.len() < t.len();
+    let digits = if had_prefix { digits.strip_prefix('_').unwrap_or(digits) } else { digits };
+    if digits.is_empty() || digits.starts_with('_') || digits.ends_with('_') || digits.contains("__") {
+        return None;
+    }
+    let clean: String = digits.chars().filter(|c| *c != '_').collect();
+    if !clean.chars().all(|c| c.is_digit(base)) {
+        return None;
+    }
+    let v = i64::from_str_radix(&clean, base).ok()?;
+    Some(if neg { -v } else { v })
 }
