@@ -278,12 +278,23 @@ fn written_status(written: std::io::Result<()>, err: &mut dyn Write, ok: i32) ->
 }
 
 /// The exit status of a run by how it ended.
-pub(crate) fn exit_status(outcome: &Outcome) -> i32 {
+fn exit_status(outcome: &Outcome) -> i32 {
     match outcome {
         Outcome::Ok => EXIT_OK,
         Outcome::Error { .. } => EXIT_ERROR,
         Outcome::Deadlock(_) => EXIT_DEADLOCK,
         Outcome::Limit(_) => EXIT_LIMIT,
+    }
+}
+
+/// The exit status of a run: with an `expect:` block the verdict decides
+/// (the run did what the scenario says, 0, or it did not, 1); otherwise how
+/// it ended.
+pub(crate) fn run_status(outcome: &Outcome, verdict: Option<&report::expect::Verdict>) -> i32 {
+    match verdict {
+        Some(v) if v.met() => EXIT_OK,
+        Some(_) => EXIT_ERROR,
+        None => exit_status(outcome),
     }
 }
 
@@ -452,22 +463,17 @@ fn main_on_this_thread(args: Vec<OsString>, out: &mut dyn Write, err: &mut dyn W
             if let Some(kind) = end.write_error {
                 return written_status(Err(kind.into()), err, EXIT_OK);
             }
-            match verdict {
-                // With an `expect:` block, the verdict decides: the run did
-                // what the scenario says (0), or it did not (1).
-                Some(v) if v.met() => {
-                    if human {
-                        let written =
-                            writeln!(out, "{}", report::expect::met_line(&v, color)).and_then(|()| out.flush());
-                        return written_status(written, err, EXIT_OK);
-                    }
-                    EXIT_OK
+            let status = run_status(&end.outcome, verdict.as_ref());
+            match &verdict {
+                Some(v) if v.met() && human => {
+                    let written = writeln!(out, "{}", report::expect::met_line(v, color)).and_then(|()| out.flush());
+                    written_status(written, err, status)
                 }
-                Some(v) => {
+                Some(v) if !v.met() => {
                     let _ = write!(err, "{}", diagnostic::render(&source, &v.failures, color));
-                    EXIT_ERROR
+                    status
                 }
-                None => exit_status(&end.outcome),
+                _ => status,
             }
         }
     }

@@ -163,31 +163,13 @@ impl Ctx<'_> {
                     top = self.here();
                     next = self.emit(Op::ForNext(slot, target, 0));
                 }
-                self.blocks.push(Block::Loop { breaks: Vec::new(), top });
-                self.steps(body);
-                let breaks = self.pop_loop();
-                self.span = s.span.clone();
-                self.emit(Op::Jump(top));
-                self.patch(next);
-                if let Some(e) = orelse {
-                    self.steps(e);
-                }
-                breaks.into_iter().for_each(|b| self.patch(b));
+                self.loop_rest(top, next, body, orelse.as_deref(), &s.span);
             }
             StepKind::While { cond, body, orelse } => {
                 let top = self.here();
                 let c = self.code(cond);
                 let j = self.emit(Op::JumpIfNot(c, 0));
-                self.blocks.push(Block::Loop { breaks: Vec::new(), top });
-                self.steps(body);
-                let breaks = self.pop_loop();
-                self.span = s.span.clone();
-                self.emit(Op::Jump(top));
-                self.patch(j);
-                if let Some(e) = orelse {
-                    self.steps(e);
-                }
-                breaks.into_iter().for_each(|b| self.patch(b));
+                self.loop_rest(top, j, body, orelse.as_deref(), &s.span);
             }
             StepKind::Assert { cond, message } => {
                 let c = self.code(cond);
@@ -264,12 +246,23 @@ impl Ctx<'_> {
         self.emit(Op::EndFinally);
     }
 
-    /// Ends a loop's block; returns its `break` jumps.
-    fn pop_loop(&mut self) -> Vec<usize> {
-        match self.blocks.pop() {
+    /// A loop after its test (at `top`, leaving through the jump `exit`):
+    /// the body as a `break`/`continue` target, the jump back, then the
+    /// `else` steps, which a `break` skips.
+    fn loop_rest(&mut self, top: usize, exit: usize, body: &[Step], orelse: Option<&[Step]>, span: &Span) {
+        self.blocks.push(Block::Loop { breaks: Vec::new(), top });
+        self.steps(body);
+        let breaks = match self.blocks.pop() {
             Some(Block::Loop { breaks, .. }) => breaks,
             other => unreachable!("a loop's block is innermost at its end, found {other:?}"),
+        };
+        self.span = span.clone();
+        self.emit(Op::Jump(top));
+        self.patch(exit);
+        if let Some(e) = orelse {
+            self.steps(e);
         }
+        breaks.into_iter().for_each(|b| self.patch(b));
     }
 
     /// `break` / `continue`: leave every block inside the innermost loop as

@@ -2,7 +2,6 @@
 //! snapshot, check its `expect:` block, and compare with the snapshot
 //! stored beside it (`NAME.asim.snap`).
 
-use crate::cli::{exit_status, EXIT_ERROR, EXIT_OK};
 use crate::report::{self, snapshot::SnapshotView};
 use crate::runtime::Limits;
 use std::path::{Path, PathBuf};
@@ -111,7 +110,7 @@ pub(crate) fn run(path: &Path, full: bool, limits: Limits) -> Case {
         let mut view = report::human::HumanView::new(streams, &source, &compiled.name(), false);
         let (end, verdict) = compiled.run_checked(limits, &mut view);
         drop(view);
-        let exit = status(&end.outcome, verdict.as_ref());
+        let exit = crate::cli::run_status(&end.outcome, verdict.as_ref());
         let mut text = String::from_utf8_lossy(&out).into_owned();
         if !err.is_empty() {
             text.push_str("-- stderr\n");
@@ -121,7 +120,7 @@ pub(crate) fn run(path: &Path, full: bool, limits: Limits) -> Case {
     } else {
         let mut view = SnapshotView::new(&source, SNAPSHOT_CAP);
         let (end, verdict) = compiled.run_checked(limits, &mut view);
-        let exit = status(&end.outcome, verdict.as_ref());
+        let exit = crate::cli::run_status(&end.outcome, verdict.as_ref());
         (view.into_text(), verdict, exit)
     };
     source.path = full_path;
@@ -152,13 +151,4 @@ pub(crate) fn run(path: &Path, full: bool, limits: Limits) -> Case {
     };
     case.actual = Some(actual);
     case
-}
-
-/// The exit status `asim run` gives: the verdict decides when there is one.
-fn status(outcome: &crate::runtime::Outcome, verdict: Option<&report::expect::Verdict>) -> i32 {
-    match verdict {
-        Some(v) if v.met() => EXIT_OK,
-        Some(_) => EXIT_ERROR,
-        None => exit_status(outcome),
-    }
 }
