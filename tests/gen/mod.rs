@@ -145,6 +145,11 @@ impl Gen {
                     self.say(ind, &format!("at {{{clock}}} in {{asyncio.current_task().get_name()}}"));
                 } else if self.rng.chance(30) {
                     self.say(ind, "math {round(counter / 3, 2)} {round(counter * 2.5)} {divmod(counter, 3)} {any([counter, 0])} {all([counter])}");
+                } else if self.rng.chance(30) {
+                    self.say(
+                        ind,
+                        "text {'a-b-c'.split('-', counter % 3)} {' x y '.split(None, 1)} {'xax'.strip('x')} {'aaa'.replace('a', 'b', counter % 4)} {int(str(counter), 16)} {'ab'.startswith(('x', 'a'))}",
+                    );
                 }
             }
             4 | 5 => {
