@@ -104,6 +104,32 @@ impl Py<'_> {
         }
     }
 
+    /// An assignment target as Python writes it.
+    fn tgt(&mut self, t: &Tgt, nested: bool) -> String {
+        match t {
+            Tgt::Name(n) => n.text.clone(),
+            Tgt::Item { obj, index } => {
+                let o = self.code(obj, true);
+                let i = match index {
+                    Code::Expr(e, origin) if matches!(e.kind, ExprKind::Tuple(_)) => {
+                        origin.text(self.src).get(e.span.clone()).unwrap_or_default().trim().to_owned()
+                    }
+                    c => self.code(c, false),
+                };
+                format!("{o}[{i}]")
+            }
+            Tgt::Seq(ts) => {
+                let parts: Vec<String> = ts.iter().map(|t| self.tgt(t, true)).collect();
+                if nested {
+                    format!("({})", parts.join(", "))
+                } else {
+                    parts.join(", ")
+                }
+            }
+            Tgt::Star(inner) => format!("*{}", self.tgt(inner, true)),
+        }
+    }
+
     fn duration(&mut self, d: &Duration) -> String {
         match d {
             Duration::Literal(v) => float_lit(*v),
@@ -249,10 +275,20 @@ impl Py<'_> {
                 self.line(&c);
             }
             StepKind::Let(items) | StepKind::Set(items) => {
-                for (n, c) in items {
-                    let c = self.code(c, false);
-                    self.line(&format!("{} = {c}", n.text));
+                for a in items {
+                    let targets: Vec<String> = a.targets.iter().map(|t| self.tgt(t, false)).collect();
+                    let c = self.code(&a.value, false);
+                    match a.aug {
+                        Some(op) => {
+                            self.line(&format!("{} {}= {c}", targets[0], crate::compile::bin(op).symbol_plain()))
+                        }
+                        None => self.line(&format!("{} = {c}", targets.join(" = "))),
+                    }
                 }
+            }
+            StepKind::Del(targets) => {
+                let ts: Vec<String> = targets.iter().map(|t| self.tgt(t, false)).collect();
+                self.line(&format!("del {}", ts.join(", ")));
             }
             StepKind::Return(c) => match c {
                 Some(c) => {
@@ -534,7 +570,11 @@ pub(crate) fn python(ch: &Checked, src: &str, path: &str, name: &str) -> String 
 fn collect_sets(steps: &[Step], out: &mut BTreeSet<String>) {
     for s in steps {
         match &s.kind {
-            StepKind::Set(items) => out.extend(items.iter().map(|(n, _)| n.text.clone())),
+            StepKind::Set(items) => {
+                let mut names = Vec::new();
+                items.iter().flat_map(|a| &a.targets).for_each(|t| t.names(&mut names));
+                out.extend(names.into_iter().map(|n| n.text));
+            }
             StepKind::TaskGroup(b) | StepKind::With { body: b, .. } | StepKind::Timeout { body: b, .. } => {
                 collect_sets(b, out);
             }

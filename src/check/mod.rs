@@ -195,7 +195,16 @@ impl Walker<'_> {
                     self.bind(b, "`as`");
                 }
             }
-            StepKind::Let(items) => items.iter().for_each(|(n, _)| self.bind(n, "`let`")),
+            StepKind::Let(items) => {
+                let mut names = Vec::new();
+                items.iter().flat_map(|a| &a.targets).for_each(|t| t.names(&mut names));
+                names.iter().for_each(|n| self.bind(n, "`let`"));
+            }
+            StepKind::Del(targets) => {
+                let mut names = Vec::new();
+                targets.iter().for_each(|t| t.names(&mut names));
+                names.iter().for_each(|n| self.bind(n, "`del`"));
+            }
             StepKind::TaskGroup(b) | StepKind::With { body: b, .. } | StepKind::Timeout { body: b, .. } => {
                 self.steps(b)
             }

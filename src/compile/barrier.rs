@@ -82,6 +82,7 @@ impl Asm {
             builtin: true,
             args_in_frame: false,
             unpacks: Vec::new(),
+            items: Vec::new(),
         }
     }
 }
@@ -166,6 +167,7 @@ pub(crate) fn method_coroutines() -> Vec<CoroCode> {
             builtin: true,
             args_in_frame: false,
             unpacks: Vec::new(),
+            items: Vec::new(),
         })
         .collect();
     // `asyncio.sleep(delay, result=None)` as a coroutine object (for
@@ -184,6 +186,7 @@ pub(crate) fn method_coroutines() -> Vec<CoroCode> {
         builtin: true,
         args_in_frame: false,
         unpacks: Vec::new(),
+        items: Vec::new(),
     });
     coros
 }

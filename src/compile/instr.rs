@@ -227,6 +227,8 @@ pub(crate) enum CExpr {
     Method(Box<CExpr>, Method, Vec<CExpr>),
     Attr(Box<CExpr>, Attr),
     Index(Box<CExpr>, Box<CExpr>),
+    /// `a op= b`'s new value (a list is changed in place).
+    InPlace(BinOp, Box<CExpr>, Box<CExpr>),
     Slice(Box<CExpr>, [Option<Box<CExpr>>; 3]),
     FString(Vec<CPart>),
     /// A field of the barrier in the local (Barrier's own methods only).
@@ -282,6 +284,30 @@ pub(crate) enum Target {
     /// `i, x` unpacking: the targets are the coroutine's
     /// [`CoroCode::unpacks`] entry with this index.
     Unpack(u32),
+    /// `obj[index] = v`: the coroutine's [`CoroCode::items`] entry.
+    Item(u32),
+}
+
+/// The targets of one unpacking, and which of them is starred (`a, *b`).
+#[derive(Debug, Clone)]
+pub(crate) struct Unpack {
+    pub(crate) targets: Box<[Target]>,
+    pub(crate) star: Option<u32>,
+}
+
+/// A subscription target: the object and the index or slice bounds,
+/// evaluated (in that order) when the target is stored to.
+#[derive(Debug, Clone)]
+pub(crate) struct ItemTarget {
+    pub(crate) obj: CExpr,
+    pub(crate) index: CIndex,
+}
+
+/// The index of an [`ItemTarget`].
+#[derive(Debug, Clone)]
+pub(crate) enum CIndex {
+    One(CExpr),
+    Slice([Option<CExpr>; 3]),
 }
 
 /// One gather item, compiled.
@@ -326,6 +352,8 @@ pub(crate) enum Op {
     WithExit(u32),
     Do(CExpr),
     Assign(Vec<(Target, CExpr)>),
+    /// `del a, b[i]`, left to right.
+    Del(Box<[Target]>),
     Return(Option<CExpr>),
     Raise(Option<CExpr>),
     PushExcept(usize),
@@ -404,7 +432,9 @@ pub(crate) struct CoroCode {
     /// task need not keep a copy for the call a view prints).
     pub(crate) args_in_frame: bool,
     /// The target lists of [`Target::Unpack`].
-    pub(crate) unpacks: Vec<Box<[Target]>>,
+    pub(crate) unpacks: Vec<Unpack>,
+    /// The subscriptions of [`Target::Item`].
+    pub(crate) items: Vec<ItemTarget>,
 }
 
 /// A primitive declared under `sync`.

@@ -6,6 +6,7 @@
 //! the run never looks a name up. Structured steps become jumps and handler
 //! blocks, in the way CPython compiles `try`, `with` and loops.
 
+mod assign;
 mod barrier;
 mod exprs;
 mod names;
@@ -67,7 +68,8 @@ struct Ctx<'a> {
     n_params: u32,
     /// Some step assigns to a parameter.
     rebinds_params: bool,
-    unpacks: Vec<Box<[Target]>>,
+    unpacks: Vec<Unpack>,
+    items: Vec<ItemTarget>,
     /// The blocks the code being compiled is inside, innermost last: what a
     /// `break` or `continue` must leave on its way to its loop.
     blocks: Vec<Block>,
@@ -114,6 +116,7 @@ impl<'a> Ctx<'a> {
             n_params: info.map_or(0, |i| i.params.len() as u32),
             rebinds_params: false,
             unpacks: Vec::new(),
+            items: Vec::new(),
             blocks: Vec::new(),
         }
     }
@@ -236,6 +239,7 @@ fn compile_bodies(
             builtin: false,
             args_in_frame: !cx.rebinds_params,
             unpacks: cx.unpacks,
+            items: cx.items,
         });
     }
     let main = (coros.len() - 1) as u32;

@@ -82,9 +82,9 @@ impl Ctx<'_> {
         CExpr::Const(Value::None)
     }
 
-    /// A [`Target::Unpack`] of `ts`.
-    pub(super) fn unpack(&mut self, ts: Box<[Target]>) -> Target {
-        self.unpacks.push(ts);
+    /// A [`Target::Unpack`] of `targets`, none starred.
+    pub(super) fn unpack(&mut self, targets: Box<[Target]>) -> Target {
+        self.unpacks.push(Unpack { targets, star: None });
         Target::Unpack(self.unpacks.len() as u32 - 1)
     }
 

@@ -105,21 +105,9 @@ impl Ctx<'_> {
                 let e = self.code(c);
                 self.emit(Op::Do(e));
             }
-            StepKind::Let(items) => {
-                for (n, c) in items {
-                    let e = self.code(c);
-                    let t = self.target(n);
-                    self.emit(Op::Assign(vec![(t, e)]));
-                }
-            }
-            StepKind::Set(items) => {
-                for (n, c) in items {
-                    let e = self.code(c);
-                    if let Some(t) = self.global_target(n) {
-                        self.emit(Op::Assign(vec![(t, e)]));
-                    }
-                }
-            }
+            StepKind::Let(items) => items.iter().for_each(|a| self.assignment(a, false)),
+            StepKind::Set(items) => items.iter().for_each(|a| self.assignment(a, true)),
+            StepKind::Del(targets) => self.del(targets),
             StepKind::Return(c) => {
                 let e = c.as_ref().map(|c| self.code(c));
                 self.emit(Op::Return(e));

@@ -152,6 +152,42 @@ pub(crate) struct Handler {
     pub(crate) span: Span,
 }
 
+/// An assignment target, as Python's grammar has it.
+#[derive(Debug, Clone)]
+pub(crate) enum Tgt {
+    Name(Name),
+    /// `obj[index]`; the index may be a slice (`xs[1:3]`).
+    Item {
+        obj: Code,
+        index: Code,
+    },
+    /// `a, b` or `[a, b]`.
+    Seq(Vec<Tgt>),
+    /// `*rest` inside a [`Tgt::Seq`].
+    Star(Box<Tgt>),
+}
+
+impl Tgt {
+    /// The plain names the target binds, outermost first.
+    pub(crate) fn names(&self, out: &mut Vec<Name>) {
+        match self {
+            Tgt::Name(n) => out.push(n.clone()),
+            Tgt::Item { .. } => {}
+            Tgt::Seq(ts) => ts.iter().for_each(|t| t.names(out)),
+            Tgt::Star(t) => t.names(out),
+        }
+    }
+}
+
+/// One assignment: `a = b = value` (targets left to right), or
+/// `target op= value`.
+#[derive(Debug, Clone)]
+pub(crate) struct Assign {
+    pub(crate) targets: Vec<Tgt>,
+    pub(crate) aug: Option<crate::syntax::expr::BinOp>,
+    pub(crate) value: Code,
+}
+
 /// One item of a `gather` list.
 #[derive(Debug, Clone)]
 pub(crate) enum GatherItem {
@@ -204,8 +240,12 @@ pub(crate) enum StepKind {
         body: Vec<Step>,
     },
     Do(Code),
-    Let(Vec<(Name, Code)>),
-    Set(Vec<(Name, Code)>),
+    /// `let`: assignments whose plain names are locals.
+    Let(Vec<Assign>),
+    /// `set`: the same, with plain names being shared `vars` (`global`).
+    Set(Vec<Assign>),
+    /// `del d[k]`, `del x`.
+    Del(Vec<Tgt>),
     Return(Option<Code>),
     Raise(Option<Code>),
     Try {

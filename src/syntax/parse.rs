@@ -11,6 +11,7 @@ use super::yaml::{Node, NodeKind, Style};
 use crate::diagnostic::{did_you_mean, Diagnostic};
 use crate::source::Span;
 
+mod assign;
 mod expect;
 pub(crate) use expect::Expect;
 pub(crate) use expect::{Elapsed, ExpectedOutcome, EXPECT_KEYS};
@@ -31,6 +32,7 @@ pub(crate) const VERBS: &[(&str, &[&str])] = &[
     ("do", &[]),
     ("let", &[]),
     ("set", &[]),
+    ("del", &[]),
     ("return", &[]),
     ("raise", &[]),
     ("try", &["except", "except_star", "else", "finally"]),
@@ -600,29 +602,9 @@ impl<'s> Parser<'s> {
                 body: m.get("do").map(|d| self.body(d, "do")).unwrap_or_default(),
             },
             "do" => StepKind::Do(self.code(v)?),
-            "let" | "set" => {
-                let NodeKind::Map(entries) = &v.kind else {
-                    self.err(
-                        Diagnostic::error(
-                            format!("`{verb}` takes a map of names to values, found {}", v.kind_name()),
-                            v.span.clone(),
-                        )
-                        .with_hint(format!("e.g. `- {verb}: {{total: total + 1}}`")),
-                    );
-                    return None;
-                };
-                let mut out = Vec::with_capacity(entries.len());
-                for (k, val) in entries {
-                    if let (Some(n), Some(c)) = (self.name(k), self.code(val)) {
-                        out.push((n, c));
-                    }
-                }
-                if verb == "let" {
-                    StepKind::Let(out)
-                } else {
-                    StepKind::Set(out)
-                }
-            }
+            "let" => StepKind::Let(self.assignments(verb, v)?),
+            "set" => StepKind::Set(self.assignments(verb, v)?),
+            "del" => StepKind::Del(self.del_targets(v)?),
             "return" => StepKind::Return(if v.is_null() { None } else { Some(self.code(v)?) }),
             "raise" => StepKind::Raise(if v.is_null() { None } else { Some(self.code(v)?) }),
             "try" => {

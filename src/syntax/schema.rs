@@ -24,8 +24,9 @@ const VERB_DOCS: &[(&str, &str)] = &[
     ("task_group", "async with asyncio.TaskGroup() as tg: the steps of the body."),
     ("with", "async with PRIMITIVE: (Lock, Semaphore, BoundedSemaphore, Condition); the body is `do`."),
     ("do", "A synchronous call: ev.set(), lock.release(), q.put_nowait(x), t.cancel(), tasks.append(t), ..."),
-    ("let", "Local assignment: a map of name to Python expression."),
-    ("set", "Assignment to shared variables declared in `vars` (global x; x = ...)."),
+    ("let", "Assignment: a map of target to Python expression ({total: total + 1}, {\"cache[key]\": v}), or the Python statement as a string (\"stats['ok'] += 1\", \"a, *rest = xs\"), or a list of such strings. Plain names are locals."),
+    ("set", "Assignment whose plain names are shared variables declared in `vars` (global x; x += 1): the same forms as `let`."),
+    ("del", "del TARGETS: a name, a subscription or slice (d[k], xs[1:3]), or several separated by commas."),
     ("return", "return EXPR."),
     ("raise", "raise EXC: ValueError(\"boom\"), a bare class name, or empty to re-raise."),
     ("try", "try: the steps; with `except` (or `except_star`), `else` and `finally`."),
@@ -93,7 +94,13 @@ fn verb_value(verb: &str) -> Value {
     let d = doc(VERB_DOCS, verb);
     match verb {
         "task_group" | "try" => steps_ref(d),
-        "let" | "set" => json!({ "description": d, "type": "object" }),
+        "let" | "set" => json!({
+            "description": d,
+            "anyOf": [{ "type": "object" }, { "type": "string" }, { "type": "array", "items": { "type": "string" } }]
+        }),
+        "del" => {
+            json!({ "description": d, "anyOf": [{ "type": "string" }, { "type": "array", "items": { "type": "string" } }] })
+        }
         "gather" | "wait" => json!({ "description": d, "type": "array" }),
         "print" | "with" | "await" | "spawn" | "wait_for" | "for" | "do" => {
             json!({ "description": d, "type": ["string", "number", "boolean"] })

@@ -93,6 +93,17 @@ const INDEXED_MAP: usize = 16;
 /// and, for a big map, where each key is.
 type Open<'a> = (Node<'a>, Option<Node<'a>>, Option<std::collections::HashMap<String, usize>>);
 
+/// Whether the error at byte `at` follows a flow collection that is the
+/// start of an assignment on its line (`- let: [a, b] = xs`).
+fn flow_then_assignment(text: &str, at: usize) -> bool {
+    let line_start = text[..at].rfind('\n').map_or(0, |i| i + 1);
+    let line = &text[line_start..];
+    let line = &line[..line.find('\n').unwrap_or(line.len())];
+    let rest = text[at..].trim_start();
+    let value = line.split_once(": ").map_or("", |(_, v)| v.trim_start());
+    (value.starts_with('[') || value.starts_with('{')) && (rest.starts_with('=') || rest.starts_with("+="))
+}
+
 pub(crate) fn parse(text: &str) -> Result<Node<'_>, Diagnostic> {
     let chars = CharIndex::new(text);
     let mut stack: Vec<Open<'_>> = Vec::new();
@@ -115,6 +126,8 @@ pub(crate) fn parse(text: &str) -> Result<Node<'_>, Diagnostic> {
                 "an unquoted YAML value cannot contain `: ` (in a string or a dict literal); quote the whole expression, e.g. 'f(\"a: b\")'"
             } else if e.info().contains("quoted scalar") {
                 "a quoted value runs on to its closing quote: is one missing?"
+            } else if flow_then_assignment(text, at) {
+                "YAML reads a value that starts with `[` or `{` as a list or map; to write an assignment such as `[a, b] = xs`, quote it: `let: \"[a, b] = xs\"`"
             } else {
                 "check the indentation and the quoting on this line"
             };

@@ -7,6 +7,7 @@
 pub(crate) mod exc;
 pub(crate) mod ops;
 pub(crate) mod pyfmt;
+pub(crate) mod store;
 
 pub(crate) use exc::{Exc, ExcClass, ExcObj};
 use std::cell::{Cell, RefCell};

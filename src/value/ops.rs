@@ -65,7 +65,15 @@ pub(crate) enum Bin {
 }
 
 impl Bin {
-    fn symbol(self) -> &'static str {
+    /// The operator as written (`**` for [`Bin::Pow`]).
+    pub(crate) fn symbol_plain(self) -> &'static str {
+        match self {
+            Bin::Pow => "**",
+            op => op.symbol(),
+        }
+    }
+
+    pub(crate) fn symbol(self) -> &'static str {
         match self {
             Bin::Add => "+",
             Bin::Sub => "-",
@@ -371,7 +379,7 @@ pub(crate) fn contains(container: &Value, item: &Value) -> Result<bool, Exc> {
     }
 }
 
-fn check_hashable(v: &Value) -> Result<(), Exc> {
+pub(crate) fn check_hashable(v: &Value) -> Result<(), Exc> {
     match v {
         Value::List(_) | Value::Dict(_) => Err(type_error(format!("unhashable type: '{}'", v.type_name()))),
         Value::Tuple(t) => t.iter().try_for_each(check_hashable),

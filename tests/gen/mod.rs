@@ -125,7 +125,7 @@ impl Gen {
 
     fn step(&mut self, ind: usize) {
         let nested = ind < 10;
-        match self.rng.below(41) {
+        match self.rng.below(42) {
             0..=2 => {
                 let s = *self.rng.pick(SLEEPS);
                 let s = if self.me == self.coros { s.replace('n', "3") } else { s.to_owned() };
@@ -606,12 +606,68 @@ impl Gen {
                     &format!("- print: \"{} as_completed raised {{e!r}}\"", self.label.clone()),
                 );
             }
+            41 => self.assignment(ind),
             _ => {
                 self.say(ind, "tick");
             }
         }
     }
+
+    /// One of Python's assignment forms, on locals, the shared `tally`
+    /// dict and the shared `log` list, then a print of what it did.
+    fn assignment(&mut self, ind: usize) {
+        let v = self.name("a");
+        let w = self.name("b");
+        let forms: [&Form; 10] = [
+            &|v, w| {
+                vec![
+                    format!("- let: {v}, {w} = divmod(counter + 7, 3)"),
+                    format!("- print: \"{v}={{{v}}} {w}={{{w}}}\""),
+                ]
+            },
+            &|_, _| vec!["- let: tally['a'] += counter + 1".into()],
+            &|_, _| vec!["- set: log += (counter, 'x')".into()],
+            &|_, _| vec!["- let: log[-1:] = [counter, counter * 2]".into()],
+            &|_, _| vec!["- del: log[:1]".into()],
+            &|v, w| vec![format!("- let: {v}, *{w} = log + [1, 2]"), format!("- print: \"{v}={{{v}}} {w}={{{w}}}\"")],
+            &|v, w| {
+                vec![
+                    format!("- let: {v} = {w} = [counter]"),
+                    format!("- let: {v}[0] *= 3"),
+                    format!("- let: {w} *= 2"),
+                    format!("- print: \"{v}={{{v}}} {w}={{{w}}}\""),
+                ]
+            },
+            &|_, _| vec!["- let:".into(), "    tally[f'k{counter % 3}']: counter".into()],
+            &|_, _| {
+                vec![
+                    "- try:".into(),
+                    "    - del: tally['k1'], log[0]".into(),
+                    "  except:".into(),
+                    "    - match: [KeyError, IndexError]".into(),
+                    "      as: e".into(),
+                    "      do:".into(),
+                    "        - print: \"del failed {e!r}\"".into(),
+                ]
+            },
+            &|v, w| {
+                vec![
+                    format!("- let: \"[{v}, ({w}, _)] = [counter, ('p', 'q')]\""),
+                    format!("- set: counter -= {v} - 1"),
+                    format!("- print: \"{v}={{{v}}} {w}={{{w}}}\""),
+                ]
+            },
+        ];
+        let k = self.rng.below(forms.len());
+        for l in forms[k](&v, &w) {
+            self.line(ind, &l);
+        }
+        self.say(ind, "tally={tally} log={log}");
+    }
 }
+
+/// Lines of one generated assignment, from two fresh names.
+type Form = dyn Fn(&str, &str) -> Vec<String>;
 
 /// The scenario for one seed.
 pub(crate) fn scenario(seed: u64) -> String {
@@ -634,6 +690,7 @@ pub(crate) fn scenario(seed: u64) -> String {
     g.line(0, "vars:");
     g.line(1, "counter: 0");
     g.line(1, "log: []");
+    g.line(1, "tally: \"{'a': 0}\"");
     g.line(0, "sync:");
     g.line(1, "lock: Lock()");
     g.line(1, &format!("sem: Semaphore({sem})"));

@@ -289,16 +289,24 @@ impl Vm<'_> {
                 let i = self.ev(t, i)?;
                 ops::index(&v, &i)?
             }
+            CExpr::InPlace(op, a, b) => {
+                let a = self.ev(t, a)?;
+                let b = self.ev(t, b)?;
+                crate::value::store::inplace(crate::compile::bin(*op), &a, &b)?
+            }
             CExpr::Slice(v, parts) => {
                 let v = self.ev(t, v)?;
-                let mut p = [None, None, None];
+                // Every bound is evaluated before any is checked, as CPython
+                // builds the slice object first.
+                let mut vals = [Value::None, Value::None, Value::None];
                 for (k, part) in parts.iter().enumerate() {
                     if let Some(x) = part {
-                        match self.ev(t, x)? {
-                            Value::None => {}
-                            x => p[k] = Some(int_arg(&x, "")?),
-                        }
+                        vals[k] = self.ev(t, x)?;
                     }
+                }
+                let mut p = [None, None, None];
+                for (k, x) in vals.iter().enumerate() {
+                    p[k] = crate::value::store::slice_bound(x)?;
                 }
                 ops::slice(&v, p[0], p[1], p[2])?
             }

@@ -161,27 +161,141 @@ impl Vm<'_> {
                 Ok(())
             }
             Target::Unpack(i) => {
+                use crate::value::ops::{type_error, value_error};
                 let prog = self.prog;
                 let coro = self.frame(t).coro;
-                let ts = &prog.coros[coro as usize].unpacks[*i as usize];
-                let items = crate::value::ops::iter_items(&v)?;
-                if items.len() < ts.len() {
-                    return Err(crate::value::ops::value_error(format!(
-                        "not enough values to unpack (expected {}, got {})",
-                        ts.len(),
-                        items.len()
-                    )));
-                }
-                if items.len() > ts.len() {
-                    return Err(crate::value::ops::value_error(format!(
-                        "too many values to unpack (expected {})",
-                        ts.len()
-                    )));
-                }
-                for (tt, v) in ts.iter().zip(items) {
-                    self.assign(t, tt, v)?;
+                let u = &prog.coros[coro as usize].unpacks[*i as usize];
+                let items = match &v {
+                    Value::List(_) | Value::Tuple(_) | Value::Dict(_) | Value::Str(_) | Value::Range(_) => {
+                        crate::value::ops::iter_items(&v)?
+                    }
+                    _ => return Err(type_error(format!("cannot unpack non-iterable {} object", v.type_name()))),
+                };
+                let n = u.targets.len();
+                match u.star {
+                    None if items.len() < n => {
+                        return Err(value_error(format!(
+                            "not enough values to unpack (expected {n}, got {})",
+                            items.len()
+                        )))
+                    }
+                    None if items.len() > n => {
+                        return Err(value_error(format!("too many values to unpack (expected {n})")))
+                    }
+                    None => {
+                        for (tt, v) in u.targets.iter().zip(items) {
+                            self.assign(t, tt, v)?;
+                        }
+                    }
+                    Some(star) => {
+                        let star = star as usize;
+                        if items.len() < n - 1 {
+                            return Err(value_error(format!(
+                                "not enough values to unpack (expected at least {}, got {})",
+                                n - 1,
+                                items.len()
+                            )));
+                        }
+                        let after = n - 1 - star;
+                        let mut items = items;
+                        let tail = items.split_off(items.len() - after);
+                        let middle = items.split_off(star);
+                        for (tt, v) in u.targets[..star].iter().zip(items) {
+                            self.assign(t, tt, v)?;
+                        }
+                        self.assign(t, &u.targets[star], Value::list(middle))?;
+                        for (tt, v) in u.targets[star + 1..].iter().zip(tail) {
+                            self.assign(t, tt, v)?;
+                        }
+                    }
                 }
                 Ok(())
+            }
+            Target::Item(i) => {
+                use crate::compile::CIndex;
+                use crate::value::store;
+                let prog = self.prog;
+                let coro = self.frame(t).coro;
+                let it = &prog.coros[coro as usize].items[*i as usize];
+                let obj = self.eval(t, &it.obj)?;
+                match &it.index {
+                    CIndex::One(e) => {
+                        let i = self.eval(t, e)?;
+                        store::set_item(&obj, &i, v)
+                    }
+                    CIndex::Slice(parts) => {
+                        let [lo, hi, step] = self.slice_bounds(t, parts)?;
+                        store::set_slice(&obj, lo, hi, step, &v)
+                    }
+                }
+            }
+        }
+    }
+
+    /// Evaluates a slice's bounds, all of them before any is checked (as
+    /// CPython builds the slice object first).
+    pub(crate) fn slice_bounds(&mut self, t: TaskId, parts: &[Option<CExpr>; 3]) -> Result<[Option<i64>; 3], Exc> {
+        let mut vals = [Value::None, Value::None, Value::None];
+        for (k, p) in parts.iter().enumerate() {
+            if let Some(e) = p {
+                vals[k] = self.eval(t, e)?;
+            }
+        }
+        let mut out = [None; 3];
+        for (k, v) in vals.iter().enumerate() {
+            out[k] = crate::value::store::slice_bound(v)?;
+        }
+        Ok(out)
+    }
+
+    /// `del target`.
+    pub(crate) fn delete(&mut self, t: TaskId, target: &Target) -> Result<(), Exc> {
+        use crate::compile::CIndex;
+        use crate::value::store;
+        let prog = self.prog;
+        let coro = self.frame(t).coro;
+        match target {
+            Target::Local(s) => {
+                if let Value::Unbound = self.frame(t).locals[*s as usize] {
+                    let name = &prog.coros[coro as usize].local_names[*s as usize];
+                    return Err(ExcObj::msg(
+                        ExcClass::UnboundLocalError,
+                        format!("cannot access local variable '{name}' where it is not associated with a value"),
+                    ));
+                }
+                let old = std::mem::replace(&mut self.frame(t).locals[*s as usize], Value::Unbound);
+                drop(old);
+                Ok(())
+            }
+            Target::Global(g) => {
+                if let Value::Unbound = self.globals[*g as usize] {
+                    return Err(ExcObj::msg(
+                        ExcClass::NameError,
+                        format!("name '{}' is not defined", prog.globals[*g as usize]),
+                    ));
+                }
+                self.globals[*g as usize] = Value::Unbound;
+                Ok(())
+            }
+            Target::Unpack(i) => {
+                for tt in prog.coros[coro as usize].unpacks[*i as usize].targets.iter() {
+                    self.delete(t, tt)?;
+                }
+                Ok(())
+            }
+            Target::Item(i) => {
+                let it = &prog.coros[coro as usize].items[*i as usize];
+                let obj = self.eval(t, &it.obj)?;
+                match &it.index {
+                    CIndex::One(e) => {
+                        let i = self.eval(t, e)?;
+                        store::del_item(&obj, &i)
+                    }
+                    CIndex::Slice(parts) => {
+                        let [lo, hi, step] = self.slice_bounds(t, parts)?;
+                        store::del_slice(&obj, lo, hi, step)
+                    }
+                }
             }
         }
     }

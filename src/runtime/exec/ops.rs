@@ -251,6 +251,15 @@ impl Vm<'_> {
                 }
                 Flow::Continue
             }
+            Op::Del(targets) => {
+                for target in targets.iter() {
+                    self.delete(t, target)?;
+                }
+                if crate::value::any_dropped() {
+                    self.after_handle(Some(t));
+                }
+                Flow::Continue
+            }
             Op::Return(e) => {
                 let v = match e {
                     Some(e) => self.eval(t, e)?,

@@ -101,6 +101,37 @@ pub(crate) fn parse_starred_item(src: &str) -> Result<Expr, ParseError> {
     Ok(item)
 }
 
+/// An assignment statement: `a = b = value` (targets in order, left to
+/// right) or `x[i] += value` (one target, with the operator and its span).
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct AssignStmt {
+    pub(crate) targets: Vec<Expr>,
+    pub(crate) aug: Option<(BinOp, Span)>,
+    pub(crate) value: Expr,
+}
+
+/// Parses an assignment statement as Python's grammar has it: targets are
+/// names, subscriptions (`d[k]`, `xs[1:3]`) and tuples or lists of them,
+/// with at most one `*rest` each; an augmented assignment has one name or
+/// subscription. Attribute targets are refused (asim's values have none).
+pub(crate) fn parse_assign(src: &str) -> Result<AssignStmt, ParseError> {
+    let mut p = Parser::new(src, 0..src.len(), false);
+    p.assign_stmt()
+}
+
+/// Parses a target list on its own, such as a `let` map key: `x`,
+/// `cache[key]`, `latency, status`.
+pub(crate) fn parse_target(src: &str) -> Result<Expr, ParseError> {
+    let mut p = Parser::new(src, 0..src.len(), false);
+    p.target_only()
+}
+
+/// Parses `del`'s operand: `d[k]`, `a, b[1:]`.
+pub(crate) fn parse_del(src: &str) -> Result<Vec<Expr>, ParseError> {
+    let mut p = Parser::new(src, 0..src.len(), false);
+    p.del_targets()
+}
+
 type PResult<T> = Result<T, ParseError>;
 
 /// How deeply brackets, unary operators, `**`, conditional expressions and

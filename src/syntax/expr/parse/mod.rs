@@ -162,7 +162,7 @@ impl<'s> Parser<'s> {
                 "!" => generic(Some("Python spells logical NOT as `not`")),
                 "<>" => generic(Some("Python spells not-equal as `!=`")),
                 _ if AUGMENTED_ASSIGNMENTS.contains(op) => {
-                    generic(Some("assignments are steps, not expressions: use `let` or `set`"))
+                    generic(Some("assignments are steps, not expressions: write the statement in a `let` (`- let: x += 1`), or `set` for a shared variable"))
                 }
                 _ => generic(None),
             },

@@ -86,7 +86,7 @@ fn syntax_errors() {
         ("x = 3", "ERR unexpected `=` @2..3 (to compare values, write `==`)"),
         ("count = 3", "ERR unexpected `=` @6..7 (to compare values, write `==`)"),
         ("f(a.b=1)", "ERR unexpected `=` @5..6 (to compare values, write `==`)"),
-        ("x += 1", "ERR unexpected `+=` @2..4 (assignments are steps, not expressions: use `let` or `set`)"),
+        ("x += 1", "ERR unexpected `+=` @2..4 (assignments are steps, not expressions: write the statement in a `let` (`- let: x += 1`), or `set` for a shared variable)"),
         ("a && b", "ERR unexpected `&&` @2..4 (Python spells logical AND as `and`)"),
         ("a || b", "ERR unexpected `||` @2..4 (Python spells logical OR as `or`)"),
         ("!x", "ERR unexpected `!` @0..1 (Python spells logical NOT as `not`)"),
@@ -340,6 +340,9 @@ fn prefixes_never_panic() {
             let _ = parse_for_header(src).map_err(check);
             let _ = parse_signature(src).map_err(check);
             let _ = parse_starred_item(src).map_err(check);
+            let _ = parse_assign(src).map_err(check);
+            let _ = parse_del(src).map_err(check);
+            let _ = parse_target(src).map_err(check);
         }
     }
 }
@@ -348,4 +351,55 @@ fn prefixes_never_panic() {
 fn error_display_is_the_message() {
     let err = parse_expr("(1").unwrap_err();
     assert_eq!(err.to_string(), "unclosed `(`");
+}
+
+/// Assignment statements: what parses, and CPython 3.11's SyntaxError
+/// message for what does not (each from `compile(src, 'f', 'exec')`).
+#[test]
+fn assignment_statements_follow_python() {
+    let ok = [
+        "a = 1",
+        "a = b = 1",
+        "a, b = 1, 2",
+        "[a, (b, c)] = x",
+        "a, *b = x",
+        "d[k] = 1",
+        "x[1:2] = y",
+        "d['a'] += 1",
+        "x **= 2",
+        "a, = x",
+        "(a) = 1",
+        "() = []",
+        "x = *a, b",
+        "x[1:2] += y",
+    ];
+    for src in ok {
+        assert!(parse_assign(src).is_ok(), "{src}: {:?}", parse_assign(src));
+    }
+    let bad = [
+        ("f() = 1", "cannot assign to function call here. Maybe you meant '==' instead of '='?"),
+        ("1 = x", "cannot assign to literal here. Maybe you meant '==' instead of '='?"),
+        ("a + b = 1", "cannot assign to expression here. Maybe you meant '==' instead of '='?"),
+        ("*a = xs", "starred assignment target must be in a list or tuple"),
+        ("a, *b, *c = xs", "multiple starred expressions in assignment"),
+        ("a, b += 1", "'tuple' is an illegal expression for augmented assignment"),
+        ("[a, b] += 1", "'list' is an illegal expression for augmented assignment"),
+        ("f() += 1", "'function call' is an illegal expression for augmented assignment"),
+        ("True = 1", "cannot assign to True"),
+        ("None = 1", "cannot assign to None"),
+        ("a if b else c = 1", "cannot assign to conditional expression"),
+        ("x = *a", "can't use starred expression here"),
+        ("f'{s}' = 1", "cannot assign to f-string expression here. Maybe you meant '==' instead of '='?"),
+        ("a < b = 1", "cannot assign to comparison"),
+        ("a and b = 1", "cannot assign to expression"),
+    ];
+    for (src, want) in bad {
+        assert_eq!(parse_assign(src).map(|_| ()).unwrap_err().message, want, "{src}");
+    }
+    for (src, want) in
+        [("f()", "cannot delete function call"), ("1", "cannot delete literal"), ("a + b", "cannot delete expression")]
+    {
+        assert_eq!(parse_del(src).map(|_| ()).unwrap_err().message, want, "{src}");
+    }
+    assert!(parse_del("a, b[1], (c, d)").is_ok());
 }
