@@ -101,6 +101,37 @@ fn expr_names(e: &Expr, o: &Origin, out: &mut Vec<(String, Span)>) {
                 expr_names(x, o, out);
             }
         }
+        ExprKind::Comp(c) => {
+            // The first iterable is evaluated outside; the targets are the
+            // comprehension's own names, not free ones.
+            let mut inner = Vec::new();
+            let mut bound = Vec::new();
+            for (i, g) in c.gens.iter().enumerate() {
+                expr_names(&g.iter, o, if i == 0 { &mut *out } else { &mut inner });
+                target_names(&g.target, &mut bound);
+                g.ifs.iter().for_each(|x| expr_names(x, o, &mut inner));
+            }
+            expr_names(&c.elt, o, &mut inner);
+            if let Some(v) = &c.value {
+                expr_names(v, o, &mut inner);
+            }
+            out.extend(inner.into_iter().filter(|(n, _)| !bound.contains(n)));
+        }
+        ExprKind::Lambda(l) => {
+            let mut inner = Vec::new();
+            l.params.iter().filter_map(|p| p.default.as_ref()).for_each(|d| expr_names(d, o, out));
+            expr_names(&l.body, o, &mut inner);
+            out.extend(inner.into_iter().filter(|(n, _)| !l.params.iter().any(|p| &p.name == n)));
+        }
+    }
+}
+
+/// The names a comprehension target binds.
+fn target_names(e: &Expr, out: &mut Vec<String>) {
+    match &e.kind {
+        ExprKind::Name(n) => out.push(n.clone()),
+        ExprKind::Tuple(xs) | ExprKind::List(xs) => xs.iter().for_each(|x| target_names(x, out)),
+        _ => {}
     }
 }
 

@@ -131,11 +131,13 @@ impl Ctx<'_> {
                 self.error(Diagnostic::error("a slice is only valid inside `[...]`", span));
                 CExpr::Const(Value::None)
             }
+            ExprKind::Comp(c) => self.comp(c, o, span, false),
+            ExprKind::Lambda(l) => self.lambda(l, o),
         }
     }
 
     pub(super) fn is_local(&self, n: &str) -> bool {
-        self.named.contains_key(n) || self.overlay.iter().any(|(o, _)| o == n)
+        self.named.contains_key(n) || self.overlay.iter().any(|(o, _)| o == n) || self.scopes.iter().any(|s| s.binds(n))
     }
 
     fn call(
@@ -157,7 +159,10 @@ impl Ctx<'_> {
                     return self.isinstance(args, kwargs, o, span);
                 }
                 if let Some((_, b)) = Builtin::ALL.iter().find(|(name, _)| name == n) {
-                    let a = self.exprs(args, o);
+                    use Builtin as B;
+                    let consumes =
+                        matches!(b, B::Sum | B::Any | B::All | B::Min | B::Max | B::Sorted | B::List | B::Tuple);
+                    let a = self.args(args, o, consumes);
                     let kw = kwargs.iter().map(|k| (k.name.as_str().into(), self.expr(&k.value, o))).collect();
                     return CExpr::Builtin(*b, a.into_boxed_slice(), kw);
                 }
@@ -305,15 +310,25 @@ impl Ctx<'_> {
                     self.error(Diagnostic::error(format!("`.{attr}()` takes no keyword arguments in asim"), span));
                 }
                 let recv = Box::new(self.expr(value, o));
-                CExpr::Method(recv, *m, self.exprs(args, o))
+                let args = self.args(args, o, matches!(m, Method::Join | Method::Extend));
+                CExpr::Method(recv, *m, args)
             }
             _ => {
-                self.error(Diagnostic::error(
-                    "only named functions, coroutines and methods can be called",
-                    o.span(&func.span),
-                ));
-                CExpr::Const(Value::None)
+                if !kwargs.is_empty() {
+                    self.error(Diagnostic::error("keyword arguments to a lambda are not supported in asim", span));
+                }
+                let f = Box::new(self.expr(func, o));
+                CExpr::CallValue(f, self.args(args, o, false).into_boxed_slice())
             }
+        }
+    }
+
+    /// Call arguments; a lone generator expression is consumed by the call
+    /// when `consumes` (the callee takes all of it at once).
+    fn args(&mut self, args: &[Expr], o: &Origin, consumes: bool) -> Vec<CExpr> {
+        match args {
+            [Expr { kind: ExprKind::Comp(c), span }] if consumes => vec![self.comp(c, o, o.span(span), true)],
+            _ => self.exprs(args, o),
         }
     }
 

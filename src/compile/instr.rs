@@ -243,6 +243,56 @@ pub(crate) enum CExpr {
     IsInstance(Box<CExpr>, Box<[TypeTest]>),
     /// `type(x).__name__`, `x.__class__.__name__`.
     TypeName(Box<CExpr>),
+    /// A variable of an enclosing comprehension or lambda: `up` scopes
+    /// out from the innermost, slot `index` there.
+    ScopeVar(u32, u32),
+    /// A list, dict or set comprehension, or a generator expression where
+    /// it is consumed at once.
+    Comp(Box<CComp>),
+    /// `lambda ...: body`: the program's lambda, its defaults and the
+    /// values it closes over, evaluated when the lambda is made.
+    Lambda(Box<(u32, Vec<CExpr>, Vec<CExpr>)>),
+    /// `f(args)` of a value (a lambda held in a variable).
+    CallValue(Box<CExpr>, Box<[CExpr]>),
+}
+
+/// A comprehension, compiled. Its targets are slots of its own scope;
+/// the first iterable is evaluated outside it, as in Python.
+#[derive(Debug, Clone)]
+pub(crate) struct CComp {
+    pub(crate) kind: crate::syntax::expr::CompKind,
+    pub(crate) n_vars: u32,
+    pub(crate) first: CExpr,
+    pub(crate) gens: Vec<CGen>,
+    pub(crate) elt: CExpr,
+    pub(crate) value: Option<CExpr>,
+}
+
+/// One `for ... in ... if ...` clause; the first clause's `iter` is
+/// [`CComp::first`].
+#[derive(Debug, Clone)]
+pub(crate) struct CGen {
+    pub(crate) target: ScopeTarget,
+    pub(crate) iter: CExpr,
+    pub(crate) ifs: Vec<CExpr>,
+}
+
+/// A comprehension's target: a slot of its scope, or an unpacking.
+#[derive(Debug, Clone)]
+pub(crate) enum ScopeTarget {
+    Var(u32),
+    Seq(Box<[ScopeTarget]>),
+}
+
+/// A lambda's code: its parameters are its scope's first slots, then the
+/// values it closes over.
+#[derive(Debug, Clone)]
+pub(crate) struct CLambda {
+    /// `main.<locals>.<lambda>`.
+    pub(crate) qualname: std::rc::Rc<str>,
+    pub(crate) params: Vec<String>,
+    pub(crate) n_vars: u32,
+    pub(crate) body: CExpr,
 }
 
 /// One class of an `isinstance` test.
@@ -462,6 +512,8 @@ pub(crate) struct Program {
     pub(crate) barrier_coros: Option<[CoroId; 3]>,
     /// Byte offset of each line of the scenario, to report lines.
     pub(crate) line_starts: Vec<usize>,
+    /// The lambdas, by [`CExpr::Lambda`] id.
+    pub(crate) lambdas: Vec<CLambda>,
 }
 
 /// Maps a syntax binary operator to the value layer's.

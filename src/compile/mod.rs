@@ -8,6 +8,7 @@
 
 mod assign;
 mod barrier;
+mod comp;
 mod exprs;
 mod names;
 mod steps;
@@ -27,6 +28,7 @@ use crate::source::Span;
 use crate::syntax::ast::*;
 use crate::syntax::expr::{BoolOp, Expr, ExprKind, FPart, UnaryOp};
 use crate::value::{ExcClass, Value};
+use comp::Scope;
 pub(crate) use instr::*;
 use std::collections::BTreeMap;
 
@@ -54,6 +56,15 @@ struct Ctx<'a> {
     named: BTreeMap<String, u32>,
     /// Comprehension targets of a gather `{for, call}` item.
     overlay: Vec<(String, u32)>,
+    /// The comprehensions and lambdas the expression being compiled is
+    /// inside, innermost last.
+    scopes: Vec<Scope>,
+    /// The lambdas compiled so far in this context; their ids start at
+    /// `lambda_base`.
+    lambdas: Vec<CLambda>,
+    lambda_base: u32,
+    /// The coroutine's name, for a lambda's qualified name.
+    coro_name: String,
     code: Vec<Instr>,
     n_iters: u32,
     n_groups: u32,
@@ -105,6 +116,10 @@ impl<'a> Ctx<'a> {
             slots,
             named,
             overlay: Vec::new(),
+            scopes: Vec::new(),
+            lambdas: Vec::new(),
+            lambda_base: 0,
+            coro_name: info.map_or_else(String::new, |i| i.name.clone()),
             code: Vec::new(),
             n_iters: 0,
             n_groups: 0,
@@ -203,10 +218,12 @@ fn compile_bodies(
 ) -> Result<Program, Vec<Diagnostic>> {
     let mut errors = Vec::new();
     let mut coros = Vec::new();
+    let mut lambdas = Vec::new();
     let sc = &ch.scenario;
     for (id, (body, span)) in bodies.iter_mut().enumerate() {
         let info = &ch.infos[id];
         let mut cx = Ctx::new(ch, src, Some(info));
+        cx.lambda_base = lambdas.len() as u32;
         cx.span = span.clone();
         if keep {
             cx.steps(body);
@@ -220,14 +237,18 @@ fn compile_bodies(
         cx.emit(Op::Return(None));
         let defaults = match sc.coroutines.get(id) {
             Some(def) => {
+                lambdas.append(&mut cx.lambdas);
                 let mut g = Ctx::new(ch, src, None);
+                g.lambda_base = lambdas.len() as u32;
                 let d = def.params.iter().map(|(_, d)| d.as_ref().map(|c| g.code(c))).collect();
                 errors.extend(g.errors);
+                lambdas.append(&mut g.lambdas);
                 d
             }
             None => Vec::new(),
         };
         errors.extend(cx.errors);
+        lambdas.append(&mut cx.lambdas);
         coros.push(CoroCode {
             name: info.name.clone(),
             defaults,
@@ -250,6 +271,7 @@ fn compile_bodies(
     debug_assert_eq!(coros.len() as u32, method_base(ch));
     coros.extend(barrier::method_coroutines());
     let mut g = Ctx::new(ch, src, None);
+    g.lambda_base = lambdas.len() as u32;
     let global_init =
         ch.var_order.iter().map(|&i| (i, g.code(&sc.vars[i as usize].1), sc.vars[i as usize].0.span.start)).collect();
     let mut prims = Vec::new();
@@ -314,6 +336,7 @@ fn compile_bodies(
         prims.push(crate::compile::PrimDef { name: n.text.clone(), kind, arg, at: n.span.start });
     }
     errors.extend(g.errors);
+    lambdas.append(&mut g.lambdas);
     if !errors.is_empty() {
         return Err(errors);
     }
@@ -327,5 +350,6 @@ fn compile_bodies(
         barrier_coros,
         coros,
         line_starts: Vec::new(),
+        lambdas,
     })
 }

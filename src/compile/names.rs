@@ -16,6 +16,11 @@ impl Ctx<'_> {
     }
 
     pub(super) fn name(&mut self, n: &str, span: Span) -> CExpr {
+        if !self.scopes.is_empty() {
+            if let Some(e) = self.scope_name(n, self.scopes.len()) {
+                return e;
+            }
+        }
         if let Some((_, s)) = self.overlay.iter().rev().find(|(o, _)| o == n) {
             return CExpr::Local(*s);
         }

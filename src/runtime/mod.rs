@@ -146,6 +146,10 @@ pub(crate) enum Stop {
 
 /// The emulator.
 pub(crate) struct Vm<'p> {
+    /// The slots of the comprehensions and lambdas being evaluated, and
+    /// where each one's start (innermost last).
+    pub(crate) scope_vals: Vec<Value>,
+    pub(crate) scope_bases: Vec<usize>,
     pub(crate) prog: &'p Program,
     pub(crate) now: f64,
     ready: fifo::Fifo<Ready>,
@@ -257,6 +261,8 @@ impl<'p> Vm<'p> {
             limits,
             set_choices: Vec::new(),
             limit_hit: None,
+            scope_vals: Vec::new(),
+            scope_bases: Vec::new(),
         }
     }
 

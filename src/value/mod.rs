@@ -7,6 +7,7 @@
 pub(crate) mod exc;
 pub(crate) mod ops;
 pub(crate) mod pyfmt;
+pub(crate) mod sort;
 pub(crate) mod store;
 
 pub(crate) use exc::{Exc, ExcClass, ExcObj};
@@ -153,6 +154,17 @@ pub(crate) struct CoroObj {
     pub(crate) used: Cell<bool>,
 }
 
+/// A lambda as a value: its code (an index into the program's lambdas),
+/// its qualified name, and the defaults and enclosing values it was made
+/// with.
+#[derive(Debug)]
+pub(crate) struct FuncObj {
+    pub(crate) id: u32,
+    pub(crate) qualname: Rc<str>,
+    pub(crate) defaults: Box<[Value]>,
+    pub(crate) captured: Box<[Value]>,
+}
+
 /// A Python value.
 #[derive(Debug, Clone)]
 pub(crate) enum Value {
@@ -175,6 +187,12 @@ pub(crate) enum Value {
     /// The running event loop (`asyncio.get_running_loop()`): `.time()` is
     /// the virtual clock.
     Loop,
+    /// A lambda.
+    Func(Rc<FuncObj>),
+    /// A variable a lambda closes over (Python's cell): the local slot and
+    /// the lambda share it, so each sees the other's assignments. Only
+    /// ever in a slot, never a value a program sees.
+    Cell(Rc<RefCell<Value>>),
     /// A local slot with nothing assigned yet.
     Unbound,
 }
@@ -218,6 +236,8 @@ impl Value {
             Value::Prim(p) => p.kind.class_name(),
             Value::Coro(_) => "coroutine",
             Value::Loop => "_UnixSelectorEventLoop",
+            Value::Func(_) => "function",
+            Value::Cell(c) => c.borrow().type_name(),
             Value::Unbound => "unbound",
         }
     }
@@ -300,6 +320,8 @@ impl Value {
             Value::Prim(p) => out.push_str(&format!("<asyncio.{} {}>", p.kind.class_name(), p.name)),
             Value::Coro(c) => out.push_str(&format!("<coroutine object {}>", c.name)),
             Value::Loop => out.push_str("<_UnixSelectorEventLoop running=True closed=False debug=False>"),
+            Value::Func(f) => out.push_str(&format!("<function {}>", f.qualname)),
+            Value::Cell(c) => c.borrow().write_repr(out),
             Value::Unbound => out.push_str("<unbound>"),
         }
     }

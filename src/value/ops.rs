@@ -308,6 +308,7 @@ pub(crate) fn eq(a: &Value, b: &Value) -> bool {
         (Value::Task(x), Value::Task(y)) => x.id == y.id,
         (Value::Prim(x), Value::Prim(y)) => x.id == y.id,
         (Value::Coro(x), Value::Coro(y)) => std::rc::Rc::ptr_eq(x, y),
+        (Value::Func(x), Value::Func(y)) => std::rc::Rc::ptr_eq(x, y),
         _ => false,
     }
 }
@@ -323,8 +324,18 @@ pub(crate) fn is(a: &Value, b: &Value) -> bool {
         (Value::Dict(x), Value::Dict(y)) => std::rc::Rc::ptr_eq(x, y),
         (Value::Str(x), Value::Str(y)) => std::rc::Rc::ptr_eq(x, y),
         _ => {
-            matches!((a, b), (Value::Exc(_) | Value::ExcClass(_) | Value::Task(_) | Value::Prim(_) | Value::Coro(_), _))
-                && eq(a, b)
+            matches!(
+                (a, b),
+                (
+                    Value::Exc(_)
+                        | Value::ExcClass(_)
+                        | Value::Task(_)
+                        | Value::Prim(_)
+                        | Value::Coro(_)
+                        | Value::Func(_),
+                    _
+                )
+            ) && eq(a, b)
         }
     }
 }

@@ -618,7 +618,7 @@ impl Gen {
     fn assignment(&mut self, ind: usize) {
         let v = self.name("a");
         let w = self.name("b");
-        let forms: [&Form; 10] = [
+        let forms: [&Form; 14] = [
             &|v, w| {
                 vec![
                     format!("- let: {v}, {w} = divmod(counter + 7, 3)"),
@@ -648,6 +648,39 @@ impl Gen {
                     "      as: e".into(),
                     "      do:".into(),
                     "        - print: \"del failed {e!r}\"".into(),
+                ]
+            },
+            // Comprehensions, generator expressions and lambdas (a closure
+            // sees a later assignment).
+            &|v, w| {
+                vec![
+                    format!("- let: \"{v} = [x * 2 for x in range(counter % 4 + 1) if x != 1]\""),
+                    format!("- let: \"{w} = {{k: len(str(k)) for k in {v}}}\""),
+                    format!(
+                        "- print: \"{v}={{{v}}} {w}={{{w}}} s={{sum(x for x in {v})}} a={{any(x > 3 for x in {v})}}\""
+                    ),
+                ]
+            },
+            &|v, w| {
+                vec![
+                    format!("- let: \"{w} = 10\""),
+                    format!("- let: \"{v} = lambda x, k=1: x * k + {w}\""),
+                    format!("- let: \"{w} = counter\""),
+                    format!(
+                        "- print: \"{v}={{{v}(2)}},{{{v}(2, 3)}} {{sorted(log, key=lambda e: str(e), reverse=True)}}\""
+                    ),
+                ]
+            },
+            &|v, _| {
+                vec![
+                    format!("- let: \"{v} = [(i, j) for i in range(3) for j in range(i) if (i + j + counter) % 2]\""),
+                    format!("- print: \"{v}={{{v}}} max={{max({v}, key=lambda p: p[1], default=None)}} min={{min((i for i, _ in {v}), default=-1)}}\""),
+                ]
+            },
+            &|v, _| {
+                vec![
+                    format!("- let: \"{v} = [lambda: i for i in range(3)]\""),
+                    format!("- print: \"late={{[f() for f in {v}]}} all={{all(str(x) for x in log)}}\""),
                 ]
             },
             &|v, w| {

@@ -3,31 +3,34 @@
 
 use super::*;
 
+fn lt(a: &Value, b: &Value) -> Result<bool, Exc> {
+    Ok(ops::compare(a, b, "<")? == Some(Ordering::Less))
+}
+
 fn sort_values(items: &mut [Value]) -> Result<(), Exc> {
-    let mut err = None;
-    items.sort_by(|a, b| match ops::compare(b, a, "<") {
-        Ok(Some(Ordering::Less)) => Ordering::Greater,
-        Ok(_) => match ops::compare(a, b, "<") {
-            Ok(Some(Ordering::Less)) => Ordering::Less,
-            Ok(_) => Ordering::Equal,
-            Err(e) => {
-                err.get_or_insert(e);
-                Ordering::Equal
-            }
-        },
-        Err(e) => {
-            err.get_or_insert(e);
-            Ordering::Equal
-        }
-    });
-    err.map_or(Ok(()), Err)
+    crate::value::sort::py_sort(items, &mut lt)
+}
+
+/// Sorts `(key, value)` pairs by key, stably; `reverse` keeps equal keys
+/// in their order, as CPython's `list.sort(reverse=True)` does.
+pub(super) fn sort_keyed(mut keyed: Vec<(Value, Value)>, reverse: bool) -> Result<Vec<Value>, Exc> {
+    if reverse {
+        keyed.reverse();
+    }
+    crate::value::sort::py_sort(&mut keyed, &mut |a, b| lt(&a.0, &b.0))?;
+    let mut out: Vec<Value> = keyed.into_iter().map(|(_, v)| v).collect();
+    if reverse {
+        out.reverse();
+    }
+    Ok(out)
 }
 
 pub(super) fn builtin(b: Builtin, args: Vec<Value>, kw: &[(&str, Value)]) -> Result<Value, Exc> {
     let name = Builtin::ALL.iter().find(|(_, x)| *x == b).map_or("?", |(n, _)| n);
     let allowed_kw: &[&str] = match b {
         Builtin::Enumerate => &["start"],
-        Builtin::Sorted => &["reverse"],
+        Builtin::Sorted => &["reverse", "key"],
+        Builtin::Min | Builtin::Max => &["key", "default"],
         Builtin::Sum => &["start"],
         Builtin::Round => &["number", "ndigits"],
         Builtin::Int => &["base"],
@@ -279,8 +282,12 @@ pub(super) fn builtin(b: Builtin, args: Vec<Value>, kw: &[(&str, Value)]) -> Res
         Builtin::Sorted => {
             exactly(1)?;
             let mut items = ops::iter_items(&args[0])?;
+            let reverse = kwarg("reverse").is_some_and(|r| r.truthy());
+            if reverse {
+                items.reverse();
+            }
             sort_values(&mut items)?;
-            if kwarg("reverse").is_some_and(|r| r.truthy()) {
+            if reverse {
                 items.reverse();
             }
             Value::list(items)

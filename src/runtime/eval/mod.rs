@@ -5,6 +5,7 @@
 //! run time and raise what Python raises.
 
 mod builtins;
+mod funcs;
 mod methods;
 
 use super::*;
@@ -13,7 +14,7 @@ use crate::syntax::expr::CmpOp;
 use crate::value::ops::{self, type_error, value_error};
 use crate::value::pyfmt::{format_value, FormatArg, FormatErrorKind};
 use crate::value::{CoroObj, PrimRef};
-use builtins::builtin;
+use builtins::{builtin, sort_keyed};
 use std::cell::Cell;
 use std::cmp::Ordering;
 
@@ -75,7 +76,8 @@ impl Vm<'_> {
         let t = t.expect("locals only inside a task");
         let frame = self.tasks[t as usize].frames.last().expect("frame");
         match &frame.locals[slot as usize] {
-            Value::Unbound => {
+            Value::Cell(c) if !matches!(*c.borrow(), Value::Unbound) => Ok(c.borrow().clone()),
+            Value::Unbound | Value::Cell(_) => {
                 let name = &self.prog.coros[frame.coro as usize].local_names[slot as usize];
                 Err(ExcObj::msg(
                     ExcClass::UnboundLocalError,
@@ -223,12 +225,30 @@ impl Vm<'_> {
                 }
             }
             CExpr::Builtin(b, args, kwargs) => {
-                let args = self.items(t, args)?;
+                use crate::compile::Builtin as B;
                 let mut kw = Vec::with_capacity(kwargs.len());
+                if let ([CExpr::Comp(c)], B::Sum | B::Any | B::All | B::Min | B::Max) = (&**args, b) {
+                    for (k, v) in kwargs.iter() {
+                        kw.push((&**k, self.ev(t, v)?));
+                    }
+                    return self.consume_gen(t, *b, c, &kw);
+                }
+                let args = self.items(t, args)?;
                 for (k, v) in kwargs.iter() {
                     kw.push((&**k, self.ev(t, v)?));
                 }
+                if matches!(b, B::Sorted | B::Min | B::Max) && kw.iter().any(|(k, _)| *k == "key") {
+                    return self.keyed(t, *b, args, &kw);
+                }
                 builtin(*b, args, &kw)?
+            }
+            CExpr::ScopeVar(up, i) => self.scope_var(*up, *i)?,
+            CExpr::Comp(c) => self.comp(t, c)?,
+            CExpr::Lambda(l) => self.make_lambda(t, l.0, &l.1, &l.2)?,
+            CExpr::CallValue(f, args) => {
+                let f = self.ev(t, f)?;
+                let args = self.items(t, args)?;
+                self.call_value(t, &f, args)?
             }
             CExpr::Coro(id, args) => {
                 let vals = self.coro_args(t, *id, args)?;

@@ -153,7 +153,13 @@ impl Vm<'_> {
     pub(crate) fn assign(&mut self, t: TaskId, target: &Target, v: Value) -> Result<(), Exc> {
         match target {
             Target::Local(s) => {
-                self.frame(t).locals[*s as usize] = v;
+                let slot = &mut self.frame(t).locals[*s as usize];
+                if let Value::Cell(c) = slot {
+                    let old = std::mem::replace(&mut *c.borrow_mut(), v);
+                    drop(old);
+                } else {
+                    *slot = v;
+                }
                 Ok(())
             }
             Target::Global(g) => {
@@ -256,14 +262,22 @@ impl Vm<'_> {
         let coro = self.frame(t).coro;
         match target {
             Target::Local(s) => {
-                if let Value::Unbound = self.frame(t).locals[*s as usize] {
+                let unbound = match &self.frame(t).locals[*s as usize] {
+                    Value::Unbound => true,
+                    Value::Cell(c) => matches!(*c.borrow(), Value::Unbound),
+                    _ => false,
+                };
+                if unbound {
                     let name = &prog.coros[coro as usize].local_names[*s as usize];
                     return Err(ExcObj::msg(
                         ExcClass::UnboundLocalError,
                         format!("cannot access local variable '{name}' where it is not associated with a value"),
                     ));
                 }
-                let old = std::mem::replace(&mut self.frame(t).locals[*s as usize], Value::Unbound);
+                let old = match &self.frame(t).locals[*s as usize] {
+                    Value::Cell(c) => std::mem::replace(&mut *c.borrow_mut(), Value::Unbound),
+                    _ => std::mem::replace(&mut self.frame(t).locals[*s as usize], Value::Unbound),
+                };
                 drop(old);
                 Ok(())
             }

@@ -29,7 +29,8 @@ mod tree;
 use fstring::parse_fstring_body;
 use parse::Parser;
 pub(crate) use tree::{
-    BinOp, BoolOp, CmpOp, Expr, ExprKind, FField, FPart, Keyword, Param, ParseError, Signature, UnaryOp,
+    BinOp, BoolOp, CmpOp, Comp, CompFor, CompKind, Expr, ExprKind, FField, FPart, Keyword, Lambda, Param, ParseError,
+    Signature, UnaryOp,
 };
 
 /// Byte range inside the source string that was parsed.

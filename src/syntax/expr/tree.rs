@@ -95,6 +95,49 @@ pub(crate) enum ExprKind {
     /// `*xs`: a call argument, a list or tuple element, or an item parsed by
     /// [`parse_starred_item`]; nowhere else.
     Starred(Box<Expr>),
+    /// A comprehension: `[elt for ...]`, `(elt for ...)`, `{k: v for ...}`,
+    /// `{elt for ...}`.
+    Comp(Box<Comp>),
+    /// `lambda a, b=1: body`.
+    Lambda(Box<Lambda>),
+}
+
+/// What a comprehension builds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum CompKind {
+    List,
+    /// A generator expression.
+    Gen,
+    Dict,
+    Set,
+}
+
+/// A comprehension's parts.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct Comp {
+    pub(crate) kind: CompKind,
+    /// The element, or a dict comprehension's key.
+    pub(crate) elt: Expr,
+    /// A dict comprehension's value.
+    pub(crate) value: Option<Expr>,
+    /// The `for` clauses, outermost first.
+    pub(crate) gens: Vec<CompFor>,
+}
+
+/// `for target in iter if cond ...` in a comprehension.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct CompFor {
+    /// A name, or a tuple or list of targets.
+    pub(crate) target: Expr,
+    pub(crate) iter: Expr,
+    pub(crate) ifs: Vec<Expr>,
+}
+
+/// A lambda's parameters and body.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct Lambda {
+    pub(crate) params: Vec<Param>,
+    pub(crate) body: Expr,
 }
 
 /// A keyword argument `name=value` of a call.

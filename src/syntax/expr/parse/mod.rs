@@ -166,15 +166,10 @@ impl<'s> Parser<'s> {
                 }
                 _ => generic(None),
             },
-            Tok::Name(n) if n == "for" => {
-                let message = match self.open.last().map(|(o, _)| *o) {
-                    Some("[") => "list comprehensions are not supported in asim expressions",
-                    Some("(") => "generator expressions are not supported in asim expressions",
-                    Some(_) => "dict and set comprehensions are not supported in asim expressions",
-                    None => return generic(None),
-                };
-                self.fail_here(message, Some("use a `for` step, or in `gather` an item `{for: ..., call: ...}`"))
-            }
+            Tok::Name(n) if n == "for" && !self.open.is_empty() => generic(Some(
+                "a comprehension has one element before `for`: `[x for x in xs]`; \
+                 wrap a tuple element in parentheses: `[(a, b) for ...]`",
+            )),
             Tok::Name(n) if !self.open.is_empty() && (!is_keyword(n) || is_constant(n)) => {
                 generic(Some("perhaps you forgot a comma?"))
             }
@@ -294,7 +289,112 @@ impl<'s> Parser<'s> {
 
     /// `expression`: a conditional expression or anything tighter.
     pub(super) fn expression(&mut self) -> PResult<Expr> {
+        if self.is_kw("lambda") {
+            return self.nested(Self::lambda);
+        }
         self.nested(Self::conditional)
+    }
+
+    /// `lambda params: body`.
+    fn lambda(&mut self) -> PResult<Expr> {
+        let start = self.bump().span.start;
+        let mut params: Vec<Param> = Vec::new();
+        while !self.is_op(":") {
+            let t = self.peek().clone();
+            let name = match t.tok {
+                Tok::Name(n) if !is_keyword(&n) => n,
+                Tok::Op("*" | "**" | "/") => {
+                    return Err(self.fail_here("`*`, `**` and `/` parameters are not supported in asim lambdas", None))
+                }
+                _ => return Err(self.fail_here("expected a parameter name or `:`", None)),
+            };
+            self.bump();
+            if params.iter().any(|p| p.name == name) {
+                return Err(ParseError::new(
+                    format!("duplicate argument '{name}' in function definition"),
+                    t.span.clone(),
+                ));
+            }
+            let default = if self.eat_op("=") { Some(self.expression()?) } else { None };
+            if default.is_none() && params.iter().any(|p| p.default.is_some()) {
+                return Err(ParseError::new("non-default argument follows default argument", t.span.clone()));
+            }
+            params.push(Param { name, span: t.span, default });
+            if !self.eat_op(",") {
+                break;
+            }
+        }
+        if !self.eat_op(":") {
+            return Err(self.fail_here("expected `:` after the lambda's parameters", None));
+        }
+        let body = self.expression()?;
+        Ok(Expr { kind: ExprKind::Lambda(Box::new(Lambda { params, body })), span: start..self.last_end })
+    }
+
+    /// The `for ... in ... if ...` clauses of a comprehension whose element
+    /// is parsed, up to its closing bracket.
+    fn comp_clauses(&mut self) -> PResult<Vec<CompFor>> {
+        let mut gens = Vec::new();
+        while self.eat_kw("for") {
+            let target = self.comp_targets()?;
+            if !self.eat_kw("in") {
+                return Err(self.fail_here("expected `in` after the comprehension's target", None));
+            }
+            let iter = self.nested(Self::disjunction)?;
+            let mut ifs = Vec::new();
+            while self.eat_kw("if") {
+                ifs.push(self.nested(Self::disjunction)?);
+            }
+            gens.push(CompFor { target, iter, ifs });
+        }
+        if self.is_kw("async") {
+            return Err(self.fail_here("asynchronous comprehensions are not supported in asim", None));
+        }
+        Ok(gens)
+    }
+
+    /// A comprehension's target: a name, or names and bracketed groups of
+    /// them separated by commas, up to `in`.
+    fn comp_targets(&mut self) -> PResult<Expr> {
+        let start = self.start();
+        let first = self.comp_target()?;
+        if !self.is_op(",") {
+            return Ok(first);
+        }
+        let mut items = vec![first];
+        while self.eat_op(",") {
+            if self.is_kw("in") {
+                break;
+            }
+            items.push(self.comp_target()?);
+        }
+        Ok(Expr { kind: ExprKind::Tuple(items), span: start..self.last_end })
+    }
+
+    fn comp_target(&mut self) -> PResult<Expr> {
+        let t = self.peek().clone();
+        match t.tok {
+            Tok::Name(n) if !is_keyword(&n) => {
+                self.bump();
+                Ok(Expr { kind: ExprKind::Name(n), span: t.span })
+            }
+            Tok::Op(open @ ("(" | "[")) => {
+                let start = self.open_bracket().start;
+                let mut items = Vec::new();
+                let close = closer_of(open);
+                while !self.is_op(close) {
+                    items.push(self.nested(Self::comp_target)?);
+                    if !self.eat_op(",") {
+                        break;
+                    }
+                }
+                self.close_bracket(&format!("`,` or `{close}`"))?;
+                let kind = if open == "(" { ExprKind::Tuple(items) } else { ExprKind::List(items) };
+                Ok(Expr { kind, span: start..self.last_end })
+            }
+            Tok::Op("*") => Err(self.fail_here("starred targets are not supported in asim comprehensions", None)),
+            _ => Err(self.fail_here("expected a name for the comprehension's target", None)),
+        }
     }
 
     fn conditional(&mut self) -> PResult<Expr> {
@@ -534,6 +634,12 @@ impl<'s> Parser<'s> {
             return Ok(Expr { kind: ExprKind::Tuple(Vec::new()), span: start..self.last_end });
         }
         let first = self.star_or_expr()?;
+        if self.is_kw("for") && !matches!(first.kind, ExprKind::Starred(_)) {
+            let gens = self.comp_clauses()?;
+            self.close_bracket("`)`")?;
+            let comp = Comp { kind: CompKind::Gen, elt: first, value: None, gens };
+            return Ok(Expr { kind: ExprKind::Comp(Box::new(comp)), span: start..self.last_end });
+        }
         if !self.is_op(",") {
             self.close_bracket("`)`")?;
             if matches!(first.kind, ExprKind::Starred(_)) {
@@ -557,6 +663,12 @@ impl<'s> Parser<'s> {
         let mut items = Vec::new();
         while !self.is_op("]") {
             items.push(self.star_or_expr()?);
+            if items.len() == 1 && self.is_kw("for") && !matches!(items[0].kind, ExprKind::Starred(_)) {
+                let gens = self.comp_clauses()?;
+                self.close_bracket("`]`")?;
+                let comp = Comp { kind: CompKind::List, elt: items.pop().expect("the element"), value: None, gens };
+                return Ok(Expr { kind: ExprKind::Comp(Box::new(comp)), span: start..self.last_end });
+            }
             if !self.eat_op(",") {
                 break;
             }
@@ -577,6 +689,12 @@ impl<'s> Parser<'s> {
                 return Err(self.fail_here("set literals are not supported in asim expressions", None));
             }
             let key = self.expression()?;
+            if pairs.is_empty() && self.is_kw("for") {
+                let gens = self.comp_clauses()?;
+                self.close_bracket("`}`")?;
+                let comp = Comp { kind: CompKind::Set, elt: key, value: None, gens };
+                return Ok(Expr { kind: ExprKind::Comp(Box::new(comp)), span: start..self.last_end });
+            }
             if !self.is_op(":") {
                 if pairs.is_empty() && (self.is_op(",") || self.is_op("}")) {
                     let set =
@@ -597,6 +715,12 @@ impl<'s> Parser<'s> {
             }
             self.bump();
             let value = self.expression()?;
+            if pairs.is_empty() && self.is_kw("for") {
+                let gens = self.comp_clauses()?;
+                self.close_bracket("`}`")?;
+                let comp = Comp { kind: CompKind::Dict, elt: key, value: Some(value), gens };
+                return Ok(Expr { kind: ExprKind::Comp(Box::new(comp)), span: start..self.last_end });
+            }
             pairs.push((key, value));
             if !self.eat_op(",") {
                 break;
@@ -634,6 +758,17 @@ impl<'s> Parser<'s> {
                 kwargs.push(Keyword { name, name_span, value });
             } else {
                 let value = self.expression()?;
+                if self.is_kw("for") {
+                    // `f(x for x in xs)`: a generator expression as the sole argument.
+                    let gens = self.comp_clauses()?;
+                    let span = value.span.start..self.last_end;
+                    if !args.is_empty() || !kwargs.is_empty() || !self.is_op(")") {
+                        return Err(ParseError::new("Generator expression must be parenthesized", span));
+                    }
+                    let comp = Comp { kind: CompKind::Gen, elt: value, value: None, gens };
+                    args.push(Expr { kind: ExprKind::Comp(Box::new(comp)), span });
+                    break;
+                }
                 if !kwargs.is_empty() {
                     return Err(ParseError::new("positional argument follows keyword argument", value.span));
                 }

@@ -82,6 +82,35 @@ fn sx(e: &Expr) -> String {
             format!("(slice {} {} {})", opt(lo), opt(hi), opt(step))
         }
         ExprKind::Starred(x) => format!("(* {})", sx(x)),
+        ExprKind::Comp(c) => {
+            let kind = match c.kind {
+                CompKind::List => "listcomp",
+                CompKind::Gen => "genexp",
+                CompKind::Dict => "dictcomp",
+                CompKind::Set => "setcomp",
+            };
+            let value = c.value.as_ref().map(|v| format!(" {}", sx(v))).unwrap_or_default();
+            let gens: String = c
+                .gens
+                .iter()
+                .map(|g| {
+                    let ifs: String = g.ifs.iter().map(|i| format!(" (if {})", sx(i))).collect();
+                    format!(" (for {} {}{ifs})", sx(&g.target), sx(&g.iter))
+                })
+                .collect();
+            format!("({kind} {}{value}{gens})", sx(&c.elt))
+        }
+        ExprKind::Lambda(l) => {
+            let params: Vec<String> = l
+                .params
+                .iter()
+                .map(|p| match &p.default {
+                    Some(d) => format!("{}={}", p.name, sx(d)),
+                    None => p.name.clone(),
+                })
+                .collect();
+            format!("(lambda ({}) {})", params.join(" "), sx(&l.body))
+        }
     }
 }
 

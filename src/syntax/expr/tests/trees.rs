@@ -405,7 +405,7 @@ fn starred_items() {
             ("*a or b", "(* (or a b))"),
             ("f(1)", "(call f 1)"),
             ("t", "t"),
-            ("*[f(i) for i]", "ERR list comprehensions are not supported in asim expressions @7..10 (use a `for` step, or in `gather` an item `{for: ..., call: ...}`)"),
+            ("*[f(i) for i in xs]", "(* (listcomp (call f i) (for i xs)))"),
         ],
         parse_starred_item,
         |_, e| sx(e),

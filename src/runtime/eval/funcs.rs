@@ -1,0 +1,330 @@
+//! Comprehensions, lambdas and the builtins that call them (`sorted`,
+//! `min` and `max` with `key=`; `sum`, `any`, `all`, `min`, `max` of a
+//! generator expression, which they consume one item at a time).
+
+use super::*;
+use crate::compile::{CComp, ScopeTarget};
+use crate::syntax::expr::CompKind;
+use crate::value::FuncObj;
+
+/// What a comprehension gives each element (and a dict comprehension's
+/// value) to; it returns `true` to stop.
+type Each<'a, 'p> = dyn FnMut(&mut Vm<'p>, Value, Option<Value>) -> Result<bool, Exc> + 'a;
+
+impl<'p> Vm<'p> {
+    pub(super) fn scope_var(&self, up: u32, i: u32) -> Result<Value, Exc> {
+        let base = self.scope_bases[self.scope_bases.len() - 1 - up as usize];
+        let v = match &self.scope_vals[base + i as usize] {
+            Value::Cell(c) => c.borrow().clone(),
+            v => v.clone(),
+        };
+        match v {
+            Value::Unbound => Err(ExcObj::msg(
+                ExcClass::NameError,
+                "cannot access free variable where it is not associated with a value in enclosing scope",
+            )),
+            v => Ok(v),
+        }
+    }
+
+    fn scope_assign(&mut self, target: &ScopeTarget, v: Value) -> Result<(), Exc> {
+        match target {
+            ScopeTarget::Var(i) => {
+                let base = *self.scope_bases.last().expect("inside a scope");
+                let slot = &mut self.scope_vals[base + *i as usize];
+                if let Value::Cell(c) = slot {
+                    *c.borrow_mut() = v;
+                } else {
+                    *slot = v;
+                }
+                Ok(())
+            }
+            ScopeTarget::Seq(ts) => {
+                let items = match &v {
+                    Value::List(_) | Value::Tuple(_) | Value::Dict(_) | Value::Str(_) | Value::Range(_) => {
+                        ops::iter_items(&v)?
+                    }
+                    _ => return Err(type_error(format!("cannot unpack non-iterable {} object", v.type_name()))),
+                };
+                if items.len() < ts.len() {
+                    return Err(ops::value_error(format!(
+                        "not enough values to unpack (expected {}, got {})",
+                        ts.len(),
+                        items.len()
+                    )));
+                }
+                if items.len() > ts.len() {
+                    return Err(ops::value_error(format!("too many values to unpack (expected {})", ts.len())));
+                }
+                for (t, v) in ts.iter().zip(items) {
+                    self.scope_assign(t, v)?;
+                }
+                Ok(())
+            }
+        }
+    }
+
+    /// Runs a comprehension, giving each element (and a dict
+    /// comprehension's value) to `out`, which returns `true` to stop.
+    pub(super) fn comp_each(&mut self, t: Task_, c: &CComp, out: &mut Each<'_, 'p>) -> Result<(), Exc> {
+        let first = self.ev(t, &c.first)?;
+        let items = ops::iter_items(&first)?;
+        let base = self.scope_vals.len();
+        self.scope_vals.resize(base + c.n_vars as usize, Value::Unbound);
+        self.scope_bases.push(base);
+        let r = self.comp_level(t, c, 0, items, out);
+        self.scope_bases.pop();
+        self.scope_vals.truncate(base);
+        r.map(|_| ())
+    }
+
+    fn comp_level(
+        &mut self,
+        t: Task_,
+        c: &CComp,
+        level: usize,
+        items: Vec<Value>,
+        out: &mut Each<'_, 'p>,
+    ) -> Result<bool, Exc> {
+        let g = &c.gens[level];
+        'items: for v in items {
+            self.scope_assign(&g.target, v)?;
+            for cond in &g.ifs {
+                if !self.ev(t, cond)?.truthy() {
+                    continue 'items;
+                }
+            }
+            if level + 1 == c.gens.len() {
+                let k = self.ev(t, &c.elt)?;
+                let v = match &c.value {
+                    Some(v) => Some(self.ev(t, v)?),
+                    None => None,
+                };
+                if out(self, k, v)? {
+                    return Ok(true);
+                }
+            } else {
+                let next = self.ev(t, &c.gens[level + 1].iter)?;
+                let next = ops::iter_items(&next)?;
+                if self.comp_level(t, c, level + 1, next, out)? {
+                    return Ok(true);
+                }
+            }
+        }
+        Ok(false)
+    }
+
+    /// A list or dict comprehension's value (a generator expression that
+    /// a call consumes whole is its list).
+    pub(super) fn comp(&mut self, t: Task_, c: &CComp) -> Result<Value, Exc> {
+        if c.kind == CompKind::Dict {
+            let d = Value::Dict(Default::default());
+            let target = d.clone();
+            self.comp_each(t, c, &mut |_, k, v| {
+                crate::value::store::set_item(&target, &k, v.unwrap_or(Value::None))?;
+                Ok(false)
+            })?;
+            return Ok(d);
+        }
+        let mut items = Vec::new();
+        self.comp_each(t, c, &mut |_, v, _| {
+            if items.len() as i64 >= ops::MAX_ITEMS {
+                return Err(ops::limit_error());
+            }
+            items.push(v);
+            Ok(false)
+        })?;
+        Ok(Value::list(items))
+    }
+
+    /// Makes a lambda.
+    pub(super) fn make_lambda(
+        &mut self,
+        t: Task_,
+        id: u32,
+        defaults: &[CExpr],
+        captures: &[CExpr],
+    ) -> Result<Value, Exc> {
+        let defaults = self.items(t, defaults)?.into_boxed_slice();
+        let mut captured = Vec::with_capacity(captures.len());
+        for c in captures {
+            // The variable becomes a cell shared by its slot and the lambda
+            // (Python's closure: the lambda sees later assignments).
+            let slot = match c {
+                CExpr::Local(s) => {
+                    let t = t.expect("locals only inside a task");
+                    &mut self.tasks[t as usize].frames.last_mut().expect("frame").locals[*s as usize]
+                }
+                CExpr::ScopeVar(up, i) => {
+                    let base = self.scope_bases[self.scope_bases.len() - 1 - *up as usize];
+                    &mut self.scope_vals[base + *i as usize]
+                }
+                c => {
+                    captured.push(self.ev(t, c)?);
+                    continue;
+                }
+            };
+            if !matches!(slot, Value::Cell(_)) {
+                let v = std::mem::replace(slot, Value::Unbound);
+                *slot = Value::Cell(Rc::new(std::cell::RefCell::new(v)));
+            }
+            captured.push(slot.clone());
+        }
+        let qualname = self.prog.lambdas[id as usize].qualname.clone();
+        Ok(Value::Func(Rc::new(FuncObj { id, qualname, defaults, captured: captured.into_boxed_slice() })))
+    }
+
+    /// `f(args)` of a value.
+    pub(crate) fn call_value(&mut self, t: Task_, f: &Value, args: Vec<Value>) -> Result<Value, Exc> {
+        let Value::Func(f) = f else {
+            return Err(type_error(format!("'{}' object is not callable", f.type_name())));
+        };
+        let code = &self.prog.lambdas[f.id as usize];
+        let np = code.params.len();
+        let required = np - f.defaults.len();
+        if args.len() > np {
+            let takes = if required == np { np.to_string() } else { format!("from {required} to {np}") };
+            let s = if np == 1 && required == np { "" } else { "s" };
+            let was = if args.len() == 1 { "was" } else { "were" };
+            return Err(type_error(format!(
+                "{}() takes {takes} positional argument{s} but {} {was} given",
+                f.qualname,
+                args.len()
+            )));
+        }
+        if args.len() < required {
+            let missing: Vec<String> = code.params[args.len()..required].iter().map(|p| format!("'{p}'")).collect();
+            let list = match missing.as_slice() {
+                [one] => one.clone(),
+                [init @ .., last] => format!("{} and {last}", init.join(", ")),
+                [] => String::new(),
+            };
+            let s = if missing.len() == 1 { "" } else { "s" };
+            return Err(type_error(format!(
+                "{}() missing {} required positional argument{s}: {list}",
+                f.qualname,
+                missing.len()
+            )));
+        }
+        let base = self.scope_vals.len();
+        let given = args.len();
+        self.scope_vals.extend(args);
+        self.scope_vals.extend(f.defaults[given - required..].iter().cloned());
+        self.scope_vals.extend(f.captured.iter().cloned());
+        self.scope_vals.resize(base + code.n_vars as usize, Value::Unbound);
+        self.scope_bases.push(base);
+        let r = self.ev(t, &code.body);
+        self.scope_bases.pop();
+        self.scope_vals.truncate(base);
+        r
+    }
+
+    /// `sum`, `any`, `all`, `min`, `max` of a generator expression, one
+    /// item at a time (a later item is not computed once the answer is
+    /// known, or after an error).
+    pub(super) fn consume_gen(&mut self, t: Task_, b: Builtin, c: &CComp, kw: &[(&str, Value)]) -> Result<Value, Exc> {
+        let name = Builtin::ALL.iter().find(|(_, x)| *x == b).map_or("?", |(n, _)| n);
+        match b {
+            Builtin::Any | Builtin::All => {
+                if !kw.is_empty() {
+                    return Err(type_error(format!("{name}() takes no keyword arguments")));
+                }
+                let want = b == Builtin::Any;
+                let mut found = false;
+                self.comp_each(t, c, &mut |_, v, _| {
+                    found = v.truthy() == want;
+                    Ok(found)
+                })?;
+                Ok(Value::Bool(if want { found } else { !found }))
+            }
+            Builtin::Sum => {
+                let mut acc = kw.iter().find(|(k, _)| *k == "start").map_or(Value::Int(0), |(_, v)| v.clone());
+                self.comp_each(t, c, &mut |_, v, _| {
+                    acc = ops::binary(ops::Bin::Add, &acc, &v)?;
+                    Ok(false)
+                })?;
+                Ok(acc)
+            }
+            _ => {
+                let key =
+                    kw.iter().find(|(k, _)| *k == "key").map(|(_, v)| v.clone()).filter(|v| !matches!(v, Value::None));
+                let default = kw.iter().find(|(k, _)| *k == "default").map(|(_, v)| v.clone());
+                let mut best: Option<(Value, Value)> = None;
+                let op = if b == Builtin::Min { "<" } else { ">" };
+                let want = if b == Builtin::Min { Ordering::Less } else { Ordering::Greater };
+                self.comp_each(t, c, &mut |vm, v, _| {
+                    let k = match &key {
+                        Some(f) => vm.call_value(t, f, vec![v.clone()])?,
+                        None => v.clone(),
+                    };
+                    let better = match &best {
+                        None => true,
+                        Some((bk, _)) => ops::compare(&k, bk, op)? == Some(want),
+                    };
+                    if better {
+                        best = Some((k, v));
+                    }
+                    Ok(false)
+                })?;
+                match (best, default) {
+                    (Some((_, v)), _) => Ok(v),
+                    (None, Some(d)) => Ok(d),
+                    (None, None) => Err(ops::value_error(format!("{name}() arg is an empty sequence"))),
+                }
+            }
+        }
+    }
+
+    /// `sorted(xs, key=f, reverse=r)`, `min`/`max` with `key=`: the keys
+    /// are computed first, in order, as CPython does.
+    pub(super) fn keyed(&mut self, t: Task_, b: Builtin, args: Vec<Value>, kw: &[(&str, Value)]) -> Result<Value, Exc> {
+        let name = Builtin::ALL.iter().find(|(_, x)| *x == b).map_or("?", |(n, _)| n);
+        let key = kw.iter().find(|(k, _)| *k == "key").map(|(_, v)| v.clone()).unwrap_or(Value::None);
+        let rest: Vec<(&str, Value)> = kw.iter().filter(|(k, _)| *k != "key").cloned().collect();
+        if matches!(key, Value::None) {
+            return builtin(b, args, &rest);
+        }
+        match b {
+            Builtin::Sorted => {
+                if args.len() != 1 {
+                    return Err(type_error(format!("sorted expected 1 argument, got {}", args.len())));
+                }
+                let items = ops::iter_items(&args[0])?;
+                let mut keyed = Vec::with_capacity(items.len());
+                for v in items {
+                    keyed.push((self.call_value(t, &key, vec![v.clone()])?, v));
+                }
+                let reverse = rest.iter().find(|(k, _)| *k == "reverse").is_some_and(|(_, r)| r.truthy());
+                let sorted = sort_keyed(keyed, reverse)?;
+                Ok(Value::list(sorted))
+            }
+            _ => {
+                let (items, default) = match args.len() {
+                    0 => return Err(type_error(format!("{name} expected at least 1 argument, got 0"))),
+                    1 => {
+                        (ops::iter_items(&args[0])?, rest.iter().find(|(k, _)| *k == "default").map(|(_, v)| v.clone()))
+                    }
+                    _ => (args, None),
+                };
+                let op = if b == Builtin::Min { "<" } else { ">" };
+                let want = if b == Builtin::Min { Ordering::Less } else { Ordering::Greater };
+                let mut best: Option<(Value, Value)> = None;
+                for v in items {
+                    let k = self.call_value(t, &key, vec![v.clone()])?;
+                    let better = match &best {
+                        None => true,
+                        Some((bk, _)) => ops::compare(&k, bk, op)? == Some(want),
+                    };
+                    if better {
+                        best = Some((k, v));
+                    }
+                }
+                match (best, default) {
+                    (Some((_, v)), _) => Ok(v),
+                    (None, Some(d)) => Ok(d),
+                    (None, None) => Err(ops::value_error(format!("{name}() arg is an empty sequence"))),
+                }
+            }
+        }
+    }
+}
