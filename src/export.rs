@@ -431,7 +431,17 @@ fn render_parts(parts: &[FPart], text: &str, quote: &str, out: &mut String) {
             }
             FPart::Field(f) => {
                 out.push('{');
-                out.push_str(text.get(f.expr.span.clone()).unwrap_or_default());
+                let expr = text.get(f.expr.span.clone()).unwrap_or_default();
+                // `{({k: v})}` is written from the dict's own span: a space
+                // keeps `{ {k: v} }` from reading as a doubled brace.
+                let spaced = expr.starts_with('{') || expr.ends_with('}');
+                if spaced {
+                    out.push(' ');
+                }
+                out.push_str(expr);
+                if spaced {
+                    out.push(' ');
+                }
                 if f.debug_text.is_some() {
                     out.push('=');
                 }
