@@ -34,6 +34,8 @@ pub(crate) enum Builtin {
     All,
     Divmod,
     Round,
+    Zip,
+    Reversed,
 }
 
 impl Builtin {
@@ -58,6 +60,8 @@ impl Builtin {
         ("all", Builtin::All),
         ("divmod", Builtin::Divmod),
         ("round", Builtin::Round),
+        ("zip", Builtin::Zip),
+        ("reversed", Builtin::Reversed),
     ];
 }
 

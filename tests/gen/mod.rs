@@ -667,7 +667,7 @@ impl Gen {
                     format!("- let: \"{v} = lambda x, k=1: x * k + {w}\""),
                     format!("- let: \"{w} = counter\""),
                     format!(
-                        "- print: \"{v}={{{v}(2)}},{{{v}(2, 3)}} {{sorted(log, key=lambda e: str(e), reverse=True)}}\""
+                        "- print: \"{v}={{{v}(2)}},{{{v}(2, 3)}} {{sorted(log, key=lambda e: str(e), reverse=True)}} {{list(zip(log, reversed(log)))[:2]}} {{sum(tally.values(), 1)}}\""
                     ),
                 ]
             },

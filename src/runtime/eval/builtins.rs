@@ -227,12 +227,40 @@ pub(super) fn builtin(b: Builtin, args: Vec<Value>, kw: &[(&str, Value)]) -> Res
             None => Vec::new(),
         }),
         Builtin::Sum => {
-            exactly(1)?;
-            let mut acc = kwarg("start").unwrap_or(Value::Int(0));
+            match args.len() {
+                0 => return Err(type_error("sum() takes at least 1 positional argument (0 given)")),
+                1 | 2 => {}
+                n => return Err(type_error(format!("sum() takes at most 2 arguments ({n} given)"))),
+            }
+            if args.len() == 2 && kwarg("start").is_some() {
+                return Err(type_error("argument for sum() given by name ('start') and position (2)"));
+            }
+            let mut acc = args.get(1).cloned().or_else(|| kwarg("start")).unwrap_or(Value::Int(0));
+            if matches!(acc, Value::Str(_)) {
+                return Err(type_error("sum() can't sum strings [use ''.join(seq) instead]"));
+            }
             for v in ops::iter_items(&args[0])? {
                 acc = ops::binary(ops::Bin::Add, &acc, &v)?;
             }
             acc
+        }
+        Builtin::Zip => {
+            let columns: Vec<Vec<Value>> = args.iter().map(ops::iter_items).collect::<Result<_, _>>()?;
+            let n = columns.iter().map(Vec::len).min().unwrap_or(0);
+            Value::list((0..n).map(|i| Value::tuple(columns.iter().map(|c| c[i].clone()).collect())).collect())
+        }
+        Builtin::Reversed => {
+            if args.len() != 1 {
+                return Err(type_error(format!("reversed expected 1 argument, got {}", args.len())));
+            }
+            match &args[0] {
+                v @ (Value::List(_) | Value::Tuple(_) | Value::Str(_) | Value::Range(_) | Value::Dict(_)) => {
+                    let mut items = ops::iter_items(v)?;
+                    items.reverse();
+                    Value::list(items)
+                }
+                v => return Err(type_error(format!("'{}' object is not reversible", v.type_name()))),
+            }
         }
         Builtin::Any | Builtin::All => {
             exactly(1)?;
