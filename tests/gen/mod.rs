@@ -656,6 +656,8 @@ impl Gen {
                 vec![
                     format!("- let: \"{v} = [x * 2 for x in range(counter % 4 + 1) if x != 1]\""),
                     format!("- let: \"{w} = {{k: len(str(k)) for k in {v}}}\""),
+                    "- do: \"tally.setdefault('s', []).append(counter)\"".to_owned(),
+                    "- do: \"tally.update([('u', counter)])\"".to_owned(),
                     format!(
                         "- print: \"{v}={{{v}}} {w}={{{w}}} s={{sum(x for x in {v})}} a={{any(x > 3 for x in {v})}}\""
                     ),

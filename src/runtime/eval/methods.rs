@@ -172,6 +172,15 @@ impl Vm<'_> {
                     let [x] = one(args, "count")?;
                     Value::Int(l.borrow().iter().filter(|v| ops::eq(v, &x)).count() as i64)
                 }
+                Method::Remove => {
+                    let [x] = one(args, "remove")?;
+                    let at = l.borrow().iter().position(|v| ops::eq(v, &x));
+                    match at {
+                        Some(i) => drop(l.borrow_mut().remove(i)),
+                        None => return Err(value_error("list.remove(x): x not in list")),
+                    }
+                    Value::None
+                }
                 Method::Clear => {
                     if !args.is_empty() {
                         return Err(type_error(format!("list.clear() takes no arguments ({} given)", args.len())));
@@ -189,6 +198,59 @@ impl Vm<'_> {
                 Value::None
             }
             (Value::Dict(d), _) => match m {
+                Method::SetDefault => {
+                    if args.is_empty() || args.len() > 2 {
+                        return Err(type_error(format!("setdefault expected at least 1 argument, got {}", args.len())));
+                    }
+                    let found = d.borrow().iter().find(|(k, _)| ops::eq(k, &args[0])).map(|(_, v)| v.clone());
+                    match found {
+                        Some(v) => v,
+                        None => {
+                            let v = args.get(1).cloned().unwrap_or(Value::None);
+                            crate::value::store::set_item(r, &args[0], v.clone())?;
+                            v
+                        }
+                    }
+                }
+                Method::Update => {
+                    if args.len() > 1 {
+                        return Err(type_error(format!("update expected at most 1 argument, got {}", args.len())));
+                    }
+                    let pairs: Vec<(Value, Value)> = match args.first() {
+                        None => Vec::new(),
+                        Some(Value::Dict(o)) => o.borrow().clone(),
+                        Some(v) => {
+                            let mut out = Vec::new();
+                            for (i, item) in ops::iter_items(v)?.into_iter().enumerate() {
+                                let kv = match &item {
+                                    Value::List(_)
+                                    | Value::Tuple(_)
+                                    | Value::Str(_)
+                                    | Value::Dict(_)
+                                    | Value::Range(_) => ops::iter_items(&item)?,
+                                    _ => {
+                                        return Err(type_error(format!(
+                                            "cannot convert dictionary update sequence element #{i} to a sequence"
+                                        )))
+                                    }
+                                };
+                                if kv.len() != 2 {
+                                    return Err(value_error(format!(
+                                        "dictionary update sequence element #{i} has length {}; 2 is required",
+                                        kv.len()
+                                    )));
+                                }
+                                let mut kv = kv.into_iter();
+                                out.push((kv.next().expect("two"), kv.next().expect("two")));
+                            }
+                            out
+                        }
+                    };
+                    for (k, v) in pairs {
+                        crate::value::store::set_item(r, &k, v)?;
+                    }
+                    Value::None
+                }
                 Method::Get => {
                     if args.is_empty() || args.len() > 2 {
                         return Err(type_error(format!("get expected at least 1 argument, got {}", args.len())));
