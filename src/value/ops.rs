@@ -426,6 +426,14 @@ pub(crate) fn len_of(v: &Value) -> Result<i64, Exc> {
     })
 }
 
+/// The items an unpacking assignment (`a, b = v`) takes from `v`.
+pub(crate) fn unpack_items(v: &Value) -> Result<Vec<Value>, Exc> {
+    match v {
+        Value::List(_) | Value::Tuple(_) | Value::Dict(_) | Value::Str(_) | Value::Range(_) => iter_items(v),
+        _ => Err(type_error(format!("cannot unpack non-iterable {} object", v.type_name()))),
+    }
+}
+
 /// The items a `for` loop or `*xs` visits.
 pub(crate) fn iter_items(v: &Value) -> Result<Vec<Value>, Exc> {
     Ok(match v {

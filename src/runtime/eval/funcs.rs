@@ -11,6 +11,42 @@ use crate::value::FuncObj;
 /// value) to; it returns `true` to stop.
 type Each<'a, 'p> = dyn FnMut(&mut Vm<'p>, Value, Option<Value>) -> Result<bool, Exc> + 'a;
 
+/// The running best of `min`/`max`: an item replaces it only when its key
+/// is strictly better, so the first of equal items wins, as in CPython.
+struct Best {
+    op: &'static str,
+    want: Ordering,
+    best: Option<(Value, Value)>,
+}
+
+impl Best {
+    fn new(b: Builtin) -> Best {
+        match b {
+            Builtin::Min => Best { op: "<", want: Ordering::Less, best: None },
+            _ => Best { op: ">", want: Ordering::Greater, best: None },
+        }
+    }
+
+    fn offer(&mut self, k: Value, v: Value) -> Result<(), Exc> {
+        let better = match &self.best {
+            None => true,
+            Some((bk, _)) => ops::compare(&k, bk, self.op)? == Some(self.want),
+        };
+        if better {
+            self.best = Some((k, v));
+        }
+        Ok(())
+    }
+
+    fn finish(self, name: &str, default: Option<Value>) -> Result<Value, Exc> {
+        match (self.best, default) {
+            (Some((_, v)), _) => Ok(v),
+            (None, Some(d)) => Ok(d),
+            (None, None) => Err(ops::value_error(format!("{name}() arg is an empty sequence"))),
+        }
+    }
+}
+
 impl<'p> Vm<'p> {
     pub(super) fn scope_var(&self, up: u32, i: u32) -> Result<Value, Exc> {
         let base = self.scope_bases[self.scope_bases.len() - 1 - up as usize];
@@ -40,12 +76,7 @@ impl<'p> Vm<'p> {
                 Ok(())
             }
             ScopeTarget::Seq(ts) => {
-                let items = match &v {
-                    Value::List(_) | Value::Tuple(_) | Value::Dict(_) | Value::Str(_) | Value::Range(_) => {
-                        ops::iter_items(&v)?
-                    }
-                    _ => return Err(type_error(format!("cannot unpack non-iterable {} object", v.type_name()))),
-                };
+                let items = ops::unpack_items(&v)?;
                 if items.len() < ts.len() {
                     return Err(ops::value_error(format!(
                         "not enough values to unpack (expected {}, got {})",
@@ -249,28 +280,16 @@ impl<'p> Vm<'p> {
                 let key =
                     kw.iter().find(|(k, _)| *k == "key").map(|(_, v)| v.clone()).filter(|v| !matches!(v, Value::None));
                 let default = kw.iter().find(|(k, _)| *k == "default").map(|(_, v)| v.clone());
-                let mut best: Option<(Value, Value)> = None;
-                let op = if b == Builtin::Min { "<" } else { ">" };
-                let want = if b == Builtin::Min { Ordering::Less } else { Ordering::Greater };
+                let mut best = Best::new(b);
                 self.comp_each(t, c, &mut |vm, v, _| {
                     let k = match &key {
                         Some(f) => vm.call_value(t, f, vec![v.clone()])?,
                         None => v.clone(),
                     };
-                    let better = match &best {
-                        None => true,
-                        Some((bk, _)) => ops::compare(&k, bk, op)? == Some(want),
-                    };
-                    if better {
-                        best = Some((k, v));
-                    }
+                    best.offer(k, v)?;
                     Ok(false)
                 })?;
-                match (best, default) {
-                    (Some((_, v)), _) => Ok(v),
-                    (None, Some(d)) => Ok(d),
-                    (None, None) => Err(ops::value_error(format!("{name}() arg is an empty sequence"))),
-                }
+                best.finish(name, default)
             }
         }
     }
@@ -306,24 +325,12 @@ impl<'p> Vm<'p> {
                     }
                     _ => (args, None),
                 };
-                let op = if b == Builtin::Min { "<" } else { ">" };
-                let want = if b == Builtin::Min { Ordering::Less } else { Ordering::Greater };
-                let mut best: Option<(Value, Value)> = None;
+                let mut best = Best::new(b);
                 for v in items {
                     let k = self.call_value(t, &key, vec![v.clone()])?;
-                    let better = match &best {
-                        None => true,
-                        Some((bk, _)) => ops::compare(&k, bk, op)? == Some(want),
-                    };
-                    if better {
-                        best = Some((k, v));
-                    }
+                    best.offer(k, v)?;
                 }
-                match (best, default) {
-                    (Some((_, v)), _) => Ok(v),
-                    (None, Some(d)) => Ok(d),
-                    (None, None) => Err(ops::value_error(format!("{name}() arg is an empty sequence"))),
-                }
+                best.finish(name, default)
             }
         }
     }

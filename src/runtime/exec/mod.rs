@@ -167,16 +167,11 @@ impl Vm<'_> {
                 Ok(())
             }
             Target::Unpack(i) => {
-                use crate::value::ops::{type_error, value_error};
+                use crate::value::ops::value_error;
                 let prog = self.prog;
                 let coro = self.frame(t).coro;
                 let u = &prog.coros[coro as usize].unpacks[*i as usize];
-                let items = match &v {
-                    Value::List(_) | Value::Tuple(_) | Value::Dict(_) | Value::Str(_) | Value::Range(_) => {
-                        crate::value::ops::iter_items(&v)?
-                    }
-                    _ => return Err(type_error(format!("cannot unpack non-iterable {} object", v.type_name()))),
-                };
+                let items = crate::value::ops::unpack_items(&v)?;
                 let n = u.targets.len();
                 match u.star {
                     None if items.len() < n => {
