@@ -514,6 +514,9 @@ pub(crate) fn python(ch: &Checked, src: &str, path: &str, name: &str) -> String 
     for g in nodes {
         globals_in_order(ch, g, &mut seen, &mut order);
     }
+    if let Some(seed) = &sc.seed {
+        py.line(&format!("random.seed({})", seed.text));
+    }
     for g in order {
         match g {
             Global::Var(i) => {
@@ -563,6 +566,9 @@ pub(crate) fn python(ch: &Checked, src: &str, path: &str, name: &str) -> String 
 
     let mut head = format!("# {name}: exported by `asim export python {path}`\n");
     head.push_str("import asyncio\n");
+    if sc.seed.is_some() {
+        head.push_str("import random\n");
+    }
     if py.out.contains(&format!("{time_module}.sleep(")) {
         head.push_str(if time_module == "time" { "import time\n" } else { "import time as _time\n" });
     }
@@ -571,7 +577,7 @@ pub(crate) fn python(ch: &Checked, src: &str, path: &str, name: &str) -> String 
     if !from.is_empty() {
         let _ = writeln!(head, "from asyncio import {}", from.join(", "));
     }
-    if !sc.vars.is_empty() || !sc.sync.is_empty() {
+    if !sc.vars.is_empty() || !sc.sync.is_empty() || sc.seed.is_some() {
         head.push('\n');
     }
     head + &py.out

@@ -160,8 +160,10 @@ impl Ctx<'_> {
                 }
                 if let Some((_, b)) = Builtin::ALL.iter().find(|(name, _)| name == n) {
                     use Builtin as B;
-                    let consumes =
-                        matches!(b, B::Sum | B::Any | B::All | B::Min | B::Max | B::Sorted | B::List | B::Tuple);
+                    let consumes = matches!(
+                        b,
+                        B::Sum | B::Any | B::All | B::Min | B::Max | B::Sorted | B::List | B::Tuple | B::Dict
+                    );
                     let a = self.args(args, o, consumes);
                     let kw = kwargs.iter().map(|k| (k.name.as_str().into(), self.expr(&k.value, o))).collect();
                     return CExpr::Builtin(*b, a.into_boxed_slice(), kw);
@@ -206,6 +208,9 @@ impl Ctx<'_> {
                                 CExpr::Const(Value::None)
                             }
                         };
+                    }
+                    if m == "random" && !self.is_local(m) && !self.ch.vars.contains_key(m) {
+                        return self.random_call(attr, aspan, args, kwargs, o);
                     }
                     if m == "asyncio" && !self.is_local(m) && &**attr == "sleep" {
                         // A coroutine object, as in Python (`wait_for(asyncio.sleep(5), 1)`).
@@ -321,6 +326,38 @@ impl Ctx<'_> {
                 CExpr::CallValue(f, self.args(args, o, false).into_boxed_slice())
             }
         }
+    }
+
+    /// `random.f(...)`, which needs the scenario's `seed:`.
+    fn random_call(
+        &mut self,
+        attr: &str,
+        aspan: Span,
+        args: &[Expr],
+        kwargs: &[crate::syntax::expr::Keyword],
+        o: &Origin,
+    ) -> CExpr {
+        use crate::value::random::RandFn;
+        let Some(f) = RandFn::by_name(attr) else {
+            let known: Vec<&str> = RandFn::ALL.iter().map(|(n, _)| *n).collect();
+            let guess = did_you_mean(attr, known.iter().copied()).map(|g| format!("{g} ")).unwrap_or_default();
+            self.error(
+                Diagnostic::error(format!("`random.{attr}()` is not available"), aspan)
+                    .with_hint(format!("{guess}asim runs `random.{}()`", known.join("()`, `random."))),
+            );
+            return CExpr::Const(Value::None);
+        };
+        if self.ch.scenario.seed.is_none() {
+            self.error(
+                Diagnostic::error(format!("`random.{attr}()` needs the scenario's seed"), aspan)
+                    .with_label("a random number with no seed")
+                    .with_hint("add a top-level `seed: 1` (any int): asim's `random` is CPython's, seeded as `random.seed(1)`, so every run prints the same"),
+            );
+            return CExpr::Const(Value::None);
+        }
+        let a = self.args(args, o, false);
+        let kw = kwargs.iter().map(|k| (k.name.as_str().into(), self.expr(&k.value, o))).collect();
+        CExpr::Random(f, a.into_boxed_slice(), kw)
     }
 
     /// Call arguments; a lone generator expression is consumed by the call

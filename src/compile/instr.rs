@@ -28,6 +28,7 @@ pub(crate) enum Builtin {
     Enumerate,
     List,
     Tuple,
+    Dict,
     Sum,
     Sorted,
     Any,
@@ -54,6 +55,7 @@ impl Builtin {
         ("enumerate", Builtin::Enumerate),
         ("list", Builtin::List),
         ("tuple", Builtin::Tuple),
+        ("dict", Builtin::Dict),
         ("sum", Builtin::Sum),
         ("sorted", Builtin::Sorted),
         ("any", Builtin::Any),
@@ -245,6 +247,8 @@ pub(crate) enum CExpr {
     BarrierInfo(Box<CExpr>, BarrierField),
     /// `loop.time()`, `time.monotonic()`: the virtual clock.
     Now,
+    /// `random.f(...)`: a call of the seeded generator.
+    Random(crate::value::random::RandFn, Box<[CExpr]>, Box<[(Box<str>, CExpr)]>),
     /// `asyncio.current_task()`.
     CurrentTask,
     /// `asyncio.get_running_loop()`.
@@ -524,6 +528,8 @@ pub(crate) struct Program {
     pub(crate) line_starts: Vec<usize>,
     /// The lambdas, by [`CExpr::Lambda`] id.
     pub(crate) lambdas: Vec<CLambda>,
+    /// `seed:`, the key of `random`'s generator (`None`: no `random`).
+    pub(crate) seed: Option<Vec<u32>>,
 }
 
 /// Maps a syntax binary operator to the value layer's.

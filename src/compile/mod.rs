@@ -351,5 +351,6 @@ fn compile_bodies(
         coros,
         line_starts: Vec::new(),
         lambdas,
+        seed: sc.seed.as_ref().map(|s| s.words.clone()),
     })
 }

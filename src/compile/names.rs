@@ -40,6 +40,11 @@ impl Ctx<'_> {
             self.error(Diagnostic::error(format!("`{n}` is a coroutine function; call it: `{n}(...)`"), span));
         } else if Builtin::ALL.iter().any(|(b, _)| *b == n) {
             self.error(Diagnostic::error(format!("`{n}` is a builtin function; call it: `{n}(...)`"), span));
+        } else if n == "random" {
+            self.error(
+                Diagnostic::error("the `random` module on its own is not a value", span)
+                    .with_hint("call one of its functions, such as `random.random()` or `random.uniform(0.5, 1.5)`"),
+            );
         } else if n == "asyncio" {
             self.error(
                 Diagnostic::error("`asyncio` on its own is not a value", span)

@@ -205,6 +205,8 @@ pub(crate) struct Vm<'p> {
     pub(crate) limit_hit: Option<String>,
     /// The set iterations whose order was a choice (see [`set_order`]).
     pub(crate) set_choices: Vec<SetChoice>,
+    /// `random`'s generator, seeded from the scenario's `seed:`.
+    pub(crate) rng: Option<Box<crate::value::random::Rng>>,
 }
 
 /// See [`Vm::spare_extras`].
@@ -263,6 +265,7 @@ impl<'p> Vm<'p> {
             limit_hit: None,
             scope_vals: Vec::new(),
             scope_bases: Vec::new(),
+            rng: prog.seed.as_deref().map(crate::value::random::Rng::from_key),
         }
     }
 

@@ -314,6 +314,18 @@ pub(crate) struct Scenario {
     pub(crate) main: Vec<Step>,
     pub(crate) main_span: Span,
     pub(crate) expect: Option<super::parse::Expect>,
+    /// The top-level `seed:` of `random`.
+    pub(crate) seed: Option<Seed>,
+}
+
+/// `seed: 42`: the key `random.seed(42)` gives CPython's Mersenne Twister.
+#[derive(Debug, Clone)]
+pub(crate) struct Seed {
+    /// The absolute value's 32-bit words, least significant first (none
+    /// for zero).
+    pub(crate) words: Vec<u32>,
+    /// The int as written, without underscores (for `asim export python`).
+    pub(crate) text: String,
 }
 
 #[cfg(test)]

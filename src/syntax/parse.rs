@@ -16,7 +16,7 @@ mod expect;
 pub(crate) use expect::Expect;
 pub(crate) use expect::{Elapsed, ExpectedOutcome, EXPECT_KEYS};
 
-pub(crate) const TOP_KEYS: &[&str] = &["name", "description", "vars", "sync", "coroutines", "main", "expect"];
+pub(crate) const TOP_KEYS: &[&str] = &["name", "description", "seed", "vars", "sync", "coroutines", "main", "expect"];
 
 /// Every verb, with the modifiers it accepts.
 pub(crate) const VERBS: &[(&str, &[&str])] = &[
@@ -111,6 +111,7 @@ impl<'s> Parser<'s> {
             main: Vec::new(),
             main_span: root_span.start..root_span.start,
             expect: None,
+            seed: None,
         };
         let mut has_main = false;
         let mut main_typo = false;
@@ -120,6 +121,7 @@ impl<'s> Parser<'s> {
             match k {
                 "name" => sc.name = self.text(value, "name").map(str::to_owned),
                 "description" => {}
+                "seed" => sc.seed = self.seed(value),
                 "vars" => sc.vars = self.code_map(value, "vars"),
                 "sync" => sc.sync = self.code_map(value, "sync"),
                 "coroutines" => sc.coroutines = self.coroutines(value),
@@ -142,6 +144,45 @@ impl<'s> Parser<'s> {
             );
         }
         Some(sc)
+    }
+
+    /// `seed: 42`: an int of any size, as `random.seed(42)` takes it.
+    fn seed(&mut self, node: &Node) -> Option<Seed> {
+        let text = match &node.kind {
+            NodeKind::Scalar { text, style: Style::Plain, .. } => text.trim(),
+            _ => "",
+        };
+        let digits = text.strip_prefix('-').unwrap_or(text).replace('_', "");
+        let ok = !digits.is_empty()
+            && digits.bytes().all(|b| b.is_ascii_digit())
+            && !text.ends_with('_')
+            && !text.contains("__")
+            && (digits.len() == 1 || !digits.starts_with('0'));
+        if !ok {
+            let shown = &self.source[node.span.clone()];
+            self.err(
+                Diagnostic::error(format!("`seed` takes an int, found `{shown}`"), node.span.clone())
+                    .with_label("not an int")
+                    .with_hint("write the seed as `random.seed(n)` takes it, an int such as `seed: 42`; asim does not take a float, text or `None` seed"),
+            );
+            // A seed was meant: its uses are not errors of their own.
+            return Some(Seed { words: Vec::new(), text: "0".into() });
+        }
+        // Base 10 to base 2**32, least significant word first: the key
+        // CPython's `random.seed` builds from the absolute value.
+        let mut words: Vec<u32> = Vec::new();
+        for d in digits.bytes() {
+            let mut carry = u64::from(d - b'0');
+            for w in words.iter_mut() {
+                let x = u64::from(*w) * 10 + carry;
+                *w = x as u32;
+                carry = x >> 32;
+            }
+            if carry != 0 {
+                words.push(carry as u32);
+            }
+        }
+        Some(Seed { words, text: text.replace('_', "") })
     }
 
     fn key<'n>(&mut self, key: &'n Node) -> Option<&'n str> {

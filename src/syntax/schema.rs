@@ -60,6 +60,7 @@ const MODIFIER_DOCS: &[(&str, &str)] = &[
 const TOP_DOCS: &[(&str, &str)] = &[
     ("name", "The scenario's name; defaults to the file name."),
     ("description", "Free text."),
+    ("seed", "The seed of Python's `random` module, an int: the run starts with random.seed(seed), so random.random(), uniform(), choice() and the rest give CPython's numbers."),
     ("vars", "Shared (global) variables: name to initial value (Python)."),
     ("sync", "Primitives shared by every coroutine: name to constructor, e.g. Lock(), Semaphore(2), Event(), Queue(maxsize=3), Condition(lock), Barrier(3)."),
     ("coroutines", "async def name(params): `name(param, param=default)` to its body, a list of steps."),
@@ -155,6 +156,7 @@ pub(crate) fn schema() -> Value {
         let v = match *key {
             "name" | "description" => json!({ "description": d, "type": "string" }),
             "vars" => json!({ "description": d, "type": ["object", "null"] }),
+            "seed" => json!({ "description": d, "type": "integer" }),
             "sync" => {
                 json!({ "description": d, "type": ["object", "null"], "additionalProperties": { "type": "string" } })
             }

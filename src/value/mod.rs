@@ -7,6 +7,7 @@
 pub(crate) mod exc;
 pub(crate) mod ops;
 pub(crate) mod pyfmt;
+pub(crate) mod random;
 pub(crate) mod sort;
 pub(crate) mod store;
 

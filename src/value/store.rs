@@ -59,6 +59,31 @@ pub(crate) fn set_item(obj: &Value, i: &Value, v: Value) -> Result<(), Exc> {
     }
 }
 
+/// `d.update(src)` for a dict `d`: a dict's items, or an iterable of
+/// pairs, with CPython's messages for an item that is not a pair.
+pub(crate) fn update(d: &Value, src: &Value) -> Result<(), Exc> {
+    if let Value::Dict(o) = src {
+        let pairs = o.borrow().clone();
+        for (k, v) in pairs {
+            set_item(d, &k, v)?;
+        }
+        return Ok(());
+    }
+    for (i, item) in iter_items(src)?.into_iter().enumerate() {
+        let kv = match &item {
+            Value::List(_) | Value::Tuple(_) | Value::Str(_) | Value::Dict(_) | Value::Range(_) => iter_items(&item)?,
+            _ => {
+                return Err(type_error(format!("cannot convert dictionary update sequence element #{i} to a sequence")))
+            }
+        };
+        let [k, v]: [Value; 2] = kv.try_into().map_err(|kv: Vec<Value>| {
+            value_error(format!("dictionary update sequence element #{i} has length {}; 2 is required", kv.len()))
+        })?;
+        set_item(d, &k, v)?;
+    }
+    Ok(())
+}
+
 /// `del obj[i]`.
 pub(crate) fn del_item(obj: &Value, i: &Value) -> Result<(), Exc> {
     match obj {

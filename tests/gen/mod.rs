@@ -618,7 +618,7 @@ impl Gen {
     fn assignment(&mut self, ind: usize) {
         let v = self.name("a");
         let w = self.name("b");
-        let forms: [&Form; 14] = [
+        let forms: [&Form; 15] = [
             &|v, w| {
                 vec![
                     format!("- let: {v}, {w} = divmod(counter + 7, 3)"),
@@ -692,6 +692,17 @@ impl Gen {
                     format!("- print: \"{v}={{{v}}} {w}={{{w}}}\""),
                 ]
             },
+            // The seeded `random` module, a jittered sleep included.
+            &|v, _| {
+                vec![
+                    format!("- let: \"{v} = random.randint(1, 6) + random.randrange(0, 10, 3)\""),
+                    "- sleep: random.uniform(0.01, 0.3)".to_owned(),
+                    "- do: random.shuffle(log)".to_owned(),
+                    format!(
+                        "- print: \"{v}={{{v}}} r={{random.random():.6f}} c={{random.choice('abc')}} s={{random.sample(range(10), 3)}} g={{random.gauss(1, 0.5)}} w={{random.choices(['x', 'y'], [1, 3], k=2)}}\""
+                    ),
+                ]
+            },
         ];
         let k = self.rng.below(forms.len());
         for l in forms[k](&v, &w) {
@@ -722,6 +733,7 @@ pub(crate) fn scenario(seed: u64) -> String {
         label: String::new(),
     };
     g.line(0, &format!("name: gen_{seed}"));
+    g.line(0, &format!("seed: {}", seed % 1000));
     g.line(0, "vars:");
     g.line(1, "counter: 0");
     g.line(1, "log: []");

@@ -36,7 +36,7 @@ pub(super) fn builtin(b: Builtin, args: Vec<Value>, kw: &[(&str, Value)]) -> Res
         Builtin::Int => &["base"],
         _ => &[],
     };
-    if let Some((k, _)) = kw.iter().find(|(k, _)| !allowed_kw.contains(k)) {
+    if let Some((k, _)) = kw.iter().find(|(k, _)| !allowed_kw.contains(k) && b != Builtin::Dict) {
         return Err(type_error(format!("{name}() got an unexpected keyword argument '{k}'")));
     }
     let kwarg = |k: &str| kw.iter().find(|(n, _)| *n == k).map(|(_, v)| v.clone());
@@ -226,6 +226,19 @@ pub(super) fn builtin(b: Builtin, args: Vec<Value>, kw: &[(&str, Value)]) -> Res
             Some(v) => ops::iter_items(v)?,
             None => Vec::new(),
         }),
+        Builtin::Dict => {
+            if args.len() > 1 {
+                return Err(type_error(format!("dict expected at most 1 argument, got {}", args.len())));
+            }
+            let d = Value::Dict(Default::default());
+            if let Some(src) = args.first() {
+                crate::value::store::update(&d, src)?;
+            }
+            for (k, v) in kw {
+                crate::value::store::set_item(&d, &Value::str(*k), v.clone())?;
+            }
+            d
+        }
         Builtin::Sum => {
             match args.len() {
                 0 => return Err(type_error("sum() takes at least 1 positional argument (0 given)")),

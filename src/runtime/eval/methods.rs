@@ -216,38 +216,8 @@ impl Vm<'_> {
                     if args.len() > 1 {
                         return Err(type_error(format!("update expected at most 1 argument, got {}", args.len())));
                     }
-                    let pairs: Vec<(Value, Value)> = match args.first() {
-                        None => Vec::new(),
-                        Some(Value::Dict(o)) => o.borrow().clone(),
-                        Some(v) => {
-                            let mut out = Vec::new();
-                            for (i, item) in ops::iter_items(v)?.into_iter().enumerate() {
-                                let kv = match &item {
-                                    Value::List(_)
-                                    | Value::Tuple(_)
-                                    | Value::Str(_)
-                                    | Value::Dict(_)
-                                    | Value::Range(_) => ops::iter_items(&item)?,
-                                    _ => {
-                                        return Err(type_error(format!(
-                                            "cannot convert dictionary update sequence element #{i} to a sequence"
-                                        )))
-                                    }
-                                };
-                                if kv.len() != 2 {
-                                    return Err(value_error(format!(
-                                        "dictionary update sequence element #{i} has length {}; 2 is required",
-                                        kv.len()
-                                    )));
-                                }
-                                let mut kv = kv.into_iter();
-                                out.push((kv.next().expect("two"), kv.next().expect("two")));
-                            }
-                            out
-                        }
-                    };
-                    for (k, v) in pairs {
-                        crate::value::store::set_item(r, &k, v)?;
+                    if let Some(src) = args.first() {
+                        crate::value::store::update(r, src)?;
                     }
                     Value::None
                 }

@@ -242,6 +242,16 @@ impl Vm<'_> {
                 }
                 builtin(*b, args, &kw)?
             }
+            CExpr::Random(f, args, kwargs) => {
+                let args = self.items(t, args)?;
+                let mut kw = Vec::with_capacity(kwargs.len());
+                for (k, v) in kwargs.iter() {
+                    kw.push((&**k, self.ev(t, v)?));
+                }
+                // Compiled only with a `seed:`; an unseeded one is seed 0.
+                let rng = self.rng.get_or_insert_with(|| crate::value::random::Rng::from_key(&[]));
+                crate::value::random::call(rng, *f, args, &kw)?
+            }
             CExpr::ScopeVar(up, i) => self.scope_var(*up, *i)?,
             CExpr::Comp(c) => self.comp(t, c)?,
             CExpr::Lambda(l) => self.make_lambda(t, l.0, &l.1, &l.2)?,
