@@ -514,6 +514,19 @@ pub(crate) fn python(ch: &Checked, src: &str, path: &str, name: &str) -> String 
     for g in nodes {
         globals_in_order(ch, g, &mut seen, &mut order);
     }
+    for (i, d) in ch.exc_defs.iter().enumerate() {
+        // Two blank lines around a class (the header ends with one).
+        if i > 0 {
+            py.line("");
+        }
+        py.line("");
+        py.line(&format!("class {}({}):", d.name, d.base_text));
+        py.line("    pass");
+    }
+    if !ch.exc_defs.is_empty() {
+        py.line("");
+        py.line("");
+    }
     if let Some(seed) = &sc.seed {
         py.line(&format!("random.seed({})", seed.text));
     }
@@ -577,7 +590,7 @@ pub(crate) fn python(ch: &Checked, src: &str, path: &str, name: &str) -> String 
     if !from.is_empty() {
         let _ = writeln!(head, "from asyncio import {}", from.join(", "));
     }
-    if !sc.vars.is_empty() || !sc.sync.is_empty() || sc.seed.is_some() {
+    if !sc.vars.is_empty() || !sc.sync.is_empty() || sc.seed.is_some() || !ch.exc_defs.is_empty() {
         head.push('\n');
     }
     head + &py.out

@@ -16,6 +16,9 @@ use petgraph::algo::{kosaraju_scc, toposort};
 use petgraph::graph::{DiGraph, NodeIndex};
 use std::collections::BTreeMap;
 
+pub(crate) mod exceptions;
+pub(crate) use exceptions::ExcDef;
+
 /// How one coroutine uses another.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Edge {
@@ -49,6 +52,10 @@ pub(crate) struct Checked {
     pub(crate) infos: Vec<CoroInfo>,
     /// Coroutine graph: nodes are coroutine ids.
     pub(crate) graph: DiGraph<u32, Edge>,
+    /// The scenario's exception classes, bases first.
+    pub(crate) exc_defs: Vec<ExcDef>,
+    /// Their names, to their index in `exc_defs`.
+    pub(crate) excs: BTreeMap<String, u32>,
 }
 
 /// Names every expression in `code` reads (free names, roughly).
@@ -314,6 +321,9 @@ pub(crate) fn check(scenario: Scenario) -> Result<Checked, Vec<Diagnostic>> {
         }
     }
     let main_id = scenario.coroutines.len() as u32;
+    let taken = |n: &str| vars.contains_key(n) || prims.contains_key(n) || coros.contains_key(n) || n == "main";
+    let exc_defs = exceptions::resolve(&scenario.exceptions, &taken, &mut errors);
+    let excs: BTreeMap<String, u32> = exc_defs.iter().enumerate().map(|(i, d)| (d.name.clone(), i as u32)).collect();
 
     // Vars initialisation order (they may refer to each other in any order).
     let mut dep: DiGraph<u32, ()> = DiGraph::new();
@@ -376,7 +386,7 @@ pub(crate) fn check(scenario: Scenario) -> Result<Checked, Vec<Diagnostic>> {
     coros.insert("main".to_owned(), main_id);
 
     if errors.is_empty() {
-        Ok(Checked { scenario, vars, var_order, prims, coros, infos, graph })
+        Ok(Checked { scenario, vars, var_order, prims, coros, infos, graph, exc_defs, excs })
     } else {
         Err(errors)
     }

@@ -174,6 +174,13 @@ impl Ctx<'_> {
                     }
                     return CExpr::NewExc(c, self.exprs(args, o));
                 }
+                if let Some(&u) = self.ch.excs.get(n) {
+                    if !kwargs.is_empty() {
+                        self.error(Diagnostic::error(format!("{n}() takes no keyword arguments"), span));
+                    }
+                    let class = self.ch.exc_defs[u as usize].class.clone();
+                    return CExpr::NewUserExc(class, self.exprs(args, o));
+                }
                 if ["Lock", "Semaphore", "BoundedSemaphore", "Event", "Condition", "Queue", "Barrier"]
                     .contains(&n.as_str())
                 {
@@ -511,7 +518,7 @@ impl Ctx<'_> {
                     match (ExcClass::by_name(n), BUILTIN_TYPES.iter().find(|t| **t == n.as_str())) {
                         (Some(c), _) => Some(TypeTest::Exc(c)),
                         (None, Some(t)) => Some(TypeTest::Builtin(t)),
-                        _ => None,
+                        _ => self.ch.excs.get(n).map(|&u| TypeTest::User(u)),
                     }
                 }
                 ExprKind::Attribute { value, attr, .. } if matches!(&value.kind, ExprKind::Name(m) if m == "asyncio" && !self.is_local(m)) => {

@@ -236,6 +236,8 @@ pub(crate) enum CExpr {
     Coro(CoroId, Vec<Option<CExpr>>),
     /// `ValueError("x")`.
     NewExc(ExcClass, Vec<CExpr>),
+    /// `MyError("x")` of a class declared under `exceptions:`.
+    NewUserExc(std::rc::Rc<crate::value::UserClass>, Vec<CExpr>),
     Method(Box<CExpr>, Method, Vec<CExpr>),
     Attr(Box<CExpr>, Attr),
     Index(Box<CExpr>, Box<CExpr>),
@@ -314,6 +316,8 @@ pub(crate) struct CLambda {
 pub(crate) enum TypeTest {
     /// An exception class (its subclasses match too).
     Exc(ExcClass),
+    /// A class declared under `exceptions:`, by index.
+    User(u32),
     /// A builtin type by name (`bool` values are `int`s too).
     Builtin(&'static str),
 }

@@ -12,6 +12,7 @@ impl Ctx<'_> {
         v.extend(self.ch.coros.keys().map(String::as_str));
         v.extend(Builtin::ALL.iter().map(|(n, _)| *n));
         v.extend(ExcClass::ALL.iter().map(|c| c.name()));
+        v.extend(self.ch.excs.keys().map(String::as_str));
         v
     }
 
@@ -35,6 +36,9 @@ impl Ctx<'_> {
         }
         if let Some(c) = ExcClass::by_name(n) {
             return CExpr::Const(Value::ExcClass(c));
+        }
+        if let Some(&u) = self.ch.excs.get(n) {
+            return CExpr::Const(Value::UserClass(self.ch.exc_defs[u as usize].class.clone()));
         }
         if self.ch.coros.contains_key(n) {
             self.error(Diagnostic::error(format!("`{n}` is a coroutine function; call it: `{n}(...)`"), span));
@@ -63,13 +67,14 @@ impl Ctx<'_> {
                 _ => did_you_mean(n, self.known_names()),
             };
             if n.ends_with("Error") || n.ends_with("Exception") || n.ends_with("Warning") {
-                let known: Vec<&str> = ExcClass::ALL.iter().map(|c| c.name()).collect();
+                let mut known: Vec<&str> = self.ch.excs.keys().map(String::as_str).collect();
+                known.extend(ExcClass::ALL.iter().map(|c| c.name()));
                 let guess = did_you_mean(n, known.iter().copied()).map(|g| format!("{g} ")).unwrap_or_default();
                 self.error(
                     Diagnostic::error(format!("unknown exception class `{n}`"), span)
-                        .with_label("not one of Python's built-in exception classes that asim knows")
+                        .with_label("not a built-in exception class, nor one declared under `exceptions:`")
                         .with_hint(format!(
-                            "{guess}asim knows {}; a class of your own is not supported yet: raise a built-in one with your message, e.g. `RuntimeError(\"...\")`",
+                            "{guess}to declare a class of your own, as `class {n}(Exception): pass` does, add `exceptions: {{{n}: Exception}}` at the top level; asim knows {}",
                             known.join(", ")
                         )),
                 );

@@ -564,8 +564,17 @@ impl Ctx<'_> {
 
     fn exc_type(&mut self, c: &Code) -> CExpr {
         if let Code::Expr(Expr { kind: ExprKind::Name(n), span }, o) = c {
-            if !self.is_local(n) && !self.ch.vars.contains_key(n) && ExcClass::by_name(n).is_none() {
-                let hint = did_you_mean(n, ExcClass::ALL.iter().map(|c| c.name()));
+            if !self.is_local(n)
+                && !self.ch.vars.contains_key(n)
+                && ExcClass::by_name(n).is_none()
+                && !self.ch.excs.contains_key(n)
+            {
+                let known = self.ch.excs.keys().map(String::as_str).chain(ExcClass::ALL.iter().map(|c| c.name()));
+                let hint = did_you_mean(n, known).or_else(|| {
+                    Some(format!(
+                        "to declare a class of your own, add `exceptions: {{{n}: Exception}}` at the top level"
+                    ))
+                });
                 self.error(
                     Diagnostic::error(format!("`{n}` is not an exception class"), o.span(span)).with_hint_opt(hint),
                 );

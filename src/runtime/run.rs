@@ -200,7 +200,7 @@ impl Vm<'_> {
                 Outcome::Limit(Limit { message, running, more })
             }
             (None, Some(Err(e))) => Outcome::Error {
-                kind: e.class.name().to_owned(),
+                kind: e.name().to_owned(),
                 message: e.to_str(),
                 traceback: match self.module_at {
                     Some(at) => vec![("<module>".to_owned(), self.line_of(at), 0)],

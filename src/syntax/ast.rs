@@ -316,6 +316,8 @@ pub(crate) struct Scenario {
     pub(crate) expect: Option<super::parse::Expect>,
     /// The top-level `seed:` of `random`.
     pub(crate) seed: Option<Seed>,
+    /// `exceptions:`: each class declared and its base's name.
+    pub(crate) exceptions: Vec<(Name, Name)>,
 }
 
 /// `seed: 42`: the key `random.seed(42)` gives CPython's Mersenne Twister.

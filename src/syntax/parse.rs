@@ -16,7 +16,8 @@ mod expect;
 pub(crate) use expect::Expect;
 pub(crate) use expect::{Elapsed, ExpectedOutcome, EXPECT_KEYS};
 
-pub(crate) const TOP_KEYS: &[&str] = &["name", "description", "seed", "vars", "sync", "coroutines", "main", "expect"];
+pub(crate) const TOP_KEYS: &[&str] =
+    &["name", "description", "seed", "exceptions", "vars", "sync", "coroutines", "main", "expect"];
 
 /// Every verb, with the modifiers it accepts.
 pub(crate) const VERBS: &[(&str, &[&str])] = &[
@@ -112,6 +113,7 @@ impl<'s> Parser<'s> {
             main_span: root_span.start..root_span.start,
             expect: None,
             seed: None,
+            exceptions: Vec::new(),
         };
         let mut has_main = false;
         let mut main_typo = false;
@@ -122,6 +124,7 @@ impl<'s> Parser<'s> {
                 "name" => sc.name = self.text(value, "name").map(str::to_owned),
                 "description" => {}
                 "seed" => sc.seed = self.seed(value),
+                "exceptions" => sc.exceptions = self.exceptions(value),
                 "vars" => sc.vars = self.code_map(value, "vars"),
                 "sync" => sc.sync = self.code_map(value, "sync"),
                 "coroutines" => sc.coroutines = self.coroutines(value),
@@ -240,6 +243,55 @@ impl<'s> Parser<'s> {
             if let Some(code) = self.code(v) {
                 out.push((name, code));
             }
+        }
+        out
+    }
+
+    /// `exceptions: {Name: Base}`: `class Name(Base): pass` for each.
+    fn exceptions(&mut self, node: &Node) -> Vec<(Name, Name)> {
+        let NodeKind::Map(entries) = &node.kind else {
+            if !node.is_null() {
+                self.err(
+                    Diagnostic::error(
+                        format!("`exceptions` takes a map of class names to base classes, found {}", node.kind_name()),
+                        node.span.clone(),
+                    )
+                    .with_hint("write `exceptions:` then one `Name: BaseClass` per line, e.g. `RetryableError: ConnectionError`"),
+                );
+            }
+            return Vec::new();
+        };
+        let mut out = Vec::with_capacity(entries.len());
+        for (k, v) in entries {
+            let Some(name) = self.name(k) else { continue };
+            let base = match &v.kind {
+                NodeKind::Scalar { text, style: Style::Plain, .. }
+                    if !text.is_empty()
+                        && text.split('.').all(|p| {
+                            p.chars().next().is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
+                                && p.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
+                        }) =>
+                {
+                    Name { text: text.to_string(), span: v.span.clone() }
+                }
+                _ => {
+                    let shown =
+                        if v.is_null() { "nothing".to_owned() } else { format!("`{}`", &self.source[v.span.clone()]) };
+                    let at = if v.is_null() { k.span.clone() } else { v.span.clone() };
+                    self.err(
+                        Diagnostic::error(
+                            format!("exception class `{}` needs a base class, found {shown}", name.text),
+                            at,
+                        )
+                        .with_hint(format!(
+                            "name the class it derives from, as in `class {}(Exception): pass`: `{}: Exception`",
+                            name.text, name.text
+                        )),
+                    );
+                    continue;
+                }
+            };
+            out.push((name, base));
         }
         out
     }

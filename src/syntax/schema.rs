@@ -61,6 +61,7 @@ const TOP_DOCS: &[(&str, &str)] = &[
     ("name", "The scenario's name; defaults to the file name."),
     ("description", "Free text."),
     ("seed", "The seed of Python's `random` module, an int: the run starts with random.seed(seed), so random.random(), uniform(), choice() and the rest give CPython's numbers."),
+    ("exceptions", "Exception classes of the scenario: name to base class, e.g. `RetryableError: ConnectionError` for `class RetryableError(ConnectionError): pass`."),
     ("vars", "Shared (global) variables: name to initial value (Python)."),
     ("sync", "Primitives shared by every coroutine: name to constructor, e.g. Lock(), Semaphore(2), Event(), Queue(maxsize=3), Condition(lock), Barrier(3)."),
     ("coroutines", "async def name(params): `name(param, param=default)` to its body, a list of steps."),
@@ -157,6 +158,12 @@ pub(crate) fn schema() -> Value {
             "name" | "description" => json!({ "description": d, "type": "string" }),
             "vars" => json!({ "description": d, "type": ["object", "null"] }),
             "seed" => json!({ "description": d, "type": "integer" }),
+            "exceptions" => json!({
+                "description": d,
+                "type": ["object", "null"],
+                "propertyNames": { "pattern": "^[A-Za-z_][A-Za-z0-9_]*$" },
+                "additionalProperties": { "type": "string", "pattern": "^[A-Za-z_][A-Za-z0-9_.]*$" },
+            }),
             "sync" => {
                 json!({ "description": d, "type": ["object", "null"], "additionalProperties": { "type": "string" } })
             }

@@ -110,11 +110,53 @@ impl ExcClass {
     }
 }
 
+/// A class declared in the scenario (`class Name(Base): pass`), shared by
+/// its instances. `base` is its nearest built-in ancestor, which gives it
+/// its behaviour (`str()` of a `KeyError` subclass is the key's repr).
+#[derive(Debug)]
+pub(crate) struct UserClass {
+    /// Its index in the program's declarations.
+    pub(crate) id: u32,
+    pub(crate) name: Rc<str>,
+    /// The declared base when it is a class of the scenario too.
+    pub(crate) parent: Option<Rc<UserClass>>,
+    pub(crate) base: ExcClass,
+}
+
+impl UserClass {
+    /// `issubclass(self, other)` for another declared class.
+    pub(crate) fn is_subclass(&self, other: u32) -> bool {
+        self.id == other || self.parent.as_ref().is_some_and(|p| p.is_subclass(other))
+    }
+}
+
+/// An exception class as a program uses it: a built-in one or one of the
+/// scenario's.
+#[derive(Debug, Clone)]
+pub(crate) enum Class {
+    Builtin(ExcClass),
+    User(Rc<UserClass>),
+}
+
+impl Class {
+    /// `isinstance(e, self)`.
+    pub(crate) fn matches(&self, e: &ExcObj) -> bool {
+        match self {
+            Class::Builtin(c) => e.class.is_subclass(*c),
+            Class::User(u) => e.user.as_ref().is_some_and(|x| x.is_subclass(u.id)),
+        }
+    }
+}
+
 /// A raised (or raisable) exception object. Identity matters (a bare `raise`
 /// re-raises the same object), so it lives behind an `Rc`.
 #[derive(Debug)]
 pub(crate) struct ExcObj {
+    /// Its class, or for an instance of a scenario's class, that class's
+    /// nearest built-in ancestor.
     pub(crate) class: ExcClass,
+    /// The scenario's class it is an instance of.
+    pub(crate) user: Option<Rc<UserClass>>,
     /// `e.args`. For a group: `(message, exceptions)`.
     pub(crate) args: Vec<Value>,
     /// The sub-exceptions of a group.
@@ -141,7 +183,7 @@ impl ExcObj {
     /// An exception with a single string argument (or none when `msg` is empty
     /// and `keep_empty` is false).
     pub(crate) fn new(class: ExcClass, args: Vec<Value>) -> Exc {
-        Rc::new(ExcObj { class, args, group: Vec::new(), traceback: RefCell::default() })
+        Rc::new(ExcObj { class, user: None, args, group: Vec::new(), traceback: RefCell::default() })
     }
 
     /// `Class("message")`.
@@ -157,6 +199,7 @@ impl ExcObj {
         let list = Value::list(exceptions.iter().map(|e| Value::Exc(e.clone())).collect());
         Rc::new(ExcObj {
             class,
+            user: None,
             args: vec![Value::str(message), list],
             group: exceptions,
             traceback: RefCell::default(),
@@ -198,7 +241,26 @@ impl ExcObj {
     /// `repr(e)` as Python gives it: `ValueError('boom')`.
     pub(crate) fn repr(&self) -> String {
         let args: Vec<String> = self.args.iter().map(Value::repr).collect();
-        format!("{}({})", self.class.name(), args.join(", "))
+        format!("{}({})", self.name(), args.join(", "))
+    }
+
+    /// An instance of a scenario's class.
+    pub(crate) fn of_user(class: &Rc<UserClass>, args: Vec<Value>) -> Exc {
+        Rc::new(ExcObj {
+            class: class.base,
+            user: Some(class.clone()),
+            args,
+            group: Vec::new(),
+            traceback: RefCell::default(),
+        })
+    }
+
+    /// `type(e).__name__`.
+    pub(crate) fn name(&self) -> &str {
+        match &self.user {
+            Some(u) => &u.name,
+            None => self.class.name(),
+        }
     }
 
     /// `isinstance(self, class)`.

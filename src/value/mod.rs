@@ -11,7 +11,7 @@ pub(crate) mod random;
 pub(crate) mod sort;
 pub(crate) mod store;
 
-pub(crate) use exc::{Exc, ExcClass, ExcObj};
+pub(crate) use exc::{Class, Exc, ExcClass, ExcObj, UserClass};
 use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 
@@ -182,6 +182,8 @@ pub(crate) enum Value {
     Range(Rc<(i64, i64, i64)>),
     Exc(Exc),
     ExcClass(ExcClass),
+    /// A class declared in the scenario.
+    UserClass(Rc<UserClass>),
     Task(Rc<TaskRef>),
     Prim(Rc<PrimRef>),
     Coro(Rc<CoroObj>),
@@ -232,7 +234,7 @@ impl Value {
             Value::Dict(_) => "dict",
             Value::Range(..) => "range",
             Value::Exc(e) => e.class.name(),
-            Value::ExcClass(_) => "type",
+            Value::ExcClass(_) | Value::UserClass(_) => "type",
             Value::Task(_) => "Task",
             Value::Prim(p) => p.kind.class_name(),
             Value::Coro(_) => "coroutine",
@@ -317,6 +319,7 @@ impl Value {
                 let module = if c.in_asyncio() && *c != ExcClass::TimeoutError { "asyncio.exceptions." } else { "" };
                 out.push_str(&format!("<class '{module}{}'>", c.name()));
             }
+            Value::UserClass(c) => out.push_str(&format!("<class '__main__.{}'>", c.name)),
             Value::Task(t) => out.push_str(&format!("<Task name='{}'>", t.name)),
             Value::Prim(p) => out.push_str(&format!("<asyncio.{} {}>", p.kind.class_name(), p.name)),
             Value::Coro(c) => out.push_str(&format!("<coroutine object {}>", c.name)),

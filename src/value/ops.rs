@@ -305,6 +305,7 @@ pub(crate) fn eq(a: &Value, b: &Value) -> bool {
         }
         (Value::Exc(x), Value::Exc(y)) => std::rc::Rc::ptr_eq(x, y),
         (Value::ExcClass(x), Value::ExcClass(y)) => x == y,
+        (Value::UserClass(x), Value::UserClass(y)) => x.id == y.id,
         (Value::Task(x), Value::Task(y)) => x.id == y.id,
         (Value::Prim(x), Value::Prim(y)) => x.id == y.id,
         (Value::Coro(x), Value::Coro(y)) => std::rc::Rc::ptr_eq(x, y),
@@ -329,6 +330,7 @@ pub(crate) fn is(a: &Value, b: &Value) -> bool {
                 (
                     Value::Exc(_)
                         | Value::ExcClass(_)
+                        | Value::UserClass(_)
                         | Value::Task(_)
                         | Value::Prim(_)
                         | Value::Coro(_)
@@ -540,7 +542,7 @@ mod tests {
     fn r(op: Bin, a: Value, b: Value) -> String {
         match binary(op, &a, &b) {
             Ok(v) => v.repr(),
-            Err(e) => format!("{}: {}", e.class.name(), e.to_str()),
+            Err(e) => format!("{}: {}", e.name(), e.to_str()),
         }
     }
 

@@ -289,6 +289,9 @@ impl Gen {
                     "ValueError",
                     "ConnectionResetError",
                     "PermissionError",
+                    "AppError",
+                    "RetryError",
+                    "Gone",
                 ]);
                 self.line(ind, &format!("- if: {cond}"));
                 self.line(ind + 1, "then:");
@@ -306,6 +309,9 @@ impl Gen {
                         "[ValueError, KeyError]",
                         "OSError",
                         "ConnectionError",
+                        "AppError",
+                        "RetryError",
+                        "[Gone, OSError]",
                     ]);
                     self.line(ind + 2, &format!("- match: {m}"));
                     self.line(ind + 3, "as: e");
@@ -314,7 +320,7 @@ impl Gen {
                     if self.rng.chance(30) {
                         self.line(
                             ind + 4,
-                            "- print: \"{type(e).__name__} {isinstance(e, (OSError, LookupError))} {isinstance(e, Exception)}\"",
+                            "- print: \"{type(e).__name__} {isinstance(e, (OSError, LookupError))} {isinstance(e, Exception)} {isinstance(e, AppError)} {e.args}\"",
                         );
                     }
                     if m == "CancelledError" || self.rng.chance(20) {
@@ -734,6 +740,10 @@ pub(crate) fn scenario(seed: u64) -> String {
     };
     g.line(0, &format!("name: gen_{seed}"));
     g.line(0, &format!("seed: {}", seed % 1000));
+    g.line(0, "exceptions:");
+    g.line(1, "AppError: Exception");
+    g.line(1, "RetryError: AppError");
+    g.line(1, "Gone: KeyError");
     g.line(0, "vars:");
     g.line(1, "counter: 0");
     g.line(1, "log: []");

@@ -13,7 +13,7 @@ use crate::compile::{Attr, Builtin, CExpr, CField, CPart, Method};
 use crate::syntax::expr::CmpOp;
 use crate::value::ops::{self, type_error, value_error};
 use crate::value::pyfmt::{format_value, FormatArg, FormatErrorKind};
-use crate::value::{CoroObj, PrimRef};
+use crate::value::{Class, CoroObj, PrimRef};
 use builtins::{builtin, sort_keyed};
 use std::cell::Cell;
 use std::cmp::Ordering;
@@ -42,6 +42,7 @@ pub(crate) fn to_exception(v: &Value) -> Result<Exc, Exc> {
     match v {
         Value::Exc(e) => Ok(e.clone()),
         Value::ExcClass(c) => Ok(ExcObj::new(*c, vec![])),
+        Value::UserClass(c) => Ok(ExcObj::of_user(c, vec![])),
         _ => Err(type_error("exceptions must derive from BaseException")),
     }
 }
@@ -131,11 +132,17 @@ impl Vm<'_> {
         Ok(match e {
             CExpr::Const(v) => v.clone(),
             CExpr::Now => Value::Float(self.now),
-            CExpr::TypeName(x) => Value::str(self.ev(t, x)?.type_name()),
+            CExpr::TypeName(x) => match self.ev(t, x)? {
+                Value::Exc(e) => Value::str(e.name()),
+                v => Value::str(v.type_name()),
+            },
             CExpr::IsInstance(x, tests) => {
                 let v = self.ev(t, x)?;
                 Value::Bool(tests.iter().any(|test| match (test, &v) {
                     (crate::compile::TypeTest::Exc(c), Value::Exc(e)) => e.class.is_subclass(*c),
+                    (crate::compile::TypeTest::User(u), Value::Exc(e)) => {
+                        e.user.as_ref().is_some_and(|x| x.is_subclass(*u))
+                    }
                     (crate::compile::TypeTest::Builtin("int"), Value::Bool(_)) => true,
                     (crate::compile::TypeTest::Builtin(name), v) => v.type_name() == *name,
                     _ => false,
@@ -271,6 +278,10 @@ impl Vm<'_> {
                 }
                 Value::Exc(ExcObj::new(*c, args))
             }
+            CExpr::NewUserExc(c, args) => {
+                let args = self.items(t, args)?;
+                Value::Exc(ExcObj::of_user(c, args))
+            }
             CExpr::Method(recv, m, args) => {
                 let r = self.ev(t, recv)?;
                 let args = self.items(t, args)?;
@@ -394,7 +405,7 @@ impl Vm<'_> {
         Ok(out)
     }
 
-    pub(crate) fn eval_classes(&mut self, t: TaskId, types: &[CExpr]) -> Result<Vec<ExcClass>, Exc> {
+    pub(crate) fn eval_classes(&mut self, t: TaskId, types: &[CExpr]) -> Result<Vec<Class>, Exc> {
         let mut out = Vec::new();
         for e in types {
             let v = self.eval(t, e)?;
@@ -427,9 +438,10 @@ fn ascii(s: &str) -> String {
         .collect()
 }
 
-fn collect_classes(v: &Value, out: &mut Vec<ExcClass>) -> Result<(), Exc> {
+fn collect_classes(v: &Value, out: &mut Vec<Class>) -> Result<(), Exc> {
     match v {
-        Value::ExcClass(c) => out.push(*c),
+        Value::ExcClass(c) => out.push(Class::Builtin(*c)),
+        Value::UserClass(c) => out.push(Class::User(c.clone())),
         Value::Tuple(items) => {
             for i in items.iter() {
                 collect_classes(i, out)?;

@@ -125,7 +125,7 @@ impl Vm<'_> {
             }
             Err(e) => {
                 if self.tracing() {
-                    self.record(t, EventKind::Failed(e.class.name(), &e.to_str()));
+                    self.record(t, EventKind::Failed(e.name(), &e.to_str()));
                 }
                 self.set_exception(fut, e);
                 if !noop {

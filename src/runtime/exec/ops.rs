@@ -345,7 +345,7 @@ impl Vm<'_> {
             Op::Match(types, bind, next) => {
                 let exc = self.tasks[t as usize].rare.exc_info().last().cloned().expect("handled exception");
                 let classes = self.eval_classes(t, types)?;
-                let matched = classes.is_empty() || classes.iter().any(|c| exc.is(*c));
+                let matched = classes.is_empty() || classes.iter().any(|c| c.matches(&exc));
                 if matched {
                     if let Some(b) = bind {
                         self.assign(t, b, Value::Exc(exc))?;
@@ -371,7 +371,7 @@ impl Vm<'_> {
                     frame.jump(*next);
                     return Ok(Flow::Continue);
                 };
-                let (m, r) = rest.split(&|e: &ExcObj| classes.iter().any(|c| e.is(*c)));
+                let (m, r) = rest.split(&|e: &ExcObj| classes.iter().any(|c| c.matches(e)));
                 match m {
                     None => frame.jump(*next),
                     Some(m) => {
