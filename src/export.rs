@@ -297,12 +297,17 @@ impl Py<'_> {
                 }
                 None => self.line("return"),
             },
-            StepKind::Raise(c) => match c {
-                Some(c) => {
+            StepKind::Raise(c, cause) => match (c, cause) {
+                (Some(c), Some(cause)) => {
+                    let c = self.code(c, false);
+                    let cause = self.code(cause, false);
+                    self.line(&format!("raise {c} from {cause}"));
+                }
+                (Some(c), None) => {
                     let c = self.code(c, false);
                     self.line(&format!("raise {c}"));
                 }
-                None => self.line("raise"),
+                (None, _) => self.line("raise"),
             },
             StepKind::Try { body, handlers, star, orelse, finally } => {
                 self.line("try:");

@@ -37,6 +37,13 @@ impl Source {
         (line + 1, col + 1)
     }
 
+    /// The text of 1-based line `n`, without its line break, if there is one.
+    pub fn line(&self, n: usize) -> Option<&str> {
+        let start = *self.line_starts.get(n.checked_sub(1)?)?;
+        let end = self.line_starts.get(n).map_or(self.text.len(), |&next| next - 1);
+        Some(self.text[start..end].trim_end_matches('\r'))
+    }
+
     /// The whole lines that `span` touches: the 0-based index of the first
     /// and the byte range from its start to the end of the last (without
     /// its newline). Diagnostics render this excerpt, not the whole file, so

@@ -72,6 +72,7 @@ impl Asm {
         self.emit(Op::EndFinally);
         self.emit(Op::Return(None));
         CoroCode {
+            def_at: 0,
             name: name.to_owned(),
             defaults: vec![None],
             n_locals: 5,
@@ -157,6 +158,7 @@ pub(crate) fn method_coroutines() -> Vec<CoroCode> {
         .into_iter()
         .zip(METHOD_COROUTINES)
         .map(|(code, name)| CoroCode {
+            def_at: 0,
             name: name.to_owned(),
             defaults: vec![None, None],
             n_locals: 3,
@@ -173,6 +175,7 @@ pub(crate) fn method_coroutines() -> Vec<CoroCode> {
     // `asyncio.sleep(delay, result=None)` as a coroutine object (for
     // `wait_for`, `gather`, `spawn`, a variable): index [`SLEEP_COROUTINE`].
     coros.push(CoroCode {
+        def_at: 0,
         name: "sleep".to_owned(),
         defaults: vec![None, Some(CExpr::Const(Value::None))],
         n_locals: 2,

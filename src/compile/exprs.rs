@@ -98,6 +98,9 @@ impl Ctx<'_> {
                 let v = Box::new(self.expr(value, o));
                 match &**attr {
                     "args" => CExpr::Attr(v, Attr::Args),
+                    "__cause__" => CExpr::Attr(v, Attr::Cause),
+                    "__context__" => CExpr::Attr(v, Attr::Context),
+                    "__suppress_context__" => CExpr::Attr(v, Attr::SuppressContext),
                     "exceptions" => CExpr::Attr(v, Attr::Exceptions),
                     "message" => CExpr::Attr(v, Attr::Message),
                     "parties" => CExpr::Attr(v, Attr::Parties),

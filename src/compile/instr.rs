@@ -181,6 +181,9 @@ pub(crate) enum Attr {
     Args,
     Exceptions,
     Message,
+    Cause,
+    Context,
+    SuppressContext,
     /// Barrier properties.
     Parties,
     NWaiting,
@@ -424,6 +427,8 @@ pub(crate) enum Op {
     Del(Box<[Target]>),
     Return(Option<CExpr>),
     Raise(Option<CExpr>),
+    /// `raise exc from cause`.
+    RaiseFrom(Box<[CExpr; 2]>),
     PushExcept(usize),
     PushExceptStar(usize),
     PushFinally(usize),
@@ -486,6 +491,9 @@ pub(crate) struct Instr {
 #[derive(Debug, Clone)]
 pub(crate) struct CoroCode {
     pub(crate) name: String,
+    /// Byte offset of its declaration (`name(params):`, `main:`): the line
+    /// a traceback shows for a task cancelled before its first step.
+    pub(crate) def_at: usize,
     /// Default values, evaluated once when the program starts (as `def` does).
     pub(crate) defaults: Vec<Option<CExpr>>,
     pub(crate) n_locals: u32,

@@ -251,6 +251,7 @@ fn compile_bodies(
         lambdas.append(&mut cx.lambdas);
         coros.push(CoroCode {
             name: info.name.clone(),
+            def_at: span.start,
             defaults,
             n_locals: cx.slots.len() as u32,
             local_names: cx.slots,

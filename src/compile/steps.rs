@@ -112,7 +112,11 @@ impl Ctx<'_> {
                 let e = c.as_ref().map(|c| self.code(c));
                 self.emit(Op::Return(e));
             }
-            StepKind::Raise(c) => {
+            StepKind::Raise(Some(c), Some(cause)) => {
+                let parts = [self.code(c), self.code(cause)];
+                self.emit(Op::RaiseFrom(Box::new(parts)));
+            }
+            StepKind::Raise(c, _) => {
                 let e = c.as_ref().map(|c| self.code(c));
                 self.emit(Op::Raise(e));
             }
@@ -525,6 +529,7 @@ impl Ctx<'_> {
                     self.blocks.pop();
                     self.span = h.span.clone();
                     self.emit(Op::PopHandler);
+                    self.emit(Op::ExceptDone);
                     self.patch(m);
                     self.patch(c);
                 } else {

@@ -191,8 +191,8 @@ fn describe(want: &ExpectedOutcome) -> String {
 fn outcome_mismatch(want: &ExpectedOutcome, got: &Outcome) -> Option<String> {
     let said = match got {
         Outcome::Ok => "ok".to_owned(),
-        Outcome::Error { kind, message, .. } if message.is_empty() => format!("with {kind}"),
-        Outcome::Error { kind, message, .. } => format!("with {kind}: {message}"),
+        Outcome::Error(f) if f.message.is_empty() => format!("with {}", f.kind),
+        Outcome::Error(f) => format!("with {}: {}", f.kind, f.message),
         Outcome::Deadlock(_) => "in a deadlock".to_owned(),
         Outcome::Limit(l) => format!("at a limit: {}", l.message),
     };
@@ -200,8 +200,8 @@ fn outcome_mismatch(want: &ExpectedOutcome, got: &Outcome) -> Option<String> {
         (ExpectedOutcome::Ok, Outcome::Ok)
         | (ExpectedOutcome::Deadlock, Outcome::Deadlock(_))
         | (ExpectedOutcome::Limit, Outcome::Limit(_)) => true,
-        (ExpectedOutcome::Error { kind: k, message: m }, Outcome::Error { kind, message, .. }) => {
-            k.as_ref().is_none_or(|k| k == kind) && m.as_ref().is_none_or(|m| m == message)
+        (ExpectedOutcome::Error { kind: k, message: m }, Outcome::Error(f)) => {
+            k.as_ref().is_none_or(|k| *k == f.kind) && m.as_ref().is_none_or(|m| *m == f.message)
         }
         _ => false,
     };

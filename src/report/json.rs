@@ -4,7 +4,7 @@
 //! its first version), with no intermediate JSON value.
 
 use super::{outcome_word, push_wait_text, Streams};
-use crate::runtime::{Event, EventKind, Outcome, RunEnd, Sink, Tasks};
+use crate::runtime::{Event, EventKind, Failure, Link, Outcome, RunEnd, Sink, Tasks};
 use std::io;
 
 /// The JSON Lines view.
@@ -77,6 +77,55 @@ fn name(w: &mut Vec<u8>, scratch: &mut String, tasks: &Tasks<'_>, t: u32) {
 }
 
 /// `"key":`, after a comma unless it is the first.
+/// An exception of the end object: `type`, `message`, `traceback` (the
+/// scenario frames, outermost first), and when there are any, `chain` (the
+/// exceptions Python's report shows before it, earliest first, each with the
+/// `link` to the next) and a group's `exceptions`. Keys in sorted order.
+fn failure(w: &mut Vec<u8>, f: &Failure, link: Option<Link>) {
+    w.push(b'{');
+    if !f.chain.is_empty() {
+        w.extend_from_slice(b"\"chain\":[");
+        for (i, (earlier, link)) in f.chain.iter().enumerate() {
+            if i > 0 {
+                w.push(b',');
+            }
+            failure(w, earlier, Some(*link));
+        }
+        w.extend_from_slice(b"],");
+    }
+    if !f.exceptions.is_empty() {
+        w.extend_from_slice(b"\"exceptions\":[");
+        for (i, x) in f.exceptions.iter().enumerate() {
+            if i > 0 {
+                w.push(b',');
+            }
+            failure(w, x, None);
+        }
+        w.extend_from_slice(b"],");
+    }
+    if let Some(link) = link {
+        w.extend_from_slice(b"\"link\":");
+        string(w, link.word());
+        w.push(b',');
+    }
+    w.extend_from_slice(b"\"message\":");
+    string(w, &f.message);
+    w.extend_from_slice(b",\"traceback\":[");
+    for (i, (coro, line, _)) in f.traceback.iter().enumerate() {
+        if i > 0 {
+            w.push(b',');
+        }
+        w.extend_from_slice(b"{\"coroutine\":");
+        string(w, coro);
+        w.extend_from_slice(b",\"line\":");
+        w.extend_from_slice(itoa::Buffer::new().format(*line).as_bytes());
+        w.push(b'}');
+    }
+    w.extend_from_slice(b"],\"type\":");
+    string(w, &f.kind);
+    w.push(b'}');
+}
+
 fn key(w: &mut Vec<u8>, first: &mut bool, k: &str) {
     if !std::mem::take(first) {
         w.push(b',');
@@ -241,13 +290,7 @@ impl Sink for JsonView<'_> {
         number(&mut w, end.elapsed);
         key(&mut w, &mut first, "error");
         match &end.outcome {
-            Outcome::Error { kind, message, .. } => {
-                w.extend_from_slice(b"{\"message\":");
-                string(&mut w, message);
-                w.extend_from_slice(b",\"type\":");
-                string(&mut w, kind);
-                w.push(b'}');
-            }
+            Outcome::Error(f) => failure(&mut w, f, None),
             _ => w.extend_from_slice(b"null"),
         }
         key(&mut w, &mut first, "event");

@@ -16,6 +16,7 @@ pub mod json;
 pub mod orders;
 pub mod snapshot;
 pub mod stdout;
+pub mod traceback;
 
 use crate::runtime::{Outcome, RunEnd, Tasks, WaitOn};
 use crate::source::Source;
@@ -90,7 +91,7 @@ impl<'w> Streams<'w> {
 pub(crate) fn outcome_word(o: &Outcome) -> &'static str {
     match o {
         Outcome::Ok => "ok",
-        Outcome::Error { .. } => "error",
+        Outcome::Error(_) => "error",
         Outcome::Deadlock(_) => "deadlock",
         Outcome::Limit(_) => "limit",
     }
@@ -102,20 +103,7 @@ pub fn epilogue(end: &RunEnd, tasks: &Tasks<'_>, source: &Source) -> String {
     let mut out = String::new();
     match &end.outcome {
         Outcome::Ok => {}
-        Outcome::Error { kind, message, traceback } => {
-            out.push_str("Traceback (most recent call last):\n");
-            for (coro, line, _) in traceback {
-                let _ = writeln!(out, "  File \"{}\", line {line}, in {coro}", source.path);
-                if let Some(text) = source.text.lines().nth(*line as usize - 1) {
-                    let _ = writeln!(out, "    {}", text.trim());
-                }
-            }
-            if message.is_empty() {
-                let _ = writeln!(out, "{kind}");
-            } else {
-                let _ = writeln!(out, "{kind}: {message}");
-            }
-        }
+        Outcome::Error(failure) => traceback::write(&mut out, failure, source),
         Outcome::Deadlock(d) => {
             let _ =
                 writeln!(out, "deadlock at {:.3}s: no task can ever run again, and main has not finished", end.elapsed);

@@ -108,7 +108,7 @@ impl Sink for SnapshotView<'_> {
         self.text.push_str(&explained);
         let outcome = match &end.outcome {
             Outcome::Ok => "ok".to_owned(),
-            Outcome::Error { kind, .. } => format!("error {kind}"),
+            Outcome::Error(f) => format!("error {}", f.kind),
             Outcome::Deadlock(_) => "deadlock".to_owned(),
             Outcome::Limit(_) => "limit".to_owned(),
         };

@@ -177,19 +177,79 @@ pub trait Sink {
 pub enum Outcome {
     /// `asyncio.run` returned.
     Ok,
-    /// It raised: type, message, and a Python-style traceback.
-    Error {
-        /// The exception class.
-        kind: String,
-        /// `str(exc)`.
-        message: String,
-        /// (coroutine, line, column) frames, outermost first.
-        traceback: Vec<(String, u32, u32)>,
-    },
+    /// It raised: the exception, with what Python's traceback shows
+    /// before it and, for a group, inside it.
+    Error(Failure),
     /// Nothing could ever run again.
     Deadlock(Deadlock),
     /// A limit of [`super::Limits`] was hit.
     Limit(Limit),
+}
+
+/// An exception as Python's traceback report shows it.
+#[derive(Debug, Clone)]
+pub struct Failure {
+    /// The exception class (`type(e).__name__`).
+    pub kind: String,
+    /// The class's module when Python names it in a traceback (not
+    /// `builtins` nor the program's own): `asyncio.exceptions`, or empty.
+    pub module: &'static str,
+    /// `str(exc)`.
+    pub message: String,
+    /// (coroutine, line, column) frames of the scenario, outermost first.
+    pub traceback: Vec<(String, u32, u32)>,
+    /// Whether it was raised at all (a cause made only to be named was
+    /// not): Python then heads it with "Traceback (most recent call last):",
+    /// even when only asyncio's own frames, which asim does not show, are
+    /// listed.
+    pub raised: bool,
+    /// The exceptions printed before this one, earliest first: each is the
+    /// `__cause__` or shown `__context__` of the next (the last of this
+    /// one). Each element's own `chain` is empty.
+    pub chain: Vec<(Failure, Link)>,
+    /// A group's sub-exceptions, each with its own chain; empty for a
+    /// group nested deeper than [`Failure::MAX_GROUP_DEPTH`].
+    pub exceptions: Vec<Failure>,
+    /// Whether it is an exception group (which may be too deep to list).
+    pub group: bool,
+}
+
+impl Failure {
+    /// Groups nested deeper than this are not shown (Python's traceback
+    /// module's `max_group_depth`).
+    pub const MAX_GROUP_DEPTH: usize = 10;
+    /// A group shows at most this many sub-exceptions, then "and N more
+    /// exceptions" (`max_group_width`).
+    pub const MAX_GROUP_WIDTH: usize = 15;
+}
+
+/// How an exception in a traceback follows the one printed before it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Link {
+    /// `raise ... from earlier`: "The above exception was the direct cause
+    /// of the following exception:".
+    Cause,
+    /// Raised while the earlier one was being handled: "During handling of
+    /// the above exception, another exception occurred:".
+    Context,
+}
+
+impl Link {
+    /// The sentence Python prints between the two tracebacks.
+    pub fn sentence(self) -> &'static str {
+        match self {
+            Link::Cause => "The above exception was the direct cause of the following exception:",
+            Link::Context => "During handling of the above exception, another exception occurred:",
+        }
+    }
+
+    /// The link's name in the JSON view.
+    pub fn word(self) -> &'static str {
+        match self {
+            Link::Cause => "cause",
+            Link::Context => "context",
+        }
+    }
 }
 
 /// A run stopped by a limit.

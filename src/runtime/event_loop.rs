@@ -220,6 +220,9 @@ impl Vm<'_> {
     pub(super) fn run_callback(&mut self, cb: Callback, fut: FutId) {
         let f = &mut self.futs[fut as usize];
         f.queued = f.queued.saturating_sub(1);
+        if f.queued == 0 {
+            self.maybe_unretrieved(fut);
+        }
         match cb {
             Callback::Wakeup(t) => {
                 let exc = self.fut_outcome(fut).err();
@@ -241,7 +244,7 @@ impl Vm<'_> {
                     FutState::Cancelled => {
                         self.future_cancel_plain(outer, None);
                     }
-                    FutState::Exception(e) => self.set_exception(outer, e),
+                    FutState::Exception(e, _) => self.set_exception(outer, e),
                     FutState::Result(v) => self.set_result(outer, v),
                     FutState::Pending => {}
                 }

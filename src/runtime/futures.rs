@@ -3,13 +3,18 @@
 //! `result()` / `exception()` retrieval.
 
 use super::*;
+use crate::value::exc::TbEntry;
 
 /// A future's state.
 #[derive(Debug, Clone)]
 pub(crate) enum FutState {
     Pending,
     Result(Value),
-    Exception(Exc),
+    /// The exception, and its traceback when it was set (`_exception_tb`):
+    /// the first `result()` gives it back, later ones leave it empty.
+    // One pointer, not a boxed slice's two: a future stays 48 bytes.
+    #[allow(clippy::box_collection)]
+    Exception(Exc, Option<Box<Vec<TbEntry>>>),
     Cancelled,
 }
 
@@ -228,7 +233,9 @@ impl Vm<'_> {
     }
 
     pub(crate) fn set_exception(&mut self, fut: FutId, e: Exc) {
-        self.futs[fut as usize].state = FutState::Exception(e);
+        // (Boxed twice so a future stays small; most tracebacks are short.)
+        let tb = Box::new(e.traceback.borrow().clone());
+        self.futs[fut as usize].state = FutState::Exception(e, Some(tb));
         self.schedule_callbacks(fut);
     }
 
@@ -284,8 +291,12 @@ impl Vm<'_> {
     pub(crate) fn fut_outcome(&mut self, fut: FutId) -> Result<Value, Exc> {
         match &self.futs[fut as usize].state {
             FutState::Result(v) => Ok(v.clone()),
-            FutState::Exception(e) => {
+            FutState::Exception(..) => {
+                // CPython's `future_get_result`: the exception gets back the
+                // traceback it was set with, once; after that, none.
+                let FutState::Exception(e, tb) = &mut self.futs[fut as usize].state else { unreachable!() };
                 let e = e.clone();
+                *e.traceback.borrow_mut() = tb.take().map(|tb| *tb).unwrap_or_default();
                 self.retrieve(fut);
                 Err(e)
             }

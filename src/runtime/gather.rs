@@ -96,6 +96,9 @@ impl Vm<'_> {
         if let FutKind::Task(t) = self.futs[fut as usize].kind() {
             let h = &mut self.tasks[t as usize].holds;
             *h = h.saturating_add_signed(delta);
+            if *h == 0 && delta < 0 {
+                self.maybe_unretrieved(fut);
+            }
         }
     }
 
@@ -151,7 +154,7 @@ impl Vm<'_> {
                 self.gather_release(g);
                 return;
             }
-            if let FutState::Exception(e) = &self.futs[fut as usize].state {
+            if let FutState::Exception(e, _) = &self.futs[fut as usize].state {
                 let e = e.clone();
                 self.retrieve(fut);
                 self.set_exception(outer, e);
@@ -176,7 +179,7 @@ impl Vm<'_> {
                         };
                         Value::Exc(ExcObj::new(ExcClass::CancelledError, vec![msg]))
                     }
-                    FutState::Exception(e) => Value::Exc(e.clone()),
+                    FutState::Exception(e, _) => Value::Exc(e.clone()),
                     FutState::Result(v) => v.clone(),
                     FutState::Pending => Value::None,
                 });
@@ -219,7 +222,7 @@ impl Vm<'_> {
             }
         }
         let exc = match &self.futs[fut as usize].state {
-            FutState::Exception(e) => e.clone(),
+            FutState::Exception(e, _) => e.clone(),
             _ => return,
         };
         self.retrieve(fut);

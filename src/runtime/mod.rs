@@ -47,7 +47,9 @@ pub(crate) use crate::value::TaskName;
 use crate::value::{Exc, ExcClass, ExcObj, TaskRef, Value};
 pub use deadlock::{Deadlock, Waiting};
 pub(crate) use event::push_u32_bytes;
-pub use event::{Event, EventKind, Interest, Limit, Live, Name, Outcome, Repr, RunEnd, Sink, Tasks, WaitOn};
+pub use event::{
+    Event, EventKind, Failure, Interest, Limit, Link, Live, Name, Outcome, Repr, RunEnd, Sink, Tasks, WaitOn,
+};
 pub use set_order::{SetChoice, SetOrder, SetSite};
 use std::cell::{Cell, RefCell};
 use std::collections::{BTreeSet, VecDeque};

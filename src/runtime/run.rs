@@ -160,7 +160,7 @@ impl Vm<'_> {
             // _cancel_all_tasks: a task that ended with an exception is reported.
             for t in to_cancel_kept {
                 let f = self.tasks[t as usize].fut;
-                if let FutState::Exception(_) = &self.futs[f as usize].state {
+                if let FutState::Exception(..) = &self.futs[f as usize].state {
                     self.retrieve(f);
                     let text =
                         format!("unhandled exception during asyncio.run() shutdown\ntask: {}", self.task_repr(t));
@@ -184,6 +184,81 @@ impl Vm<'_> {
         self.finish(Some(result), None)
     }
 
+    /// An exception's traceback entries as a view shows them.
+    fn frames_of(&self, e: &ExcObj) -> Vec<(String, u32, u32)> {
+        use crate::value::exc::FrameName;
+        let name = |f: FrameName| match f {
+            FrameName::Coro(c) => self.prog.coros[c as usize].name.clone(),
+            FrameName::ListComp => "<listcomp>".to_owned(),
+            FrameName::DictComp => "<dictcomp>".to_owned(),
+            FrameName::SetComp => "<setcomp>".to_owned(),
+            FrameName::GenExpr => "<genexpr>".to_owned(),
+            FrameName::Lambda => "<lambda>".to_owned(),
+            FrameName::Internal => String::new(),
+        };
+        let tb = e.traceback.borrow();
+        tb.iter().rev().filter(|tb| tb.frame != FrameName::Internal).map(|tb| (name(tb.frame), tb.line, 0)).collect()
+    }
+
+    /// `e` as Python's traceback report shows it: the exceptions printed
+    /// before it and, for a group, its sub-exceptions. `seen` is the report's
+    /// one set of exceptions already shown, as in CPython's
+    /// `print_exception_recursive`: a cause or context already in it is not
+    /// shown again, so a cycle ends.
+    fn failure(&self, e: &Exc, depth: usize, seen: &mut Vec<*const ExcObj>) -> Failure {
+        // The chain, latest first, each with how it leads to the one
+        // before it in this list: CPython prints the earliest first.
+        let mut links = vec![(e.clone(), None)];
+        let mut cur = e.clone();
+        loop {
+            seen.push(Rc::as_ptr(&cur));
+            let next = {
+                let c = cur.chain.borrow();
+                match (&c.cause, &c.context) {
+                    (Some(cause), _) => Some((cause.clone(), Link::Cause)),
+                    (None, Some(ctx)) if !c.suppress_context => Some((ctx.clone(), Link::Context)),
+                    _ => None,
+                }
+            };
+            match next {
+                Some((prev, link)) if !seen.contains(&Rc::as_ptr(&prev)) => {
+                    links.push((prev.clone(), Some(link)));
+                    cur = prev;
+                }
+                _ => break,
+            }
+        }
+        let mut shown: Vec<(Failure, Option<Link>)> = Vec::with_capacity(links.len());
+        // Sub-exceptions are shown after their group's chain, so they are
+        // built in print order: earliest exception first.
+        for (x, link) in links.into_iter().rev() {
+            shown.push((self.one_failure(&x, depth, seen), link));
+        }
+        let (mut last, _) = shown.pop().expect("the chain starts with e");
+        last.chain = shown.into_iter().map(|(f, link)| (f, link.expect("an earlier exception has a link"))).collect();
+        last
+    }
+
+    /// One exception of a report, without its chain.
+    fn one_failure(&self, e: &Exc, depth: usize, seen: &mut Vec<*const ExcObj>) -> Failure {
+        let group = e.class.is_group();
+        let exceptions = if group && depth < Failure::MAX_GROUP_DEPTH {
+            e.group.iter().map(|x| self.failure(x, depth + 1, seen)).collect()
+        } else {
+            Vec::new()
+        };
+        Failure {
+            kind: e.name().to_owned(),
+            module: if e.user.is_some() { "" } else { e.class.module() },
+            message: e.to_str(),
+            traceback: self.frames_of(e),
+            raised: !e.traceback.borrow().is_empty(),
+            chain: Vec::new(),
+            exceptions,
+            group,
+        }
+    }
+
     pub(super) fn finish(mut self, main: Option<Result<Value, Exc>>, mut stop: Option<Stop>) -> RunEnd {
         if let Some(msg) = self.limit_hit.take() {
             // A limit hit where no loop was running yet (the main task itself).
@@ -199,19 +274,14 @@ impl Vm<'_> {
                 let (running, more) = self.running_tasks();
                 Outcome::Limit(Limit { message, running, more })
             }
-            (None, Some(Err(e))) => Outcome::Error {
-                kind: e.name().to_owned(),
-                message: e.to_str(),
-                traceback: match self.module_at {
-                    Some(at) => vec![("<module>".to_owned(), self.line_of(at), 0)],
-                    None => e
-                        .traceback
-                        .borrow()
-                        .iter()
-                        .map(|tb| (self.prog.coros[tb.coro as usize].name.clone(), tb.line, 0))
-                        .collect(),
-                },
-            },
+            (None, Some(Err(e))) => {
+                let mut failure = self.failure(&e, 0, &mut Vec::new());
+                if let Some(at) = self.module_at {
+                    failure.traceback = vec![("<module>".to_owned(), self.line_of(at), 0)];
+                    failure.raised = true;
+                }
+                Outcome::Error(failure)
+            }
             _ => Outcome::Ok,
         };
         let mut end = RunEnd {

@@ -302,7 +302,10 @@ impl Vm<'_> {
 
     /// CPython logs "Task exception was never retrieved" when a failed task
     /// is freed unretrieved: when no value refers to it and no done callback
-    /// of it is still queued.
+    /// of it is still queued. A task still held or with a callback queued
+    /// leaves the list; [`Vm::maybe_unretrieved`] puts it back when the last
+    /// hold or callback goes (so a gather holding many failed children does
+    /// not make every handle scan them all).
     pub(crate) fn check_unretrieved(&mut self) {
         let pending = std::mem::take(&mut self.unretrieved_pending);
         for t in pending {
@@ -311,10 +314,20 @@ impl Vm<'_> {
                 continue;
             }
             if task.holds > 0 || self.futs[task.fut as usize].queued > 0 {
-                self.unretrieved_pending.push(t);
                 continue;
             }
             self.report_unretrieved(t);
+        }
+    }
+
+    /// The last hold on a task's future, or its last queued callback, went:
+    /// if it failed unretrieved, check it again after this handle.
+    pub(crate) fn maybe_unretrieved(&mut self, fut: FutId) {
+        if let FutKind::Task(t) = self.futs[fut as usize].kind() {
+            let task = &self.tasks[t as usize];
+            if task.unretrieved && !task.referenced && task.holds == 0 && self.futs[fut as usize].queued == 0 {
+                self.unretrieved_pending.push(t);
+            }
         }
     }
 
@@ -328,7 +341,7 @@ impl Vm<'_> {
     pub(super) fn task_repr(&self, t: TaskId) -> String {
         let task = &self.tasks[t as usize];
         let exc = match &self.futs[task.fut as usize].state {
-            FutState::Exception(e) => format!(" exception={}", e.repr()),
+            FutState::Exception(e, _) => format!(" exception={}", e.repr()),
             _ => String::new(),
         };
         format!(

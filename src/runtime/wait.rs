@@ -77,7 +77,7 @@ impl Vm<'_> {
         let ws = &mut self.waits[w as usize];
         ws.counter = ws.counter.saturating_sub(1);
         let failed =
-            !self.futs[f as usize].cancelled() && matches!(self.futs[f as usize].state, FutState::Exception(_));
+            !self.futs[f as usize].cancelled() && matches!(self.futs[f as usize].state, FutState::Exception(..));
         let ws = &self.waits[w as usize];
         let release = ws.counter == 0
             || ws.return_when == ReturnWhen::FirstCompleted

@@ -247,7 +247,8 @@ pub(crate) enum StepKind {
     /// `del d[k]`, `del x`.
     Del(Vec<Tgt>),
     Return(Option<Code>),
-    Raise(Option<Code>),
+    /// `raise`, `raise exc`, `raise exc from cause`.
+    Raise(Option<Code>, Option<Box<Code>>),
     Try {
         body: Vec<Step>,
         handlers: Vec<Handler>,

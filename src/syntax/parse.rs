@@ -352,6 +352,30 @@ impl<'s> Parser<'s> {
         }
     }
 
+    /// `raise:` (nothing: re-raise), `raise: exc` or `raise: exc from cause`.
+    fn raise(&mut self, node: &Node) -> Option<StepKind> {
+        if node.is_null() {
+            return Some(StepKind::Raise(None, None));
+        }
+        match &node.kind {
+            NodeKind::Scalar { text, .. } => {
+                let origin = scalar_origin(node);
+                match expr::parse_raise(text) {
+                    Ok((exc, cause)) => Some(StepKind::Raise(
+                        Some(Code::Expr(exc, origin.clone())),
+                        cause.map(|c| Box::new(Code::Expr(c, origin))),
+                    )),
+                    Err(e) => {
+                        let d = flow_hint(expr_error(e, &origin), node, self.source);
+                        self.err(d);
+                        None
+                    }
+                }
+            }
+            _ => Some(StepKind::Raise(Some(self.code(node)?), None)),
+        }
+    }
+
     fn template(&mut self, node: &Node, what: &str) -> Option<Template> {
         let text = self.text(node, what)?;
         let origin = scalar_origin(node);
@@ -699,7 +723,7 @@ impl<'s> Parser<'s> {
             "set" => StepKind::Set(self.assignments(verb, v)?),
             "del" => StepKind::Del(self.del_targets(v)?),
             "return" => StepKind::Return(if v.is_null() { None } else { Some(self.code(v)?) }),
-            "raise" => StepKind::Raise(if v.is_null() { None } else { Some(self.code(v)?) }),
+            "raise" => self.raise(v)?,
             "try" => {
                 let body = self.body(v, "try");
                 let ex = m.get("except");

@@ -28,7 +28,10 @@ const VERB_DOCS: &[(&str, &str)] = &[
     ("set", "Assignment whose plain names are shared variables declared in `vars` (global x; x += 1): the same forms as `let`."),
     ("del", "del TARGETS: a name, a subscription or slice (d[k], xs[1:3]), or several separated by commas."),
     ("return", "return EXPR."),
-    ("raise", "raise EXC: ValueError(\"boom\"), a bare class name, or empty to re-raise."),
+    (
+        "raise",
+        "raise EXC: ValueError(\"boom\"), a bare class name, `EXC from CAUSE` (or `from None`), or empty to re-raise.",
+    ),
     ("try", "try: the steps; with `except` (or `except_star`), `else` and `finally`."),
     ("timeout", "async with asyncio.timeout(s): the body is `do`; null means no timeout."),
     ("wait_for", "x = await asyncio.wait_for(AWAITABLE, timeout)."),

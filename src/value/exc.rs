@@ -104,6 +104,17 @@ impl ExcClass {
         )
     }
 
+    /// The module a traceback names it by, when not `builtins`.
+    pub(crate) fn module(self) -> &'static str {
+        match self {
+            ExcClass::CancelledError | ExcClass::InvalidStateError | ExcClass::BrokenBarrierError => {
+                "asyncio.exceptions"
+            }
+            ExcClass::QueueFull | ExcClass::QueueEmpty => "asyncio.queues",
+            _ => "",
+        }
+    }
+
     /// Whether it is an exception group class.
     pub(crate) fn is_group(self) -> bool {
         self.is_subclass(ExcClass::BaseExceptionGroup)
@@ -161,19 +172,45 @@ pub(crate) struct ExcObj {
     pub(crate) args: Vec<Value>,
     /// The sub-exceptions of a group.
     pub(crate) group: Vec<Rc<ExcObj>>,
-    /// The frames it unwound through, outermost first, as Python's
-    /// traceback lists them.
+    /// `__traceback__`: an entry per frame it entered, the latest (the
+    /// outermost) last; Python's traceback lists them in reverse.
     pub(crate) traceback: RefCell<Vec<TbEntry>>,
+    /// `__cause__`, `__context__` and `__suppress_context__`.
+    pub(crate) chain: RefCell<Chain>,
+}
+
+/// How an exception is chained to earlier ones.
+#[derive(Debug, Default)]
+pub(crate) struct Chain {
+    /// `raise ... from cause`.
+    pub(crate) cause: Option<Exc>,
+    /// The exception being handled when this one was raised.
+    pub(crate) context: Option<Exc>,
+    /// Set by `raise ... from ...`: the context is not shown.
+    pub(crate) suppress_context: bool,
 }
 
 /// One traceback line: a coroutine frame and the scenario line it was at.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) struct TbEntry {
-    /// Which frame (task and depth), so one frame is listed once.
-    pub(crate) task: u32,
-    pub(crate) depth: u32,
-    pub(crate) coro: u32,
+    pub(crate) frame: FrameName,
     pub(crate) line: u32,
+}
+
+/// Whose frame a traceback entry is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum FrameName {
+    /// A coroutine of the scenario (its index in the program).
+    Coro(u32),
+    /// The frames Python gives comprehensions and lambdas.
+    ListComp,
+    DictComp,
+    SetComp,
+    GenExpr,
+    Lambda,
+    /// asyncio's own code: not shown, but it makes the exception one that
+    /// was raised (Python prints "Traceback" above it).
+    Internal,
 }
 
 /// A shared exception object.
@@ -183,12 +220,28 @@ impl ExcObj {
     /// An exception with a single string argument (or none when `msg` is empty
     /// and `keep_empty` is false).
     pub(crate) fn new(class: ExcClass, args: Vec<Value>) -> Exc {
-        Rc::new(ExcObj { class, user: None, args, group: Vec::new(), traceback: RefCell::default() })
+        Rc::new(ExcObj {
+            class,
+            user: None,
+            args,
+            group: Vec::new(),
+            traceback: RefCell::default(),
+            chain: RefCell::default(),
+        })
     }
 
     /// `Class("message")`.
     pub(crate) fn msg(class: ExcClass, msg: impl Into<String>) -> Exc {
         Self::new(class, vec![Value::str(msg.into())])
+    }
+
+    /// The group `except*` wraps a naked exception in: its `args` hold a
+    /// tuple, as CPython's `_PyExc_CreateExceptionGroup` makes it.
+    pub(crate) fn wrap_naked(exc: &Exc) -> Exc {
+        let g = Self::group("", vec![exc.clone()]);
+        let mut obj = Rc::try_unwrap(g).expect("a new group has one owner");
+        obj.args[1] = Value::tuple(vec![Value::Exc(exc.clone())]);
+        Rc::new(obj)
     }
 
     /// `ExceptionGroup(message, exceptions)`, or `BaseExceptionGroup` when a
@@ -203,6 +256,7 @@ impl ExcObj {
             args: vec![Value::str(message), list],
             group: exceptions,
             traceback: RefCell::default(),
+            chain: RefCell::default(),
         })
     }
 
@@ -252,7 +306,30 @@ impl ExcObj {
             args,
             group: Vec::new(),
             traceback: RefCell::default(),
+            chain: RefCell::default(),
         })
+    }
+
+    /// Raised while `handled` was being handled: CPython's
+    /// `_PyErr_SetObject` sets `__context__`, first cutting any chain from
+    /// `handled` back to this exception (no cycles).
+    pub(crate) fn set_context(self: &Exc, handled: &Exc) {
+        if Rc::ptr_eq(self, handled) {
+            return;
+        }
+        let mut o = handled.clone();
+        loop {
+            let next = o.chain.borrow().context.clone();
+            match next {
+                Some(n) if Rc::ptr_eq(&n, self) => {
+                    o.chain.borrow_mut().context = None;
+                    break;
+                }
+                Some(n) => o = n,
+                None => break,
+            }
+        }
+        self.chain.borrow_mut().context = Some(handled.clone());
     }
 
     /// `type(e).__name__`.
@@ -286,10 +363,21 @@ impl ExcObj {
         let msg = self.message();
         let make = |v: Vec<Exc>| -> Option<Exc> {
             if v.is_empty() {
-                None
-            } else {
-                Some(ExcObj::group(&msg, v))
+                return None;
             }
+            // CPython's `exceptiongroup_subset`: the part keeps the
+            // original's traceback, context and cause (setting the cause
+            // sets `__suppress_context__`, even to None).
+            let part = ExcObj::group(&msg, v);
+            *part.traceback.borrow_mut() = self.traceback.borrow().clone();
+            {
+                let from = self.chain.borrow();
+                let mut to = part.chain.borrow_mut();
+                to.cause = from.cause.clone();
+                to.context = from.context.clone();
+                to.suppress_context = true;
+            }
+            Some(part)
         };
         (make(yes), make(no))
     }

@@ -7,7 +7,7 @@
 //! Needs Python 3.11 or newer as `python3`. Without it the test fails under
 //! `CI=true`, and elsewhere skips with a message saying so.
 
-use crate::gen::diff::{divergence, python, run_cpython, run_cpython_ordered};
+use crate::gen::diff::{divergence, python, run_cpython, run_cpython_ordered, run_harness, traceback_shape};
 use crate::{asim, in_root, rel, root, scenario_files};
 use std::path::PathBuf;
 
@@ -91,11 +91,9 @@ fn some_shipped_scenarios_depend_on_the_set_order() {
     assert!(!depends_on_set_order("scenarios/download_pool.yaml"));
 }
 
-#[test]
-fn every_scenario_matches_cpython() {
-    in_root();
-    let Some(py) = python_or_skip("every_scenario_matches_cpython") else { return };
-    // Shipped scenarios, and the minimised regressions of divergences found.
+/// Shipped scenarios and the minimised regressions of divergences found,
+/// with their Python twins.
+fn scenarios_and_twins() -> (Vec<PathBuf>, Vec<PathBuf>) {
     let mut scenarios = scenario_files();
     let mut regressions: Vec<PathBuf> = std::fs::read_dir(root().join("tests/regressions"))
         .unwrap()
@@ -108,6 +106,49 @@ fn every_scenario_matches_cpython() {
     for (s, t) in scenarios.iter().zip(&twins) {
         assert!(t.exists(), "{} has no Python twin at {}", rel(s), rel(t));
     }
+    (scenarios, twins)
+}
+
+/// The traceback of a run that ends with an exception is laid out as
+/// Python's: the same chained exceptions with the same sentences between
+/// them, the same group boxes with the same margins, the same exception
+/// lines (the frames differ: the scenario's lines against the program's).
+#[test]
+fn tracebacks_are_laid_out_as_pythons() {
+    in_root();
+    let Some(py) = python_or_skip("tracebacks_are_laid_out_as_pythons") else { return };
+    let (scenarios, twins) = scenarios_and_twins();
+    let mut failing = Vec::new();
+    for (s, t) in scenarios.iter().zip(&twins) {
+        let file = rel(s);
+        let json = asim(&["run", "--format", "json", &file]).stdout;
+        // Warnings go to stderr too; those runs are left to the JSON comparison.
+        if json.contains("\"outcome\":\"error\"") && !json.contains("\"event\":\"warning\"") {
+            failing.push((file, t.clone()));
+        }
+    }
+    assert!(failing.len() >= 10, "only {} scenarios end with an exception", failing.len());
+    let programs: Vec<PathBuf> = failing.iter().map(|(_, t)| t.clone()).collect();
+    let reports = run_harness(&py, &programs, &["--report"]);
+    let mut failures = Vec::new();
+    for ((file, _), theirs) in failing.iter().zip(&reports) {
+        let end: serde_json::Value =
+            serde_json::from_str(theirs.lines().last().unwrap_or("{}")).expect("the harness's end event");
+        let report = end["report"].as_str().unwrap_or_default();
+        let ours = asim(&["run", "-q", file]).stderr;
+        let (a, b) = (traceback_shape(&ours), traceback_shape(report));
+        if a != b {
+            failures.push(format!("{file}\n--- asim\n{}\n--- cpython\n{}\n", a.join("\n"), b.join("\n")));
+        }
+    }
+    assert!(failures.is_empty(), "{} tracebacks differ in layout:\n{}", failures.len(), failures.join("\n"));
+}
+
+#[test]
+fn every_scenario_matches_cpython() {
+    in_root();
+    let Some(py) = python_or_skip("every_scenario_matches_cpython") else { return };
+    let (scenarios, twins) = scenarios_and_twins();
     // Every set order: the harness pins CPython's set iterations to the
     // same rule as asim's --set-order.
     let mut failures = Vec::new();

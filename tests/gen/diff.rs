@@ -35,8 +35,14 @@ pub(crate) fn run_cpython(python: &str, programs: &[PathBuf]) -> Vec<String> {
 /// [`run_cpython`] with the harness's set iterations in `order` (asim's
 /// `--set-order`: creation, reverse, shuffle:SEED).
 pub(crate) fn run_cpython_ordered(python: &str, programs: &[PathBuf], order: &str) -> Vec<String> {
+    run_harness(python, programs, &["--set-order", order])
+}
+
+/// Runs the harness with `options` on several programs; one JSON Lines
+/// text per program.
+pub(crate) fn run_harness(python: &str, programs: &[PathBuf], options: &[&str]) -> Vec<String> {
     let mut cmd = Command::new(python);
-    cmd.arg(root().join("tests/harness/vclock.py")).arg("--set-order").arg(order);
+    cmd.arg(root().join("tests/harness/vclock.py")).args(options);
     if programs.len() == 1 {
         // The harness only separates programs when there are several.
         cmd.arg(&programs[0]).arg(&programs[0]);
@@ -75,13 +81,76 @@ pub(crate) fn observable(jsonl: &str) -> (Vec<Print>, End) {
                 end = Some((
                     v["elapsed"].as_f64().unwrap(),
                     v["outcome"].as_str().unwrap().to_owned(),
-                    v["error"].clone(),
+                    comparable_error(&v["error"]),
                 ))
             }
             _ => {}
         }
     }
     (prints, end.unwrap_or((f64::NAN, "no end event".to_owned(), serde_json::Value::Null)))
+}
+
+/// The part of an end object's `error` both sides can give: asim's frames
+/// carry scenario lines and the harness's do not, and only asim lists a
+/// `<module>` frame (the harness keeps the program's own frames, which
+/// start at `<module>` in every Python traceback).
+fn comparable_error(v: &serde_json::Value) -> serde_json::Value {
+    match v {
+        serde_json::Value::Object(m) => {
+            let mut out = serde_json::Map::new();
+            for (k, x) in m {
+                let x = if k == "traceback" {
+                    let frames = x.as_array().map(Vec::as_slice).unwrap_or_default();
+                    frames
+                        .iter()
+                        .filter(|f| f["coroutine"] != "<module>")
+                        .map(|f| serde_json::json!({"coroutine": f["coroutine"]}))
+                        .collect()
+                } else {
+                    comparable_error(x)
+                };
+                out.insert(k.clone(), x);
+            }
+            serde_json::Value::Object(out)
+        }
+        serde_json::Value::Array(xs) => xs.iter().map(comparable_error).collect(),
+        other => other.clone(),
+    }
+}
+
+/// The layout of a Python traceback report without its frames: the
+/// headers, the chaining sentences, the exception lines and the group
+/// boxes, each with its margin. A frame's `File` line goes with the
+/// indented source and caret lines under it, so a report of asim (the
+/// scenario's frames) and one of CPython (the program's and asyncio's)
+/// compare equal when everything but the frames is laid out alike.
+pub(crate) fn traceback_shape(report: &str) -> Vec<String> {
+    // The text after a group's margin (`  | `, `    + `), or the line.
+    fn content(line: &str) -> &str {
+        let t = line.trim_start();
+        if let Some(rest) = t.strip_prefix("| ").or_else(|| t.strip_prefix("+ ")) {
+            rest
+        } else if t == "|" {
+            ""
+        } else {
+            line
+        }
+    }
+    let mut out = Vec::new();
+    let mut in_frame = false;
+    for line in report.lines() {
+        let c = content(line);
+        if c.trim_start().starts_with("File \"") {
+            in_frame = true;
+            continue;
+        }
+        if in_frame && c.starts_with("    ") {
+            continue;
+        }
+        in_frame = false;
+        out.push(line.trim_end().to_owned());
+    }
+    out
 }
 
 /// Compares asim's JSON with CPython's; `None` if they agree, else a report

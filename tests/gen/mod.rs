@@ -245,13 +245,22 @@ impl Gen {
                 }
                 self.in_group -= 1;
                 self.say(ind + 2, "group done");
+                let m = *self.rng.pick(&["Exception", "Exception", "ValueError", "[AppError, OSError]", "KeyError"]);
                 self.handler(
                     ind,
                     "except_star",
-                    "Exception",
+                    m,
                     "eg",
                     &format!("- print: \"{} group failed: {{eg.exceptions}}\"", self.label.clone()),
                 );
+                // What a handler raises goes into the group except* raises on.
+                match self.rng.below(20) {
+                    0..=2 => self.line(ind + 4, "- raise:"),
+                    3 => self.line(ind + 4, "- raise: eg"),
+                    4 => self.line(ind + 4, "- raise: RetryError(f\"retry {len(eg.exceptions)}\")"),
+                    5..=9 => self.line(ind + 4, "- set: {last_error: eg}"),
+                    _ => {}
+                }
             }
             12 | 13 if nested => {
                 let p = *self.rng.pick(&["lock", "sem", "sem", "bsem"]);
@@ -320,11 +329,19 @@ impl Gen {
                     if self.rng.chance(30) {
                         self.line(
                             ind + 4,
-                            "- print: \"{type(e).__name__} {isinstance(e, (OSError, LookupError))} {isinstance(e, Exception)} {isinstance(e, AppError)} {e.args}\"",
+                            "- print: \"{type(e).__name__} {isinstance(e, (OSError, LookupError))} {isinstance(e, Exception)} {isinstance(e, AppError)} {e.args} {e.__cause__!r} {e.__context__!r}\"",
                         );
+                    }
+                    if self.rng.chance(25) {
+                        // Raised again at the end of main: its traceback and
+                        // chain as they are by then.
+                        self.line(ind + 4, "- set: {last_error: e}");
                     }
                     if m == "CancelledError" || self.rng.chance(20) {
                         self.line(ind + 4, "- raise:");
+                    } else if self.rng.chance(10) {
+                        let how = *self.rng.pick(&["from e", "from None", ""]);
+                        self.line(ind + 4, &format!("- raise: AppError(f\"wrapped {{e!r}}\") {how}"));
                     }
                     if self.rng.chance(30) {
                         self.line(ind + 1, "else:");
@@ -748,6 +765,7 @@ pub(crate) fn scenario(seed: u64) -> String {
     g.line(1, "counter: 0");
     g.line(1, "log: []");
     g.line(1, "tally: \"{'a': 0}\"");
+    g.line(1, "last_error: None");
     g.line(0, "sync:");
     g.line(1, "lock: Lock()");
     g.line(1, &format!("sem: Semaphore({sem})"));
@@ -808,5 +826,10 @@ pub(crate) fn scenario(seed: u64) -> String {
         }
     }
     g.say(1, "end log={log}");
+    if g.rng.chance(30) {
+        g.line(1, "- if: last_error is not None");
+        g.line(2, "then:");
+        g.line(3, "- raise: last_error");
+    }
     g.out
 }

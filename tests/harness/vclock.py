@@ -17,6 +17,8 @@ Options:
     --stderr         let the programs' stderr through (tracebacks, asyncio's log messages);
                      anything the programs write to stdout other than through print() goes to
                      stderr too.  By default both are discarded.
+    --report         add to the end event, as "report", the traceback Python prints for the
+                     exception the program ended with
     --trace          write an iteration trace to stderr: for every loop iteration the clock,
                      the select() timeout, the ready queue and the timer heap (in heap-array
                      order), then every handle that runs and every captured print
@@ -36,7 +38,9 @@ Output (UTF-8, one JSON object per line, floats written by ``json.dumps``, i.e. 
   clock when the program finished; E is the clock when the last event loop was closed (the
   end of ``asyncio.run``), or when the deadlock was found; O is ``"ok"``, ``"error"`` (the
   program ended with an uncaught exception, normally the one ``asyncio.run`` raised) or
-  ``"deadlock"``; ERR is ``null`` or ``{"type": exc.__class__.__name__, "message": str(exc)}``.
+  ``"deadlock"``; ERR is ``null`` or ``{"type": exc.__class__.__name__, "message": str(exc),
+  "traceback": [...]}`` with the ``chain`` and group ``exceptions`` Python's report shows
+  (``_error_obj``).
   ``sys.exit()`` / ``sys.exit(0)`` count as "ok".  Harness failures are reported as outcome
   "error" with type ``HarnessTimeout`` or ``HarnessChildDied``.
 
@@ -694,15 +698,66 @@ def _traced_handle_run(self):
 # Running one program
 
 
-def _error_obj(exc: BaseException) -> dict:
-    try:
-        message = str(exc)
-    except Exception as e:  # a broken __str__
-        message = f"<str() failed: {type(e).__name__}>"
-    return {"type": type(exc).__name__, "message": message}
+_MAX_GROUP_DEPTH = 10  # traceback's max_group_depth: deeper groups are not listed
 
 
-def run_program(path: str, emit, *, trace=None, show_tracebacks: bool = False) -> dict:
+def _error_obj(exc: BaseException, path: str | None = None) -> dict:
+    """The report Python prints for an unhandled ``exc``, as data.
+
+    ``type`` and ``message``; ``traceback``: the frames of the program file (not
+    ``<module>``), outermost first, as ``{"coroutine": name}``; ``chain``: the exceptions
+    printed before it, earliest first, each with the ``link`` ("cause" or "context") to
+    the next; ``exceptions``: a group's members, each a report of its own.  The chain
+    follows ``print_exception_recursive`` in pythonrun.c: a ``__cause__``, else a
+    ``__context__`` unless ``__suppress_context__``, and never an exception already shown.
+    """
+    seen: set[int] = set()
+
+    def one(e: BaseException, depth: int) -> dict:
+        try:
+            message = str(e)
+        except Exception as x:  # a broken __str__
+            message = f"<str() failed: {type(x).__name__}>"
+        obj = {"type": type(e).__name__, "message": message}
+        if path is not None:
+            obj["traceback"] = [{"coroutine": f.name}
+                                for f in traceback.extract_tb(e.__traceback__)
+                                if os.path.abspath(f.filename) == path and f.name != "<module>"]
+        if isinstance(e, BaseExceptionGroup) and depth < _MAX_GROUP_DEPTH:
+            obj["exceptions"] = [report(x, depth + 1) for x in e.exceptions]
+        return obj
+
+    def report(e: BaseException, depth: int) -> dict:
+        links = [(e, None)]
+        cur = e
+        while True:
+            seen.add(id(cur))
+            if cur.__cause__ is not None:
+                prev, link = cur.__cause__, "cause"
+            elif cur.__context__ is not None and not cur.__suppress_context__:
+                prev, link = cur.__context__, "context"
+            else:
+                break
+            if id(prev) in seen:
+                break
+            links.append((prev, link))
+            cur = prev
+        shown = []
+        for x, link in reversed(links):
+            obj = one(x, depth)
+            if link is not None:
+                obj["link"] = link
+            shown.append(obj)
+        last = shown.pop()
+        if shown:
+            last["chain"] = shown
+        return last
+
+    return report(exc, 0)
+
+
+def run_program(path: str, emit, *, trace=None, show_tracebacks: bool = False,
+                report: bool = False) -> dict:
     """Run the program at ``path`` in this process; call ``emit(dict)`` per print event.
 
     Returns the final ``end`` object (it is not emitted).  ``trace`` is None or a callable
@@ -751,9 +806,12 @@ def run_program(path: str, emit, *, trace=None, show_tracebacks: bool = False) -
         return {"event": "end", "t": _state.deadlock_time, "elapsed": _state.deadlock_time,
                 "outcome": "deadlock", "error": None}
     elapsed = _state.loop_closed_time if _state.loop_closed_time is not None else _state.now
-    return {"event": "end", "t": _state.now, "elapsed": elapsed,
-            "outcome": "error" if error is not None else "ok",
-            "error": _error_obj(error) if error is not None else None}
+    end = {"event": "end", "t": _state.now, "elapsed": elapsed,
+           "outcome": "error" if error is not None else "ok",
+           "error": _error_obj(error, os.path.abspath(path)) if error is not None else None}
+    if report and error is not None:
+        end["report"] = "".join(traceback.format_exception(error))
+    return end
 
 
 def _dumps(obj) -> bytes:
@@ -797,7 +855,7 @@ def _child(path: str, wfd: int, opts) -> None:
         def trace(line):
             _write_all(trace_fd, (line + "\n").encode("utf-8", "backslashreplace"))
 
-    end = run_program(path, emit, trace=trace, show_tracebacks=opts.stderr)
+    end = run_program(path, emit, trace=trace, show_tracebacks=opts.stderr, report=opts.report)
     for stream in (sys.stdout, sys.stderr):
         try:
             stream.flush()
@@ -951,6 +1009,9 @@ def main(argv=None) -> int:
                         help="programs to run at once (default: number of CPUs)")
     parser.add_argument("--stderr", action="store_true",
                         help="pass the programs' stderr (tracebacks, logs) through")
+    parser.add_argument("--report", action="store_true",
+                        help="add the traceback Python prints for an unhandled exception to the "
+                             "end event, as \"report\"")
     parser.add_argument("--trace", action="store_true",
                         help="write an iteration trace to stderr")
     parser.add_argument("--timeout", type=float, default=30.0,

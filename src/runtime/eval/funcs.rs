@@ -5,6 +5,7 @@
 use super::*;
 use crate::compile::{CComp, ScopeTarget};
 use crate::syntax::expr::CompKind;
+use crate::value::exc::{FrameName, TbEntry};
 use crate::value::FuncObj;
 
 /// What a comprehension gives each element (and a dict comprehension's
@@ -106,7 +107,24 @@ impl<'p> Vm<'p> {
         let r = self.comp_level(t, c, 0, items, out);
         self.scope_bases.pop();
         self.scope_vals.truncate(base);
-        r.map(|_| ())
+        match r {
+            Ok(_) => Ok(()),
+            // An error in the comprehension's own code passed through its
+            // frame (`<listcomp>`...); what a generator's consumer raised
+            // (`sum` adding) did not.
+            Err((e, inside)) => {
+                if inside {
+                    let frame = match c.kind {
+                        CompKind::List => FrameName::ListComp,
+                        CompKind::Dict => FrameName::DictComp,
+                        CompKind::Set => FrameName::SetComp,
+                        CompKind::Gen => FrameName::GenExpr,
+                    };
+                    self.trace_expr(t, &e, frame);
+                }
+                Err(e)
+            }
+        }
     }
 
     fn comp_level(
@@ -116,27 +134,28 @@ impl<'p> Vm<'p> {
         level: usize,
         items: Vec<Value>,
         out: &mut Each<'_, 'p>,
-    ) -> Result<bool, Exc> {
+    ) -> Result<bool, (Exc, bool)> {
         let g = &c.gens[level];
+        let inside = |e| (e, true);
         'items: for v in items {
-            self.scope_assign(&g.target, v)?;
+            self.scope_assign(&g.target, v).map_err(inside)?;
             for cond in &g.ifs {
-                if !self.ev(t, cond)?.truthy() {
+                if !self.ev(t, cond).map_err(inside)?.truthy() {
                     continue 'items;
                 }
             }
             if level + 1 == c.gens.len() {
-                let k = self.ev(t, &c.elt)?;
+                let k = self.ev(t, &c.elt).map_err(inside)?;
                 let v = match &c.value {
-                    Some(v) => Some(self.ev(t, v)?),
+                    Some(v) => Some(self.ev(t, v).map_err(inside)?),
                     None => None,
                 };
-                if out(self, k, v)? {
+                if out(self, k, v).map_err(|e| (e, c.kind != CompKind::Gen))? {
                     return Ok(true);
                 }
             } else {
-                let next = self.ev(t, &c.gens[level + 1].iter)?;
-                let next = ops::iter_items(&next)?;
+                let next = self.ev(t, &c.gens[level + 1].iter).map_err(inside)?;
+                let next = ops::iter_items(&next).map_err(inside)?;
                 if self.comp_level(t, c, level + 1, next, out)? {
                     return Ok(true);
                 }
@@ -207,8 +226,13 @@ impl<'p> Vm<'p> {
 
     /// `f(args)` of a value.
     pub(crate) fn call_value(&mut self, t: Task_, f: &Value, args: Vec<Value>) -> Result<Value, Exc> {
-        let Value::Func(f) = f else {
-            return Err(type_error(format!("'{}' object is not callable", f.type_name())));
+        let f = match f {
+            Value::Func(f) => f,
+            // An exception class held in a value: `errors[i](msg)`.
+            Value::ExcClass(c) if c.is_group() => return super::new_group(*c, args),
+            Value::ExcClass(c) => return Ok(Value::Exc(ExcObj::new(*c, args))),
+            Value::UserClass(c) => return Ok(Value::Exc(ExcObj::of_user(c, args))),
+            _ => return Err(type_error(format!("'{}' object is not callable", f.type_name()))),
         };
         let code = &self.prog.lambdas[f.id as usize];
         let np = code.params.len();
@@ -247,7 +271,23 @@ impl<'p> Vm<'p> {
         let r = self.ev(t, &code.body);
         self.scope_bases.pop();
         self.scope_vals.truncate(base);
+        if let Err(e) = &r {
+            self.trace_expr(t, e, FrameName::Lambda);
+        }
         r
+    }
+
+    /// Adds the frame of a comprehension or lambda an error passed through
+    /// to its traceback, at the line the task (or the module) is at.
+    fn trace_expr(&self, t: Task_, e: &Exc, frame: FrameName) {
+        let at = match t {
+            Some(t) => self.tasks[t as usize].frames.last().and_then(|f| {
+                self.prog.coros[f.coro as usize].code.get(f.pc().saturating_sub(1)).map(|i| i.span.start)
+            }),
+            None => self.module_at,
+        };
+        let line = at.map_or(0, |at| self.line_of(at));
+        e.traceback.borrow_mut().push(TbEntry { frame, line });
     }
 
     /// `sum`, `any`, `all`, `min`, `max` of a generator expression, one

@@ -49,7 +49,7 @@ impl Vm<'_> {
                             return Err(ExcObj::msg(ExcClass::InvalidStateError, "Exception is not set."))
                         }
                         FutState::Cancelled => return Err(self.make_cancelled_error(fut)),
-                        FutState::Exception(e) => {
+                        FutState::Exception(e, _) => {
                             let e = e.clone();
                             self.retrieve(fut);
                             Value::Exc(e)

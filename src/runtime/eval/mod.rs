@@ -291,6 +291,9 @@ impl Vm<'_> {
                 let r = self.ev(t, recv)?;
                 match (&r, a) {
                     (Value::Exc(e), Attr::Args) => Value::tuple(e.args.clone()),
+                    (Value::Exc(e), Attr::Cause) => e.chain.borrow().cause.clone().map_or(Value::None, Value::Exc),
+                    (Value::Exc(e), Attr::Context) => e.chain.borrow().context.clone().map_or(Value::None, Value::Exc),
+                    (Value::Exc(e), Attr::SuppressContext) => Value::Bool(e.chain.borrow().suppress_context),
                     (Value::Exc(e), Attr::Exceptions) if e.class.is_group() => {
                         Value::tuple(e.group.iter().map(|x| Value::Exc(x.clone())).collect())
                     }
@@ -312,6 +315,9 @@ impl Vm<'_> {
                     _ => {
                         let name = match a {
                             Attr::Args => "args",
+                            Attr::Cause => "__cause__",
+                            Attr::Context => "__context__",
+                            Attr::SuppressContext => "__suppress_context__",
                             Attr::Exceptions => "exceptions",
                             Attr::Message => "message",
                             Attr::Parties => "parties",

@@ -194,6 +194,7 @@ impl Vm<'_> {
             }
         }
         self.fut_cancel(fut, None);
+        self.hold(fut, 1);
         self.tasks[t as usize].resume =
             Resume::WaitForCancel(Box::new(WaitForCancel { fut, waiter, handle, reraise, bind }));
         Flow::Suspend(waiter)

@@ -325,7 +325,18 @@ impl Vm<'_> {
         match resume {
             Resume::Start => {
                 if let Some(e) = exc {
-                    // Thrown in before the first line: the body never runs.
+                    // Thrown in before the first line: the body never runs,
+                    // and the traceback shows the frame at its `def` line.
+                    if let Some(f) = self.tasks[t as usize].frames.last() {
+                        let code = &self.prog.coros[f.coro as usize];
+                        if !code.builtin {
+                            let line = self.line_of(code.def_at);
+                            e.traceback.borrow_mut().push(crate::value::exc::TbEntry {
+                                frame: crate::value::exc::FrameName::Coro(f.coro),
+                                line,
+                            });
+                        }
+                    }
                     return Flow::Finished(Err(e));
                 }
                 self.record(t, EventKind::Start);
@@ -410,6 +421,7 @@ impl Vm<'_> {
             Resume::Cond(w) => self.cond_resume(t, *w, exc),
             Resume::WaitFor(w) => {
                 let WaitFor { fut, waiter, handle, bind } = *w;
+                self.hold(fut, -1);
                 self.record(t, EventKind::Wake);
                 if self.futs[fut as usize].done() {
                     self.cancel_timer(handle);
@@ -425,6 +437,7 @@ impl Vm<'_> {
             }
             Resume::WaitForCancel(w) => {
                 let WaitForCancel { fut, waiter, handle, reraise, bind } = *w;
+                self.hold(fut, -1);
                 self.remove_done_callback(fut, Callback::ReleaseWaiter(waiter));
                 if let Some(h) = handle {
                     self.cancel_timer(h);
@@ -434,7 +447,8 @@ impl Vm<'_> {
                 }
                 match self.fut_outcome(fut) {
                     Ok(v) => self.bind(t, &bind, v),
-                    Err(e) if is_cancel(&e) => self.raise(t, ExcObj::new(ExcClass::TimeoutError, vec![])),
+                    // `except CancelledError as exc: raise TimeoutError() from exc`.
+                    Err(e) if is_cancel(&e) => self.raise_handling(t, timeout_error_from(&e), &e),
                     Err(e) => self.raise(t, e),
                 }
             }
@@ -495,4 +509,15 @@ impl Vm<'_> {
     pub(crate) fn line_of(&self, offset: usize) -> u32 {
         self.line_starts().partition_point(|&s| s <= offset) as u32
     }
+}
+
+/// `TimeoutError()` raised `from` the cancellation it replaces.
+pub(super) fn timeout_error_from(cancelled: &Exc) -> Exc {
+    let e = ExcObj::new(ExcClass::TimeoutError, vec![]);
+    {
+        let mut chain = e.chain.borrow_mut();
+        chain.cause = Some(cancelled.clone());
+        chain.suppress_context = true;
+    }
+    e
 }

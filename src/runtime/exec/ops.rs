@@ -270,7 +270,7 @@ impl Vm<'_> {
             Op::Raise(e) => {
                 let exc = match e {
                     None => match self.tasks[t as usize].rare.exc_info().last() {
-                        Some(e) => e.clone(),
+                        Some(e) => return Ok(self.reraise(t, e.clone())),
                         None => return Err(ExcObj::msg(ExcClass::RuntimeError, "No active exception to reraise")),
                     },
                     Some(e) => {
@@ -280,10 +280,36 @@ impl Vm<'_> {
                 };
                 return Err(exc);
             }
+            Op::RaiseFrom(parts) => {
+                let v = self.eval(t, &parts[0])?;
+                let exc = crate::runtime::eval::to_exception(&v)?;
+                let cause = match self.eval(t, &parts[1])? {
+                    Value::None => None,
+                    c @ (Value::Exc(_) | Value::ExcClass(_) | Value::UserClass(_)) => {
+                        Some(crate::runtime::eval::to_exception(&c)?)
+                    }
+                    _ => return Err(crate::value::ops::type_error("exception causes must derive from BaseException")),
+                };
+                let mut chain = exc.chain.borrow_mut();
+                chain.cause = cause;
+                chain.suppress_context = true;
+                drop(chain);
+                return Err(exc);
+            }
             Op::PushExcept(pc) => self.push_handler(t, HandlerKind::Except, *pc),
             Op::PushExceptStar(pc) => self.push_handler(t, HandlerKind::ExceptStar, *pc),
             Op::PushFinally(pc) => self.push_handler(t, HandlerKind::Finally, *pc),
-            Op::PushStarCollect(pc) => self.push_handler(t, HandlerKind::StarCollect, *pc),
+            Op::PushStarCollect(pc) => {
+                self.push_handler(t, HandlerKind::StarCollect, *pc);
+                // The handler runs with the part it matched as the exception
+                // being handled (`CHECK_EG_MATCH`): a bare `raise` raises
+                // it, and it is the context of what the handler raises.
+                let matched = self.frame(t).x().stars.last().and_then(|s| s.matched.last().cloned());
+                if let Some(m) = matched {
+                    self.tasks[t as usize].rare.exc_push(m);
+                }
+                Flow::Continue
+            }
             Op::PopHandler => {
                 self.frame(t).pop_handler();
                 Flow::Continue
@@ -361,7 +387,7 @@ impl Vm<'_> {
             }
             Op::Reraise => {
                 let exc = self.tasks[t as usize].rare.exc_pop().expect("handled exception");
-                return Ok(self.raise(t, exc));
+                return Ok(self.reraise(t, exc));
             }
             Op::StarMatch(types, bind, next) => {
                 let classes = self.eval_classes(t, types)?;
@@ -371,7 +397,16 @@ impl Vm<'_> {
                     frame.jump(*next);
                     return Ok(Flow::Continue);
                 };
-                let (m, r) = rest.split(&|e: &ExcObj| classes.iter().any(|c| c.matches(e)));
+                let (m, r) = if state.naked {
+                    // `exception_group_match` of a naked exception: the
+                    // whole wrapping group, or nothing.
+                    match classes.iter().any(|c| c.matches(&state.orig)) {
+                        true => (Some(rest), None),
+                        false => (None, Some(rest)),
+                    }
+                } else {
+                    rest.split(&|e: &ExcObj| classes.iter().any(|c| c.matches(e)))
+                };
                 match m {
                     None => frame.jump(*next),
                     Some(m) => {
@@ -387,8 +422,10 @@ impl Vm<'_> {
             Op::StarEnd => {
                 let state = self.frame(t).x().stars.pop().expect("except* state");
                 self.tasks[t as usize].rare.exc_pop();
+                // `PREP_RERAISE_STAR` then `RERAISE`: this frame adds no
+                // traceback entry (a part split off keeps the original's).
                 match star_result(state) {
-                    Some(e) => return Ok(self.raise(t, e)),
+                    Some(e) => return Ok(self.reraise(t, e)),
                     None => Flow::Continue,
                 }
             }
@@ -444,6 +481,9 @@ impl Vm<'_> {
                 if let FutKind::Task(o) = self.futs[fut as usize].kind() {
                     self.record(t, EventKind::Wait(WaitOn::Task(o)));
                 }
+                // wait_for's frame refers to the task while it waits: its
+                // exception is not "never retrieved" before it looks.
+                self.hold(fut, 1);
                 self.tasks[t as usize].resume = Resume::WaitFor(Box::new(WaitFor { fut, waiter, handle, bind: *bind }));
                 Flow::Suspend(waiter)
             }
@@ -494,11 +534,16 @@ impl Vm<'_> {
                 match self.timeouts[id].state {
                     TimeoutState::Expiring => {
                         self.timeouts[id].state = TimeoutState::Expired;
-                        let cancelled =
-                            matches!(self.frame(t).x().completions.last(), Some(Completion::Raise(e)) if is_cancel(e));
-                        if self.task_uncancel(t) <= self.timeouts[id].cancelling && cancelled {
-                            self.drop_completion(t);
-                            return Err(ExcObj::new(ExcClass::TimeoutError, vec![]));
+                        let cancelled = match self.frame(t).x().completions.last() {
+                            Some(Completion::Raise(e)) if is_cancel(e) => Some(e.clone()),
+                            _ => None,
+                        };
+                        if self.task_uncancel(t) <= self.timeouts[id].cancelling {
+                            if let Some(c) = cancelled {
+                                // `raise TimeoutError from exc_val`, in `__aexit__`.
+                                self.drop_completion(t);
+                                return Ok(self.raise_handling(t, timeout_error_from(&c), &c));
+                            }
                         }
                     }
                     TimeoutState::Entered => self.timeouts[id].state = TimeoutState::Exited,
@@ -548,7 +593,7 @@ impl Vm<'_> {
                     Completion::Normal => Flow::Continue,
                     Completion::Raise(e) => {
                         self.tasks[t as usize].rare.exc_pop();
-                        self.raise(t, e)
+                        self.reraise(t, e)
                     }
                     Completion::Return(v) => self.do_return(t, v),
                 }
@@ -572,7 +617,28 @@ fn frame_iter_done(frame: &mut Frame, slot: u32) {
 }
 
 /// What an `except*` block re-raises at its end.
+/// Same traceback, cause and context as `b`.
+fn same_metadata(a: &ExcObj, b: &ExcObj) -> bool {
+    let same = |x: &Option<Exc>, y: &Option<Exc>| match (x, y) {
+        (Some(x), Some(y)) => Rc::ptr_eq(x, y),
+        (None, None) => true,
+        _ => false,
+    };
+    let (ca, cb) = (a.chain.borrow(), b.chain.borrow());
+    *a.traceback.borrow() == *b.traceback.borrow() && same(&ca.cause, &cb.cause) && same(&ca.context, &cb.context)
+}
+
 fn star_result(s: StarState) -> Option<Exc> {
+    if s.naked {
+        // `_PyExc_PrepReraiseStar` of a naked exception: only one handler
+        // can have run; what it raised goes on as it is (the wrapping group
+        // too), else what no handler matched, the exception itself.
+        return match s.raised.into_iter().next() {
+            Some(r) => Some(r),
+            None if s.matched.is_empty() => Some(s.orig),
+            None => None,
+        };
+    }
     let leaves = |e: &Exc, out: &mut Vec<*const ExcObj>| {
         fn walk(e: &Exc, out: &mut Vec<*const ExcObj>) {
             if e.class.is_group() {
@@ -589,20 +655,24 @@ fn star_result(s: StarState) -> Option<Exc> {
     }
     let mut new = Vec::new();
     for r in &s.raised {
-        if s.matched.iter().any(|m| Rc::ptr_eq(m, r)) {
+        // CPython's `is_same_exception_metadata`: a part raised again as it
+        // was split off (a bare `raise`) goes back into the original group;
+        // one raised anew (`raise eg` adds a traceback entry) is new.
+        if same_metadata(r, &s.orig) {
             leaves(r, &mut keep);
         } else {
             new.push(r.clone());
         }
     }
     let kept = if keep.is_empty() { None } else { s.group.split(&|e: &ExcObj| keep.contains(&(e as *const ExcObj))).0 };
-    let kept = match kept {
-        Some(_) if s.naked && s.matched.is_empty() => Some(s.orig.clone()),
-        k => k,
-    };
     if new.is_empty() {
         return kept;
     }
     new.extend(kept);
+    // One exception goes on as it is (since CPython 3.11.4), several in a
+    // new group.
+    if new.len() == 1 {
+        return new.pop();
+    }
     Some(ExcObj::group("", new))
 }

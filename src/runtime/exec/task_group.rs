@@ -64,8 +64,15 @@ impl Vm<'_> {
         if !grp.errors.is_empty() {
             let errors = std::mem::take(&mut grp.errors);
             let eg = ExcObj::group("unhandled errors in a TaskGroup", errors);
+            // `raise me from None` in `__aexit__`, which handles the body's
+            // exception if it raised one.
+            eg.chain.borrow_mut().suppress_context = true;
+            let body_exc = self.groups[g as usize].body_exc.clone();
             self.drop_completion(t);
-            return self.raise(t, eg);
+            return match body_exc {
+                Some(b) => self.raise_handling(t, eg, &b),
+                None => self.raise(t, eg),
+            };
         }
         Flow::Continue
     }

@@ -23,28 +23,62 @@ impl Vm<'_> {
     }
 
     /// Adds the task's current frame to the exception's traceback, as
-    /// CPython does for each frame an exception passes through.
+    /// CPython's `PyTraceBack_Here` does each time an exception enters a
+    /// frame (raised there, propagated from a callee, thrown in), but not
+    /// when it is raised again ([`Vm::reraise`]).
     fn trace(&self, t: TaskId, exc: &Exc) {
+        use crate::value::exc::{FrameName, TbEntry};
         let task = &self.tasks[t as usize];
-        let Some(frame) = task.frames.last() else { return };
-        if self.prog.coros[frame.coro as usize].builtin {
-            return;
-        }
-        let depth = task.frames.len() as u32;
+        let entry = match task.frames.last() {
+            Some(frame) if !self.prog.coros[frame.coro as usize].builtin => {
+                let code = &self.prog.coros[frame.coro as usize].code;
+                let Some(instr) = code.get(frame.pc().saturating_sub(1)) else { return };
+                TbEntry { frame: FrameName::Coro(frame.coro), line: self.line_of(instr.span.start) }
+            }
+            // asyncio's own code (a task running `asyncio.sleep`, Barrier's
+            // methods): not shown, but the exception has a traceback.
+            _ => TbEntry { frame: FrameName::Internal, line: 0 },
+        };
         let mut tb = exc.traceback.borrow_mut();
-        if tb.first().is_some_and(|e| e.task == t && e.depth == depth) {
+        if entry.frame == FrameName::Internal && tb.last().is_some_and(|e| e.frame == FrameName::Internal) {
             return;
         }
-        let code = &self.prog.coros[frame.coro as usize].code;
-        let Some(instr) = code.get(frame.pc().saturating_sub(1)) else { return };
-        let line = self.line_of(instr.span.start);
-        tb.insert(0, crate::value::exc::TbEntry { task: t, depth, coro: frame.coro, line });
+        tb.push(entry);
     }
 
-    /// Raises `exc` in the task: unwind to the nearest handler.
+    /// Raises `exc` in the task: unwind to the nearest handler. As CPython's
+    /// `_PyErr_SetObject` (a raise, an error, an awaited failure) and
+    /// `_PyErr_ChainStackItem` (an exception thrown into the coroutine) do,
+    /// the exception the task is handling becomes its `__context__`.
     pub(crate) fn raise(&mut self, t: TaskId, exc: Exc) -> Flow {
+        if let Some(handled) = self.tasks[t as usize].rare.exc_info().last() {
+            exc.set_context(handled);
+        }
+        self.unwind(t, exc, true)
+    }
+
+    /// Raises again the exception being handled (a bare `raise`, the end of
+    /// a `finally`, an `except` that matched nothing): CPython's `RERAISE`
+    /// changes neither its context nor its traceback in this frame.
+    pub(crate) fn reraise(&mut self, t: TaskId, exc: Exc) -> Flow {
+        self.unwind(t, exc, false)
+    }
+
+    /// Raises `exc` from asyncio's own code while it handles `handling`
+    /// (`raise TimeoutError from exc` in `wait_for` and `timeout`): that is
+    /// its context, not what the task's own code handles.
+    pub(crate) fn raise_handling(&mut self, t: TaskId, exc: Exc, handling: &Exc) -> Flow {
+        exc.set_context(handling);
+        self.unwind(t, exc, true)
+    }
+
+    fn unwind(&mut self, t: TaskId, exc: Exc, trace_here: bool) -> Flow {
+        let mut trace = trace_here;
         loop {
-            self.trace(t, &exc);
+            if trace {
+                self.trace(t, &exc);
+            }
+            trace = true;
             let task = &mut self.tasks[t as usize];
             let Some(frame) = task.frames.last_mut() else {
                 return Flow::Finished(Err(exc));
@@ -59,7 +93,7 @@ impl Vm<'_> {
                         HandlerKind::Except => task.rare.exc_push(exc),
                         HandlerKind::ExceptStar => {
                             let naked = !exc.class.is_group();
-                            let group = if naked { ExcObj::group("", vec![exc.clone()]) } else { exc.clone() };
+                            let group = if naked { ExcObj::wrap_naked(&exc) } else { exc.clone() };
                             frame.x().stars.push(StarState {
                                 orig: exc.clone(),
                                 naked,

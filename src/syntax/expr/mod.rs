@@ -81,6 +81,27 @@ pub(crate) fn parse_signature(src: &str) -> Result<Signature, ParseError> {
     p.signature()
 }
 
+/// Parses `raise`'s operand: an exception, and after `from` its cause.
+pub(crate) fn parse_raise(src: &str) -> Result<(Expr, Option<Expr>), ParseError> {
+    let mut p = Parser::new(src, 0..src.len(), false);
+    let hint = |mut e: ParseError, h: &str| {
+        e.hint.get_or_insert_with(|| h.to_owned());
+        e
+    };
+    let exc = p.expr_list(false)?;
+    let cause =
+        if p.eat_kw("from") {
+            Some(p.expression().map_err(|e| {
+                hint(e, "`from` names the cause: an exception (`from e`), or `None` to hide the context")
+            })?)
+        } else {
+            None
+        };
+    p.expect_end()
+        .map_err(|e| hint(e, "`raise` takes one exception, and optionally `from` its cause: `raise: X(msg) from e`"))?;
+    Ok((exc, cause))
+}
+
 /// Parses one `gather` item or `spawn` target: an expression, or a starred
 /// `*tasks`. As in a call's arguments, the operand of `*` is a whole
 /// expression.

@@ -66,7 +66,7 @@ impl<'s> Parser<'s> {
         matches!(&self.peek().tok, Tok::Name(n) if n == kw)
     }
 
-    fn eat_kw(&mut self, kw: &str) -> bool {
+    pub(super) fn eat_kw(&mut self, kw: &str) -> bool {
         let found = self.is_kw(kw);
         if found {
             self.bump();
