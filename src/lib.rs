@@ -176,6 +176,7 @@ fn front_end(source: &Source, keep_tree: bool) -> Result<(Compiled, check::Check
             return Err(finish(errors));
         }
     };
+    program.file = source.path.clone();
     program.line_starts = std::iter::once(0).chain(source.text.match_indices('\n').map(|(i, _)| i + 1)).collect();
     let graph = checked.graph.clone();
     let expect = checked.scenario.expect.take();

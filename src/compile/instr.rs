@@ -425,6 +425,8 @@ pub(crate) enum Op {
     Assign(Vec<(Target, CExpr)>),
     /// `del a, b[i]`, left to right.
     Del(Box<[Target]>),
+    /// The end of `except E as e`: `e = None; del e` (no error if unbound).
+    Unbind(Target),
     Return(Option<CExpr>),
     Raise(Option<CExpr>),
     /// `raise exc from cause`.
@@ -439,6 +441,8 @@ pub(crate) enum Op {
     ForStart(CExpr, u32),
     /// Next item into the target, or jump to the end.
     ForNext(u32, Target, usize),
+    /// The loop is left: its iterator goes (an `as_completed` generator).
+    IterDone(u32),
     /// Does the handled exception match? If not, jump.
     Match(Vec<CExpr>, Option<Target>, usize),
     /// End of an except block: drop the handled exception.
@@ -527,6 +531,9 @@ pub(crate) struct PrimDef {
 #[derive(Debug, Clone)]
 pub(crate) struct Program {
     pub(crate) name: String,
+    /// The scenario file, as the user named it: where a task's repr says
+    /// its coroutine is `defined at`.
+    pub(crate) file: String,
     pub(crate) globals: Vec<String>,
     /// Initial values, in an order where each only uses earlier ones.
     /// Each shared variable's slot, initial value, and declaration (byte offset).

@@ -99,8 +99,9 @@ enum Block {
     /// A `try` body with `finally`: leaving runs the finally steps (a copy,
     /// kept only when a loop is outside, as CPython inlines them).
     Finally(Option<Vec<Step>>),
-    /// An `except` handler body: leaving drops the handled exception.
-    ExceptBody,
+    /// An `except` handler body: leaving unbinds its `as` name and drops
+    /// the handled exception.
+    ExceptBody(Option<Target>),
     /// An `except*` handler body or a `finally` body: `break` and
     /// `continue` cannot cross it here.
     NoExit(&'static str),
@@ -344,6 +345,7 @@ fn compile_bodies(
     let globals = sc.vars.iter().map(|(n, _)| n.text.clone()).collect();
     Ok(Program {
         name: sc.name.clone().unwrap_or_else(|| fallback_name.to_owned()),
+        file: String::new(),
         globals,
         global_init,
         prims,

@@ -145,17 +145,23 @@ impl Ctx<'_> {
                 // the next completion (Python: `x = await aw`).
                 let top;
                 let next;
-                if let Some((fs, timeout)) = self.as_completed(iter) {
+                let generator = if let Some((fs, timeout)) = self.as_completed(iter) {
                     self.emit(Op::AsCompletedStart(fs, timeout.map(Box::new), slot));
                     top = self.here();
                     next = self.emit(Op::AsCompletedNext(slot, target, 0));
+                    true
                 } else {
                     let it = self.code(iter);
                     self.emit(Op::ForStart(it, slot));
                     top = self.here();
                     next = self.emit(Op::ForNext(slot, target, 0));
-                }
+                    false
+                };
                 self.loop_rest(top, next, body, orelse.as_deref(), &s.span);
+                if generator {
+                    // A `break` lets go of the generator at once.
+                    self.emit(Op::IterDone(slot));
+                }
             }
             StepKind::While { cond, body, orelse } => {
                 let top = self.here();
@@ -283,7 +289,10 @@ impl Ctx<'_> {
                 Block::Handler => {
                     self.emit(Op::PopHandler);
                 }
-                Block::ExceptBody => {
+                Block::ExceptBody(bind) => {
+                    if let Some(b) = *bind {
+                        self.emit(Op::Unbind(b));
+                    }
                     self.emit(Op::ExceptDone);
                 }
                 Block::Context(exit) => {
@@ -529,15 +538,22 @@ impl Ctx<'_> {
                     self.blocks.pop();
                     self.span = h.span.clone();
                     self.emit(Op::PopHandler);
+                    if let Some(b) = &bind {
+                        self.emit(Op::Unbind(*b));
+                    }
                     self.emit(Op::ExceptDone);
                     self.patch(m);
                     self.patch(c);
                 } else {
                     let m = self.emit(Op::Match(types, bind, 0));
-                    self.blocks.push(Block::ExceptBody);
+                    self.blocks.push(Block::ExceptBody(bind));
                     self.steps(&h.body);
                     self.blocks.pop();
                     self.span = h.span.clone();
+                    // `except E as e` ends with `e = None; del e`.
+                    if let Some(b) = bind {
+                        self.emit(Op::Unbind(b));
+                    }
                     self.emit(Op::ExceptDone);
                     to_done.push(self.emit(Op::Jump(0)));
                     self.patch(m);

@@ -149,10 +149,15 @@ impl Sink for HumanView<'_, '_> {
                 };
                 ("order", format!("{what} {how}; CPython: memory-address order (--set-order)"), YELLOW)
             }
-            EventKind::Warning(text) => {
+            EventKind::Warning(text, error) => {
                 // What CPython logs goes to stderr, as it happens.
                 self.streams.err.write_all(text.as_bytes())?;
                 self.streams.err.write_all(b"\n")?;
+                if let Some(f) = error {
+                    let mut tb = String::new();
+                    super::traceback::write(&mut tb, f, self.source);
+                    self.streams.err.write_all(tb.as_bytes())?;
+                }
                 ("warn", format!("{} (stderr)", text.lines().next().unwrap_or_default()), RED)
             }
         };

@@ -140,7 +140,8 @@ impl JsonView<'_> {
     fn extra(&mut self, e: &Event<'_>, tasks: &Tasks<'_>) {
         let (w, scratch) = (&mut self.line, &mut self.scratch);
         match e.kind {
-            EventKind::Print(text) | EventKind::Warning(text) => string(w, text),
+            EventKind::Print(text) | EventKind::Warning(text, None) => string(w, text),
+            EventKind::Warning(_, Some(f)) => failure(w, f, None),
             EventKind::Start => {
                 scratch.clear();
                 tasks.push_call(e.task, scratch);
@@ -213,7 +214,9 @@ impl Sink for JsonView<'_> {
             EventKind::ShutdownCancel => shape!(None, "shutdown_cancel"),
             EventKind::CancelRequested(_) => shape!(BeforeEvent, "cancel_requested", "by"),
             EventKind::TimeoutExpired => shape!(None, "timeout_expired"),
-            EventKind::Warning(_) => shape!(Last, "warning", "text"),
+            EventKind::Warning(_, None) => shape!(Last, "warning", "text"),
+            // `error` first, `text` last.
+            EventKind::Warning(_, Some(_)) => ("{\"error\":", ",\"event\":\"warning\",\"t\":", true, ",\"text\":"),
             EventKind::SetOrder { .. } => shape!(BeforeT, "set_order", "order"),
         };
         self.line.extend_from_slice(head.as_bytes());
@@ -233,7 +236,10 @@ impl Sink for JsonView<'_> {
             self.line.extend_from_slice(b"}\n");
         } else {
             self.line.extend_from_slice(tail.as_bytes());
-            self.extra(e, tasks);
+            match e.kind {
+                EventKind::Warning(text, Some(_)) => string(&mut self.line, text),
+                _ => self.extra(e, tasks),
+            }
             self.line.extend_from_slice(b"}\n");
         }
         if self.line.len() >= BLOCK {

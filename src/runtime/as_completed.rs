@@ -21,6 +21,9 @@ pub(crate) struct AsCompleted {
     /// Futures not finished yet, in creation order (task ids).
     pub(crate) todo: BTreeSet<TaskId>,
     pub(crate) handle: Option<TimerRef>,
+    /// The generator is gone (its loop ended or was left): the queue lives
+    /// on only while a pending future's callback refers to it.
+    pub(crate) orphaned: bool,
 }
 
 impl Vm<'_> {
@@ -85,7 +88,7 @@ impl Vm<'_> {
             Some(d) if n > 0 => Some(self.call_at(self.now + d, TimerCb::AsCompletedTimeout(ac))),
             _ => None,
         };
-        self.as_completed.push(AsCompleted { items: VecDeque::new(), getter: None, todo, handle });
+        self.as_completed.push(AsCompleted { items: VecDeque::new(), getter: None, todo, handle, orphaned: false });
         Ok((ac, n))
     }
 
@@ -115,6 +118,27 @@ impl Vm<'_> {
             if let Some(h) = handle {
                 self.cancel_timer(h);
             }
+            self.ac_maybe_free(ac);
+        }
+    }
+
+    /// The generator's last reference went.
+    pub(crate) fn as_completed_dropped(&mut self, ac: u32) {
+        self.as_completed[ac as usize].orphaned = true;
+        self.ac_maybe_free(ac);
+    }
+
+    /// With the generator gone and no future left to complete, nothing
+    /// refers to the `done` queue: the finished futures in it are let go
+    /// (a failed task among them is "never retrieved").
+    fn ac_maybe_free(&mut self, ac: u32) {
+        let a = &mut self.as_completed[ac as usize];
+        if !a.orphaned || !a.todo.is_empty() {
+            return;
+        }
+        let items = std::mem::take(&mut a.items);
+        for f in items.into_iter().flatten() {
+            self.hold(f, -1);
         }
     }
 
@@ -127,6 +151,7 @@ impl Vm<'_> {
             self.hold(f, -1);
             self.ac_put(ac, None);
         }
+        self.ac_maybe_free(ac);
     }
 
     /// `await _wait_for_one()`: the next item, or wait for one.
@@ -144,17 +169,39 @@ impl Vm<'_> {
     }
 
     fn as_completed_item(&mut self, t: TaskId, item: Option<FutId>, target: Target) -> Flow {
+        // What `_wait_for_one` raises keeps its frame, and through it the
+        // `done` queue, alive.
+        let keep = |vm: &mut Self, e: &Exc| {
+            if let Some(token) = vm.ac_token(t) {
+                e.chain.borrow_mut().keep.push(crate::value::exc::KeepAlive(Box::new(token)));
+            }
+        };
         let Some(f) = item else {
-            return self.raise(t, ExcObj::new(ExcClass::TimeoutError, vec![]));
+            let e = ExcObj::new(ExcClass::TimeoutError, vec![]);
+            keep(self, &e);
+            return self.raise(t, e);
         };
         self.hold(f, -1);
-        match self.fut_outcome(f) {
+        match self.held_outcome(f) {
             Ok(v) => match self.assign(t, &target, v) {
                 Ok(()) => Flow::Continue,
                 Err(e) => self.raise(t, e),
             },
-            Err(e) => self.raise(t, e),
+            Err(e) => {
+                keep(self, &e);
+                self.raise(t, e)
+            }
         }
+    }
+
+    /// The token of the `as_completed` loop the task is in.
+    fn ac_token(&mut self, t: TaskId) -> Option<Rc<crate::value::AcToken>> {
+        let frame = self.tasks[t as usize].frames.last_mut()?;
+        let x = frame.x_from(&mut self.spare_extras);
+        x.iters.iter().rev().find_map(|i| match i {
+            Iter::AsCompleted(token, _) => Some(token.clone()),
+            _ => None,
+        })
     }
 
     /// Resuming in `done.get()`.

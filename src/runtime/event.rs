@@ -57,7 +57,10 @@ pub enum EventKind<'a> {
     /// An `asyncio.timeout()` block of this task expired: it is cancelled.
     TimeoutExpired,
     /// What CPython would log on stderr (asyncio's logger, or a RuntimeWarning).
-    Warning(&'a str),
+    /// What CPython writes to stderr while the program runs: asyncio's log
+    /// messages and Python's warnings, with the exception a log message
+    /// carries (its traceback follows the message).
+    Warning(&'a str, Option<&'a Failure>),
     /// A set of `n` tasks iterated in an order CPython leaves to memory
     /// addresses, here in `order` (`--set-order`): what follows (the
     /// cancellations, the order of results) comes from that choice.
@@ -141,7 +144,7 @@ impl Interest {
     pub(crate) fn wants(self, kind: &EventKind<'_>) -> bool {
         let bit = match kind {
             EventKind::Print(_) => Self::PRINTS.0,
-            EventKind::Warning(_) => Self::WARNINGS.0,
+            EventKind::Warning(..) => Self::WARNINGS.0,
             _ => 4,
         };
         self.0 & bit != 0

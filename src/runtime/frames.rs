@@ -11,10 +11,10 @@ pub(crate) enum Iter {
         stop: i64,
         step: i64,
     },
-    List(Rc<std::cell::RefCell<Vec<Value>>>, usize),
+    List(Rc<std::cell::RefCell<crate::value::ListItems>>, usize),
     Items(Rc<[Value]>, usize),
     /// An `as_completed` generator and how many more times it yields.
-    AsCompleted(u32, usize),
+    AsCompleted(Rc<crate::value::AcToken>, usize),
     Done,
 }
 
@@ -81,6 +81,10 @@ pub(crate) struct FrameExtra {
     pub(crate) handlers: Vec<Handler>,
     pub(crate) completions: Vec<Completion>,
     pub(crate) stars: Vec<StarState>,
+    /// An exception in a reference cycle passed through this frame (one a
+    /// TaskGroup raised): CPython's traceback keeps the frame, and its
+    /// locals, alive until the garbage collector runs.
+    pub(crate) pinned: bool,
 }
 
 impl Frame {
@@ -134,7 +138,19 @@ impl Frame {
         x.handlers.clear();
         x.completions.clear();
         x.stars.clear();
+        x.pinned = false;
         Some(x)
+    }
+
+    /// Whether a `task_group` block of this frame has started (Python's
+    /// frame then holds the group as a local).
+    pub(crate) fn used_a_group(&self) -> bool {
+        self.extra.as_ref().is_some_and(|x| x.groups.iter().any(|&g| g != u32::MAX))
+    }
+
+    /// See [`FrameExtra::pinned`].
+    pub(crate) fn pinned(&self) -> bool {
+        self.extra.as_ref().is_some_and(|x| x.pinned)
     }
 
     /// Pops the innermost handler, if the frame ever pushed one.

@@ -131,6 +131,11 @@ impl Fut {
         }
     }
 
+    /// Whether a done callback is registered (someone waits for it).
+    pub(crate) fn has_callbacks(&self) -> bool {
+        self.first.is_some()
+    }
+
     /// Takes the done callbacks, leaving none.
     pub(crate) fn take_callbacks(&mut self) -> Callbacks {
         let more = match &mut self.rare {
@@ -166,6 +171,21 @@ impl Fut {
     /// `_cancelled_exc`: the CancelledError a task ended with.
     pub(crate) fn set_cancelled_exc(&mut self, e: Exc) {
         self.rare_mut().exc = Some(e);
+    }
+
+    /// The exception the future holds (a task's `_cancelled_exc` or
+    /// `_exception`), taken out when nothing else refers to it: the future
+    /// is being freed.
+    pub(crate) fn take_sole_exception(&mut self) -> Option<Exc> {
+        if let Some(r) = &mut self.rare {
+            if r.exc.as_ref().is_some_and(|e| Rc::strong_count(e) == 1) {
+                return r.exc.take();
+            }
+        }
+        match &self.state {
+            FutState::Exception(e, _) if Rc::strong_count(e) == 1 => Some(e.clone()),
+            _ => None,
+        }
     }
 
     pub(crate) fn done(&self) -> bool {
@@ -233,6 +253,9 @@ impl Vm<'_> {
     }
 
     pub(crate) fn set_exception(&mut self, fut: FutId, e: Exc) {
+        if let FutKind::Task(owner) = self.futs[fut as usize].kind() {
+            e.chain.borrow_mut().owner.get_or_insert(owner);
+        }
         // (Boxed twice so a future stays small; most tracebacks are short.)
         let tb = Box::new(e.traceback.borrow().clone());
         self.futs[fut as usize].state = FutState::Exception(e, Some(tb));

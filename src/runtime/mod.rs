@@ -172,6 +172,13 @@ pub(crate) struct Vm<'p> {
     pub(crate) waits: Vec<wait::WaitState>,
     /// Failed tasks not retrieved yet, still referenced.
     pub(crate) unretrieved_pending: Vec<TaskId>,
+    /// The warnings shown, by text and scenario line (Python's
+    /// `__warningregistry__`): each is shown once per place.
+    pub(crate) warned: BTreeSet<(String, u32)>,
+    /// What CPython frees only in a garbage collection (objects in reference
+    /// cycles, and what they refer to): held to the end of the run, so that
+    /// nothing in it is reported freed.
+    pub(crate) uncollected: Vec<Box<dyn std::any::Any>>,
     pub(crate) as_completed: Vec<as_completed::AsCompleted>,
     pub(crate) prims: Vec<Prim>,
     /// Names of the primitives (the declared ones, then internal ones
@@ -216,7 +223,13 @@ const SPARE_EXTRAS: usize = 1024;
 
 impl<'p> Vm<'p> {
     /// Drops a finished frame, keeping its extra part for reuse.
-    pub(crate) fn drop_frame(&mut self, f: Frame) {
+    pub(crate) fn drop_frame(&mut self, mut f: Frame) {
+        if f.pinned() {
+            // Kept by a traceback in a reference cycle: not freed (nor
+            // what its locals name) while the program runs.
+            let locals = std::mem::take(&mut f.locals);
+            self.uncollected.push(Box::new(locals));
+        }
         if let Some(x) = f.into_spare() {
             if self.spare_extras.len() < SPARE_EXTRAS {
                 self.spare_extras.push(x);
@@ -243,6 +256,8 @@ impl<'p> Vm<'p> {
             timeouts: Vec::new(),
             waits: Vec::new(),
             unretrieved_pending: Vec::new(),
+            warned: BTreeSet::new(),
+            uncollected: Vec::new(),
             as_completed: Vec::new(),
             prims: Vec::new(),
             prim_names: Vec::new(),

@@ -158,14 +158,31 @@ impl Vm<'_> {
                 return self.finish(None, Some(stop));
             }
             // _cancel_all_tasks: a task that ended with an exception is reported.
-            for t in to_cancel_kept {
+            for &t in &to_cancel_kept {
                 let f = self.tasks[t as usize].fut;
                 if let FutState::Exception(..) = &self.futs[f as usize].state {
                     self.retrieve(f);
                     let text =
                         format!("unhandled exception during asyncio.run() shutdown\ntask: {}", self.task_repr(t));
-                    self.record(t, EventKind::Warning(&text));
+                    self.warn_with_exception(t, &text);
                 }
+            }
+            // Its `to_cancel` set goes (in the set's order, as the harness
+            // pins it): a task nothing else refers to is freed, with its
+            // exception and what the frames in that one's traceback held.
+            for &t in &to_cancel_kept {
+                let task = &self.tasks[t as usize];
+                if task.referenced || task.holds > 0 || self.has_value_refs(t) {
+                    continue;
+                }
+                let f = task.fut;
+                if let Some(e) = self.futs[f as usize].take_sole_exception() {
+                    let kept = std::mem::take(&mut e.chain.borrow_mut().keep);
+                    drop(kept);
+                }
+            }
+            if crate::value::any_dropped() {
+                self.after_handle(None);
             }
         }
         for _ in 0..2 {
@@ -178,10 +195,33 @@ impl Vm<'_> {
                 return self.finish(None, Some(stop));
             }
         }
+        self.close_loop();
         // What is still referenced when the program ends is freed by the
         // interpreter's final garbage collection, whose logging CPython does
         // not reliably show: asim reports nothing more.
         self.finish(Some(result), None)
+    }
+
+    /// `BaseEventLoop.close()` clears the ready queue: a task still pending
+    /// that only its queued `__step` refers to (it was created during the
+    /// shutdown, or yielded with `sleep(0)`, and nothing awaits it) is
+    /// freed, and `Task.__del__` logs "Task was destroyed but it is
+    /// pending!". A task waiting on a future is kept alive by the cycle
+    /// through that future until the final garbage collection: not logged.
+    fn close_loop(&mut self) {
+        while let Some(r) = self.ready.pop_front() {
+            let Ready::Step(t, _) = r else { continue };
+            let task = &self.tasks[t as usize];
+            let valued = self.has_value_refs(t);
+            if self.task_done(t) || task.referenced || task.noop || valued || task.holds > 0 {
+                continue;
+            }
+            if self.futs[task.fut as usize].has_callbacks() {
+                continue;
+            }
+            let text = format!("Task was destroyed but it is pending!\ntask: {}", self.task_repr(t));
+            self.record(t, EventKind::Warning(&text, None));
+        }
     }
 
     /// An exception's traceback entries as a view shows them.
@@ -205,7 +245,7 @@ impl Vm<'_> {
     /// one set of exceptions already shown, as in CPython's
     /// `print_exception_recursive`: a cause or context already in it is not
     /// shown again, so a cycle ends.
-    fn failure(&self, e: &Exc, depth: usize, seen: &mut Vec<*const ExcObj>) -> Failure {
+    pub(super) fn failure(&self, e: &Exc, depth: usize, seen: &mut Vec<*const ExcObj>) -> Failure {
         // The chain, latest first, each with how it leads to the one
         // before it in this list: CPython prints the earliest first.
         let mut links = vec![(e.clone(), None)];

@@ -114,8 +114,7 @@ pub(crate) struct Task {
     pub(crate) noop: bool,
     /// Finished with an exception nobody has retrieved yet (and not reported).
     pub(crate) unretrieved: bool,
-    /// A value has referred to it (a variable, a list): then CPython frees
-    /// it, and logs, at a time set by garbage collection; asim does not log.
+    /// `asyncio.run` holds it to the end (the main task).
     pub(crate) referenced: bool,
     /// Its future is done (kept here so the hot path need not read the future).
     pub(crate) done: bool,
@@ -281,7 +280,6 @@ impl Vm<'_> {
 
     pub(crate) fn task_ref(&mut self, t: TaskId) -> Value {
         let task = &mut self.tasks[t as usize];
-        task.referenced = true;
         let handle = match task.rare.0.as_ref().and_then(|r| r.token.upgrade()) {
             Some(h) => h,
             None => {
@@ -309,62 +307,137 @@ impl Vm<'_> {
     pub(crate) fn check_unretrieved(&mut self) {
         let pending = std::mem::take(&mut self.unretrieved_pending);
         for t in pending {
-            let task = &self.tasks[t as usize];
-            if !task.unretrieved || task.referenced {
-                continue;
+            if self.unretrieved_and_freed(t) {
+                self.report_unretrieved(t);
             }
-            if task.holds > 0 || self.futs[task.fut as usize].queued > 0 {
-                continue;
-            }
-            self.report_unretrieved(t);
         }
+    }
+
+    /// Whether a value (a variable, a list, a coroutine's locals) refers to
+    /// the task.
+    pub(super) fn has_value_refs(&self, t: TaskId) -> bool {
+        self.tasks[t as usize].rare.0.as_ref().is_some_and(|r| r.token.strong_count() > 0)
     }
 
     /// The last hold on a task's future, or its last queued callback, went:
     /// if it failed unretrieved, check it again after this handle.
     pub(crate) fn maybe_unretrieved(&mut self, fut: FutId) {
         if let FutKind::Task(t) = self.futs[fut as usize].kind() {
-            let task = &self.tasks[t as usize];
-            if task.unretrieved && !task.referenced && task.holds == 0 && self.futs[fut as usize].queued == 0 {
+            if self.unretrieved_and_freed(t) {
                 self.unretrieved_pending.push(t);
             }
         }
     }
 
+    /// A failed task nobody retrieved the exception of, that nothing refers
+    /// to any more: no value (a variable, a list, a coroutine's locals, as
+    /// CPython's reference counts free it at once), no hold of asyncio's own
+    /// (a gather, `wait`, `wait_for`), no queued callback.
+    fn unretrieved_and_freed(&self, t: TaskId) -> bool {
+        let task = &self.tasks[t as usize];
+        let valued = self.has_value_refs(t);
+        task.unretrieved && !task.referenced && !valued && task.holds == 0 && self.futs[task.fut as usize].queued == 0
+    }
+
     pub(super) fn report_unretrieved(&mut self, t: TaskId) {
         self.tasks[t as usize].unretrieved = false;
         let text = format!("Task exception was never retrieved\nfuture: {}", self.task_repr(t));
-        self.record(t, EventKind::Warning(&text));
+        self.warn_with_exception(t, &text);
     }
 
-    /// `<Task finished name='Task-2' coro=<worker()> exception=ValueError('x')>`.
+    /// A message asyncio logs with the task's exception, whose traceback
+    /// follows it (`default_exception_handler`'s `exc_info`).
+    pub(super) fn warn_with_exception(&mut self, t: TaskId, text: &str) {
+        let failure = match &self.futs[self.tasks[t as usize].fut as usize].state {
+            FutState::Exception(e, _) => Some(self.failure(&e.clone(), 0, &mut Vec::new())),
+            _ => None,
+        };
+        self.record(t, EventKind::Warning(text, failure.as_ref()));
+    }
+
+    /// The task's repr: `<Task finished name='Task-2' coro=<worker() done,
+    /// defined at FILE:LINE> exception=ValueError('x')>`, or for one still
+    /// pending `<Task pending name='Task-3' coro=<child() running at
+    /// FILE:LINE>>`, the line its coroutine is at (its declaration before
+    /// it starts).
     pub(super) fn task_repr(&self, t: TaskId) -> String {
         let task = &self.tasks[t as usize];
+        let code = &self.prog.coros[task.coro as usize];
+        if !self.task_done(t) {
+            let line = match task.frames.first() {
+                Some(f) if !matches!(task.resume, Resume::Start) => {
+                    code.code.get(f.pc().saturating_sub(1)).map_or(0, |i| self.line_of(i.span.start))
+                }
+                _ => self.line_of(code.def_at),
+            };
+            return format!(
+                "<Task pending name='{}' coro=<{}() running at {}:{line}>>",
+                task.name(),
+                code.name,
+                self.prog.file
+            );
+        }
         let exc = match &self.futs[task.fut as usize].state {
             FutState::Exception(e, _) => format!(" exception={}", e.repr()),
             _ => String::new(),
         };
         format!(
-            "<Task finished name='{}' coro=<{}() done>{exc}>",
+            "<Task finished name='{}' coro=<{}() done, defined at {}:{}>{exc}>",
             task.name(),
-            self.prog.coros[task.coro as usize].name
+            code.name,
+            self.prog.file,
+            self.line_of(code.def_at)
         )
     }
 
     /// What was freed since the last look: never-awaited coroutines are
     /// reported, and failed tasks may have lost their last reference.
     pub(crate) fn after_handle(&mut self, t: Option<TaskId>) {
+        // Where the task stopped, or nowhere in the scenario (asyncio's own
+        // code, between handles).
+        let line = t
+            .and_then(|t| self.tasks[t as usize].frames.last())
+            .and_then(|f| self.prog.coros[f.coro as usize].code.get(f.pc().saturating_sub(1)))
+            .map_or(0, |i| self.line_of(i.span.start));
+        self.after_handle_at(t, line);
+    }
+
+    /// [`Vm::after_handle`], with the scenario line the values were dropped
+    /// at (0: not in the scenario). Python's warnings filters show a
+    /// warning once per text and place ("default" action): a coroutine
+    /// never awaited, dropped again at the same line, is not reported again.
+    pub(crate) fn after_handle_at(&mut self, t: Option<TaskId>, line: u32) {
         for d in crate::value::take_dropped() {
             let name = match d {
+                crate::value::Dropped::AsCompleted(ac) => {
+                    self.as_completed_dropped(ac);
+                    continue;
+                }
+                crate::value::Dropped::Warning(text) => {
+                    if self.warned.insert((text.to_owned(), line)) {
+                        self.record(t.unwrap_or(0), EventKind::Warning(text, None));
+                    }
+                    continue;
+                }
                 crate::value::Dropped::Coro(name) => name,
                 crate::value::Dropped::CoroCall(c) => self.coro_names[c as usize].clone(),
                 crate::value::Dropped::Task(id) => {
+                    // The last value referring to it went.
+                    if self.unretrieved_and_freed(id) {
+                        self.unretrieved_pending.push(id);
+                    }
                     self.trim_rare(id);
                     continue;
                 }
             };
+            if !self.warned.insert((name.to_string(), line)) {
+                continue;
+            }
             let who = t.unwrap_or(0);
-            self.record(who, EventKind::Warning(&format!("RuntimeWarning: coroutine '{name}' was never awaited")));
+            self.record(
+                who,
+                EventKind::Warning(&format!("RuntimeWarning: coroutine '{name}' was never awaited"), None),
+            );
         }
         if !self.unretrieved_pending.is_empty() {
             self.check_unretrieved();
@@ -399,6 +472,9 @@ impl Vm<'_> {
 
     /// `Task.cancel(msg)`.
     pub(crate) fn task_cancel(&mut self, t: TaskId, msg: Option<Value>) -> bool {
+        // `self._log_traceback = False` comes first: cancelling a task that
+        // already failed counts as retrieving its exception.
+        self.tasks[t as usize].unretrieved = false;
         if self.task_done(t) {
             return false;
         }

@@ -76,12 +76,19 @@ impl Vm<'_> {
     pub(crate) fn wait_done(&mut self, w: u32, f: FutId) {
         let ws = &mut self.waits[w as usize];
         ws.counter = ws.counter.saturating_sub(1);
-        let failed =
-            !self.futs[f as usize].cancelled() && matches!(self.futs[f as usize].state, FutState::Exception(..));
+        // `counter <= 0 or return_when == FIRST_COMPLETED or return_when ==
+        // FIRST_EXCEPTION and (not f.cancelled() and f.exception() is not
+        // None)`: the exception is looked at (and so counts as retrieved)
+        // only when the first two are false.
+        let (counter, return_when) = (ws.counter, ws.return_when);
+        let release = counter == 0
+            || return_when == ReturnWhen::FirstCompleted
+            || (return_when == ReturnWhen::FirstException && !self.futs[f as usize].cancelled() && {
+                let failed = matches!(self.futs[f as usize].state, FutState::Exception(..));
+                self.retrieve(f);
+                failed
+            });
         let ws = &self.waits[w as usize];
-        let release = ws.counter == 0
-            || ws.return_when == ReturnWhen::FirstCompleted
-            || (ws.return_when == ReturnWhen::FirstException && failed);
         if release {
             if let Some(h) = ws.handle {
                 self.cancel_timer(h);

@@ -188,6 +188,27 @@ pub(crate) struct Chain {
     pub(crate) context: Option<Exc>,
     /// Set by `raise ... from ...`: the context is not shown.
     pub(crate) suppress_context: bool,
+    /// What the frames of its traceback keep alive in CPython (their
+    /// locals, the arguments of the asyncio function that raised it): freed
+    /// with it.
+    pub(crate) keep: Vec<KeepAlive>,
+    /// In a reference cycle (what a TaskGroup's `__aexit__` raises refers to
+    /// itself through its traceback): each frame it enters is kept alive
+    /// until the garbage collector runs.
+    pub(crate) cyclic: bool,
+    /// The task that failed with it (its `_exception`): a frame that refers
+    /// to that task and that it passes through closes a cycle.
+    pub(crate) owner: Option<u32>,
+}
+
+/// Values an exception keeps alive until it is freed itself.
+#[allow(dead_code)] // never read: it is there to be dropped with the exception
+pub(crate) struct KeepAlive(pub(crate) Box<dyn std::any::Any>);
+
+impl std::fmt::Debug for KeepAlive {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("KeepAlive")
+    }
 }
 
 /// One traceback line: a coroutine frame and the scenario line it was at.

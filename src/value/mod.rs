@@ -58,6 +58,30 @@ impl std::fmt::Display for TaskName {
     }
 }
 
+/// A list's items. Freed last first, as CPython's `list_dealloc` does (a
+/// list of coroutines never awaited warns in that order).
+#[derive(Debug, Clone, Default)]
+pub(crate) struct ListItems(pub(crate) Vec<Value>);
+
+impl std::ops::Deref for ListItems {
+    type Target = Vec<Value>;
+    fn deref(&self) -> &Vec<Value> {
+        &self.0
+    }
+}
+
+impl std::ops::DerefMut for ListItems {
+    fn deref_mut(&mut self) -> &mut Vec<Value> {
+        &mut self.0
+    }
+}
+
+impl Drop for ListItems {
+    fn drop(&mut self) {
+        while self.0.pop().is_some() {}
+    }
+}
+
 /// What went away since the loop last looked (the run drains this).
 #[derive(Debug)]
 pub(crate) enum Dropped {
@@ -68,6 +92,12 @@ pub(crate) enum Dropped {
     CoroCall(u32),
     /// The last value referring to a task (its id).
     Task(u32),
+    /// The last reference to an `as_completed` generator's `done` queue
+    /// from the program's side (the loop, an exception's traceback).
+    AsCompleted(u32),
+    /// A Python warning the value layer raised (`randrange`'s
+    /// DeprecationWarning), as `Category: message`.
+    Warning(&'static str),
 }
 
 thread_local! {
@@ -84,10 +114,29 @@ pub(crate) fn any_dropped() -> bool {
     DROPPED.with(|d| !d.borrow().is_empty())
 }
 
+/// An `as_completed()` generator, as the `for` loop over it and the
+/// exceptions its items raise refer to it: when the last goes, so does the
+/// generator (and its `done` queue, once no pending task's callback refers
+/// to it).
+#[derive(Debug)]
+pub(crate) struct AcToken(pub(crate) u32);
+
+impl Drop for AcToken {
+    fn drop(&mut self) {
+        let _ = DROPPED.try_with(|d| d.borrow_mut().push(Dropped::AsCompleted(self.0)));
+    }
+}
+
 impl Drop for TaskRef {
     fn drop(&mut self) {
         let _ = DROPPED.try_with(|d| d.borrow_mut().push(Dropped::Task(self.id)));
     }
+}
+
+/// Raises a Python warning (shown once per text and scenario line, as the
+/// warnings filters' "default" action does).
+pub(crate) fn warn(text: &'static str) {
+    let _ = DROPPED.try_with(|d| d.borrow_mut().push(Dropped::Warning(text)));
 }
 
 /// Says that a coroutine call held without its object (see
@@ -174,7 +223,7 @@ pub(crate) enum Value {
     Int(i64),
     Float(f64),
     Str(Rc<str>),
-    List(Rc<RefCell<Vec<Value>>>),
+    List(Rc<RefCell<ListItems>>),
     Tuple(Rc<[Value]>),
     /// Insertion-ordered, like Python's dict.
     Dict(Rc<RefCell<Vec<(Value, Value)>>>),
@@ -213,7 +262,7 @@ impl Value {
 
     /// A `list` value.
     pub(crate) fn list(items: Vec<Value>) -> Value {
-        Value::List(Rc::new(RefCell::new(items)))
+        Value::List(Rc::new(RefCell::new(ListItems(items))))
     }
 
     /// A `tuple` value.

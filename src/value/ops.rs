@@ -122,7 +122,7 @@ pub(crate) fn binary(op: Bin, a: &Value, b: &Value) -> OpResult {
         }
         (Bin::Add, Value::List(x), Value::List(y)) => {
             within_budget(x.borrow().len(), y.borrow().len())?;
-            let mut v = x.borrow().clone();
+            let mut v = x.borrow().to_vec();
             v.extend(y.borrow().iter().cloned());
             Ok(Value::list(v))
         }
@@ -439,7 +439,7 @@ pub(crate) fn unpack_items(v: &Value) -> Result<Vec<Value>, Exc> {
 /// The items a `for` loop or `*xs` visits.
 pub(crate) fn iter_items(v: &Value) -> Result<Vec<Value>, Exc> {
     Ok(match v {
-        Value::List(l) => l.borrow().clone(),
+        Value::List(l) => l.borrow().to_vec(),
         Value::Tuple(t) => t.to_vec(),
         Value::Dict(d) => d.borrow().iter().map(|(k, _)| k.clone()).collect(),
         Value::Str(s) => s.chars().map(|c| Value::str(c.to_string())).collect(),

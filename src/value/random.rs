@@ -314,18 +314,38 @@ fn index_int(v: &Value) -> Result<i64, Exc> {
 }
 
 /// `randrange`'s `_index(x)`, falling back to `int(x)` for the integral
-/// floats that 3.11 still takes (with a DeprecationWarning on stderr).
-fn range_arg(v: &Value, which: &str) -> Result<i64, Exc> {
+/// floats that 3.11 still takes, with its DeprecationWarnings (shown only
+/// when the program calls `randrange` itself: from `randint` the warning
+/// comes from the random module, which the default filters ignore).
+fn range_arg(v: &Value, which: &str, warn: bool) -> Result<i64, Exc> {
+    let deprecated = |text: &'static str| {
+        if warn {
+            crate::value::warn(text);
+        }
+    };
+    const WILL_RAISE: &str = "DeprecationWarning: randrange() will raise TypeError in the future";
     match v {
         Value::Int(_) | Value::Bool(_) => index_int(v),
         Value::Float(f) if f.is_nan() => Err(value_error("cannot convert float NaN to integer")),
         Value::Float(f) if f.is_infinite() => {
             Err(ExcObj::msg(ExcClass::OverflowError, "cannot convert float infinity to integer"))
         }
-        Value::Float(f) if f.fract() == 0.0 && f.abs() < 9.2e18 => Ok(*f as i64),
-        Value::Float(_) => Err(value_error(format!("non-integer {which} for randrange()"))),
+        Value::Float(f) if f.fract() == 0.0 && f.abs() < 9.2e18 => {
+            deprecated(
+                "DeprecationWarning: non-integer arguments to randrange() have been deprecated since Python 3.10 \
+                 and will be removed in a subsequent version",
+            );
+            Ok(*f as i64)
+        }
+        Value::Float(_) => {
+            deprecated(WILL_RAISE);
+            Err(value_error(format!("non-integer {which} for randrange()")))
+        }
         Value::Str(s) => match s.trim().parse::<i64>() {
-            Ok(_) => Err(value_error(format!("non-integer {which} for randrange()"))),
+            Ok(_) => {
+                deprecated(WILL_RAISE);
+                Err(value_error(format!("non-integer {which} for randrange()")))
+            }
             Err(_) => {
                 Err(value_error(format!("invalid literal for int() with base 10: {}", super::pyfmt::str_repr(s))))
             }
@@ -337,8 +357,9 @@ fn range_arg(v: &Value, which: &str) -> Result<i64, Exc> {
     }
 }
 
-fn randrange(rng: &mut Rng, start: &Value, stop: &Value, step: &Value) -> Result<Value, Exc> {
-    let istart = range_arg(start, "arg 1")?;
+/// `warn`: called by the program itself (not through `randint`).
+fn randrange(rng: &mut Rng, start: &Value, stop: &Value, step: &Value, warn: bool) -> Result<Value, Exc> {
+    let istart = range_arg(start, "arg 1", warn)?;
     if matches!(stop, Value::None) {
         if !matches!(step, Value::Int(1)) {
             return Err(type_error("Missing a non-None stop argument"));
@@ -348,9 +369,9 @@ fn randrange(rng: &mut Rng, start: &Value, stop: &Value, step: &Value) -> Result
         }
         return Err(value_error("empty range for randrange()"));
     }
-    let istop = range_arg(stop, "stop")?;
+    let istop = range_arg(stop, "stop", warn)?;
     let width = i128::from(istop) - i128::from(istart);
-    let istep = range_arg(step, "step")?;
+    let istep = range_arg(step, "step", warn)?;
     let too_big =
         || ExcObj::msg(ExcClass::OverflowError, "randrange() over more than 2**63 values (asim's ints are 64-bit)");
     if istep == 1 {
@@ -568,9 +589,9 @@ pub(crate) fn call(rng: &mut Rng, f: RandFn, args: Vec<Value>, kw: &[(&str, Valu
         }
         RandFn::Randint => {
             let stop = bin(Bin::Add, &a[1], &Value::Int(1))?;
-            randrange(rng, &a[0], &stop, &Value::Int(1))?
+            randrange(rng, &a[0], &stop, &Value::Int(1), false)?
         }
-        RandFn::Randrange => randrange(rng, &a[0], &a[1], &a[2])?,
+        RandFn::Randrange => randrange(rng, &a[0], &a[1], &a[2], true)?,
         RandFn::Getrandbits => {
             let k = index_int(&a[0])?;
             if k < 0 {

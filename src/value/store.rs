@@ -251,7 +251,7 @@ pub(crate) fn inplace(op: Bin, a: &Value, b: &Value) -> Result<Value, Exc> {
                 let removed = {
                     let mut v = l.borrow_mut();
                     if count <= 0 {
-                        std::mem::take(&mut *v)
+                        std::mem::take(&mut v.0)
                     } else {
                         let unit = v.clone();
                         for _ in 1..count {
@@ -260,7 +260,7 @@ pub(crate) fn inplace(op: Bin, a: &Value, b: &Value) -> Result<Value, Exc> {
                         Vec::new()
                     }
                 };
-                drop(removed);
+                drop(crate::value::ListItems(removed));
                 return Ok(a.clone());
             }
             _ => {}

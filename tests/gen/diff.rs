@@ -77,6 +77,16 @@ pub(crate) fn observable(jsonl: &str) -> (Vec<Print>, End) {
                 v["task"].as_str().unwrap().to_owned(),
                 v["text"].as_str().unwrap().to_owned(),
             )),
+            // What asyncio logs and the warnings Python shows, in their
+            // place among the prints. Which task logs is left out: CPython
+            // logs from wherever the last reference went.
+            Some("warning") => {
+                let mut text = comparable_warning(v["text"].as_str().unwrap());
+                if !v["error"].is_null() {
+                    text.push_str(&format!("\n{}", comparable_error(&v["error"])));
+                }
+                prints.push((v["t"].as_f64().unwrap(), "(warning)".to_owned(), text))
+            }
             Some("end") => {
                 end = Some((
                     v["elapsed"].as_f64().unwrap(),
@@ -88,6 +98,23 @@ pub(crate) fn observable(jsonl: &str) -> (Vec<Print>, End) {
         }
     }
     (prints, end.unwrap_or((f64::NAN, "no end event".to_owned(), serde_json::Value::Null)))
+}
+
+/// A warning's text without the file and line a coroutine is `defined at`
+/// or `running at` (the scenario's against the program's).
+fn comparable_warning(text: &str) -> String {
+    let mut out = String::new();
+    let mut rest = text;
+    loop {
+        let at = [" defined at ", " running at "].iter().filter_map(|k| rest.find(k).map(|i| (i, k.len()))).min();
+        let Some((i, n)) = at else { break };
+        out.push_str(&rest[..i + n]);
+        out.push_str("...");
+        rest = &rest[i + n..];
+        rest = rest.find('>').map_or("", |j| &rest[j..]);
+    }
+    out.push_str(rest);
+    out
 }
 
 /// The part of an end object's `error` both sides can give: asim's frames

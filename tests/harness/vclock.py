@@ -107,7 +107,13 @@ tasks in a few places, so the order depends on object addresses (asyncio-notes.m
   ``PinnedSet``: a ``set`` subclass that iterates (and ``pop``s, and reprs) in creation order.
   This pins ``asyncio.runners._cancel_all_tasks`` (which calls ``tasks.all_tasks``): the
   cancel() calls at shutdown, the ``gather`` over them and the error reports go in creation
-  order.
+  order.  ``_cancel_all_tasks`` itself is replaced by a copy that then frees its set in that
+  order too (a set is freed in hash-table order): a task freed there is logged "never
+  retrieved" in a fixed order.
+* The garbage collector is off while the program runs: when it would free objects in
+  reference cycles depends on allocation counts (``gc.disable()`` in ``run_program``).
+* asyncio's log messages and Python's warnings are recorded as ``warning`` events, with the
+  exception a log message carries (``_WarningCapture``, ``_captured_showwarning``).
 * ``TaskGroup._abort`` is replaced by a version that cancels the not-yet-done children in
   creation order instead of iterating ``self._tasks`` (a set).  Nothing else of TaskGroup
   changes.
@@ -159,9 +165,11 @@ import asyncio.tasks
 import atexit
 import builtins
 import collections
+import gc
 import io
 import itertools
 import json
+import logging
 import operator
 import os
 import runpy
@@ -171,6 +179,7 @@ import sys
 import threading
 import time
 import traceback
+import warnings
 import weakref
 
 __all__ = [
@@ -400,6 +409,36 @@ def _pinned_abort(self):
 _patches_installed = False
 
 
+def _pinned_cancel_all_tasks(loop):
+    """``asyncio.runners._cancel_all_tasks`` of 3.11.7, and then its ``to_cancel`` set freed
+    in the pinned iteration order (CPython frees a set's items in hash-table order, which
+    depends on memory addresses): a task nothing else refers to goes then, and with it what
+    it held (a failed task in its locals is "never retrieved")."""
+    to_cancel = asyncio.tasks.all_tasks(loop)
+    if not to_cancel:
+        return
+
+    for task in to_cancel:
+        task.cancel()
+
+    loop.run_until_complete(asyncio.tasks.gather(*to_cancel, return_exceptions=True))
+
+    for task in to_cancel:
+        if task.cancelled():
+            continue
+        if task.exception() is not None:
+            loop.call_exception_handler({
+                'message': 'unhandled exception during asyncio.run() shutdown',
+                'exception': task.exception(),
+                'task': task,
+            })
+    order = list(to_cancel)
+    del task
+    to_cancel.clear()
+    while order:
+        order.pop(0)
+
+
 def install_patches() -> None:
     """Pin the set iteration orders described in the module docstring (idempotent)."""
     global _patches_installed
@@ -408,6 +447,7 @@ def install_patches() -> None:
     asyncio.tasks.all_tasks = _pinned_all_tasks
     asyncio.all_tasks = _pinned_all_tasks
     asyncio.taskgroups.TaskGroup._abort = _pinned_abort
+    asyncio.runners._cancel_all_tasks = _pinned_cancel_all_tasks
     asyncio.tasks.set = PinnedSet  # shadows the builtin inside tasks.py only
     asyncio.tasks.as_completed = asyncio.as_completed = _pinned_as_completed()
     _patches_installed = True
@@ -588,6 +628,34 @@ def _captured_print(*args, sep=" ", end="\n", file=None, flush=False):
         _state.trace(f"    print[{name}] {text!r}")
     _state.emit({"t": _state.now, "task": name, "event": "print", "text": text})
     return None
+
+
+class _WarningCapture(logging.Handler):
+    """asyncio's log messages ("Task exception was never retrieved", ...), as warning events."""
+
+    def __init__(self, path):
+        super().__init__()
+        self.path = path
+
+    def emit(self, record):
+        if _state.capturing and _state.emit is not None:
+            event = {"t": _state.now, "task": _current_task_name(), "event": "warning",
+                     "text": record.getMessage()}
+            if record.exc_info and record.exc_info[1] is not None:
+                event["error"] = _error_obj(record.exc_info[1], self.path)
+            _state.emit(event)
+
+
+_REAL_SHOWWARNING = warnings.showwarning
+
+
+def _captured_showwarning(message, category, filename, lineno, file=None, line=None):
+    """A warning the warnings filters let through ("coroutine ... was never awaited")."""
+    if _state.capturing and _state.emit is not None:
+        _state.emit({"t": _state.now, "task": _current_task_name(), "event": "warning",
+                     "text": f"{category.__name__}: {message}"})
+    else:
+        _REAL_SHOWWARNING(message, category, filename, lineno, file, line)
 
 
 _MAX_NS = 2**63
@@ -776,7 +844,14 @@ def run_program(path: str, emit, *, trace=None, show_tracebacks: bool = False,
     builtins.print = _captured_print
     time.sleep = _virtual_sleep
     time.monotonic = _virtual_monotonic
+    warning_capture = _WarningCapture(os.path.abspath(path))
+    asyncio.log.logger.addHandler(warning_capture)
+    warnings.showwarning = _captured_showwarning
     error = None
+    # No garbage collection while the program runs: what it would free
+    # (objects in reference cycles) depends on allocation counts, and so on
+    # what ran in this process before; asim frees them never (until the end).
+    gc.disable()
     _state.capturing = True
     try:
         try:
@@ -795,6 +870,9 @@ def run_program(path: str, emit, *, trace=None, show_tracebacks: bool = False,
                 pass
     finally:
         _state.capturing = False
+        gc.enable()
+        asyncio.log.logger.removeHandler(warning_capture)
+        warnings.showwarning = _REAL_SHOWWARNING
         builtins.print = _REAL_PRINT
         time.sleep = _REAL_SLEEP
         time.monotonic = _REAL_MONOTONIC

@@ -185,7 +185,8 @@ impl Vm<'_> {
                     if !args.is_empty() {
                         return Err(type_error(format!("list.clear() takes no arguments ({} given)", args.len())));
                     }
-                    l.borrow_mut().clear();
+                    let items = std::mem::take(&mut l.borrow_mut().0);
+                    drop(crate::value::ListItems(items));
                     Value::None
                 }
                 _ => return Err(no_method(r, m)),

@@ -92,12 +92,19 @@ impl Vm<'_> {
     fn items(&mut self, t: Task_, es: &[CExpr]) -> Result<Vec<Value>, Exc> {
         let mut out = Vec::with_capacity(es.len());
         for e in es {
-            match e {
-                CExpr::Starred(inner) => {
-                    let v = self.ev(t, inner)?;
+            let r = match e {
+                CExpr::Starred(inner) => self.ev(t, inner).and_then(|v| {
                     out.extend(ops::iter_items(&v)?);
-                }
-                e => out.push(self.ev(t, e)?),
+                    Ok(())
+                }),
+                e => self.ev(t, e).map(|v| out.push(v)),
+            };
+            if let Err(e) = r {
+                // CPython pops the values evaluated so far off its stack,
+                // the last first: a coroutine among them is reported
+                // "never awaited" in that order.
+                while out.pop().is_some() {}
+                return Err(e);
             }
         }
         Ok(out)

@@ -425,9 +425,19 @@ impl Vm<'_> {
                 self.record(t, EventKind::Wake);
                 if self.futs[fut as usize].done() {
                     self.cancel_timer(handle);
-                    return match self.fut_outcome(fut) {
-                        Ok(v) => self.bind(t, &bind, v),
-                        Err(e) => self.raise(t, e),
+                    return match (self.held_outcome(fut), exc) {
+                        (Ok(v), _) => self.bind(t, &bind, v),
+                        // `except CancelledError: if fut.done(): return
+                        // fut.result()`: raised while the cancellation
+                        // (which went through wait_for's frame) is handled.
+                        (Err(e), Some(c)) => {
+                            c.traceback.borrow_mut().push(crate::value::exc::TbEntry {
+                                frame: crate::value::exc::FrameName::Internal,
+                                line: 0,
+                            });
+                            self.raise_handling(t, e, &c)
+                        }
+                        (Err(e), None) => self.raise(t, e),
                     };
                 }
                 self.remove_done_callback(fut, Callback::ReleaseWaiter(waiter));
@@ -445,7 +455,7 @@ impl Vm<'_> {
                 if let Some(e) = exc.or(reraise) {
                     return self.raise(t, e);
                 }
-                match self.fut_outcome(fut) {
+                match self.held_outcome(fut) {
                     Ok(v) => self.bind(t, &bind, v),
                     // `except CancelledError as exc: raise TimeoutError() from exc`.
                     Err(e) if is_cancel(&e) => self.raise_handling(t, timeout_error_from(&e), &e),
@@ -495,6 +505,13 @@ impl Vm<'_> {
                 Err(_) if self.stopped() => return Flow::Yield,
                 Err(e) => self.raise(t, e),
             };
+            // A value the instruction dropped (a coroutine never awaited) is
+            // reported now, before the next line runs, as CPython's
+            // reference counting does.
+            if crate::value::any_dropped() {
+                let line = self.line_of(instr.span.start);
+                self.after_handle_at(Some(t), line);
+            }
             if self.steps % 4096 == 0 {
                 // After the instruction, so the report shows the task at it.
                 self.check_memory();

@@ -7,6 +7,10 @@ impl Vm<'_> {
         Ok(match op {
             Op::Print(parts) => {
                 let text = self.render(t, parts)?;
+                // What evaluating the text warned about or freed comes first.
+                if crate::value::any_dropped() {
+                    self.after_handle(Some(t));
+                }
                 self.output_bytes += text.len() as u64 + 1;
                 if self.output_bytes > self.limits.max_output {
                     self.limit_hit =
@@ -105,7 +109,8 @@ impl Vm<'_> {
                     None => None,
                 };
                 let (ac, n) = self.as_completed_start(t, &fs, timeout)?;
-                self.frame(t).x().iters[*slot as usize] = Iter::AsCompleted(ac, n);
+                let token = Rc::new(crate::value::AcToken(ac));
+                self.frame(t).x().iters[*slot as usize] = Iter::AsCompleted(token, n);
                 Flow::Continue
             }
             Op::AsCompletedNext(slot, target, end) => {
@@ -119,7 +124,7 @@ impl Vm<'_> {
                     return Ok(Flow::Continue);
                 }
                 *left -= 1;
-                let ac = *ac;
+                let ac = ac.0;
                 self.as_completed_next(t, ac, *target)
             }
             Op::Wait { items, timeout, return_when, bind } => {
@@ -164,9 +169,14 @@ impl Vm<'_> {
                             (self.tasks[child as usize].fut, true)
                         }
                         _ => {
-                            return Err(crate::value::ops::type_error(
+                            let e = crate::value::ops::type_error(
                                 "An asyncio.Future, a coroutine or an awaitable is required".to_owned(),
-                            ))
+                            );
+                            // gather's frame, which the traceback keeps, holds
+                            // the items not made tasks yet: a coroutine among
+                            // them is "never awaited" only when `e` is freed.
+                            e.chain.borrow_mut().keep.push(crate::value::exc::KeepAlive(Box::new(values)));
+                            return Err(e);
                         }
                     };
                     self.gather_child(g, fut, fresh);
@@ -235,10 +245,6 @@ impl Vm<'_> {
             }
             Op::Do(e) => {
                 self.eval(t, e)?;
-                // A value dropped here (a coroutine never awaited) is reported now.
-                if crate::value::any_dropped() {
-                    self.after_handle(Some(t));
-                }
                 Flow::Continue
             }
             Op::Assign(items) => {
@@ -246,17 +252,11 @@ impl Vm<'_> {
                     let v = self.eval(t, e)?;
                     self.assign(t, target, v)?;
                 }
-                if crate::value::any_dropped() {
-                    self.after_handle(Some(t));
-                }
                 Flow::Continue
             }
             Op::Del(targets) => {
                 for target in targets.iter() {
                     self.delete(t, target)?;
-                }
-                if crate::value::any_dropped() {
-                    self.after_handle(Some(t));
                 }
                 Flow::Continue
             }
@@ -381,6 +381,16 @@ impl Vm<'_> {
                 }
                 Flow::Continue
             }
+            Op::IterDone(slot) => {
+                frame_iter_done(self.frame(t), *slot);
+                Flow::Continue
+            }
+            Op::Unbind(target) => {
+                // `e = None` first: deleting it then cannot fail.
+                self.assign(t, target, Value::None)?;
+                self.delete(t, target)?;
+                Flow::Continue
+            }
             Op::ExceptDone => {
                 self.tasks[t as usize].rare.exc_pop();
                 Flow::Continue
@@ -463,7 +473,7 @@ impl Vm<'_> {
                 if d <= 0.0 {
                     let fut = self.ensure_future(t, &v)?;
                     if self.futs[fut as usize].done() {
-                        let v = self.fut_outcome(fut)?;
+                        let v = self.held_outcome(fut)?;
                         return Ok(self.bind(t, bind, v));
                     }
                     return Ok(self.cancel_and_wait(t, fut, None, None, *bind));

@@ -46,13 +46,27 @@ impl Vm<'_> {
             return Flow::Suspend(fut);
         }
         let grp = &mut self.groups[g as usize];
+        let raises = grp.base_error.is_some()
+            || (grp.propagate.is_some() && grp.errors.is_empty())
+            || !grp.errors.is_empty()
+            || grp.body_exc.as_ref().is_some_and(|e| !is_cancel(e));
+        if raises {
+            // What `__aexit__` raises has its frame in the traceback, and
+            // that frame's `self` is the group, whose `_parent_task` is this
+            // task: a cycle only the garbage collector frees. The task is
+            // not freed (nor "never retrieved") while the program runs.
+            self.tasks[t as usize].referenced = true;
+        }
+        let grp = &mut self.groups[g as usize];
         if let Some(e) = grp.base_error.clone() {
             self.drop_completion(t);
+            self.make_cyclic(&e);
             return self.raise(t, e);
         }
         if let Some(p) = grp.propagate.clone() {
             if grp.errors.is_empty() {
                 self.drop_completion(t);
+                self.make_cyclic(&p);
                 return self.raise(t, p);
             }
         }
@@ -67,6 +81,7 @@ impl Vm<'_> {
             // `raise me from None` in `__aexit__`, which handles the body's
             // exception if it raised one.
             eg.chain.borrow_mut().suppress_context = true;
+            self.make_cyclic(&eg);
             let body_exc = self.groups[g as usize].body_exc.clone();
             self.drop_completion(t);
             return match body_exc {

@@ -26,7 +26,7 @@ impl Vm<'_> {
     /// CPython's `PyTraceBack_Here` does each time an exception enters a
     /// frame (raised there, propagated from a callee, thrown in), but not
     /// when it is raised again ([`Vm::reraise`]).
-    fn trace(&self, t: TaskId, exc: &Exc) {
+    fn trace(&mut self, t: TaskId, exc: &Exc) {
         use crate::value::exc::{FrameName, TbEntry};
         let task = &self.tasks[t as usize];
         let entry = match task.frames.last() {
@@ -44,6 +44,46 @@ impl Vm<'_> {
             return;
         }
         tb.push(entry);
+        drop(tb);
+        let owner = exc.chain.borrow().owner;
+        if let Some(owner) = owner {
+            let refers =
+                self.tasks[t as usize].frames.last().is_some_and(|f| f.locals.iter().any(|v| names_task(v, owner)));
+            if refers {
+                self.make_cyclic(exc);
+            }
+        }
+        if exc.chain.borrow().cyclic {
+            if let Some(frame) = self.tasks[t as usize].frames.last_mut() {
+                frame.x_from(&mut self.spare_extras).pinned = true;
+            }
+        }
+    }
+
+    /// `e` is in a reference cycle through its traceback (what a
+    /// TaskGroup's `__aexit__` raises is its own frame's `me`; a failed
+    /// task's exception raised in a frame that refers to the task): only the
+    /// garbage collector frees it, and the frames it enters.
+    pub(crate) fn make_cyclic(&mut self, e: &Exc) {
+        let mut chain = e.chain.borrow_mut();
+        if !chain.cyclic {
+            chain.cyclic = true;
+            drop(chain);
+            self.uncollected.push(Box::new(e.clone()));
+        }
+    }
+
+    /// `fut.result()` called from asyncio's own code that keeps `fut` in a
+    /// local (`wait_for`, `as_completed`'s `_wait_for_one`): a task's
+    /// exception raised there refers to its own task through that frame.
+    pub(crate) fn held_outcome(&mut self, fut: FutId) -> Result<Value, Exc> {
+        let r = self.fut_outcome(fut);
+        if let (Err(e), FutKind::Task(owner)) = (&r, self.futs[fut as usize].kind()) {
+            if e.chain.borrow().owner == Some(owner) {
+                self.make_cyclic(e);
+            }
+        }
+        r
     }
 
     /// Raises `exc` in the task: unwind to the nearest handler. As CPython's
@@ -74,6 +114,10 @@ impl Vm<'_> {
 
     fn unwind(&mut self, t: TaskId, exc: Exc, trace_here: bool) -> Flow {
         let mut trace = trace_here;
+        // A frame left holds its TaskGroup as `tg`, whose `_parent_task` is
+        // this task: if the exception ends the task, the task, its exception
+        // and that frame make a cycle the garbage collector alone frees.
+        let mut left_a_group = false;
         loop {
             if trace {
                 self.trace(t, &exc);
@@ -118,11 +162,36 @@ impl Vm<'_> {
                 }
                 None => {
                     let base = frame.exc_base();
-                    let f = task.frames.pop().expect("frame");
+                    let mut f = task.frames.pop().expect("frame");
+                    // The traceback keeps the frame, and so its locals, alive
+                    // as long as the exception lives (a task it names is not
+                    // freed, nor "never retrieved", before it). Only values
+                    // that can hold a task or a coroutine matter (and not
+                    // exceptions, which would make a cycle of `Rc`s).
+                    let holds = |v: &Value| {
+                        matches!(
+                            v,
+                            Value::List(_)
+                                | Value::Tuple(_)
+                                | Value::Dict(_)
+                                | Value::Task(_)
+                                | Value::Coro(_)
+                                | Value::Func(_)
+                                | Value::Cell(_)
+                        )
+                    };
+                    if f.locals.iter().any(holds) {
+                        let locals = std::mem::take(&mut f.locals);
+                        exc.chain.borrow_mut().keep.push(crate::value::exc::KeepAlive(Box::new(locals)));
+                    }
                     let done = task.frames.is_empty();
+                    left_a_group |= f.used_a_group();
                     self.drop_frame(f);
                     self.tasks[t as usize].rare.exc_truncate(base);
                     if done {
+                        if left_a_group {
+                            self.tasks[t as usize].referenced = true;
+                        }
                         return Flow::Finished(Err(exc));
                     }
                 }
@@ -165,5 +234,17 @@ impl Vm<'_> {
                 }
             }
         }
+    }
+}
+
+/// Whether a local refers to the task, itself or in a list, tuple or dict.
+fn names_task(v: &Value, t: TaskId) -> bool {
+    match v {
+        Value::Task(r) => r.id == t,
+        Value::List(l) => l.borrow().iter().any(|x| matches!(x, Value::Task(r) if r.id == t)),
+        Value::Tuple(xs) => xs.iter().any(|x| matches!(x, Value::Task(r) if r.id == t)),
+        Value::Dict(d) => d.borrow().iter().any(|(_, x)| matches!(x, Value::Task(r) if r.id == t)),
+        Value::Cell(c) => matches!(&*c.borrow(), Value::Task(r) if r.id == t),
+        _ => false,
     }
 }
