@@ -12,60 +12,7 @@ use crate::value::{ExcClass, PrimKind, Value};
 /// A coroutine's index in [`Program::coros`].
 pub(crate) type CoroId = u32;
 
-/// A builtin function.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum Builtin {
-    Len,
-    Str,
-    Repr,
-    Int,
-    Float,
-    Bool,
-    Abs,
-    Min,
-    Max,
-    Range,
-    Enumerate,
-    List,
-    Tuple,
-    Dict,
-    Sum,
-    Sorted,
-    Any,
-    All,
-    Divmod,
-    Round,
-    Zip,
-    Reversed,
-}
-
-impl Builtin {
-    /// Every builtin with its Python name.
-    pub(crate) const ALL: &'static [(&'static str, Builtin)] = &[
-        ("len", Builtin::Len),
-        ("str", Builtin::Str),
-        ("repr", Builtin::Repr),
-        ("int", Builtin::Int),
-        ("float", Builtin::Float),
-        ("bool", Builtin::Bool),
-        ("abs", Builtin::Abs),
-        ("min", Builtin::Min),
-        ("max", Builtin::Max),
-        ("range", Builtin::Range),
-        ("enumerate", Builtin::Enumerate),
-        ("list", Builtin::List),
-        ("tuple", Builtin::Tuple),
-        ("dict", Builtin::Dict),
-        ("sum", Builtin::Sum),
-        ("sorted", Builtin::Sorted),
-        ("any", Builtin::Any),
-        ("all", Builtin::All),
-        ("divmod", Builtin::Divmod),
-        ("round", Builtin::Round),
-        ("zip", Builtin::Zip),
-        ("reversed", Builtin::Reversed),
-    ];
-}
+pub(crate) use crate::value::Builtin;
 
 /// A method or attribute reached through `.`; resolved by name at compile
 /// time, checked against the receiver's type at run time.

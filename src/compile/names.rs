@@ -42,8 +42,8 @@ impl Ctx<'_> {
         }
         if self.ch.coros.contains_key(n) {
             self.error(Diagnostic::error(format!("`{n}` is a coroutine function; call it: `{n}(...)`"), span));
-        } else if Builtin::ALL.iter().any(|(b, _)| *b == n) {
-            self.error(Diagnostic::error(format!("`{n}` is a builtin function; call it: `{n}(...)`"), span));
+        } else if let Some((_, b)) = Builtin::ALL.iter().find(|(b, _)| *b == n) {
+            return CExpr::Const(Value::Builtin(*b));
         } else if n == "random" {
             self.error(
                 Diagnostic::error("the `random` module on its own is not a value", span)

@@ -4,6 +4,8 @@
 //! moving values between tasks costs no allocation. Printing follows Python:
 //! `str()` at the top of a template, `repr()` inside containers.
 
+pub(crate) mod builtin;
+pub(crate) use builtin::Builtin;
 pub(crate) mod exc;
 pub(crate) mod ops;
 pub(crate) mod pyfmt;
@@ -241,6 +243,8 @@ pub(crate) enum Value {
     Loop,
     /// A lambda.
     Func(Rc<FuncObj>),
+    /// A builtin function or class named as a value (`key=len`).
+    Builtin(Builtin),
     /// A variable a lambda closes over (Python's cell): the local slot and
     /// the lambda share it, so each sees the other's assignments. Only
     /// ever in a slot, never a value a program sees.
@@ -289,6 +293,8 @@ impl Value {
             Value::Coro(_) => "coroutine",
             Value::Loop => "_UnixSelectorEventLoop",
             Value::Func(_) => "function",
+            Value::Builtin(b) if b.is_class() => "type",
+            Value::Builtin(_) => "builtin_function_or_method",
             Value::Cell(c) => c.borrow().type_name(),
             Value::Unbound => "unbound",
         }
@@ -374,6 +380,8 @@ impl Value {
             Value::Coro(c) => out.push_str(&format!("<coroutine object {}>", c.name)),
             Value::Loop => out.push_str("<_UnixSelectorEventLoop running=True closed=False debug=False>"),
             Value::Func(f) => out.push_str(&format!("<function {}>", f.qualname)),
+            Value::Builtin(b) if b.is_class() => out.push_str(&format!("<class '{}'>", b.name())),
+            Value::Builtin(b) => out.push_str(&format!("<built-in function {}>", b.name())),
             Value::Cell(c) => c.borrow().write_repr(out),
             Value::Unbound => out.push_str("<unbound>"),
         }

@@ -198,14 +198,16 @@ fn numeric(op: Bin, x: Num, y: Num) -> OpResult {
             int(a.checked_pow(e))
         }
         (Bin::Pow, I(0), I(_)) => Err(zero_div("0.0 cannot be raised to a negative power")),
+        (Bin::Div, I(a), I(b)) => {
+            if b == 0 {
+                return Err(zero_div("division by zero"));
+            }
+            Ok(Value::Float(int_true_div(a, b)))
+        }
         (Bin::Div, _, _) => {
             let (a, b) = (as_f64(x), as_f64(y));
             if b == 0.0 {
-                return Err(zero_div(if matches!((x, y), (I(_), I(_))) {
-                    "division by zero"
-                } else {
-                    "float division by zero"
-                }));
+                return Err(zero_div("float division by zero"));
             }
             Ok(Value::Float(a / b))
         }
@@ -310,6 +312,7 @@ pub(crate) fn eq(a: &Value, b: &Value) -> bool {
         (Value::Prim(x), Value::Prim(y)) => x.id == y.id,
         (Value::Coro(x), Value::Coro(y)) => std::rc::Rc::ptr_eq(x, y),
         (Value::Func(x), Value::Func(y)) => std::rc::Rc::ptr_eq(x, y),
+        (Value::Builtin(x), Value::Builtin(y)) => x == y,
         _ => false,
     }
 }
@@ -334,7 +337,8 @@ pub(crate) fn is(a: &Value, b: &Value) -> bool {
                         | Value::Task(_)
                         | Value::Prim(_)
                         | Value::Coro(_)
-                        | Value::Func(_),
+                        | Value::Func(_)
+                        | Value::Builtin(_),
                     _
                 )
             ) && eq(a, b)
@@ -535,6 +539,44 @@ pub(crate) fn slice(v: &Value, lo: Option<i64>, hi: Option<i64>, step: Option<i6
     })
 }
 
+/// `a / b` of two ints, correctly rounded as CPython's `long_true_divide`
+/// does (not `float(a) / float(b)`, which rounds twice: `1 / (2**53 + 1)`).
+fn int_true_div(a: i64, b: i64) -> f64 {
+    const EXACT: u64 = 1 << 53;
+    let (ua, ub) = (a.unsigned_abs(), b.unsigned_abs());
+    if ua <= EXACT && ub <= EXACT {
+        // Both exact as floats: one correctly rounded division.
+        return a as f64 / b as f64;
+    }
+    let negative = (a < 0) != (b < 0);
+    if ua == 0 {
+        return if negative { -0.0 } else { 0.0 };
+    }
+    let bits = |x: u128| 128 - x.leading_zeros();
+    // Scale the dividend so the quotient has 64 or more bits; the
+    // remainder decides the rounding ("sticky").
+    let shift = (64 + bits(u128::from(ub))).saturating_sub(bits(u128::from(ua)));
+    let num = u128::from(ua) << shift;
+    let (q, r) = (num / u128::from(ub), num % u128::from(ub));
+    let n = bits(q);
+    let extra = n.saturating_sub(53);
+    let mut mant = q >> extra;
+    if extra > 0 {
+        let rest = q & ((1u128 << extra) - 1);
+        let half = 1u128 << (extra - 1);
+        if rest > half || (rest == half && (r != 0 || mant & 1 == 1)) {
+            mant += 1;
+        }
+    }
+    let exp = i32::try_from(extra).unwrap_or(0) - i32::try_from(shift).unwrap_or(0);
+    let v = mant as f64 * 2f64.powi(exp);
+    if negative {
+        -v
+    } else {
+        v
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -557,6 +599,12 @@ mod tests {
             (Bin::Mod, I(-7), I(2), "1"),
             (Bin::Mod, I(7), I(-2), "-1"),
             (Bin::Div, I(7), I(2), "3.5"),
+            // Correctly rounded, not float(a) / float(b) (CPython's long_true_divide).
+            (Bin::Div, I(1), I(9007199254740993), "1.1102230246251564e-16"),
+            (Bin::Div, I(4611686018427387911), I(9007199254740993), "511.99999999999994"),
+            (Bin::Div, I(-4611686018427387905), I(3), "-1.5372286728091292e+18"),
+            (Bin::Div, I(5), I(4611686018427387907), "1.0842021724855044e-18"),
+            (Bin::Div, I(-3), I(9007199254740993), "-3.330669073875469e-16"),
             (Bin::Div, I(1), I(0), "ZeroDivisionError: division by zero"),
             (Bin::Div, F(1.0), I(0), "ZeroDivisionError: float division by zero"),
             (Bin::FloorDiv, I(1), I(0), "ZeroDivisionError: integer division or modulo by zero"),

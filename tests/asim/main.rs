@@ -10,6 +10,7 @@ mod cli;
 mod determinism;
 mod differential;
 mod expect;
+mod exprs;
 mod generated;
 mod invalid;
 mod limits;

@@ -280,3 +280,65 @@ pub(crate) fn check_seeds_ordered(python: &str, seeds: std::ops::Range<u64>, dir
     }
     batch
 }
+
+/// Runs expression batches `seeds` (each `n` expressions, see
+/// `gen::exprs`) in asim and in CPython; one report per expression whose
+/// value or error differs, or per batch asim refuses.
+#[allow(dead_code)] // the entry of the exprtest example, which reads ASIM_EXPR_SKIP
+pub(crate) fn check_exprs(python: &str, seeds: std::ops::Range<u64>, n: usize, dir: &Path) -> Vec<String> {
+    check_exprs_skipping(python, seeds, n, dir, std::env::var("ASIM_EXPR_SKIP").ok().as_deref())
+}
+
+/// [`check_exprs`], leaving out the expressions whose asim output contains
+/// `skip` (a documented deviation).
+pub(crate) fn check_exprs_skipping(
+    python: &str,
+    seeds: std::ops::Range<u64>,
+    n: usize,
+    dir: &Path,
+    skip: Option<&str>,
+) -> Vec<String> {
+    let mut reports = Vec::new();
+    let mut programs = Vec::new();
+    let mut ours = Vec::new();
+    for seed in seeds {
+        let yaml = super::exprs::scenario(seed, n);
+        let path = dir.join(format!("exprs_{seed}.yaml"));
+        write(&path, &yaml);
+        let file = path.to_string_lossy().into_owned();
+        let (code, json, err) = run_asim(&["run", "--format", "json", &file]);
+        if code == 2 || code > 3 {
+            reports.push(format!("asim refused expression batch {file} (exit {code}):\n{err}"));
+            continue;
+        }
+        let (_, py, _) = run_asim(&["export", "python", &file]);
+        let py_path = dir.join(format!("exprs_{seed}.py"));
+        write(&py_path, &py);
+        programs.push(py_path);
+        ours.push((seed, file, json));
+    }
+    if programs.is_empty() {
+        return reports;
+    }
+    let theirs = run_cpython(python, &programs);
+    for ((seed, file, json), cp) in ours.iter().zip(&theirs) {
+        let (a, ae) = observable(json);
+        let (b, be) = observable(cp);
+        let exprs = super::exprs::expressions(*seed, n);
+        for i in 0..a.len().max(b.len()) {
+            let (x, y) = (a.get(i).map(|p| &p.2), b.get(i).map(|p| &p.2));
+            if x != y {
+                let k = x.or(y).and_then(|t| t.split(' ').next()).and_then(|k| k.parse::<usize>().ok());
+                let expr = k.and_then(|k| exprs.get(k)).map_or("?", |e| e.as_str());
+                if skip.is_some_and(|k| x.is_some_and(|x| x.contains(k))) {
+                    continue;
+                }
+                reports.push(format!("{file}: {expr}\n   asim: {x:?}\n cpython: {y:?}"));
+            }
+        }
+        if ae != be {
+            reports.push(format!("{file}: the runs ended differently: {ae:?} | {be:?}"));
+        }
+    }
+    reports
+}

@@ -13,6 +13,7 @@
 //! loop is bounded: every scenario ends (or deadlocks) quickly.
 
 pub(crate) mod diff;
+pub(crate) mod exprs;
 
 /// SplitMix64: small, fast, and the same on every machine.
 pub(crate) struct Rng(u64);

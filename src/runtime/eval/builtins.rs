@@ -48,6 +48,7 @@ pub(super) fn builtin(b: Builtin, args: Vec<Value>, kw: &[(&str, Value)]) -> Res
         }
     };
     Ok(match b {
+        Builtin::Map | Builtin::Filter => unreachable!("map and filter call functions: Vm::map_filter"),
         Builtin::Len => {
             exactly(1)?;
             Value::Int(ops::len_of(&args[0])?)

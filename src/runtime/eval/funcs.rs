@@ -232,6 +232,9 @@ impl<'p> Vm<'p> {
             Value::ExcClass(c) if c.is_group() => return super::new_group(*c, args),
             Value::ExcClass(c) => return Ok(Value::Exc(ExcObj::new(*c, args))),
             Value::UserClass(c) => return Ok(Value::Exc(ExcObj::of_user(c, args))),
+            // `key=len`: the builtin, called with the arguments given.
+            Value::Builtin(b @ (Builtin::Map | Builtin::Filter)) => return self.map_filter(t, *b, args, &[]),
+            Value::Builtin(b) => return super::builtins::builtin(*b, args, &[]),
             _ => return Err(type_error(format!("'{}' object is not callable", f.type_name()))),
         };
         let code = &self.prog.lambdas[f.id as usize];
@@ -336,6 +339,53 @@ impl<'p> Vm<'p> {
 
     /// `sorted(xs, key=f, reverse=r)`, `min`/`max` with `key=`: the keys
     /// are computed first, in order, as CPython does.
+    /// `map(f, *iterables)` and `filter(f, iterable)`, as lists (like
+    /// `zip`): `f` is called on each item in order, `filter(None, xs)`
+    /// keeps the true ones.
+    pub(super) fn map_filter(
+        &mut self,
+        t: Task_,
+        b: Builtin,
+        args: Vec<Value>,
+        kw: &[(&str, Value)],
+    ) -> Result<Value, Exc> {
+        let name = b.name();
+        if !kw.is_empty() {
+            return Err(type_error(format!("{name}() takes no keyword arguments")));
+        }
+        let mut args = args.into_iter();
+        if b == Builtin::Map {
+            if args.len() < 2 {
+                return Err(type_error("map() must have at least two arguments."));
+            }
+            let f = args.next().expect("checked");
+            let lists = args.map(|a| ops::iter_items(&a)).collect::<Result<Vec<_>, _>>()?;
+            let n = lists.iter().map(Vec::len).min().unwrap_or(0);
+            let mut out = Vec::with_capacity(n);
+            for i in 0..n {
+                let call: Vec<Value> = lists.iter().map(|l| l[i].clone()).collect();
+                out.push(self.call_value(t, &f, call)?);
+            }
+            return Ok(Value::list(out));
+        }
+        if args.len() != 2 {
+            return Err(type_error(format!("filter expected 2 arguments, got {}", args.len())));
+        }
+        let f = args.next().expect("checked");
+        let items = ops::iter_items(&args.next().expect("checked"))?;
+        let mut out = Vec::new();
+        for v in items {
+            let keep = match &f {
+                Value::None => v.truthy(),
+                f => self.call_value(t, f, vec![v.clone()])?.truthy(),
+            };
+            if keep {
+                out.push(v);
+            }
+        }
+        Ok(Value::list(out))
+    }
+
     pub(super) fn keyed(&mut self, t: Task_, b: Builtin, args: Vec<Value>, kw: &[(&str, Value)]) -> Result<Value, Exc> {
         let name = Builtin::ALL.iter().find(|(_, x)| *x == b).map_or("?", |(n, _)| n);
         let key = kw.iter().find(|(k, _)| *k == "key").map(|(_, v)| v.clone()).unwrap_or(Value::None);

@@ -251,6 +251,9 @@ impl Vm<'_> {
                 for (k, v) in kwargs.iter() {
                     kw.push((&**k, self.ev(t, v)?));
                 }
+                if matches!(b, B::Map | B::Filter) {
+                    return self.map_filter(t, *b, args, &kw);
+                }
                 if matches!(b, B::Sorted | B::Min | B::Max) && kw.iter().any(|(k, _)| *k == "key") {
                     return self.keyed(t, *b, args, &kw);
                 }
