@@ -45,6 +45,7 @@ fn simple(e: &Expr) -> bool {
             | ExprKind::Attribute { .. }
             | ExprKind::Index { .. }
             | ExprKind::Int(_)
+            | ExprKind::BigInt(_)
             | ExprKind::Float(_)
             | ExprKind::Str(_)
             | ExprKind::Bool(_)
@@ -90,6 +91,7 @@ impl Py<'_> {
                 Lit::Bool(true) => "True".to_owned(),
                 Lit::Bool(false) => "False".to_owned(),
                 Lit::Int(i) => i.to_string(),
+                Lit::BigInt(b) => b.to_string(),
                 Lit::Float(f) => float_lit(*f),
             },
             Code::List(items, _) => {

@@ -72,7 +72,12 @@ fn expr_names(e: &Expr, o: &Origin, out: &mut Vec<(String, Span)>) {
     let mut rec = |x: &Expr| expr_names(x, o, out);
     match &e.kind {
         ExprKind::Name(n) => out.push((n.clone(), o.span(&e.span))),
-        ExprKind::Int(_) | ExprKind::Float(_) | ExprKind::Str(_) | ExprKind::Bool(_) | ExprKind::None => {}
+        ExprKind::Int(_)
+        | ExprKind::BigInt(_)
+        | ExprKind::Float(_)
+        | ExprKind::Str(_)
+        | ExprKind::Bool(_)
+        | ExprKind::None => {}
         ExprKind::FString(parts) => template_names(parts, o, out),
         ExprKind::List(xs) | ExprKind::Tuple(xs) | ExprKind::BoolOp(_, xs) => xs.iter().for_each(rec),
         ExprKind::Dict(kv) => kv.iter().for_each(|(k, v)| {

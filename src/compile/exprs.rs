@@ -11,6 +11,7 @@ impl Ctx<'_> {
                 Lit::None => Value::None,
                 Lit::Bool(b) => Value::Bool(*b),
                 Lit::Int(i) => Value::Int(*i),
+                Lit::BigInt(b) => crate::value::bigint::norm((**b).clone()),
                 Lit::Float(f) => Value::Float(*f),
             }),
             Code::List(items, _) => CExpr::List(items.iter().map(|i| self.code(i)).collect()),
@@ -28,6 +29,7 @@ impl Ctx<'_> {
         let span = o.span(&e.span);
         match &e.kind {
             ExprKind::Int(i) => CExpr::Const(Value::Int(*i)),
+            ExprKind::BigInt(b) => CExpr::Const(crate::value::bigint::norm((**b).clone())),
             ExprKind::Float(f) => CExpr::Const(Value::Float(*f)),
             ExprKind::Str(s) => CExpr::Const(Value::str(s.as_str())),
             ExprKind::Bool(b) => CExpr::Const(Value::Bool(*b)),

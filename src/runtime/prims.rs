@@ -18,6 +18,7 @@ fn int_arg(arg: &Value, op: &str) -> Result<i64, Exc> {
     match arg {
         Value::Int(i) => Ok(*i),
         Value::Bool(b) => Ok(i64::from(*b)),
+        Value::BigInt(_) => Err(ops::int_overflow()),
         other => {
             Err(ops::type_error(format!("'{op}' not supported between instances of '{}' and 'int'", other.type_name())))
         }

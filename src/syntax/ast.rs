@@ -95,6 +95,8 @@ pub(crate) enum Lit {
     None,
     Bool(bool),
     Int(i64),
+    /// An int beyond 64 bits.
+    BigInt(Box<num_bigint::BigInt>),
     Float(f64),
 }
 

@@ -1014,20 +1014,31 @@ fn yaml_literal(text: &str) -> Option<Result<Lit, String>> {
     }
     let body = text.strip_prefix(['-', '+']).unwrap_or(text);
     let neg = text.starts_with('-');
-    let too_big = || Err(format!("the integer `{text}` does not fit in 64 bits (asim's ints are 64-bit)"));
+    let int = |digits: &str, radix: u32| -> Result<Lit, String> {
+        if let Ok(i) = i64::from_str_radix(digits, radix) {
+            return Ok(Lit::Int(i));
+        }
+        match num_bigint::BigInt::parse_bytes(digits.as_bytes(), radix) {
+            Some(b) if b.bits() <= crate::value::bigint::MAX_BITS => Ok(Lit::BigInt(Box::new(b))),
+            _ => Err(format!(
+                "the integer `{text}` is too large for asim (more than {} bits)",
+                crate::value::bigint::MAX_BITS
+            )),
+        }
+    };
     if let Some(oct) = text.strip_prefix("0o") {
         if !oct.is_empty() && oct.chars().all(|c| c.is_digit(8)) {
-            return Some(i64::from_str_radix(oct, 8).map(Lit::Int).or_else(|_| too_big()));
+            return Some(int(oct, 8));
         }
     }
     if let Some(hex) = text.strip_prefix("0x") {
         if !hex.is_empty() && hex.chars().all(|c| c.is_ascii_hexdigit()) {
-            return Some(i64::from_str_radix(hex, 16).map(Lit::Int).or_else(|_| too_big()));
+            return Some(int(hex, 16));
         }
     }
     if !body.is_empty() && body.chars().all(|c| c.is_ascii_digit()) {
         let digits = if neg { format!("-{body}") } else { body.to_owned() };
-        return Some(digits.parse::<i64>().map(Lit::Int).or_else(|_| too_big()));
+        return Some(int(&digits, 10));
     }
     // [-+]? ( \.[0-9]+ | [0-9]+ ( \. [0-9]* )? ) ( [eE] [-+]? [0-9]+ )?
     let (mant, exp) = match body.find(['e', 'E']) {

@@ -4,6 +4,7 @@
 //! moving values between tasks costs no allocation. Printing follows Python:
 //! `str()` at the top of a template, `repr()` inside containers.
 
+pub(crate) mod bigint;
 pub(crate) mod builtin;
 pub(crate) use builtin::Builtin;
 pub(crate) mod exc;
@@ -104,6 +105,19 @@ pub(crate) enum Dropped {
 
 thread_local! {
     static DROPPED: RefCell<Vec<Dropped>> = const { RefCell::new(Vec::new()) };
+    /// The error of an int too long for `str()` met by the last rendering.
+    static STR_ERROR: RefCell<Option<Exc>> = const { RefCell::new(None) };
+}
+
+/// Clears the error of an int too long to convert to a string.
+pub(crate) fn clear_str_error() {
+    STR_ERROR.with(|x| x.borrow_mut().take());
+}
+
+/// The ValueError CPython raises for an int of more than 4,300 digits made
+/// into a string, if the rendering since [`clear_str_error`] met one.
+pub(crate) fn take_str_error() -> Option<Exc> {
+    STR_ERROR.with(|x| x.borrow_mut().take())
 }
 
 /// Takes what was dropped since the last call.
@@ -223,6 +237,9 @@ pub(crate) enum Value {
     None,
     Bool(bool),
     Int(i64),
+    /// An int that does not fit in 64 bits (never one that does: see
+    /// [`bigint::norm`]).
+    BigInt(Rc<num_bigint::BigInt>),
     Float(f64),
     Str(Rc<str>),
     List(Rc<RefCell<ListItems>>),
@@ -279,7 +296,7 @@ impl Value {
         match self {
             Value::None => "NoneType",
             Value::Bool(_) => "bool",
-            Value::Int(_) => "int",
+            Value::Int(_) | Value::BigInt(_) => "int",
             Value::Float(_) => "float",
             Value::Str(_) => "str",
             Value::List(_) => "list",
@@ -338,6 +355,15 @@ impl Value {
             Value::Bool(true) => out.push_str("True"),
             Value::Bool(false) => out.push_str("False"),
             Value::Int(i) => out.push_str(&i.to_string()),
+            Value::BigInt(b) => match bigint::decimal(b) {
+                Ok(s) => out.push_str(&s),
+                Err(e) => {
+                    // Only the program's own str()/repr()/print() raise (see
+                    // `take_str_error`); a view writes the digits.
+                    STR_ERROR.with(|x| *x.borrow_mut() = Some(e));
+                    out.push_str(&b.to_string());
+                }
+            },
             Value::Float(f) => out.push_str(&pyfmt::float_repr(*f)),
             Value::Str(s) => out.push_str(&pyfmt::str_repr(s)),
             Value::List(l) => {

@@ -1,9 +1,10 @@
 //! Operators and builtins with Python's semantics and Python's error messages.
 //!
-//! Ints are 64-bit here (Python's are unbounded): a result that does not fit
-//! raises `OverflowError` with a message saying so, never a wrong number.
+//! Ints are Python's, unbounded: 64-bit ones take the fast path, and a result
+//! that does not fit goes on as a big int (`super::bigint`).
 
-use super::{Exc, ExcClass, ExcObj, Value};
+use super::{bigint, Exc, ExcClass, ExcObj, Value};
+use num_bigint::BigInt;
 use std::cmp::Ordering;
 
 /// A failed operation: the exception Python would raise.
@@ -20,9 +21,10 @@ pub(crate) fn value_error(msg: impl Into<String>) -> Exc {
     ExcObj::msg(ExcClass::ValueError, msg)
 }
 
-/// The OverflowError of an int result beyond 64 bits.
+/// The OverflowError of an int that must fit in 64 bits where CPython's
+/// must fit in a C `ssize_t` (an index, a count, a range bound).
 pub(crate) fn int_overflow() -> Exc {
-    ExcObj::msg(ExcClass::OverflowError, "integer result does not fit in 64 bits (asim's ints are 64-bit)")
+    ExcObj::msg(ExcClass::OverflowError, "Python int too large to convert to C ssize_t")
 }
 
 fn zero_div(msg: &str) -> Exc {
@@ -31,24 +33,50 @@ fn zero_div(msg: &str) -> Exc {
 
 /// A numeric view: bools are ints.
 #[derive(Clone, Copy)]
-enum Num {
+enum Num<'a> {
     I(i64),
+    B(&'a BigInt),
     F(f64),
 }
 
-fn num(v: &Value) -> Option<Num> {
+fn num(v: &Value) -> Option<Num<'_>> {
     match v {
         Value::Bool(b) => Some(Num::I(i64::from(*b))),
         Value::Int(i) => Some(Num::I(*i)),
+        Value::BigInt(b) => Some(Num::B(b)),
         Value::Float(f) => Some(Num::F(*f)),
         _ => None,
     }
 }
 
-fn as_f64(n: Num) -> f64 {
-    match n {
+/// `float(n)`: OverflowError for an int beyond the largest float.
+fn as_f64(n: Num<'_>) -> Result<f64, Exc> {
+    Ok(match n {
         Num::I(i) => i as f64,
+        Num::B(b) => bigint::to_f64(b)?,
         Num::F(f) => f,
+    })
+}
+
+fn big(n: Num<'_>) -> BigInt {
+    match n {
+        Num::I(i) => BigInt::from(i),
+        Num::B(b) => b.clone(),
+        Num::F(_) => unreachable!("an int"),
+    }
+}
+
+/// The exact order of two numbers (`None`: a NaN).
+fn num_cmp(x: Num<'_>, y: Num<'_>) -> Option<Ordering> {
+    const EXACT: u64 = 1 << 53;
+    match (x, y) {
+        (Num::I(p), Num::I(q)) => Some(p.cmp(&q)),
+        (Num::F(p), Num::F(q)) => p.partial_cmp(&q),
+        (Num::I(p), Num::F(q)) if p.unsigned_abs() <= EXACT => (p as f64).partial_cmp(&q),
+        (Num::F(p), Num::I(q)) if q.unsigned_abs() <= EXACT => p.partial_cmp(&(q as f64)),
+        (Num::F(p), i) => bigint::cmp_float(&big(i), p).map(Ordering::reverse),
+        (i, Num::F(q)) => bigint::cmp_float(&big(i), q),
+        (p, q) => Some(big(p).cmp(&big(q))),
     }
 }
 
@@ -148,10 +176,18 @@ pub(crate) fn binary(op: Bin, a: &Value, b: &Value) -> OpResult {
     }
 }
 
+/// An int too big for an index or a count (CPython's `Py_ssize_t`).
+fn index_sized(kind: &str) -> Exc {
+    let class = if kind == "IndexError" { ExcClass::IndexError } else { ExcClass::OverflowError };
+    ExcObj::msg(class, "cannot fit 'int' into an index-sized integer")
+}
+
 fn repeat(seq: &Value, n: &Value) -> OpResult {
     let count = match n {
         Value::Int(i) => *i,
         Value::Bool(b) => i64::from(*b),
+        Value::BigInt(b) if num_traits::Signed::is_negative(&**b) => 0,
+        Value::BigInt(_) => return Err(index_sized("OverflowError")),
         _ => return Err(type_error(format!("can't multiply sequence by non-int of type '{}'", n.type_name()))),
     }
     .max(0);
@@ -180,39 +216,49 @@ pub(crate) fn limit_error() -> Exc {
     ExcObj::msg(ExcClass::OverflowError, format!("asim limit: a container may hold at most {MAX_ITEMS} items"))
 }
 
-fn numeric(op: Bin, x: Num, y: Num) -> OpResult {
-    use Num::I;
-    let int = |r: Option<i64>| r.map(Value::Int).ok_or_else(int_overflow);
-    match (op, x, y) {
-        (Bin::Add, I(a), I(b)) => int(a.checked_add(b)),
-        (Bin::Sub, I(a), I(b)) => int(a.checked_sub(b)),
-        (Bin::Mul, I(a), I(b)) => int(a.checked_mul(b)),
-        (Bin::FloorDiv, I(_), I(0)) => Err(zero_div("integer division or modulo by zero")),
-        (Bin::Mod, I(_), I(0)) => Err(zero_div("integer modulo by zero")),
-        (Bin::FloorDiv, I(a), I(b)) => {
-            int(a.checked_div_euclid(b).map(|_| a.div_euclid(b)).and_then(|_| floor_div(a, b)))
-        }
-        (Bin::Mod, I(a), I(b)) => int(floor_div(a, b).and_then(|q| q.checked_mul(b)).and_then(|m| a.checked_sub(m))),
-        (Bin::Pow, I(a), I(b)) if b >= 0 => {
-            let e = u32::try_from(b).map_err(|_| int_overflow())?;
-            int(a.checked_pow(e))
-        }
-        (Bin::Pow, I(0), I(_)) => Err(zero_div("0.0 cannot be raised to a negative power")),
+fn numeric(op: Bin, x: Num<'_>, y: Num<'_>) -> OpResult {
+    use Num::{B, I};
+    // The 64-bit fast path; `None` (an overflow) goes on with big ints.
+    let fast = match (op, x, y) {
+        (Bin::Add, I(a), I(b)) => a.checked_add(b),
+        (Bin::Sub, I(a), I(b)) => a.checked_sub(b),
+        (Bin::Mul, I(a), I(b)) => a.checked_mul(b),
+        (Bin::FloorDiv, I(_), I(0)) => return Err(zero_div("integer division or modulo by zero")),
+        (Bin::Mod, I(_), I(0)) => return Err(zero_div("integer modulo by zero")),
+        (Bin::FloorDiv, I(a), I(b)) => floor_div(a, b),
+        (Bin::Mod, I(a), I(b)) => floor_div(a, b).and_then(|q| q.checked_mul(b)).and_then(|m| a.checked_sub(m)),
+        (Bin::Pow, I(a), I(b)) if b >= 0 => u32::try_from(b).ok().and_then(|e| a.checked_pow(e)),
+        (Bin::Pow, I(0), I(_)) => return Err(zero_div("0.0 cannot be raised to a negative power")),
         (Bin::Div, I(a), I(b)) => {
             if b == 0 {
                 return Err(zero_div("division by zero"));
             }
-            Ok(Value::Float(int_true_div(a, b)))
+            return Ok(Value::Float(int_true_div(a, b)));
         }
+        (Bin::Pow, I(_), I(_)) => None,
+        (_, I(_) | B(_), I(_) | B(_)) => None,
+        _ => None,
+    };
+    if let Some(r) = fast {
+        return Ok(Value::Int(r));
+    }
+    if let (I(_) | B(_), I(_) | B(_)) = (x, y) {
+        if matches!((op, x, y), (Bin::Pow, I(a), I(b)) if b < 0 && a != 0) {
+            // A negative power of a small int: a float, as below.
+        } else {
+            return bigint::arith(op, &big(x), &big(y));
+        }
+    }
+    match (op, x, y) {
         (Bin::Div, _, _) => {
-            let (a, b) = (as_f64(x), as_f64(y));
+            let (a, b) = (as_f64(x)?, as_f64(y)?);
             if b == 0.0 {
                 return Err(zero_div("float division by zero"));
             }
             Ok(Value::Float(a / b))
         }
         _ => {
-            let (a, b) = (as_f64(x), as_f64(y));
+            let (a, b) = (as_f64(x)?, as_f64(y)?);
             Ok(Value::Float(match op {
                 Bin::Add => a + b,
                 Bin::Sub => a - b,
@@ -268,7 +314,8 @@ fn floor_div(a: i64, b: i64) -> Option<i64> {
 /// Unary `-`, `+`, `not`.
 pub(crate) fn neg(v: &Value) -> OpResult {
     match num(v) {
-        Some(Num::I(i)) => i.checked_neg().map(Value::Int).ok_or_else(int_overflow),
+        Some(Num::I(i)) => Ok(i.checked_neg().map_or_else(|| bigint::norm(-BigInt::from(i)), Value::Int)),
+        Some(Num::B(b)) => Ok(bigint::norm(-b)),
         Some(Num::F(f)) => Ok(Value::Float(-f)),
         None => Err(type_error(format!("bad operand type for unary -: '{}'", v.type_name()))),
     }
@@ -278,6 +325,7 @@ pub(crate) fn neg(v: &Value) -> OpResult {
 pub(crate) fn pos(v: &Value) -> OpResult {
     match num(v) {
         Some(Num::I(i)) => Ok(Value::Int(i)),
+        Some(Num::B(_)) => Ok(v.clone()),
         Some(Num::F(f)) => Ok(Value::Float(f)),
         None => Err(type_error(format!("bad operand type for unary +: '{}'", v.type_name()))),
     }
@@ -286,10 +334,7 @@ pub(crate) fn pos(v: &Value) -> OpResult {
 /// `a == b`.
 pub(crate) fn eq(a: &Value, b: &Value) -> bool {
     if let (Some(x), Some(y)) = (num(a), num(b)) {
-        return match (x, y) {
-            (Num::I(p), Num::I(q)) => p == q,
-            _ => as_f64(x) == as_f64(y),
-        };
+        return num_cmp(x, y) == Some(Ordering::Equal);
     }
     match (a, b) {
         (Value::None, Value::None) => true,
@@ -354,10 +399,7 @@ fn seq_eq(x: &[Value], y: &[Value]) -> bool {
 /// `None` means unordered (a NaN is involved): every ordering test is false.
 pub(crate) fn compare(a: &Value, b: &Value, sym: &str) -> Result<Option<Ordering>, Exc> {
     if let (Some(x), Some(y)) = (num(a), num(b)) {
-        return Ok(match (x, y) {
-            (Num::I(p), Num::I(q)) => Some(p.cmp(&q)),
-            _ => as_f64(x).partial_cmp(&as_f64(y)),
-        });
+        return Ok(num_cmp(x, y));
     }
     match (a, b) {
         (Value::Str(x), Value::Str(y)) => Ok(Some(x.cmp(y))),
@@ -463,6 +505,7 @@ fn index_of(i: &Value, len: usize, what: &str) -> Result<usize, Exc> {
     let i = match i {
         Value::Int(i) => *i,
         Value::Bool(b) => i64::from(*b),
+        Value::BigInt(_) => return Err(index_sized("IndexError")),
         _ => return Err(type_error(format!("{what} indices must be integers or slices, not {}", i.type_name()))),
     };
     let len = len as i64;
@@ -626,12 +669,15 @@ mod tests {
             (Bin::Mul, s("a"), s("b"), "TypeError: can't multiply sequence by non-int of type 'str'"),
             (Bin::Add, Value::Bool(true), Value::Bool(true), "2"),
             (Bin::Add, Value::None, I(1), "TypeError: unsupported operand type(s) for +: 'NoneType' and 'int'"),
-            (
-                Bin::Add,
-                I(i64::MAX),
-                I(1),
-                "OverflowError: integer result does not fit in 64 bits (asim's ints are 64-bit)",
-            ),
+            // Past 64 bits: big ints, Python's results.
+            (Bin::Add, I(i64::MAX), I(1), "9223372036854775808"),
+            (Bin::Sub, I(i64::MIN), I(1), "-9223372036854775809"),
+            (Bin::Mul, I(1 << 40), I(1 << 40), "1208925819614629174706176"),
+            (Bin::Pow, I(3), I(50), "717897987691852588770249"),
+            (Bin::Pow, I(2), I(-3), "0.125"),
+            (Bin::FloorDiv, I(i64::MIN), I(-1), "9223372036854775808"),
+            (Bin::Mod, I(i64::MIN), I(-1), "0"),
+            (Bin::Pow, I(2), I(2_000_000), "OverflowError: asim limit: an int may have at most 1000000 bits"),
         ];
         for (op, a, b, want) in table {
             assert_eq!(r(op, a.clone(), b.clone()), want, "{a:?} {op:?} {b:?}");

@@ -292,6 +292,7 @@ fn math(x: &Value, f: fn(f64) -> f64, domain: fn(f64) -> bool) -> Result<f64, Ex
     let x = match x {
         Value::Float(f) => *f,
         Value::Int(i) => *i as f64,
+        Value::BigInt(b) => super::bigint::to_f64(b)?,
         Value::Bool(b) => f64::from(u8::from(*b)),
         other => return Err(type_error(format!("must be real number, not {}", other.type_name()))),
     };
@@ -309,6 +310,7 @@ fn index_int(v: &Value) -> Result<i64, Exc> {
     match v {
         Value::Int(i) => Ok(*i),
         Value::Bool(b) => Ok(i64::from(*b)),
+        Value::BigInt(_) => Err(ops::int_overflow()),
         other => Err(type_error(format!("'{}' object cannot be interpreted as an integer", other.type_name()))),
     }
 }

@@ -11,6 +11,9 @@ fn list_index(i: &Value, len: usize) -> Result<usize, Exc> {
     let i = match i {
         Value::Int(i) => *i,
         Value::Bool(b) => i64::from(*b),
+        Value::BigInt(_) => {
+            return Err(ExcObj::msg(ExcClass::IndexError, "cannot fit 'int' into an index-sized integer"))
+        }
         _ => return Err(type_error(format!("list indices must be integers or slices, not {}", i.type_name()))),
     };
     let j = if i < 0 { i + len as i64 } else { i };
@@ -118,6 +121,9 @@ pub(crate) fn slice_bound(v: &Value) -> Result<Option<i64>, Exc> {
         Value::None => Ok(None),
         Value::Int(i) => Ok(Some(*i)),
         Value::Bool(b) => Ok(Some(i64::from(*b))),
+        // Clipped, as `PyNumber_AsSsize_t(v, NULL)` clips.
+        Value::BigInt(b) if num_traits::Signed::is_negative(&**b) => Ok(Some(i64::MIN)),
+        Value::BigInt(_) => Ok(Some(i64::MAX)),
         _ => Err(type_error("slice indices must be integers or None or have an __index__ method")),
     }
 }
@@ -237,6 +243,13 @@ pub(crate) fn inplace(op: Bin, a: &Value, b: &Value) -> Result<Value, Exc> {
                 let count = match b {
                     Value::Int(i) => *i,
                     Value::Bool(x) => i64::from(*x),
+                    Value::BigInt(n) if num_traits::Signed::is_negative(&**n) => 0,
+                    Value::BigInt(_) => {
+                        return Err(ExcObj::msg(
+                            ExcClass::OverflowError,
+                            "cannot fit 'int' into an index-sized integer",
+                        ))
+                    }
                     _ => {
                         return Err(type_error(format!(
                             "can't multiply sequence by non-int of type '{}'",

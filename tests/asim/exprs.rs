@@ -14,8 +14,6 @@ fn expressions_evaluate_as_in_cpython() {
     let Some(py) = python_or_skip("expressions_evaluate_as_in_cpython") else { return };
     let count: u64 = std::env::var("ASIM_EXPR_COUNT").ok().and_then(|v| v.parse().ok()).unwrap_or(20);
     let dir = std::path::PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("exprs");
-    // asim's ints are 64-bit (docs/format.md, Deviations): an expression
-    // whose int result does not fit raises there and is left out here.
-    let reports = check_exprs_skipping(&py, 1..1 + count, 200, &dir, Some("does not fit in 64 bits"));
+    let reports = check_exprs_skipping(&py, 1..1 + count, 200, &dir, None);
     assert!(reports.is_empty(), "{} expressions differ from CPython:\n{}", reports.len(), reports.join("\n\n"));
 }

@@ -7,8 +7,8 @@
 //! The expressions are typed so that most of them compute something, and
 //! each type also has its ways to fail (an index out of range, a missing
 //! key, `int('x')`, a comparison of `str` and `int`...). What the subset does
-//! not have (sets, bitwise operators, big ints) is left out; the fuzzer
-//! looks for wrong answers, not for what is documented as missing.
+//! not have (sets, bitwise operators) is left out; the fuzzer looks for wrong
+//! answers, not for what is documented as missing.
 
 use super::Rng;
 
@@ -39,8 +39,25 @@ struct Exprs {
     rng: Rng,
 }
 
-const INTS: &[&str] =
-    &["0", "1", "2", "3", "-1", "-7", "10", "255", "1000", "-2", "9007199254740993", "2**62", "-(2**63)"];
+const INTS: &[&str] = &[
+    "0",
+    "1",
+    "2",
+    "3",
+    "-1",
+    "-7",
+    "10",
+    "255",
+    "1000",
+    "-2",
+    "9007199254740993",
+    "2**62",
+    "-(2**63)",
+    "2**64",
+    "10**20",
+    "-(10**30) - 7",
+    "123456789012345678901234567890",
+];
 const FLOATS: &[&str] = &[
     "0.0",
     "-0.0",

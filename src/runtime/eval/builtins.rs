@@ -2,6 +2,8 @@
 //! the others asim runs, with their arguments checked as CPython does.
 
 use super::*;
+use crate::value::bigint;
+use num_traits::Signed as _;
 
 fn lt(a: &Value, b: &Value) -> Result<bool, Exc> {
     Ok(ops::compare(a, b, "<")? == Some(Ordering::Less))
@@ -55,11 +57,23 @@ pub(super) fn builtin(b: Builtin, args: Vec<Value>, kw: &[(&str, Value)]) -> Res
         }
         Builtin::Str => match args.first() {
             None => Value::str(""),
-            Some(v) => Value::str(v.to_str()),
+            Some(v) => {
+                crate::value::clear_str_error();
+                let s = v.to_str();
+                if let Some(e) = crate::value::take_str_error() {
+                    return Err(e);
+                }
+                Value::str(s)
+            }
         },
         Builtin::Repr => {
             exactly(1)?;
-            Value::str(args[0].repr())
+            crate::value::clear_str_error();
+            let s = args[0].repr();
+            if let Some(e) = crate::value::take_str_error() {
+                return Err(e);
+            }
+            Value::str(s)
         }
         Builtin::Bool => Value::Bool(args.first().is_some_and(Value::truthy)),
         Builtin::Int if args.len() > 1 || kwarg("base").is_some() => {
@@ -73,8 +87,8 @@ pub(super) fn builtin(b: Builtin, args: Vec<Value>, kw: &[(&str, Value)]) -> Res
             let Some(Value::Str(s)) = args.first() else {
                 return Err(type_error("int() can't convert non-string with explicit base"));
             };
-            match int_with_base(s, base as u32) {
-                Some(i) => Value::Int(i),
+            match int_with_base(s, base as u32)? {
+                Some(i) => i,
                 None => {
                     return Err(value_error(format!(
                         "invalid literal for int() with base {base}: {}",
@@ -86,6 +100,7 @@ pub(super) fn builtin(b: Builtin, args: Vec<Value>, kw: &[(&str, Value)]) -> Res
         Builtin::Int => match args.first() {
             None => Value::Int(0),
             Some(Value::Int(i)) => Value::Int(*i),
+            Some(v @ Value::BigInt(_)) => v.clone(),
             Some(Value::Bool(x)) => Value::Int(i64::from(*x)),
             Some(Value::Float(f)) => {
                 if f.is_nan() {
@@ -94,28 +109,17 @@ pub(super) fn builtin(b: Builtin, args: Vec<Value>, kw: &[(&str, Value)]) -> Res
                 if f.is_infinite() {
                     return Err(ExcObj::msg(ExcClass::OverflowError, "cannot convert float infinity to integer"));
                 }
-                let tr = f.trunc();
-                if tr.abs() >= 9.223_372_036_854_776e18 {
-                    return Err(ExcObj::msg(
-                        ExcClass::OverflowError,
-                        "integer result does not fit in 64 bits (asim's ints are 64-bit)",
-                    ));
-                }
-                Value::Int(tr as i64)
+                bigint::norm(bigint::float_to_big(f.trunc()))
             }
-            Some(Value::Str(s)) => {
-                let clean = s.trim().replace('_', "");
-                let ok = !s.trim().starts_with('_') && !s.trim().ends_with('_') && !s.contains("__");
-                match clean.parse::<i64>() {
-                    Ok(i) if ok => Value::Int(i),
-                    _ => {
-                        return Err(value_error(format!(
-                            "invalid literal for int() with base 10: {}",
-                            crate::value::pyfmt::str_repr(s)
-                        )))
-                    }
+            Some(Value::Str(s)) => match int_with_base(s, 10)? {
+                Some(i) => i,
+                None => {
+                    return Err(value_error(format!(
+                        "invalid literal for int() with base 10: {}",
+                        crate::value::pyfmt::str_repr(s)
+                    )))
                 }
-            }
+            },
             Some(other) => {
                 return Err(type_error(format!(
                     "int() argument must be a string, a bytes-like object or a real number, not '{}'",
@@ -126,6 +130,7 @@ pub(super) fn builtin(b: Builtin, args: Vec<Value>, kw: &[(&str, Value)]) -> Res
         Builtin::Float => match args.first() {
             None => Value::Float(0.0),
             Some(Value::Int(i)) => Value::Float(*i as f64),
+            Some(Value::BigInt(b)) => Value::Float(bigint::to_f64(b)?),
             Some(Value::Bool(x)) => Value::Float(f64::from(u8::from(*x))),
             Some(Value::Float(f)) => Value::Float(*f),
             Some(Value::Str(s)) => {
@@ -160,10 +165,9 @@ pub(super) fn builtin(b: Builtin, args: Vec<Value>, kw: &[(&str, Value)]) -> Res
             exactly(1)?;
             match &args[0] {
                 Value::Int(i) => {
-                    Value::Int(i.checked_abs().ok_or_else(|| {
-                        ExcObj::msg(ExcClass::OverflowError, "integer result does not fit in 64 bits")
-                    })?)
+                    i.checked_abs().map_or_else(|| bigint::norm(num_bigint::BigInt::from(*i).abs()), Value::Int)
                 }
+                Value::BigInt(b) => bigint::norm(b.abs()),
                 Value::Bool(x) => Value::Int(i64::from(*x)),
                 Value::Float(f) => Value::Float(f.abs()),
                 other => return Err(type_error(format!("bad operand type for abs(): '{}'", other.type_name()))),
@@ -207,15 +211,18 @@ pub(super) fn builtin(b: Builtin, args: Vec<Value>, kw: &[(&str, Value)]) -> Res
         Builtin::Enumerate => {
             exactly(1)?;
             let start = match kwarg("start") {
-                Some(v) => int_arg(&v, "")?,
-                None => 0,
+                Some(v @ (Value::Int(_) | Value::Bool(_) | Value::BigInt(_))) => v,
+                Some(v) => {
+                    return Err(type_error(format!("'{}' object cannot be interpreted as an integer", v.type_name())))
+                }
+                None => Value::Int(0),
             };
             let items = ops::iter_items(&args[0])?;
             let mut out = Vec::with_capacity(items.len());
-            for (i, v) in items.into_iter().enumerate() {
-                // Python's ints do not wrap; asim's are 64-bit and say so.
-                let n = i64::try_from(i).ok().and_then(|i| start.checked_add(i)).ok_or_else(ops::int_overflow)?;
-                out.push(Value::tuple(vec![Value::Int(n), v]));
+            let mut n = start;
+            for v in items {
+                let next = ops::binary(ops::Bin::Add, &n, &Value::Int(1))?;
+                out.push(Value::tuple(vec![std::mem::replace(&mut n, next), v]));
             }
             Value::list(out)
         }
@@ -286,7 +293,7 @@ pub(super) fn builtin(b: Builtin, args: Vec<Value>, kw: &[(&str, Value)]) -> Res
             if args.len() != 2 {
                 return Err(type_error(format!("divmod expected 2 arguments, got {}", args.len())));
             }
-            let numeric = |v: &Value| matches!(v, Value::Int(_) | Value::Bool(_) | Value::Float(_));
+            let numeric = |v: &Value| matches!(v, Value::Int(_) | Value::BigInt(_) | Value::Bool(_) | Value::Float(_));
             if !numeric(&args[0]) || !numeric(&args[1]) {
                 return Err(type_error(format!(
                     "unsupported operand type(s) for divmod(): '{}' and '{}'",
@@ -314,6 +321,8 @@ pub(super) fn builtin(b: Builtin, args: Vec<Value>, kw: &[(&str, Value)]) -> Res
             };
             let n = match &ndigits {
                 None => None,
+                Some(Value::BigInt(b)) if num_traits::Signed::is_negative(&**b) => Some(i64::MIN),
+                Some(Value::BigInt(_)) => Some(i64::MAX),
                 Some(v @ (Value::Int(_) | Value::Bool(_))) => Some(int_arg(v, "")?),
                 Some(v) => {
                     return Err(type_error(format!("'{}' object cannot be interpreted as an integer", v.type_name())))
@@ -341,17 +350,22 @@ pub(super) fn builtin(b: Builtin, args: Vec<Value>, kw: &[(&str, Value)]) -> Res
 /// binary value rounded to `n` decimal places, ties to even.
 fn round(x: &Value, n: Option<i64>) -> Result<Value, Exc> {
     match (x, n) {
-        (Value::Int(_) | Value::Bool(_), None) => Ok(Value::Int(int_arg(x, "")?)),
-        (Value::Int(_) | Value::Bool(_), Some(n)) if n >= 0 => Ok(Value::Int(int_arg(x, "")?)),
-        (Value::Int(_) | Value::Bool(_), Some(n)) => {
-            let i = i128::from(int_arg(x, "")?);
-            let Some(p) = 10i128.checked_pow(u32::try_from(-n).unwrap_or(u32::MAX)) else { return Ok(Value::Int(0)) };
-            let (q, r) = (i.div_euclid(p), i.rem_euclid(p));
-            let up = 2 * r > p || (2 * r == p && q % 2 != 0);
-            let v = (q + i128::from(up)) * p;
-            i64::try_from(v)
-                .map(Value::Int)
-                .map_err(|_| ExcObj::msg(ExcClass::OverflowError, "integer result does not fit in 64 bits"))
+        (Value::Bool(b), _) => Ok(Value::Int(i64::from(*b))),
+        (Value::Int(_) | Value::BigInt(_), None) => Ok(x.clone()),
+        (Value::Int(_) | Value::BigInt(_), Some(n)) if n >= 0 => Ok(x.clone()),
+        (Value::Int(_) | Value::BigInt(_), Some(n)) => {
+            use num_integer::Integer;
+            let i = bigint::to_big(x).expect("an int");
+            // 10**-n beyond any int this size rounds it to 0.
+            if u64::try_from(-(n as i128)).unwrap_or(u64::MAX) > i.bits() + 1 {
+                return Ok(Value::Int(0));
+            }
+            let p = num_traits::pow::Pow::pow(num_bigint::BigInt::from(10), u64::try_from(-(n as i128)).unwrap_or(0));
+            let (q, r) = i.div_mod_floor(&p);
+            let twice: num_bigint::BigInt = &r * 2;
+            let up = twice > p || (twice == p && q.is_odd());
+            let q = if up { q + 1 } else { q };
+            Ok(bigint::norm(q * p))
         }
         (Value::Float(f), None) => {
             if f.is_nan() {
@@ -360,13 +374,7 @@ fn round(x: &Value, n: Option<i64>) -> Result<Value, Exc> {
             if f.is_infinite() {
                 return Err(ExcObj::msg(ExcClass::OverflowError, "cannot convert float infinity to integer"));
             }
-            let r = f.round_ties_even();
-            if r.abs() >= (i64::MAX as f64)
-            /* 2**63 */
-            {
-                return Err(ExcObj::msg(ExcClass::OverflowError, "integer result does not fit in 64 bits"));
-            }
-            Ok(Value::Int(r as i64))
+            Ok(bigint::norm(bigint::float_to_big(f.round_ties_even())))
         }
         (Value::Float(f), Some(n)) => {
             if !f.is_finite() || n > 323 {
@@ -401,7 +409,26 @@ fn round(x: &Value, n: Option<i64>) -> Result<Value, Exc> {
 /// `int(s, base)`: optional sign, a `0x`/`0o`/`0b` prefix matching the base
 /// (any of them for base 0, which also refuses leading zeros), single
 /// underscores between digits, whitespace around.
-fn int_with_base(s: &str, base: u32) -> Option<i64> {
+/// `int(s, base)`: the int, or `None` for a string that is not one (the
+/// caller words the ValueError); a decimal string of more than 4,300 digits
+/// is CPython's ValueError.
+fn int_with_base(s: &str, base: u32) -> Result<Option<Value>, Exc> {
+    let Some((neg, base, clean)) = int_digits(s, base) else { return Ok(None) };
+    if !base.is_power_of_two() && clean.len() > bigint::MAX_STR_DIGITS {
+        return Err(bigint::parse_limit(clean.len()));
+    }
+    if let Ok(v) = i64::from_str_radix(&clean, base) {
+        return Ok(Some(Value::Int(if neg { -v } else { v })));
+    }
+    let Some(v) = num_bigint::BigInt::parse_bytes(clean.as_bytes(), base) else { return Ok(None) };
+    if v.bits() > bigint::MAX_BITS {
+        return Err(bigint::too_big());
+    }
+    Ok(Some(bigint::norm(if neg { -v } else { v })))
+}
+
+/// The sign, base and digits (underscores removed) of `int(s, base)`.
+fn int_digits(s: &str, base: u32) -> Option<(bool, u32, String)> {
     let t = s.trim_matches(|c: char| c.is_whitespace());
     let (neg, t) = match t.as_bytes().first() {
         Some(b'-') => (true, &t[1..]),
@@ -436,6 +463,5 @@ fn int_with_base(s: &str, base: u32) -> Option<i64> {
     if !clean.chars().all(|c| c.is_digit(base)) {
         return None;
     }
-    let v = i64::from_str_radix(&clean, base).ok()?;
-    Some(if neg { -v } else { v })
+    Some((neg, base, clean))
 }

@@ -22,6 +22,7 @@ use std::cmp::Ordering;
 pub(crate) fn seconds(v: &Value, what: &str) -> Result<f64, Exc> {
     let d = match v {
         Value::Int(i) => *i as f64,
+        Value::BigInt(b) => crate::value::bigint::to_f64(b)?,
         Value::Bool(b) => f64::from(u8::from(*b)),
         Value::Float(f) => *f,
         other => {
@@ -51,6 +52,7 @@ fn int_arg(v: &Value, what: &str) -> Result<i64, Exc> {
     match v {
         Value::Int(i) => Ok(*i),
         Value::Bool(b) => Ok(i64::from(*b)),
+        Value::BigInt(_) => Err(ops::int_overflow()),
         other => Err(type_error(format!("'{}' object cannot be interpreted as an integer{what}", other.type_name()))),
     }
 }
@@ -396,6 +398,7 @@ impl Vm<'_> {
     }
 
     fn render_in(&mut self, t: Task_, parts: &[CPart]) -> Result<String, Exc> {
+        crate::value::clear_str_error();
         let mut out = String::new();
         for p in parts {
             match p {
@@ -414,6 +417,10 @@ impl Vm<'_> {
                         out.push_str(&v.to_str());
                     } else {
                         out.push_str(&format_spec(&v, &spec)?);
+                    }
+                    // An int of more than 4,300 digits made into a string.
+                    if let Some(e) = crate::value::take_str_error() {
+                        return Err(e);
                     }
                 }
             }
@@ -512,6 +519,7 @@ fn format_spec(v: &Value, spec: &str) -> Result<String, Exc> {
     let text;
     let arg = match v {
         Value::Int(i) => FormatArg::Int(*i),
+        Value::BigInt(b) => FormatArg::BigInt(b),
         Value::Float(f) => FormatArg::Float(*f),
         Value::Bool(b) => FormatArg::Bool(*b),
         Value::Str(s) => FormatArg::Str(s),
@@ -523,6 +531,6 @@ fn format_spec(v: &Value, spec: &str) -> Result<String, Exc> {
     format_value(arg, spec).map_err(|e| match e.kind {
         FormatErrorKind::ValueError => value_error(e.message),
         FormatErrorKind::TypeError => type_error(e.message),
-        FormatErrorKind::Limit => ExcObj::msg(ExcClass::OverflowError, e.message),
+        FormatErrorKind::Limit | FormatErrorKind::Overflow => ExcObj::msg(ExcClass::OverflowError, e.message),
     })
 }

@@ -7,9 +7,10 @@ use super::{is_ident_byte, PResult, ParseError, Span, KEYWORDS_AFTER_NUMBER, OPE
 pub(super) enum Tok {
     /// An identifier or a keyword.
     Name(String),
-    /// An integer literal; one above `i64::MAX` is rejected by the parser
-    /// unless it is the operand of `-` that makes `i64::MIN`.
+    /// An integer literal.
     Int(u64),
+    /// An integer literal beyond `u64`.
+    BigInt(Box<num_bigint::BigInt>),
     Float(f64),
     Str(StrTok),
     Op(&'static str),
@@ -237,7 +238,7 @@ impl<'s> Lexer<'s> {
                 return Err(invalid(start..self.pos));
             }
             self.end_of_number(start, name)?;
-            return u64::from_str_radix(&digits, radix).map(Tok::Int).map_err(|_| too_large(start..self.pos));
+            return big_int(&digits, radix, start..self.pos);
         }
 
         let mut text = String::new();
@@ -285,7 +286,7 @@ impl<'s> Lexer<'s> {
                 start..self.pos,
             ));
         }
-        text.parse().map(Tok::Int).map_err(|_| too_large(start..self.pos))
+        big_int(&text, 10, start..self.pos)
     }
 
     /// A number must not run into a name, except into a keyword, as in
@@ -393,11 +394,19 @@ fn invalid_decimal(span: Span) -> ParseError {
     ParseError::new("invalid decimal literal", span)
 }
 
-#[cold]
-#[inline(never)]
-pub(super) fn too_large(span: Span) -> ParseError {
-    ParseError::new("integer literal too large for asim (64-bit ints)", span)
-        .with_hint("the largest integer is 9223372036854775807")
+/// An int literal's token: `Int` up to `u64::MAX`, else `BigInt` (within
+/// asim's cap on an int's size).
+fn big_int(digits: &str, radix: u32, span: Span) -> PResult<Tok> {
+    if let Ok(v) = u64::from_str_radix(digits, radix) {
+        return Ok(Tok::Int(v));
+    }
+    match num_bigint::BigInt::parse_bytes(digits.as_bytes(), radix) {
+        Some(b) if b.bits() <= crate::value::bigint::MAX_BITS => Ok(Tok::BigInt(Box::new(b))),
+        _ => Err(ParseError::new(
+            format!("integer literal too large for asim (more than {} bits)", crate::value::bigint::MAX_BITS),
+            span,
+        )),
+    }
 }
 
 /// Decodes the backslash escapes of a non-raw string body.

@@ -19,6 +19,8 @@ pub(crate) enum ExprKind {
     /// An integer literal. A negative literal is `Unary(Neg, Int)`, as in
     /// Python, except `-9223372036854775808`, whose operand does not fit.
     Int(i64),
+    /// An int literal beyond 64 bits.
+    BigInt(Box<num_bigint::BigInt>),
     /// A float literal (`1.5`, `.5`, `1e3`; `1e400` is infinity, as in Python).
     Float(f64),
     /// A string literal, escapes decoded, adjacent literals concatenated.

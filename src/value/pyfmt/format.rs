@@ -8,6 +8,8 @@ use super::float::{float_repr, positional, repr_parts, rounded_digits, scientifi
 pub(crate) enum FormatArg<'a> {
     /// A Python `int` (within the `i64` range).
     Int(i64),
+    /// A Python `int` beyond it.
+    BigInt(&'a num_bigint::BigInt),
     /// A Python `float`.
     Float(f64),
     /// A Python `bool`: an empty spec gives `True`/`False`, any other spec
@@ -35,6 +37,8 @@ pub(crate) enum FormatErrorKind {
     /// asim's size budget (docs/limits.md): a width or precision that would
     /// build a string of more than `MAX_ITEMS` characters.
     Limit,
+    /// `OverflowError` (an int too large for a float presentation).
+    Overflow,
 }
 
 /// A failed `format()`: the Python exception type and its message.
@@ -334,12 +338,66 @@ fn format_str(text: &str, spec: &str) -> Result<String, FormatError> {
     Ok(pad("", &body, &spec, '<'))
 }
 
+/// An int to format: 64-bit or big.
+#[derive(Clone, Copy)]
+enum IntVal<'a> {
+    Small(i64),
+    Big(&'a num_bigint::BigInt),
+}
+
+impl IntVal<'_> {
+    fn negative(self) -> bool {
+        match self {
+            IntVal::Small(v) => v < 0,
+            IntVal::Big(b) => b.sign() == num_bigint::Sign::Minus,
+        }
+    }
+
+    /// The digits of the magnitude in `radix`.
+    fn digits(self, radix: u32, upper: bool) -> Result<String, FormatError> {
+        let s = match self {
+            IntVal::Small(v) => {
+                let m = v.unsigned_abs();
+                match radix {
+                    2 => format!("{m:b}"),
+                    8 => format!("{m:o}"),
+                    16 if upper => format!("{m:X}"),
+                    16 => format!("{m:x}"),
+                    _ => m.to_string(),
+                }
+            }
+            IntVal::Big(b) => {
+                if radix == 10 {
+                    let s = crate::value::bigint::decimal(b).map_err(|e| value_error(e.to_str()))?;
+                    s.trim_start_matches('-').to_owned()
+                } else {
+                    let s = b.magnitude().to_str_radix(radix);
+                    if upper {
+                        s.to_ascii_uppercase()
+                    } else {
+                        s
+                    }
+                }
+            }
+        };
+        Ok(s)
+    }
+
+    fn to_f64(self) -> Result<f64, FormatError> {
+        match self {
+            IntVal::Small(v) => Ok(v as f64),
+            IntVal::Big(b) => crate::value::bigint::to_f64(b)
+                .map_err(|e| FormatError { kind: FormatErrorKind::Overflow, message: e.to_str() }),
+        }
+    }
+}
+
 /// `format(int, spec)` for a non-empty spec; `type_name` is `int` or `bool`.
-fn format_int(value: i64, spec: &str, type_name: &str) -> Result<String, FormatError> {
+fn format_int(value: IntVal<'_>, spec: &str, type_name: &str) -> Result<String, FormatError> {
     let spec = parse_spec(spec, type_name, Some('d'), true)?;
     let kind = spec.kind.unwrap_or('d');
     match kind {
-        'e' | 'E' | 'f' | 'F' | 'g' | 'G' | '%' => return render_float(value as f64, &spec),
+        'e' | 'E' | 'f' | 'F' | 'g' | 'G' | '%' => return render_float(value.to_f64()?, &spec),
         'b' | 'c' | 'd' | 'o' | 'x' | 'X' | 'n' => {}
         _ => return Err(unknown_code(kind, type_name)),
     }
@@ -357,7 +415,11 @@ fn format_int(value: i64, spec: &str, type_name: &str) -> Result<String, FormatE
             return Err(value_error("Alternate form (#) not allowed with integer format specifier 'c'"));
         }
         // Python raises OverflowError here; see the module docs.
-        let code = u32::try_from(value)
+        let small = match value {
+            IntVal::Small(v) => v,
+            IntVal::Big(_) => -1,
+        };
+        let code = u32::try_from(small)
             .ok()
             .filter(|&c| c < 0x11_0000)
             .ok_or_else(|| value_error("%c arg not in range(0x110000)"))?;
@@ -366,16 +428,15 @@ fn format_int(value: i64, spec: &str, type_name: &str) -> Result<String, FormatE
             Number { negative: false, prefix: "", digits: c.to_string(), groupable: false, rest: String::new() };
         return Ok(render_number(number, &spec, 3));
     }
-    let magnitude = value.unsigned_abs();
     let (prefix, digits, group_size) = match kind {
-        'b' => ("0b", format!("{magnitude:b}"), 4),
-        'o' => ("0o", format!("{magnitude:o}"), 4),
-        'x' => ("0x", format!("{magnitude:x}"), 4),
-        'X' => ("0X", format!("{magnitude:X}"), 4),
-        _ => ("", magnitude.to_string(), 3),
+        'b' => ("0b", value.digits(2, false)?, 4),
+        'o' => ("0o", value.digits(8, false)?, 4),
+        'x' => ("0x", value.digits(16, false)?, 4),
+        'X' => ("0X", value.digits(16, true)?, 4),
+        _ => ("", value.digits(10, false)?, 3),
     };
     let number = Number {
-        negative: value < 0,
+        negative: value.negative(),
         prefix: if spec.alternate { prefix } else { "" },
         digits,
         groupable: true,
@@ -508,9 +569,21 @@ fn format_float(x: f64, spec: &str) -> Result<String, FormatError> {
 pub(crate) fn format_value(arg: FormatArg<'_>, spec: &str) -> Result<String, FormatError> {
     match arg {
         FormatArg::Int(value) if spec.is_empty() => Ok(value.to_string()),
-        FormatArg::Int(value) => format_int(value, spec, "int"),
+        FormatArg::Int(value) => format_int(IntVal::Small(value), spec, "int"),
+        FormatArg::BigInt(value) if spec.is_empty() => {
+            IntVal::Big(value).digits(10, false).map(
+                |d| {
+                    if IntVal::Big(value).negative() {
+                        format!("-{d}")
+                    } else {
+                        d
+                    }
+                },
+            )
+        }
+        FormatArg::BigInt(value) => format_int(IntVal::Big(value), spec, "int"),
         FormatArg::Bool(value) if spec.is_empty() => Ok(if value { "True" } else { "False" }.to_string()),
-        FormatArg::Bool(value) => format_int(i64::from(value), spec, "bool"),
+        FormatArg::Bool(value) => format_int(IntVal::Small(i64::from(value)), spec, "bool"),
         FormatArg::Float(x) if spec.is_empty() => Ok(float_repr(x)),
         FormatArg::Float(x) => format_float(x, spec),
         FormatArg::Str(text) if spec.is_empty() => Ok(text.to_string()),

@@ -251,7 +251,7 @@ fn aug_op(op: &str) -> Option<BinOp> {
 fn target_kind_name(e: &Expr) -> &'static str {
     match &e.kind {
         ExprKind::Call { .. } => "function call",
-        ExprKind::Int(_) | ExprKind::Float(_) | ExprKind::Str(_) => "literal",
+        ExprKind::Int(_) | ExprKind::BigInt(_) | ExprKind::Float(_) | ExprKind::Str(_) => "literal",
         ExprKind::FString(_) => "f-string expression",
         ExprKind::Bool(true) => "True",
         ExprKind::Bool(false) => "False",

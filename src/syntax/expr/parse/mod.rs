@@ -4,7 +4,7 @@
 mod headers;
 
 use super::fstring::{parse_fstring_body, push_lit};
-use super::lex::{too_large, Lexer, StrTok, Tok, Token};
+use super::lex::{Lexer, StrTok, Tok, Token};
 use super::*;
 
 /// A recursive-descent parser over the tokens of one source range, one
@@ -582,7 +582,11 @@ impl<'s> Parser<'s> {
                 _ if is_keyword(&name) => return Err(self.expected_expression()),
                 _ => ExprKind::Name(name),
             },
-            Tok::Int(v) => ExprKind::Int(i64::try_from(v).map_err(|_| too_large(t.span.clone()))?),
+            Tok::Int(v) => match i64::try_from(v) {
+                Ok(i) => ExprKind::Int(i),
+                Err(_) => ExprKind::BigInt(Box::new(num_bigint::BigInt::from(v))),
+            },
+            Tok::BigInt(b) => ExprKind::BigInt(b),
             Tok::Float(v) => ExprKind::Float(v),
             Tok::Str(_) => return self.strings(),
             Tok::Op("(") => return self.paren(),

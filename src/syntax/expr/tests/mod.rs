@@ -12,6 +12,7 @@ fn sx(e: &Expr) -> String {
     let opt = |e: &Option<Box<Expr>>| e.as_ref().map_or("_".to_string(), |e| sx(e));
     match &e.kind {
         ExprKind::Int(v) => v.to_string(),
+        ExprKind::BigInt(v) => format!("{v}L"),
         ExprKind::Float(v) => format!("{v:?}"),
         ExprKind::Str(s) => format!("{s:?}"),
         ExprKind::Bool(b) => (if *b { "True" } else { "False" }).to_string(),
