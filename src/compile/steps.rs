@@ -549,7 +549,10 @@ impl Ctx<'_> {
                     self.blocks.push(Block::ExceptBody(bind));
                     self.steps(&h.body);
                     self.blocks.pop();
-                    self.span = h.span.clone();
+                    // The cleanup (`e = None; del e`, dropping the handled
+                    // exception) has the line of the body's last statement,
+                    // as in CPython: what the exception kept is freed there.
+                    self.span = h.body.last().map_or_else(|| h.span.clone(), |s| s.span.clone());
                     // `except E as e` ends with `e = None; del e`.
                     if let Some(b) = bind {
                         self.emit(Op::Unbind(b));

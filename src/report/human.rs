@@ -149,15 +149,9 @@ impl Sink for HumanView<'_, '_> {
                 };
                 ("order", format!("{what} {how}; CPython: memory-address order (--set-order)"), YELLOW)
             }
-            EventKind::Warning(text, error) => {
-                // What CPython logs goes to stderr, as it happens.
-                self.streams.err.write_all(text.as_bytes())?;
-                self.streams.err.write_all(b"\n")?;
-                if let Some(f) = error {
-                    let mut tb = String::new();
-                    super::traceback::write(&mut tb, f, self.source);
-                    self.streams.err.write_all(tb.as_bytes())?;
-                }
+            EventKind::Warning(text, error, line) => {
+                // What CPython writes to stderr goes there, as it happens.
+                self.streams.err.write_all(super::stderr_text(text, error, line, self.source).as_bytes())?;
                 ("warn", format!("{} (stderr)", text.lines().next().unwrap_or_default()), RED)
             }
         };

@@ -140,8 +140,8 @@ impl JsonView<'_> {
     fn extra(&mut self, e: &Event<'_>, tasks: &Tasks<'_>) {
         let (w, scratch) = (&mut self.line, &mut self.scratch);
         match e.kind {
-            EventKind::Print(text) | EventKind::Warning(text, None) => string(w, text),
-            EventKind::Warning(_, Some(f)) => failure(w, f, None),
+            EventKind::Print(text) | EventKind::Warning(text, None, _) => string(w, text),
+            EventKind::Warning(_, Some(f), _) => failure(w, f, None),
             EventKind::Start => {
                 scratch.clear();
                 tasks.push_call(e.task, scratch);
@@ -214,9 +214,9 @@ impl Sink for JsonView<'_> {
             EventKind::ShutdownCancel => shape!(None, "shutdown_cancel"),
             EventKind::CancelRequested(_) => shape!(BeforeEvent, "cancel_requested", "by"),
             EventKind::TimeoutExpired => shape!(None, "timeout_expired"),
-            EventKind::Warning(_, None) => shape!(Last, "warning", "text"),
+            EventKind::Warning(_, None, _) => shape!(Last, "warning", "text"),
             // `error` first, `text` last.
-            EventKind::Warning(_, Some(_)) => ("{\"error\":", ",\"event\":\"warning\",\"t\":", true, ",\"text\":"),
+            EventKind::Warning(_, Some(_), _) => ("{\"error\":", ",\"event\":\"warning\",\"t\":", true, ",\"text\":"),
             EventKind::SetOrder { .. } => shape!(BeforeT, "set_order", "order"),
         };
         self.line.extend_from_slice(head.as_bytes());
@@ -237,7 +237,7 @@ impl Sink for JsonView<'_> {
         } else {
             self.line.extend_from_slice(tail.as_bytes());
             match e.kind {
-                EventKind::Warning(text, Some(_)) => string(&mut self.line, text),
+                EventKind::Warning(text, Some(_), _) => string(&mut self.line, text),
                 _ => self.extra(e, tasks),
             }
             self.line.extend_from_slice(b"}\n");

@@ -135,6 +135,30 @@ pub fn epilogue(end: &RunEnd, tasks: &Tasks<'_>, source: &Source) -> String {
     out
 }
 
+/// A warning event as CPython writes it to stderr: a log message with the
+/// traceback of its exception; a Python warning as `warnings` formats it,
+/// `FILE:LINE: Category: message`, the source line, and for a coroutine
+/// never awaited the tracemalloc hint.
+pub(crate) fn stderr_text(text: &str, error: Option<&crate::runtime::Failure>, line: u32, source: &Source) -> String {
+    let mut out = String::new();
+    if line > 0 {
+        let _ = writeln!(out, "{}:{line}: {text}", source.path);
+        if let Some(code) = source.line(line as usize) {
+            let _ = writeln!(out, "  {}", code.trim());
+        }
+        if text.starts_with("RuntimeWarning: coroutine ") {
+            out.push_str("RuntimeWarning: Enable tracemalloc to get the object allocation traceback\n");
+        }
+    } else {
+        out.push_str(text);
+        out.push('\n');
+    }
+    if let Some(f) = error {
+        traceback::write(&mut out, f, source);
+    }
+    out
+}
+
 pub(crate) fn wait_text(on: &WaitOn<'_>, tasks: &Tasks<'_>) -> String {
     let mut out = String::new();
     push_wait_text(on, tasks, &mut out);

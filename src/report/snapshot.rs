@@ -96,7 +96,7 @@ impl Sink for SnapshotView<'_> {
     fn event(&mut self, event: &Event<'_>, tasks: &Tasks<'_>) -> io::Result<()> {
         match event.kind {
             EventKind::Print(text) => self.line(event.t, &tasks.name(event.task).to_string(), "|", text),
-            EventKind::Warning(text, _) => self.line(event.t, &tasks.name(event.task).to_string(), "warn", text),
+            EventKind::Warning(text, ..) => self.line(event.t, &tasks.name(event.task).to_string(), "warn", text),
             _ => {}
         }
         Ok(())

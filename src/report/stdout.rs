@@ -31,15 +31,8 @@ impl Sink for StdoutView<'_, '_> {
                 self.streams.out.write_all(text.as_bytes())?;
                 self.streams.out.write_all(b"\n")
             }
-            EventKind::Warning(text, error) => {
-                self.streams.err.write_all(text.as_bytes())?;
-                self.streams.err.write_all(b"\n")?;
-                if let Some(f) = error {
-                    let mut tb = String::new();
-                    super::traceback::write(&mut tb, f, self.source);
-                    self.streams.err.write_all(tb.as_bytes())?;
-                }
-                Ok(())
+            EventKind::Warning(text, error, line) => {
+                self.streams.err.write_all(super::stderr_text(text, error, line, self.source).as_bytes())
             }
             _ => Ok(()),
         }

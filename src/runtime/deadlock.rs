@@ -123,7 +123,9 @@ impl Vm<'_> {
                 Resume::Sleep { timer, .. } if self.timer_never_due(*timer) => {
                     ("asyncio.sleep until inf, a deadline that never comes".to_owned(), Vec::new())
                 }
-                Resume::Start | Resume::Yield | Resume::Sleep { .. } | Resume::Finished => continue,
+                Resume::Start | Resume::StartReused | Resume::Yield | Resume::Sleep { .. } | Resume::Finished => {
+                    continue
+                }
             };
             blocked.push(Waiting { task: i as u32, on, waits_for });
         }

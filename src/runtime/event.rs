@@ -60,7 +60,10 @@ pub enum EventKind<'a> {
     /// What CPython writes to stderr while the program runs: asyncio's log
     /// messages and Python's warnings, with the exception a log message
     /// carries (its traceback follows the message).
-    Warning(&'a str, Option<&'a Failure>),
+    /// The third field is the scenario line a Python warning is issued at
+    /// (0 for a log message): stderr shows `FILE:LINE: Category: text` and
+    /// the line, as Python's warnings module formats it.
+    Warning(&'a str, Option<&'a Failure>, u32),
     /// A set of `n` tasks iterated in an order CPython leaves to memory
     /// addresses, here in `order` (`--set-order`): what follows (the
     /// cancellations, the order of results) comes from that choice.

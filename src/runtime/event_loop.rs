@@ -101,6 +101,10 @@ impl Vm<'_> {
                 _ => None,
             };
             self.run_handle(h);
+            if let Some(e) = self.interrupt.take() {
+                // The rest of this iteration's handles stay queued.
+                return Err(Stop::Interrupt(e));
+            }
             // A closed output or a limit stops the run before what the
             // stopped handle left behind is looked at: the failure either
             // causes inside a task is not the program's, and is not reported.

@@ -91,6 +91,16 @@ impl Vm<'_> {
         }
     }
 
+    /// A child given again (the same coroutine object, made a task once):
+    /// listed again, with no second callback.
+    pub(crate) fn gather_child_again(&mut self, g: u32, fut: FutId) {
+        let gs = &mut self.gathers[g as usize];
+        gs.children.push(fut);
+        if gs.distinct.is_none() {
+            gs.distinct = Some(gs.children[..gs.children.len() - 1].to_vec());
+        }
+    }
+
     /// gather / wait / as_completed keep a task alive while they hold it.
     pub(crate) fn hold(&mut self, fut: FutId, delta: i32) {
         if let FutKind::Task(t) = self.futs[fut as usize].kind() {

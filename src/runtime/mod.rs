@@ -140,6 +140,9 @@ pub(crate) enum Prim {
 
 /// Stops a loop run early.
 pub(crate) enum Stop {
+    /// A task raised `KeyboardInterrupt` or `SystemExit`: `Task.__step`
+    /// re-raises it out of the loop, which stops where it is.
+    Interrupt(Exc),
     Deadlock,
     Limit(String),
     /// The sink could not write (a closed pipe, a full disk).
@@ -175,6 +178,8 @@ pub(crate) struct Vm<'p> {
     /// The warnings shown, by text and scenario line (Python's
     /// `__warningregistry__`): each is shown once per place.
     pub(crate) warned: BTreeSet<(String, u32)>,
+    /// The `KeyboardInterrupt`/`SystemExit` a task just ended with.
+    pub(crate) interrupt: Option<Exc>,
     /// What CPython frees only in a garbage collection (objects in reference
     /// cycles, and what they refer to): held to the end of the run, so that
     /// nothing in it is reported freed.
@@ -257,6 +262,7 @@ impl<'p> Vm<'p> {
             waits: Vec::new(),
             unretrieved_pending: Vec::new(),
             warned: BTreeSet::new(),
+            interrupt: None,
             uncollected: Vec::new(),
             as_completed: Vec::new(),
             prims: Vec::new(),

@@ -128,11 +128,18 @@ impl Vm<'_> {
         // Runner.run holds the main task (and retrieves its result).
         self.tasks[main as usize].referenced = true;
         let main_fut = self.tasks[main as usize].fut;
-        if let Err(stop) = self.run_until_complete(main_fut) {
-            return self.finish(None, Some(stop));
-        }
-        // run_until_complete returns future.result(): main's outcome is retrieved.
-        let result = self.fut_outcome(main_fut);
+        let result = match self.run_until_complete(main_fut) {
+            // run_until_complete returns future.result(): main's outcome is retrieved.
+            Ok(()) => self.fut_outcome(main_fut),
+            // A KeyboardInterrupt or SystemExit out of the loop: `finally:
+            // future.remove_done_callback(...)`, then Runner.close() as usual.
+            Err(Stop::Interrupt(e)) => {
+                self.remove_done_callback(main_fut, Callback::RunUntilComplete);
+                self.stopping = false;
+                Err(e)
+            }
+            Err(stop) => return self.finish(None, Some(stop)),
+        };
         // Runner.close(): _cancel_all_tasks, shutdown_asyncgens, shutdown_default_executor.
         // Most runs end with every task finished: then there is nothing to scan.
         let mut to_cancel: Vec<TaskId> = if self.finished_tasks == self.tasks.len() {
@@ -220,7 +227,7 @@ impl Vm<'_> {
                 continue;
             }
             let text = format!("Task was destroyed but it is pending!\ntask: {}", self.task_repr(t));
-            self.record(t, EventKind::Warning(&text, None));
+            self.record(t, EventKind::Warning(&text, None, 0));
         }
     }
 
@@ -314,7 +321,8 @@ impl Vm<'_> {
                 let (running, more) = self.running_tasks();
                 Outcome::Limit(Limit { message, running, more })
             }
-            (None, Some(Err(e))) => {
+            (Some(Stop::Interrupt(e)), _) | (None, Some(Err(e))) if exits_cleanly(&e) => Outcome::Ok,
+            (Some(Stop::Interrupt(e)), _) | (None, Some(Err(e))) => {
                 let mut failure = self.failure(&e, 0, &mut Vec::new());
                 if let Some(at) = self.module_at {
                     failure.traceback = vec![("<module>".to_owned(), self.line_of(at), 0)];
@@ -354,7 +362,7 @@ impl Vm<'_> {
                 continue;
             }
             let place = match task.frames.last() {
-                Some(f) if !matches!(task.resume, Resume::Start) => {
+                Some(f) if !matches!(task.resume, Resume::Start | Resume::StartReused) => {
                     let code = &self.prog.coros[f.coro as usize];
                     let pc = f.pc().saturating_sub(1).min(code.code.len().saturating_sub(1));
                     match code.code.get(pc) {
@@ -372,4 +380,10 @@ impl Vm<'_> {
 
 pub(super) fn ops_type_error(msg: String) -> Exc {
     crate::value::ops::type_error(msg)
+}
+
+/// `SystemExit()`, `SystemExit(None)`, `SystemExit(0)`: the program ends
+/// with status 0 and no traceback.
+fn exits_cleanly(e: &Exc) -> bool {
+    e.is(ExcClass::SystemExit) && matches!(e.args.as_slice(), [] | [Value::None] | [Value::Int(0)])
 }

@@ -17,6 +17,9 @@ pub(crate) enum Waiter {
 pub(crate) enum Resume {
     /// Never run yet.
     Start,
+    /// Never run yet, made from a coroutine object already awaited: its
+    /// first step fails (`coro.send(None)` raises RuntimeError).
+    StartReused,
     /// `sleep(0)`.
     Yield,
     /// In `asyncio.sleep(d)`. Its future is private to the task (only the
@@ -352,7 +355,7 @@ impl Vm<'_> {
             FutState::Exception(e, _) => Some(self.failure(&e.clone(), 0, &mut Vec::new())),
             _ => None,
         };
-        self.record(t, EventKind::Warning(text, failure.as_ref()));
+        self.record(t, EventKind::Warning(text, failure.as_ref(), 0));
     }
 
     /// The task's repr: `<Task finished name='Task-2' coro=<worker() done,
@@ -365,7 +368,7 @@ impl Vm<'_> {
         let code = &self.prog.coros[task.coro as usize];
         if !self.task_done(t) {
             let line = match task.frames.first() {
-                Some(f) if !matches!(task.resume, Resume::Start) => {
+                Some(f) if !matches!(task.resume, Resume::Start | Resume::StartReused) => {
                     code.code.get(f.pc().saturating_sub(1)).map_or(0, |i| self.line_of(i.span.start))
                 }
                 _ => self.line_of(code.def_at),
@@ -415,7 +418,7 @@ impl Vm<'_> {
                 }
                 crate::value::Dropped::Warning(text) => {
                     if self.warned.insert((text.to_owned(), line)) {
-                        self.record(t.unwrap_or(0), EventKind::Warning(text, None));
+                        self.record(t.unwrap_or(0), EventKind::Warning(text, None, line));
                     }
                     continue;
                 }
@@ -436,7 +439,7 @@ impl Vm<'_> {
             let who = t.unwrap_or(0);
             self.record(
                 who,
-                EventKind::Warning(&format!("RuntimeWarning: coroutine '{name}' was never awaited"), None),
+                EventKind::Warning(&format!("RuntimeWarning: coroutine '{name}' was never awaited"), None, line),
             );
         }
         if !self.unretrieved_pending.is_empty() {

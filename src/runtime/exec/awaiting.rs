@@ -58,6 +58,33 @@ impl Vm<'_> {
         }
     }
 
+    /// What `create_task`/`ensure_future` makes a task of: a coroutine
+    /// object's id and arguments, and whether it was awaited already (the
+    /// task is made all the same, and fails at its first step).
+    pub(super) fn coro_for_task(&mut self, v: &Value) -> Result<(CoroId, Vec<Value>, bool), Exc> {
+        match v {
+            Value::Coro(c) if c.used.get() => Ok((c.coro, self.full_args(c.coro, &c.args), true)),
+            _ => self.take_coro(v, "create_task").map(|(coro, args)| (coro, args, false)),
+        }
+    }
+
+    /// [`Vm::coro_for_task`] of a value it may consume (no copy of the
+    /// arguments when nothing else refers to the coroutine).
+    pub(super) fn coro_for_task_owned(&mut self, v: Value) -> Result<(CoroId, Vec<Value>, bool), Exc> {
+        match &v {
+            Value::Coro(c) if c.used.get() => self.coro_for_task(&v),
+            _ => self.take_coro_owned(v, "gather").map(|(coro, args)| (coro, args, false)),
+        }
+    }
+
+    /// Marks a new task made of an awaited coroutine (see
+    /// [`Vm::coro_for_task`]).
+    pub(super) fn mark_reused(&mut self, child: TaskId, reused: bool) {
+        if reused {
+            self.tasks[child as usize].resume = Resume::StartReused;
+        }
+    }
+
     /// A coroutine object's id and arguments, consuming it.
     pub(super) fn take_coro(&mut self, v: &Value, what: &str) -> Result<(CoroId, Vec<Value>), Exc> {
         match v {

@@ -127,8 +127,15 @@ impl Vm<'_> {
                 if self.tracing() {
                     self.record(t, EventKind::Failed(e.name(), &e.to_str()));
                 }
+                // `except (KeyboardInterrupt, SystemExit): set_exception; raise`.
+                let interrupt = e.is(ExcClass::KeyboardInterrupt) || e.is(ExcClass::SystemExit);
+                if interrupt {
+                    self.interrupt = Some(e.clone());
+                    // Its traceback holds `__step`, which holds the task: a cycle.
+                    self.tasks[t as usize].referenced = true;
+                }
                 self.set_exception(fut, e);
-                if !noop {
+                if !noop && !interrupt {
                     self.tasks[t as usize].unretrieved = true;
                     self.unretrieved_pending.push(t);
                 }
@@ -323,6 +330,16 @@ impl Vm<'_> {
     fn resume(&mut self, t: TaskId, exc: Option<Exc>) -> Flow {
         let resume = std::mem::replace(&mut self.tasks[t as usize].resume, Resume::Finished);
         match resume {
+            Resume::StartReused => {
+                let e = match exc {
+                    Some(e) => e,
+                    None => ExcObj::msg(ExcClass::RuntimeError, "cannot reuse already awaited coroutine"),
+                };
+                e.traceback
+                    .borrow_mut()
+                    .push(crate::value::exc::TbEntry { frame: crate::value::exc::FrameName::Internal, line: 0 });
+                Flow::Finished(Err(e))
+            }
             Resume::Start => {
                 if let Some(e) = exc {
                     // Thrown in before the first line: the body never runs,

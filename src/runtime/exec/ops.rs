@@ -66,7 +66,7 @@ impl Vm<'_> {
             }
             Op::Spawn { call, name, bind, group } => {
                 let v = self.eval(t, call)?;
-                let (coro, args) = self.take_coro(&v, "create_task")?;
+                let (coro, args, reused) = self.coro_for_task(&v)?;
                 let name = match name {
                     Some(parts) => Some(self.render(t, parts)?),
                     None => None,
@@ -87,6 +87,7 @@ impl Vm<'_> {
                         ));
                     }
                     let child = self.create_named_task(coro, args, false, name.map(Into::into))?;
+                    self.mark_reused(child, reused);
                     let f = self.tasks[child as usize].fut;
                     self.add_done_callback(f, Callback::TgTaskDone(g));
                     self.groups[g as usize].tasks.insert(child);
@@ -94,6 +95,7 @@ impl Vm<'_> {
                     self.bind_value(t, bind, child)?;
                 } else {
                     let child = self.create_named_task(coro, args, false, name.map(Into::into))?;
+                    self.mark_reused(child, reused);
                     self.record(t, EventKind::Spawn(child));
                     self.bind_value(t, bind, child)?;
                 }
@@ -149,6 +151,8 @@ impl Vm<'_> {
                     None => false,
                 };
                 let g = self.gather_begin(rex);
+                // `arg_to_fut`: the same coroutine object twice is one task.
+                let mut coro_futs: Vec<(*const crate::value::CoroObj, FutId)> = Vec::new();
                 while let Some(item) = values.pop_front() {
                     let v = match item {
                         Item::Call(c) => {
@@ -162,11 +166,23 @@ impl Vm<'_> {
                     };
                     let (fut, fresh) = match &v {
                         Value::Task(r) => (self.tasks[r.id as usize].fut, false),
-                        Value::Coro(_) => {
-                            let (coro, args) = self.take_coro_owned(v, "gather")?;
+                        Value::Coro(c) => {
+                            let ptr = std::rc::Rc::as_ptr(c);
+                            if let Some(&(_, f)) = coro_futs.iter().find(|(p, _)| *p == ptr) {
+                                self.gather_child_again(g, f);
+                                continue;
+                            }
+                            // Only a coroutine referred to elsewhere can come again.
+                            let shared = std::rc::Rc::strong_count(c) > 1;
+                            let (coro, args, reused) = self.coro_for_task_owned(v)?;
                             let child = self.create_task(coro, args, false)?;
+                            self.mark_reused(child, reused);
                             self.record(t, EventKind::Spawn(child));
-                            (self.tasks[child as usize].fut, true)
+                            let f = self.tasks[child as usize].fut;
+                            if shared {
+                                coro_futs.push((ptr, f));
+                            }
+                            (f, true)
                         }
                         _ => {
                             let e = crate::value::ops::type_error(
@@ -469,7 +485,14 @@ impl Vm<'_> {
                 if matches!(timeout, Value::None) {
                     return self.await_value(t, v, *bind);
                 }
-                let d = crate::runtime::eval::seconds(&timeout, "wait_for timeout")?;
+                let d = match crate::runtime::eval::seconds(&timeout, "wait_for timeout") {
+                    Ok(d) => d,
+                    Err(e) => {
+                        // Raised in wait_for's frame, which holds the awaitable.
+                        e.chain.borrow_mut().keep.push(crate::value::exc::KeepAlive(Box::new(v)));
+                        return Err(e);
+                    }
+                };
                 if d <= 0.0 {
                     let fut = self.ensure_future(t, &v)?;
                     if self.futs[fut as usize].done() {
