@@ -252,26 +252,12 @@ impl Ctx<'_> {
                         if let Some(c) = ExcClass::by_name(attr).filter(|c| c.in_asyncio()) {
                             return CExpr::NewExc(c, self.exprs(args, o));
                         }
-                        let prim = [
-                            "Lock",
-                            "Semaphore",
-                            "BoundedSemaphore",
-                            "Event",
-                            "Condition",
-                            "Queue",
-                            "LifoQueue",
-                            "PriorityQueue",
-                            "Barrier",
-                        ]
-                        .contains(&(&**attr));
-                        let d = Diagnostic::error(format!("`asyncio.{attr}` is not supported"), aspan);
-                        self.error(if prim {
-                            d.with_hint(format!(
-                                "declare primitives under `sync:` and use them by name: `sync: {{name: {attr}()}}` (creating them in code is not supported yet)"
-                            ))
-                        } else {
-                            d
-                        });
+                        if let Some(kind) = crate::value::PrimKind::by_class_name(attr) {
+                            let src = self.src;
+                            let arg = self.prim_arg(kind, args, kwargs, o, span, src);
+                            return CExpr::NewPrim(kind, Box::new(arg));
+                        }
+                        self.error(Diagnostic::error(format!("`asyncio.{attr}` is not supported"), aspan));
                         return CExpr::Const(Value::None);
                     }
                 }
@@ -587,5 +573,71 @@ pub(super) fn prim_methods(kind: crate::value::PrimKind) -> &'static [&'static s
             &["put", "get", "join", "put_nowait", "get_nowait", "task_done", "qsize", "empty", "full"]
         }
         K::Barrier => &["wait", "reset", "abort"],
+    }
+}
+
+impl Ctx<'_> {
+    /// The constructor argument of a primitive (`Semaphore(2)`,
+    /// `Queue(maxsize=3)`), checked as the constructor checks it; a
+    /// constant Python would reject is an error before the run.
+    pub(crate) fn prim_arg(
+        &mut self,
+        kind: crate::value::PrimKind,
+        args: &[Expr],
+        kwargs: &[crate::syntax::expr::Keyword],
+        o: &Origin,
+        span: Span,
+        src: &str,
+    ) -> CExpr {
+        let code_span = span.clone();
+        use crate::value::PrimKind as K;
+        let (param, default) = match kind {
+            K::Semaphore | K::BoundedSemaphore => (Some("value"), Value::Int(1)),
+            K::Queue | K::LifoQueue | K::PriorityQueue => (Some("maxsize"), Value::Int(0)),
+            K::Condition => (Some("lock"), Value::None),
+            K::Barrier => (Some("parties"), Value::None),
+            K::Lock | K::Event => (None, Value::None),
+        };
+        match param {
+            None if !(args.is_empty() && kwargs.is_empty()) => {
+                self.error(Diagnostic::error(format!("{}() takes no arguments", kind.class_name()), code_span.clone()));
+            }
+            Some(p) if args.len() > 1 || kwargs.iter().any(|k| k.name != p) => {
+                self.error(Diagnostic::error(
+                    format!("{}() takes one argument, `{p}`", kind.class_name()),
+                    code_span.clone(),
+                ));
+            }
+            _ => {}
+        }
+        let arg = match (args.first(), kwargs.first()) {
+            (Some(a), _) => self.expr(a, o),
+            (None, Some(k)) => self.expr(&k.value, o),
+            (None, None) => CExpr::Const(default),
+        };
+        // A constant Python would reject when the module runs.
+        let bad = match (kind, &arg) {
+            (K::Semaphore | K::BoundedSemaphore, CExpr::Neg(x)) if matches!(&**x, CExpr::Const(Value::Int(v)) if *v > 0) => {
+                Some("ValueError: Semaphore initial value must be >= 0")
+            }
+            (K::Barrier, CExpr::Const(Value::Int(0))) => Some("ValueError: parties must be > 0"),
+            (K::Barrier, CExpr::Neg(x)) if matches!(&**x, CExpr::Const(Value::Int(v)) if *v > 0) => {
+                Some("ValueError: parties must be > 0")
+            }
+            _ => None,
+        };
+        if let Some(msg) = bad {
+            self.error(
+                Diagnostic::error(
+                    format!("`{}` cannot be made: Python raises {msg}", src.get(code_span.clone()).unwrap_or("this")),
+                    code_span.clone(),
+                )
+                .with_hint(match kind {
+                    K::Barrier => "a Barrier needs at least one party: `Barrier(2)`",
+                    _ => "a semaphore starts with zero or more free units: `Semaphore(0)` starts with none",
+                }),
+            );
+        }
+        arg
     }
 }

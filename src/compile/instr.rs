@@ -186,6 +186,9 @@ pub(crate) enum CExpr {
     Coro(CoroId, Vec<Option<CExpr>>),
     /// `ValueError("x")`.
     NewExc(ExcClass, Vec<CExpr>),
+    /// `asyncio.Lock()`, `asyncio.Queue(maxsize=2)`... made in code: its
+    /// kind and constructor argument.
+    NewPrim(PrimKind, Box<CExpr>),
     /// `MyError("x")` of a class declared under `exceptions:`.
     NewUserExc(std::rc::Rc<crate::value::UserClass>, Vec<CExpr>),
     Method(Box<CExpr>, Method, Vec<CExpr>),

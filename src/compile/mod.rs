@@ -174,9 +174,11 @@ impl<'a> Ctx<'a> {
 }
 
 /// Where Barrier's own coroutines go (after main), if the scenario has one.
+/// Barrier's methods are coroutines of asim's own, always there: a Barrier
+/// may be declared or made in code (`asyncio.Barrier(3)`).
 fn barrier_ids(ch: &Checked) -> Option<[u32; 3]> {
     let main = ch.scenario.coroutines.len() as u32;
-    ch.prims.values().any(|(_, k)| *k == crate::value::PrimKind::Barrier).then_some([main + 1, main + 2, main + 3])
+    Some([main + 1, main + 2, main + 3])
 }
 
 /// Where the primitive-operation coroutines go (after main and Barrier's).
@@ -283,55 +285,7 @@ fn compile_bodies(
         };
         let arg = match code {
             Code::Expr(Expr { kind: ExprKind::Call { args, kwargs, .. }, .. }, o) => {
-                use crate::value::PrimKind as K;
-                let (param, default) = match kind {
-                    K::Semaphore | K::BoundedSemaphore => (Some("value"), Value::Int(1)),
-                    K::Queue | K::LifoQueue | K::PriorityQueue => (Some("maxsize"), Value::Int(0)),
-                    K::Condition => (Some("lock"), Value::None),
-                    K::Barrier => (Some("parties"), Value::None),
-                    K::Lock | K::Event => (None, Value::None),
-                };
-                match param {
-                    None if !(args.is_empty() && kwargs.is_empty()) => {
-                        g.error(Diagnostic::error(format!("{}() takes no arguments", kind.class_name()), code.span()));
-                    }
-                    Some(p) if args.len() > 1 || kwargs.iter().any(|k| k.name != p) => {
-                        g.error(Diagnostic::error(
-                            format!("{}() takes one argument, `{p}`", kind.class_name()),
-                            code.span(),
-                        ));
-                    }
-                    _ => {}
-                }
-                let arg = match (args.first(), kwargs.first()) {
-                    (Some(a), _) => g.expr(a, o),
-                    (None, Some(k)) => g.expr(&k.value, o),
-                    (None, None) => CExpr::Const(default),
-                };
-                // A constant Python would reject when the module runs.
-                let bad = match (kind, &arg) {
-                    (K::Semaphore | K::BoundedSemaphore, CExpr::Neg(x)) if matches!(&**x, CExpr::Const(Value::Int(v)) if *v > 0) => {
-                        Some("ValueError: Semaphore initial value must be >= 0")
-                    }
-                    (K::Barrier, CExpr::Const(Value::Int(0))) => Some("ValueError: parties must be > 0"),
-                    (K::Barrier, CExpr::Neg(x)) if matches!(&**x, CExpr::Const(Value::Int(v)) if *v > 0) => {
-                        Some("ValueError: parties must be > 0")
-                    }
-                    _ => None,
-                };
-                if let Some(msg) = bad {
-                    g.error(
-                        Diagnostic::error(
-                            format!("`{}` cannot be made: Python raises {msg}", src.get(code.span()).unwrap_or("this")),
-                            code.span(),
-                        )
-                        .with_hint(match kind {
-                            K::Barrier => "a Barrier needs at least one party: `Barrier(2)`",
-                            _ => "a semaphore starts with zero or more free units: `Semaphore(0)` starts with none",
-                        }),
-                    );
-                }
-                arg
+                g.prim_arg(kind, args, kwargs, o, code.span(), src)
             }
             _ => CExpr::Const(Value::Int(1)),
         };

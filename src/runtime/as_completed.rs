@@ -220,6 +220,11 @@ impl Vm<'_> {
             if a.getter == Some(fut) {
                 a.getter = None;
             }
+            // Thrown into `_wait_for_one`, whose frame (and `done` queue)
+            // its traceback keeps.
+            if let Some(token) = self.ac_token(t) {
+                e.chain.borrow_mut().keep.push(crate::value::exc::KeepAlive(Box::new(token)));
+            }
             return self.raise(t, e);
         }
         self.as_completed_next(t, ac, target)

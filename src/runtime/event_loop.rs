@@ -250,6 +250,7 @@ impl Vm<'_> {
                     }
                     FutState::Exception(e, _) => self.set_exception(outer, e),
                     FutState::Result(v) => self.set_result(outer, v),
+                    FutState::Freed => self.set_result(outer, Value::None),
                     FutState::Pending => {}
                 }
             }

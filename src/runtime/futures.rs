@@ -16,6 +16,9 @@ pub(crate) enum FutState {
     #[allow(clippy::box_collection)]
     Exception(Exc, Option<Box<Vec<TbEntry>>>),
     Cancelled,
+    /// A task CPython has freed (nothing can look at it any more): its
+    /// exception is let go of.
+    Freed,
 }
 
 /// What a future stands for.
@@ -173,19 +176,14 @@ impl Fut {
         self.rare_mut().exc = Some(e);
     }
 
-    /// The exception the future holds (a task's `_cancelled_exc` or
-    /// `_exception`), taken out when nothing else refers to it: the future
-    /// is being freed.
-    pub(crate) fn take_sole_exception(&mut self) -> Option<Exc> {
-        if let Some(r) = &mut self.rare {
-            if r.exc.as_ref().is_some_and(|e| Rc::strong_count(e) == 1) {
-                return r.exc.take();
-            }
-        }
-        match &self.state {
-            FutState::Exception(e, _) if Rc::strong_count(e) == 1 => Some(e.clone()),
-            _ => None,
-        }
+    /// Takes the `_cancelled_exc` it keeps.
+    pub(crate) fn take_cancelled_exc(&mut self) -> Option<Exc> {
+        self.rare.as_mut().and_then(|r| r.exc.take())
+    }
+
+    /// Whether it keeps a `_cancelled_exc`.
+    pub(crate) fn has_cancelled_exc(&self) -> bool {
+        self.rare.as_ref().is_some_and(|r| r.exc.is_some())
     }
 
     pub(crate) fn done(&self) -> bool {
@@ -314,6 +312,8 @@ impl Vm<'_> {
     pub(crate) fn fut_outcome(&mut self, fut: FutId) -> Result<Value, Exc> {
         match &self.futs[fut as usize].state {
             FutState::Result(v) => Ok(v.clone()),
+            // Nothing refers to a freed task: no one can ask.
+            FutState::Freed => Ok(Value::None),
             FutState::Exception(..) => {
                 // CPython's `future_get_result`: the exception gets back the
                 // traceback it was set with, once; after that, none.

@@ -191,7 +191,7 @@ impl Vm<'_> {
                     }
                     FutState::Exception(e, _) => Value::Exc(e.clone()),
                     FutState::Result(v) => v.clone(),
-                    FutState::Pending => Value::None,
+                    FutState::Pending | FutState::Freed => Value::None,
                 });
             }
             if self.gathers[g as usize].cancel_requested {

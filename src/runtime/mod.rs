@@ -180,6 +180,8 @@ pub(crate) struct Vm<'p> {
     pub(crate) warned: BTreeSet<(String, u32)>,
     /// The `KeyboardInterrupt`/`SystemExit` a task just ended with.
     pub(crate) interrupt: Option<Exc>,
+    /// Primitives made in code so far (their names count them).
+    pub(crate) made_prims: u32,
     /// What CPython frees only in a garbage collection (objects in reference
     /// cycles, and what they refer to): held to the end of the run, so that
     /// nothing in it is reported freed.
@@ -263,6 +265,7 @@ impl<'p> Vm<'p> {
             unretrieved_pending: Vec::new(),
             warned: BTreeSet::new(),
             interrupt: None,
+            made_prims: 0,
             uncollected: Vec::new(),
             as_completed: Vec::new(),
             prims: Vec::new(),

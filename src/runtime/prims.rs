@@ -63,6 +63,82 @@ fn no_attr(v: &Value, attr: &str) -> Exc {
 }
 
 impl Vm<'_> {
+    /// `asyncio.Lock()` and the others, made while the program runs: a new
+    /// primitive (with the Condition's own Lock, the Barrier's Condition,
+    /// the Queue's `join()` Event it needs), named after its class and the
+    /// order it was made in (`Lock-1`), as views show it.
+    pub(crate) fn new_prim(&mut self, kind: PrimKind, arg: &Value) -> Result<Value, Exc> {
+        let id = self.prims.len() as u32;
+        self.made_prims += 1;
+        let name: Rc<str> = format!("{}-{}", kind.class_name(), self.made_prims).into();
+        let aux = |vm: &mut Self, p: Prim, name: String| {
+            let i = vm.prims.len() as u32;
+            vm.prims.push(p);
+            vm.prim_names.push(name.into());
+            i
+        };
+        match kind {
+            PrimKind::Condition => {
+                let lock = match arg {
+                    Value::Prim(l) if l.kind == PrimKind::Lock => Some(l.id),
+                    Value::None => None,
+                    other => {
+                        return Err(ops::type_error(format!(
+                            "asim's Condition() takes a Lock, not {}",
+                            other.type_name()
+                        )))
+                    }
+                };
+                self.prims.push(Prim::Cond { lock: lock.unwrap_or(u32::MAX), waiters: VecDeque::new() });
+                self.prim_names.push(name.clone());
+                if lock.is_none() {
+                    let l = Prim::Lock { locked: false, waiters: VecDeque::new(), holder: None };
+                    let l = aux(self, l, format!("{name}'s lock"));
+                    if let Prim::Cond { lock, .. } = &mut self.prims[id as usize] {
+                        *lock = l;
+                    }
+                }
+            }
+            PrimKind::Barrier => {
+                let parties = match arg {
+                    Value::Int(n) => *n,
+                    other => {
+                        return Err(ops::type_error(format!(
+                            "'<' not supported between instances of '{}' and 'int'",
+                            other.type_name()
+                        )))
+                    }
+                };
+                if parties < 1 {
+                    return Err(ops::value_error("parties must be > 0"));
+                }
+                let state = crate::compile::barrier_state::FILLING;
+                self.prims.push(Prim::Barrier { parties, state, count: 0, cond: u32::MAX });
+                self.prim_names.push(name.clone());
+                let c = aux(self, Prim::Cond { lock: u32::MAX, waiters: VecDeque::new() }, name.to_string());
+                let l = Prim::Lock { locked: false, waiters: VecDeque::new(), holder: None };
+                let l = aux(self, l, format!("{name}'s lock"));
+                if let Prim::Cond { lock, .. } = &mut self.prims[c as usize] {
+                    *lock = l;
+                }
+                if let Prim::Barrier { cond, .. } = &mut self.prims[id as usize] {
+                    *cond = c;
+                }
+            }
+            _ => {
+                self.prims.push(construct(kind, arg)?);
+                self.prim_names.push(name.clone());
+                if let Prim::Queue(_) = &self.prims[id as usize] {
+                    let fin = aux(self, Prim::Event { flag: true, waiters: VecDeque::new() }, format!("{name}.join()"));
+                    if let Prim::Queue(q) = &mut self.prims[id as usize] {
+                        q.finished = fin;
+                    }
+                }
+            }
+        }
+        Ok(Value::Prim(Rc::new(crate::value::PrimRef { id, kind, name })))
+    }
+
     fn waiters(&mut self, prim: u32) -> &mut VecDeque<FutId> {
         match &mut self.prims[prim as usize] {
             Prim::Lock { waiters, .. } | Prim::Sem { waiters, .. } | Prim::Event { waiters, .. } => waiters,

@@ -17,6 +17,13 @@ impl Vm<'_> {
                 Value::Prim(Rc::new(crate::value::PrimRef { id, kind, name }))
             })
             .collect();
+        // The declared primitives' places come first: a variable's initial
+        // value may make a primitive of its own (`asyncio.Lock()`), which
+        // goes after them.
+        for p in &prog.prims {
+            self.prims.push(Prim::Lock { locked: false, waiters: VecDeque::new(), holder: None });
+            self.prim_names.push(p.name.as_str().into());
+        }
         for (i, init, at) in &prog.global_init {
             self.module_at = Some(*at);
             let v = self.eval_global(init)?;
@@ -42,7 +49,7 @@ impl Vm<'_> {
                         )))
                     }
                 };
-                self.prims.push(Prim::Cond { lock, waiters: VecDeque::new() });
+                self.prims[i] = Prim::Cond { lock, waiters: VecDeque::new() };
             } else if p.kind == crate::value::PrimKind::Barrier {
                 let parties = match &arg {
                     Value::Int(n) => *n,
@@ -58,11 +65,10 @@ impl Vm<'_> {
                 }
                 barriers.push(i);
                 let state = crate::compile::barrier_state::FILLING;
-                self.prims.push(Prim::Barrier { parties, state, count: 0, cond: u32::MAX });
+                self.prims[i] = Prim::Barrier { parties, state, count: 0, cond: u32::MAX };
             } else {
-                self.prims.push(prims::construct(p.kind, &arg)?);
+                self.prims[i] = prims::construct(p.kind, &arg)?;
             }
-            self.prim_names.push(p.name.as_str().into());
         }
         // A Barrier's Condition (named after the barrier), whose lock is its own.
         for &i in &barriers {
@@ -151,6 +157,11 @@ impl Vm<'_> {
         self.set_order(&mut to_cancel, set_order::SetSite::Shutdown, None);
         if !to_cancel.is_empty() {
             for &t in &to_cancel {
+                // The `to_cancel` set holds them to the end.
+                let f = self.tasks[t as usize].fut;
+                self.hold(f, 1);
+            }
+            for &t in &to_cancel {
                 self.record(t, EventKind::ShutdownCancel);
                 self.task_cancel(t, None);
             }
@@ -178,17 +189,10 @@ impl Vm<'_> {
             // pins it): a task nothing else refers to is freed, with its
             // exception and what the frames in that one's traceback held.
             for &t in &to_cancel_kept {
-                let task = &self.tasks[t as usize];
-                if task.referenced || task.holds > 0 || self.has_value_refs(t) {
-                    continue;
-                }
-                let f = task.fut;
-                if let Some(e) = self.futs[f as usize].take_sole_exception() {
-                    let kept = std::mem::take(&mut e.chain.borrow_mut().keep);
-                    drop(kept);
-                }
+                let f = self.tasks[t as usize].fut;
+                self.hold(f, -1);
             }
-            if crate::value::any_dropped() {
+            if crate::value::any_dropped() || !self.unretrieved_pending.is_empty() {
                 self.after_handle(None);
             }
         }

@@ -310,10 +310,33 @@ impl Vm<'_> {
     pub(crate) fn check_unretrieved(&mut self) {
         let pending = std::mem::take(&mut self.unretrieved_pending);
         for t in pending {
-            if self.unretrieved_and_freed(t) {
-                self.report_unretrieved(t);
+            if self.freed(t) {
+                if self.tasks[t as usize].unretrieved {
+                    self.report_unretrieved(t);
+                }
+                self.release_exception(t);
             }
         }
+    }
+
+    /// A freed task lets go of its exception (`_exception`,
+    /// `_cancelled_exc`), and with it of what the frames in its traceback
+    /// held, unless something else still refers to it.
+    fn release_exception(&mut self, t: TaskId) {
+        let fut = self.tasks[t as usize].fut;
+        let f = &mut self.futs[fut as usize];
+        let cancelled = f.take_cancelled_exc();
+        let failed = match &mut f.state {
+            FutState::Exception(..) => {
+                let FutState::Exception(e, _) = std::mem::replace(&mut f.state, FutState::Freed) else {
+                    unreachable!()
+                };
+                Some(e)
+            }
+            _ => None,
+        };
+        drop(cancelled);
+        drop(failed);
     }
 
     /// Whether a value (a variable, a list, a coroutine's locals) refers to
@@ -326,20 +349,26 @@ impl Vm<'_> {
     /// if it failed unretrieved, check it again after this handle.
     pub(crate) fn maybe_unretrieved(&mut self, fut: FutId) {
         if let FutKind::Task(t) = self.futs[fut as usize].kind() {
-            if self.unretrieved_and_freed(t) {
+            if self.freed(t) && self.holds_exception(t) {
                 self.unretrieved_pending.push(t);
             }
         }
     }
 
-    /// A failed task nobody retrieved the exception of, that nothing refers
-    /// to any more: no value (a variable, a list, a coroutine's locals, as
-    /// CPython's reference counts free it at once), no hold of asyncio's own
-    /// (a gather, `wait`, `wait_for`), no queued callback.
-    fn unretrieved_and_freed(&self, t: TaskId) -> bool {
+    /// Whether the task's future holds an exception to let go of.
+    fn holds_exception(&self, t: TaskId) -> bool {
+        let f = &self.futs[self.tasks[t as usize].fut as usize];
+        matches!(f.state, FutState::Exception(..)) || f.has_cancelled_exc()
+    }
+
+    /// A finished task that nothing refers to any more (CPython frees it).
+    fn freed(&self, t: TaskId) -> bool {
         let task = &self.tasks[t as usize];
-        let valued = self.has_value_refs(t);
-        task.unretrieved && !task.referenced && !valued && task.holds == 0 && self.futs[task.fut as usize].queued == 0
+        task.done
+            && !task.referenced
+            && !self.has_value_refs(t)
+            && task.holds == 0
+            && self.futs[task.fut as usize].queued == 0
     }
 
     pub(super) fn report_unretrieved(&mut self, t: TaskId) {
@@ -426,7 +455,7 @@ impl Vm<'_> {
                 crate::value::Dropped::CoroCall(c) => self.coro_names[c as usize].clone(),
                 crate::value::Dropped::Task(id) => {
                     // The last value referring to it went.
-                    if self.unretrieved_and_freed(id) {
+                    if self.freed(id) && self.holds_exception(id) {
                         self.unretrieved_pending.push(id);
                     }
                     self.trim_rare(id);
@@ -444,6 +473,10 @@ impl Vm<'_> {
         }
         if !self.unretrieved_pending.is_empty() {
             self.check_unretrieved();
+            // What a freed exception's frames held may go in turn.
+            if crate::value::any_dropped() {
+                self.after_handle_at(t, line);
+            }
         }
     }
 

@@ -185,6 +185,24 @@ pub(crate) enum PrimKind {
 }
 
 impl PrimKind {
+    /// The kind of an asyncio class name (`"Lock"`).
+    pub(crate) fn by_class_name(name: &str) -> Option<PrimKind> {
+        use PrimKind as K;
+        [
+            K::Lock,
+            K::Semaphore,
+            K::BoundedSemaphore,
+            K::Event,
+            K::Queue,
+            K::LifoQueue,
+            K::PriorityQueue,
+            K::Condition,
+            K::Barrier,
+        ]
+        .into_iter()
+        .find(|k| k.class_name() == name)
+    }
+
     /// The asyncio class name.
     pub(crate) fn class_name(self) -> &'static str {
         match self {

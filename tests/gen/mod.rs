@@ -767,12 +767,22 @@ pub(crate) fn scenario(seed: u64) -> String {
     g.line(1, "log: []");
     g.line(1, "tally: \"{'a': 0}\"");
     g.line(1, "last_error: None");
+    // Primitives made in code (module-level variables), or declared.
+    let made = g.rng.chance(50);
+    if made {
+        g.line(1, "lock: asyncio.Lock()");
+        g.line(1, "ev2: asyncio.Event()");
+    }
     g.line(0, "sync:");
-    g.line(1, "lock: Lock()");
+    if !made {
+        g.line(1, "lock: Lock()");
+    }
     g.line(1, &format!("sem: Semaphore({sem})"));
     g.line(1, "bsem: BoundedSemaphore(2)");
     g.line(1, "ev: Event()");
-    g.line(1, "ev2: Event()");
+    if !made {
+        g.line(1, "ev2: Event()");
+    }
     let parties = 1 + g.rng.below(3);
     g.line(1, &format!("gate: Barrier({parties})"));
     let cv = if g.rng.chance(50) { "cv: Condition(lock)" } else { "cv: Condition()" };

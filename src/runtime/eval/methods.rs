@@ -54,7 +54,7 @@ impl Vm<'_> {
                             self.retrieve(fut);
                             Value::Exc(e)
                         }
-                        FutState::Result(_) => Value::None,
+                        FutState::Result(_) | FutState::Freed => Value::None,
                     },
                     _ => return Err(no_method(r, m)),
                 }

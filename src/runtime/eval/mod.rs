@@ -283,6 +283,10 @@ impl Vm<'_> {
                 let vals = self.coro_args(t, *id, args)?;
                 self.coro_obj(*id, vals)
             }
+            CExpr::NewPrim(kind, arg) => {
+                let arg = self.ev(t, arg)?;
+                self.new_prim(*kind, &arg)?
+            }
             CExpr::NewExc(c, args) => {
                 let args = self.items(t, args)?;
                 if c.is_group() {

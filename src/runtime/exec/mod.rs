@@ -122,6 +122,8 @@ impl Vm<'_> {
                 self.record(t, EventKind::Cancelled);
                 self.futs[fut as usize].set_cancelled_exc(e);
                 self.future_cancel_task(fut, None);
+                // Freed once nothing refers to it: its exception goes then.
+                self.unretrieved_pending.push(t);
             }
             Err(e) => {
                 if self.tracing() {
@@ -137,8 +139,8 @@ impl Vm<'_> {
                 self.set_exception(fut, e);
                 if !noop && !interrupt {
                     self.tasks[t as usize].unretrieved = true;
-                    self.unretrieved_pending.push(t);
                 }
+                self.unretrieved_pending.push(t);
             }
         }
         self.trim_rare(t);
