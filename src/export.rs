@@ -234,10 +234,13 @@ impl Py<'_> {
                 }
                 self.line(&format!("{}await asyncio.gather({})", Self::bind(bind), args.join(", ")));
             }
-            StepKind::TaskGroup(body) => {
+            StepKind::TaskGroup(body, bind) => {
                 let base = if self.taken.contains("tg") { "tg_" } else { "tg" };
-                let name =
-                    if self.groups.is_empty() { base.to_owned() } else { format!("{base}{}", self.groups.len() + 1) };
+                let name = match bind {
+                    Some(n) => n.text.clone(),
+                    None if self.groups.is_empty() => base.to_owned(),
+                    None => format!("{base}{}", self.groups.len() + 1),
+                };
                 self.line(&format!("async with asyncio.TaskGroup() as {name}:"));
                 self.groups.push(name);
                 self.body(body);
@@ -611,7 +614,7 @@ fn collect_sets(steps: &[Step], out: &mut BTreeSet<String>) {
                 items.iter().flat_map(|a| &a.targets).for_each(|t| t.names(&mut names));
                 out.extend(names.into_iter().map(|n| n.text));
             }
-            StepKind::TaskGroup(b) | StepKind::With { body: b, .. } | StepKind::Timeout { body: b, .. } => {
+            StepKind::TaskGroup(b, _) | StepKind::With { body: b, .. } | StepKind::Timeout { body: b, .. } => {
                 collect_sets(b, out);
             }
             StepKind::While { body: b, orelse, .. } | StepKind::For { body: b, orelse, .. } => {

@@ -201,6 +201,29 @@ impl Walker<'_> {
         }
     }
 
+    /// The coroutines `code` makes tasks of in expressions:
+    /// `asyncio.create_task(f(...))`, `tg.create_task(f(...))`.
+    fn task_sites(&mut self, code: &Code) {
+        let Code::Expr(e, _) = code else { return };
+        let mut found = Vec::new();
+        e.each(&mut |x| {
+            if let ExprKind::Call { func, args, .. } = &x.kind {
+                if matches!(&func.kind, ExprKind::Attribute { attr, .. } if &**attr == "create_task") {
+                    if let Some(ExprKind::Call { func: callee, .. }) = args.first().map(|a| &a.kind) {
+                        if let ExprKind::Name(n) = &callee.kind {
+                            found.push(n.clone());
+                        }
+                    }
+                }
+            }
+        });
+        for n in found {
+            if let Some(&c) = self.coros.get(&n) {
+                self.edges.push((c, Edge::Spawns));
+            }
+        }
+    }
+
     fn steps(&mut self, steps: &[Step]) {
         for s in steps {
             self.step(s);
@@ -238,7 +261,9 @@ impl Walker<'_> {
                     self.bind(b, "`as`");
                 }
             }
+            StepKind::Do(c) | StepKind::Return(Some(c)) => self.task_sites(c),
             StepKind::Let(items) => {
+                items.iter().for_each(|a| self.task_sites(&a.value));
                 let mut names = Vec::new();
                 items.iter().flat_map(|a| &a.targets).for_each(|t| t.names(&mut names));
                 names.iter().for_each(|n| self.bind(n, "`let`"));
@@ -248,9 +273,13 @@ impl Walker<'_> {
                 targets.iter().for_each(|t| t.names(&mut names));
                 names.iter().for_each(|n| self.bind(n, "`del`"));
             }
-            StepKind::TaskGroup(b) | StepKind::With { body: b, .. } | StepKind::Timeout { body: b, .. } => {
+            StepKind::TaskGroup(b, bind) => {
+                if let Some(n) = bind {
+                    self.bind(n, "`as`");
+                }
                 self.steps(b)
             }
+            StepKind::With { body: b, .. } | StepKind::Timeout { body: b, .. } => self.steps(b),
             StepKind::While { body, orelse, .. } => {
                 self.steps(body);
                 if let Some(e) = orelse {

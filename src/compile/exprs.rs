@@ -199,6 +199,9 @@ impl Ctx<'_> {
                 CExpr::Const(Value::None)
             }
             ExprKind::Attribute { value, attr, attr_span } => {
+                if &**attr == "create_task" {
+                    return self.create_task(value, args, kwargs, o, span);
+                }
                 let aspan = o.span(attr_span);
                 if let ExprKind::Name(m) = &value.kind {
                     if m == "asyncio" && !self.is_local(m) && args.is_empty() && kwargs.is_empty() {
@@ -577,6 +580,32 @@ pub(super) fn prim_methods(kind: crate::value::PrimKind) -> &'static [&'static s
 }
 
 impl Ctx<'_> {
+    /// `asyncio.create_task(coro, name=...)`, `loop.create_task(...)` or
+    /// `tg.create_task(...)`: the receiver is checked at run time.
+    fn create_task(
+        &mut self,
+        recv: &Expr,
+        args: &[Expr],
+        kwargs: &[crate::syntax::expr::Keyword],
+        o: &Origin,
+        span: Span,
+    ) -> CExpr {
+        let asyncio = matches!(&recv.kind, ExprKind::Name(m) if m == "asyncio" && !self.is_local(m));
+        if args.len() != 1 || kwargs.iter().any(|k| k.name != "name") {
+            let bad = kwargs.iter().find(|k| k.name != "name");
+            let mut d = Diagnostic::error("`create_task(coro, name=None)` takes a coroutine and a name", span);
+            if let Some(k) = bad {
+                d = d.with_label(format!("unexpected keyword argument '{}'", k.name));
+            }
+            self.error(d);
+            return CExpr::Const(Value::None);
+        }
+        let group = (!asyncio).then(|| self.expr(recv, o));
+        let coro = self.expr(&args[0], o);
+        let name = kwargs.first().map(|k| self.expr(&k.value, o));
+        CExpr::CreateTask(Box::new(crate::compile::CreateTask { group, coro, name }))
+    }
+
     /// The constructor argument of a primitive (`Semaphore(2)`,
     /// `Queue(maxsize=3)`), checked as the constructor checks it; a
     /// constant Python would reject is an error before the run.

@@ -189,6 +189,9 @@ pub(crate) enum CExpr {
     /// `asyncio.Lock()`, `asyncio.Queue(maxsize=2)`... made in code: its
     /// kind and constructor argument.
     NewPrim(PrimKind, Box<CExpr>),
+    /// `asyncio.create_task(coro, name=...)`, or `tg.create_task(...)` of
+    /// a bound task group.
+    CreateTask(Box<CreateTask>),
     /// `MyError("x")` of a class declared under `exceptions:`.
     NewUserExc(std::rc::Rc<crate::value::UserClass>, Vec<CExpr>),
     Method(Box<CExpr>, Method, Vec<CExpr>),
@@ -309,6 +312,15 @@ pub(crate) enum Target {
     Item(u32),
 }
 
+/// A task made in an expression.
+#[derive(Debug, Clone)]
+pub(crate) struct CreateTask {
+    /// The task group it is made in (`tg.create_task`), or none.
+    pub(crate) group: Option<CExpr>,
+    pub(crate) coro: CExpr,
+    pub(crate) name: Option<CExpr>,
+}
+
 /// The targets of one unpacking, and which of them is starred (`a, *b`).
 #[derive(Debug, Clone)]
 pub(crate) struct Unpack {
@@ -367,6 +379,8 @@ pub(crate) enum Op {
         bind: Option<Target>,
     },
     TgEnter(u32),
+    /// `as tg`: the group in the slot, as a value, into the target.
+    TgBind(u32, Target),
     TgExit(u32),
     /// Evaluate the primitive into the slot and acquire it.
     WithEnter(CExpr, u32),

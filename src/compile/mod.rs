@@ -39,7 +39,6 @@ const LATER_METHODS: &[&str] = &[];
 /// asyncio functions that have their own step.
 const ASYNCIO_STEPS: &[(&str, &str)] = &[
     ("sleep", "sleep"),
-    ("create_task", "spawn"),
     ("gather", "gather"),
     ("TaskGroup", "task_group"),
     ("timeout", "timeout"),

@@ -45,10 +45,14 @@ impl Ctx<'_> {
                 self.span = s.span.clone();
                 self.emit(Op::Gather { items, return_exceptions, bind });
             }
-            StepKind::TaskGroup(body) => {
+            StepKind::TaskGroup(body, bind) => {
                 let g = self.n_groups;
                 self.n_groups += 1;
+                let bind = bind.as_ref().map(|b| self.target(b));
                 self.context(Op::TgEnter(g), Op::TgExit(g), &s.span, |cx| {
+                    if let Some(b) = bind {
+                        cx.emit(Op::TgBind(g, b));
+                    }
                     cx.groups.push(g);
                     cx.steps(body);
                     cx.groups.pop();

@@ -35,6 +35,8 @@ pub(crate) struct TaskGroup {
     /// `__aexit__`'s `et`/`exc` and `propagate_cancellation_error`.
     pub(crate) body_exc: Option<Exc>,
     pub(crate) propagate: Option<Exc>,
+    /// The group as a program's value, once it is bound (`as: tg`).
+    pub(crate) view: Option<Rc<TgView>>,
 }
 
 impl TaskGroup {
@@ -50,6 +52,15 @@ impl TaskGroup {
         // Always entered by the time a spawn can reach it.
         info.push_str(if self.aborting { " cancelling" } else { " entered" });
         format!("<TaskGroup{info}>")
+    }
+
+    /// Brings the program's view of the group up to date after a change.
+    pub(crate) fn sync_view(&self) {
+        if let Some(v) = &self.view {
+            v.tasks.set(self.tasks.len() as u32);
+            v.errors.set(self.errors.len() as u32);
+            v.aborting.set(self.aborting);
+        }
     }
 }
 
@@ -208,6 +219,7 @@ impl Vm<'_> {
     /// `TaskGroup._abort()`: cancel every child not done, in creation order.
     pub(crate) fn tg_abort(&mut self, g: u32) {
         self.groups[g as usize].aborting = true;
+        self.groups[g as usize].sync_view();
         let mut tasks: Vec<TaskId> =
             self.groups[g as usize].tasks.iter().copied().filter(|&t| !self.task_done(t)).collect();
         let parent = self.groups[g as usize].parent;
@@ -226,6 +238,7 @@ impl Vm<'_> {
         };
         let grp = &mut self.groups[g as usize];
         grp.tasks.remove(&t);
+        grp.sync_view();
         if let Some(oc) = grp.on_completed {
             if grp.tasks.is_empty() && !self.futs[oc as usize].done() {
                 self.set_result(oc, Value::Bool(true));
@@ -238,6 +251,7 @@ impl Vm<'_> {
         self.retrieve(fut);
         let grp = &mut self.groups[g as usize];
         grp.errors.push(exc.clone());
+        grp.sync_view();
         if (exc.is(ExcClass::KeyboardInterrupt) || exc.is(ExcClass::SystemExit)) && grp.base_error.is_none() {
             grp.base_error = Some(exc);
         }

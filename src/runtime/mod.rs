@@ -44,7 +44,7 @@ use queue::{QueueKind, QueueState};
 
 use crate::compile::{CoroId, Program, Target};
 pub(crate) use crate::value::TaskName;
-use crate::value::{Exc, ExcClass, ExcObj, TaskRef, Value};
+use crate::value::{Exc, ExcClass, ExcObj, TaskRef, TgView, Value};
 pub use deadlock::{Deadlock, Waiting};
 pub(crate) use event::push_u32_bytes;
 pub use event::{

@@ -222,17 +222,20 @@ impl Task {
 impl Vm<'_> {
     /// `loop.create_task(coro)`: a new task whose first step is queued.
     pub(crate) fn create_task(&mut self, coro: CoroId, args: Vec<Value>, noop: bool) -> Result<TaskId, Exc> {
-        self.create_named_task(coro, args, noop, None)
+        self.create_named_task(coro, args, noop, None, true)
     }
 
-    /// `loop.create_task(coro, name=name)`. A named task still takes a
-    /// `Task-N` number in 3.11.
+    /// A task named `name`: `numbered` when it takes a `Task-N` number all
+    /// the same, as `asyncio.create_task(coro, name=...)` and
+    /// `tg.create_task` do in 3.11 (they name the task after making it);
+    /// `loop.create_task(coro, name=...)` does not.
     pub(crate) fn create_named_task(
         &mut self,
         coro: CoroId,
         args: Vec<Value>,
         noop: bool,
         name: Option<Rc<str>>,
+        numbered: bool,
     ) -> Result<TaskId, Exc> {
         if self.tasks.len() as u32 >= self.limits.max_tasks {
             let msg = format!("the run created more than {} tasks (--max-tasks)", self.limits.max_tasks);
@@ -248,7 +251,9 @@ impl Vm<'_> {
             return Err(ExcObj::msg(ExcClass::RuntimeError, "the output was closed"));
         }
         let id = self.tasks.len() as TaskId;
-        self.task_counter += 1;
+        if numbered || name.is_none() {
+            self.task_counter += 1;
+        }
         let fut = self.new_fut(FutKind::Task(id));
         let in_frame = !noop && self.prog.coros[coro as usize].args_in_frame;
         let (frames, args): (Frames, Box<[Value]>) = match noop {

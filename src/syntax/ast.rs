@@ -236,7 +236,8 @@ pub(crate) enum StepKind {
         return_when: ReturnWhen,
         bind: Vec<Name>,
     },
-    TaskGroup(Vec<Step>),
+    /// `async with asyncio.TaskGroup() as tg:` (the name when it is bound).
+    TaskGroup(Vec<Step>, Option<Box<Name>>),
     With {
         prim: Code,
         body: Vec<Step>,

@@ -28,7 +28,7 @@ pub(crate) const VERBS: &[(&str, &[&str])] = &[
     ("spawn", &["as", "name"]),
     ("gather", &["as", "return_exceptions"]),
     ("wait", &["as", "timeout", "return_when"]),
-    ("task_group", &[]),
+    ("task_group", &["as"]),
     ("with", &["do"]),
     ("do", &[]),
     ("let", &[]),
@@ -713,7 +713,7 @@ impl<'s> Parser<'s> {
                     return_exceptions: m.get("return_exceptions").and_then(|n| self.code(n)).map(Box::new),
                 }
             }
-            "task_group" => StepKind::TaskGroup(self.body(v, "task_group")),
+            "task_group" => StepKind::TaskGroup(self.body(v, "task_group"), bind(self).map(Box::new)),
             "with" => StepKind::With {
                 prim: self.code(v)?,
                 body: m.get("do").map(|d| self.body(d, "do")).unwrap_or_default(),

@@ -21,7 +21,7 @@ const VERB_DOCS: &[(&str, &str)] = &[
     ("spawn", "t = asyncio.create_task(f(...), name=...); inside a task_group body it is tg.create_task(...)."),
     ("gather", "x = await asyncio.gather(...): a list of calls, task handles, *lists, or {for: \"i in range(n)\", call: \"f(i)\"}."),
     ("wait", "done, pending = await asyncio.wait([...], timeout=..., return_when=...)."),
-    ("task_group", "async with asyncio.TaskGroup() as tg: the steps of the body."),
+    ("task_group", "async with asyncio.TaskGroup() as tg: the steps of the body; `as: tg` names the group (tg.create_task(...), or pass it to a coroutine)."),
     ("with", "async with PRIMITIVE: (Lock, Semaphore, BoundedSemaphore, Condition); the body is `do`."),
     ("do", "A synchronous call: ev.set(), lock.release(), q.put_nowait(x), t.cancel(), tasks.append(t), ..."),
     ("let", "Assignment: a map of target to Python expression ({total: total + 1}, {\"cache[key]\": v}), or the Python statement as a string (\"stats['ok'] += 1\", \"a, *rest = xs\"), or a list of such strings. Plain names are locals."),

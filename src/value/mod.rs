@@ -249,6 +249,33 @@ pub(crate) struct FuncObj {
     pub(crate) captured: Box<[Value]>,
 }
 
+/// What a program sees of a task group: the runtime keeps its counts up
+/// to date, for its repr (`<TaskGroup tasks=2 entered>`).
+#[derive(Debug)]
+pub(crate) struct TgView {
+    /// The runtime's index of the group.
+    pub(crate) id: u32,
+    pub(crate) tasks: Cell<u32>,
+    pub(crate) errors: Cell<u32>,
+    pub(crate) aborting: Cell<bool>,
+}
+
+impl TgView {
+    /// `TaskGroup.__repr__`.
+    pub(crate) fn repr(&self) -> String {
+        let mut info = String::new();
+        if self.tasks.get() > 0 {
+            info.push_str(&format!(" tasks={}", self.tasks.get()));
+        }
+        if self.errors.get() > 0 {
+            info.push_str(&format!(" errors={}", self.errors.get()));
+        }
+        // A group a program can name has been entered.
+        info.push_str(if self.aborting.get() { " cancelling" } else { " entered" });
+        format!("<TaskGroup{info}>")
+    }
+}
+
 /// A Python value.
 #[derive(Debug, Clone)]
 pub(crate) enum Value {
@@ -273,6 +300,8 @@ pub(crate) enum Value {
     Task(Rc<TaskRef>),
     Prim(Rc<PrimRef>),
     Coro(Rc<CoroObj>),
+    /// An entered `asyncio.TaskGroup()` (`task_group` with `as: tg`).
+    TaskGroup(Rc<TgView>),
     /// The running event loop (`asyncio.get_running_loop()`): `.time()` is
     /// the virtual clock.
     Loop,
@@ -326,6 +355,7 @@ impl Value {
             Value::Task(_) => "Task",
             Value::Prim(p) => p.kind.class_name(),
             Value::Coro(_) => "coroutine",
+            Value::TaskGroup(_) => "TaskGroup",
             Value::Loop => "_UnixSelectorEventLoop",
             Value::Func(_) => "function",
             Value::Builtin(b) if b.is_class() => "type",
@@ -422,6 +452,7 @@ impl Value {
             Value::Task(t) => out.push_str(&format!("<Task name='{}'>", t.name)),
             Value::Prim(p) => out.push_str(&format!("<asyncio.{} {}>", p.kind.class_name(), p.name)),
             Value::Coro(c) => out.push_str(&format!("<coroutine object {}>", c.name)),
+            Value::TaskGroup(g) => out.push_str(&g.repr()),
             Value::Loop => out.push_str("<_UnixSelectorEventLoop running=True closed=False debug=False>"),
             Value::Func(f) => out.push_str(&format!("<function {}>", f.qualname)),
             Value::Builtin(b) if b.is_class() => out.push_str(&format!("<class '{}'>", b.name())),

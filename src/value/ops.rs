@@ -356,6 +356,7 @@ pub(crate) fn eq(a: &Value, b: &Value) -> bool {
         (Value::Task(x), Value::Task(y)) => x.id == y.id,
         (Value::Prim(x), Value::Prim(y)) => x.id == y.id,
         (Value::Coro(x), Value::Coro(y)) => std::rc::Rc::ptr_eq(x, y),
+        (Value::TaskGroup(x), Value::TaskGroup(y)) => std::rc::Rc::ptr_eq(x, y),
         (Value::Func(x), Value::Func(y)) => std::rc::Rc::ptr_eq(x, y),
         (Value::Builtin(x), Value::Builtin(y)) => x == y,
         _ => false,
@@ -382,6 +383,7 @@ pub(crate) fn is(a: &Value, b: &Value) -> bool {
                         | Value::Task(_)
                         | Value::Prim(_)
                         | Value::Coro(_)
+                        | Value::TaskGroup(_)
                         | Value::Func(_)
                         | Value::Builtin(_),
                     _

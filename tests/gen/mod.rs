@@ -165,10 +165,18 @@ impl Gen {
                 let prim = if self.rng.chance(15) { Some("jobs.get()".to_owned()) } else { None };
                 if let Some(c) = prim.or_else(|| self.callee()) {
                     let t = self.name("t");
-                    self.line(ind, &format!("- spawn: '{c}'"));
-                    self.line(ind + 1, &format!("as: {t}"));
-                    if self.rng.chance(20) {
-                        self.line(ind + 1, &format!("name: \"job-{t}\""));
+                    if self.in_group == 0 && self.rng.chance(25) {
+                        // create_task as an expression; loop.create_task's
+                        // named task takes no Task-N number.
+                        let f = *self.rng.pick(&["asyncio", "asyncio.get_running_loop()"]);
+                        let name = if self.rng.chance(40) { format!(", name='job-{t}'") } else { String::new() };
+                        self.line(ind, &format!("- let: {{{t}: \"{f}.create_task({c}{name})\"}}"));
+                    } else {
+                        self.line(ind, &format!("- spawn: '{c}'"));
+                        self.line(ind + 1, &format!("as: {t}"));
+                        if self.rng.chance(20) {
+                            self.line(ind + 1, &format!("name: \"job-{t}\""));
+                        }
                     }
                     if self.in_group == 0 {
                         self.handles.push(t);
@@ -235,14 +243,29 @@ impl Gen {
                 self.line(ind, "- try:");
                 self.line(ind + 2, "- task_group:");
                 self.in_group += 1;
+                // A group bound with `as:` is a value: tg.create_task(...).
+                let tg = self.rng.chance(50).then(|| self.name("tg"));
                 let k = 1 + self.rng.below(4);
                 for _ in 0..k {
                     if let Some(c) = self.callee() {
-                        self.line(ind + 5, &format!("- spawn: '{c}'"));
+                        match &tg {
+                            Some(g) if self.rng.chance(30) => {
+                                self.line(ind + 5, &format!("- do: \"{g}.create_task({c}, name='{g}-c')\""));
+                            }
+                            Some(g) if self.rng.chance(40) => {
+                                let h = self.name("h");
+                                self.line(ind + 5, &format!("- let: {{{h}: \"{g}.create_task({c})\"}}"));
+                                self.say(ind + 5, &format!("{{{g}!r}} made {{{h}.get_name()}}"));
+                            }
+                            _ => self.line(ind + 5, &format!("- spawn: '{c}'")),
+                        }
                     }
                 }
                 if self.rng.chance(40) {
                     self.steps(ind + 5, 2);
+                }
+                if let Some(g) = &tg {
+                    self.line(ind + 3, &format!("as: {g}"));
                 }
                 self.in_group -= 1;
                 self.say(ind + 2, "group done");

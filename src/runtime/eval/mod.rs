@@ -287,6 +287,34 @@ impl Vm<'_> {
                 let arg = self.ev(t, arg)?;
                 self.new_prim(*kind, &arg)?
             }
+            CExpr::CreateTask(c) => {
+                let (group, numbered) = match &c.group {
+                    Some(e) => match self.ev(t, e)? {
+                        Value::TaskGroup(g) => (Some(g.id), true),
+                        Value::Loop => (None, false),
+                        other => {
+                            return Err(ExcObj::msg(
+                                ExcClass::AttributeError,
+                                format!("'{}' object has no attribute 'create_task'", other.type_name()),
+                            ))
+                        }
+                    },
+                    None => (None, true),
+                };
+                let coro = self.ev(t, &c.coro)?;
+                let name = match &c.name {
+                    Some(e) => match self.ev(t, e)? {
+                        Value::None => None,
+                        v => Some(v.to_str().into()),
+                    },
+                    None => None,
+                };
+                let Some(t) = t else {
+                    return Err(ExcObj::msg(ExcClass::RuntimeError, "no running event loop"));
+                };
+                let child = self.spawn(t, &coro, name, group, numbered)?;
+                self.task_ref(child)
+            }
             CExpr::NewExc(c, args) => {
                 let args = self.items(t, args)?;
                 if c.is_group() {

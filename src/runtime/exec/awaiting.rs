@@ -77,6 +77,48 @@ impl Vm<'_> {
         }
     }
 
+    /// `asyncio.create_task(v, name=name)` by task `t`, or
+    /// `tg.create_task(...)` of task group `group`, or with neither
+    /// `loop.create_task(...)` (`numbered` false: a named task takes no
+    /// `Task-N` number): the new task.
+    pub(crate) fn spawn(
+        &mut self,
+        t: TaskId,
+        v: &Value,
+        name: Option<Rc<str>>,
+        group: Option<u32>,
+        numbered: bool,
+    ) -> Result<TaskId, Exc> {
+        if let Some(g) = group {
+            let grp = &self.groups[g as usize];
+            let state = if grp.exiting && grp.tasks.is_empty() {
+                "finished"
+            } else if grp.aborting {
+                "shutting down"
+            } else {
+                ""
+            };
+            if !state.is_empty() {
+                let e = ExcObj::msg(ExcClass::RuntimeError, format!("TaskGroup {} is {state}", grp.repr()));
+                // `create_task`'s frame, which the traceback keeps, holds
+                // the coroutine: it is "never awaited" when `e` is freed.
+                e.chain.borrow_mut().keep.push(crate::value::exc::KeepAlive(Box::new(v.clone())));
+                return Err(e);
+            }
+        }
+        let (coro, args, reused) = self.coro_for_task(v)?;
+        let child = self.create_named_task(coro, args, false, name, numbered)?;
+        self.mark_reused(child, reused);
+        if let Some(g) = group {
+            let f = self.tasks[child as usize].fut;
+            self.add_done_callback(f, Callback::TgTaskDone(g));
+            self.groups[g as usize].tasks.insert(child);
+            self.groups[g as usize].sync_view();
+        }
+        self.record(t, EventKind::Spawn(child));
+        Ok(child)
+    }
+
     /// Marks a new task made of an awaited coroutine (see
     /// [`Vm::coro_for_task`]).
     pub(super) fn mark_reused(&mut self, child: TaskId, reused: bool) {

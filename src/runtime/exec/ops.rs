@@ -66,39 +66,13 @@ impl Vm<'_> {
             }
             Op::Spawn { call, name, bind, group } => {
                 let v = self.eval(t, call)?;
-                let (coro, args, reused) = self.coro_for_task(&v)?;
                 let name = match name {
-                    Some(parts) => Some(self.render(t, parts)?),
+                    Some(parts) => Some(self.render(t, parts)?.into()),
                     None => None,
                 };
-                if let Some(slot) = group {
-                    let g = self.frame(t).x().groups[*slot as usize];
-                    let grp = &self.groups[g as usize];
-                    if grp.exiting && grp.tasks.is_empty() {
-                        return Err(ExcObj::msg(
-                            ExcClass::RuntimeError,
-                            format!("TaskGroup {} is finished", grp.repr()),
-                        ));
-                    }
-                    if grp.aborting {
-                        return Err(ExcObj::msg(
-                            ExcClass::RuntimeError,
-                            format!("TaskGroup {} is shutting down", grp.repr()),
-                        ));
-                    }
-                    let child = self.create_named_task(coro, args, false, name.map(Into::into))?;
-                    self.mark_reused(child, reused);
-                    let f = self.tasks[child as usize].fut;
-                    self.add_done_callback(f, Callback::TgTaskDone(g));
-                    self.groups[g as usize].tasks.insert(child);
-                    self.record(t, EventKind::Spawn(child));
-                    self.bind_value(t, bind, child)?;
-                } else {
-                    let child = self.create_named_task(coro, args, false, name.map(Into::into))?;
-                    self.mark_reused(child, reused);
-                    self.record(t, EventKind::Spawn(child));
-                    self.bind_value(t, bind, child)?;
-                }
+                let group = group.map(|slot| self.frame(t).x().groups[slot as usize]);
+                let child = self.spawn(t, &v, name, group, true)?;
+                self.bind_value(t, bind, child)?;
                 Flow::Continue
             }
             Op::AsCompletedStart(fs, timeout, slot) => {
@@ -220,8 +194,18 @@ impl Vm<'_> {
                     on_completed: None,
                     body_exc: None,
                     propagate: None,
+                    view: None,
                 });
                 self.frame(t).x().groups[*slot as usize] = g;
+                Flow::Continue
+            }
+            Op::TgBind(slot, target) => {
+                let g = self.frame(t).x().groups[*slot as usize];
+                let view =
+                    Rc::new(TgView { id: g, tasks: Cell::new(0), errors: Cell::new(0), aborting: Cell::new(false) });
+                self.groups[g as usize].view = Some(view.clone());
+                self.groups[g as usize].sync_view();
+                self.assign(t, target, Value::TaskGroup(view))?;
                 Flow::Continue
             }
             Op::TgExit(slot) => {

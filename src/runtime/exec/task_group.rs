@@ -77,6 +77,7 @@ impl Vm<'_> {
         }
         if !grp.errors.is_empty() {
             let errors = std::mem::take(&mut grp.errors);
+            grp.sync_view();
             let eg = ExcObj::group("unhandled errors in a TaskGroup", errors);
             // `raise me from None` in `__aexit__`, which handles the body's
             // exception if it raised one.

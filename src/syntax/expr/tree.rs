@@ -254,6 +254,71 @@ pub(crate) struct ParseError {
     pub(crate) hint: Option<String>,
 }
 
+impl Expr {
+    /// Calls `f` on this expression and on every expression inside it
+    /// (f-string fields, comprehension and lambda parts too), outside in.
+    pub(crate) fn each(&self, f: &mut dyn FnMut(&Expr)) {
+        f(self);
+        let parts = |parts: &[FPart], f: &mut dyn FnMut(&Expr)| {
+            fn go(parts: &[FPart], f: &mut dyn FnMut(&Expr)) {
+                for p in parts {
+                    if let FPart::Field(x) = p {
+                        x.expr.each(f);
+                        go(&x.spec, f);
+                    }
+                }
+            }
+            go(parts, f);
+        };
+        match &self.kind {
+            ExprKind::Int(_)
+            | ExprKind::BigInt(_)
+            | ExprKind::Float(_)
+            | ExprKind::Str(_)
+            | ExprKind::Bool(_)
+            | ExprKind::None
+            | ExprKind::Name(_) => {}
+            ExprKind::FString(p) => parts(p, f),
+            ExprKind::List(xs) | ExprKind::Tuple(xs) | ExprKind::BoolOp(_, xs) => xs.iter().for_each(|x| x.each(f)),
+            ExprKind::Dict(kv) => kv.iter().for_each(|(k, v)| {
+                k.each(f);
+                v.each(f);
+            }),
+            ExprKind::Unary(_, x) | ExprKind::Starred(x) | ExprKind::Attribute { value: x, .. } => x.each(f),
+            ExprKind::Binary(_, a, b) | ExprKind::Index { value: a, index: b } => {
+                a.each(f);
+                b.each(f);
+            }
+            ExprKind::Compare(a, rest) => {
+                a.each(f);
+                rest.iter().for_each(|(_, x)| x.each(f));
+            }
+            ExprKind::IfExp { cond, then, orelse } => [cond, then, orelse].into_iter().for_each(|x| x.each(f)),
+            ExprKind::Call { func, args, kwargs } => {
+                func.each(f);
+                args.iter().for_each(|x| x.each(f));
+                kwargs.iter().for_each(|k| k.value.each(f));
+            }
+            ExprKind::Slice { lo, hi, step } => [lo, hi, step].into_iter().flatten().for_each(|x| x.each(f)),
+            ExprKind::Comp(c) => {
+                for g in &c.gens {
+                    g.iter.each(f);
+                    g.target.each(f);
+                    g.ifs.iter().for_each(|x| x.each(f));
+                }
+                c.elt.each(f);
+                if let Some(v) = &c.value {
+                    v.each(f);
+                }
+            }
+            ExprKind::Lambda(l) => {
+                l.params.iter().filter_map(|p| p.default.as_ref()).for_each(|d| d.each(f));
+                l.body.each(f);
+            }
+        }
+    }
+}
+
 impl ParseError {
     pub(super) fn new(message: impl Into<String>, span: Span) -> Self {
         ParseError { message: message.into(), span, hint: None }
