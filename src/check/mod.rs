@@ -84,7 +84,7 @@ fn expr_names(e: &Expr, o: &Origin, out: &mut Vec<(String, Span)>) {
             expr_names(k, o, out);
             expr_names(v, o, out);
         }),
-        ExprKind::Unary(_, x) | ExprKind::Starred(x) => rec(x),
+        ExprKind::Unary(_, x) | ExprKind::Starred(x) | ExprKind::Await(x) => rec(x),
         ExprKind::Binary(_, a, b) => {
             rec(a);
             rec(b);
@@ -201,25 +201,36 @@ impl Walker<'_> {
         }
     }
 
-    /// The coroutines `code` makes tasks of in expressions:
-    /// `asyncio.create_task(f(...))`, `tg.create_task(f(...))`.
+    /// The coroutines `code` makes tasks of or awaits in expressions:
+    /// `asyncio.create_task(f(...))`, `tg.create_task(f(...))`, `await f()`.
     fn task_sites(&mut self, code: &Code) {
         let Code::Expr(e, _) = code else { return };
         let mut found = Vec::new();
-        e.each(&mut |x| {
-            if let ExprKind::Call { func, args, .. } = &x.kind {
-                if matches!(&func.kind, ExprKind::Attribute { attr, .. } if &**attr == "create_task") {
-                    if let Some(ExprKind::Call { func: callee, .. }) = args.first().map(|a| &a.kind) {
-                        if let ExprKind::Name(n) = &callee.kind {
-                            found.push(n.clone());
-                        }
-                    }
+        let callee = |e: &Expr| match &e.kind {
+            ExprKind::Call { func, .. } => match &func.kind {
+                ExprKind::Name(n) => Some(n.clone()),
+                _ => None,
+            },
+            _ => None,
+        };
+        e.each(&mut |x| match &x.kind {
+            ExprKind::Call { func, args, .. }
+                if matches!(&func.kind, ExprKind::Attribute { attr, .. } if &**attr == "create_task") =>
+            {
+                if let Some(n) = args.first().and_then(callee) {
+                    found.push((n, Edge::Spawns));
                 }
             }
+            ExprKind::Await(inner) => {
+                if let Some(n) = callee(inner) {
+                    found.push((n, Edge::Awaits));
+                }
+            }
+            _ => {}
         });
-        for n in found {
+        for (n, kind) in found {
             if let Some(&c) = self.coros.get(&n) {
-                self.edges.push((c, Edge::Spawns));
+                self.edges.push((c, kind));
             }
         }
     }
@@ -280,20 +291,23 @@ impl Walker<'_> {
                 self.steps(b)
             }
             StepKind::With { body: b, .. } | StepKind::Timeout { body: b, .. } => self.steps(b),
-            StepKind::While { body, orelse, .. } => {
+            StepKind::While { cond, body, orelse } => {
+                self.task_sites(cond);
                 self.steps(body);
                 if let Some(e) = orelse {
                     self.steps(e);
                 }
             }
-            StepKind::For { targets, body, orelse, .. } => {
+            StepKind::For { targets, iter, body, orelse } => {
+                self.task_sites(iter);
                 targets.iter().for_each(|t| self.bind(t, "a `for` target"));
                 self.steps(body);
                 if let Some(e) = orelse {
                     self.steps(e);
                 }
             }
-            StepKind::If { then, orelse, .. } => {
+            StepKind::If { cond, then, orelse, .. } => {
+                self.task_sites(cond);
                 self.steps(then);
                 self.steps(orelse);
             }

@@ -52,7 +52,13 @@ impl Ctx<'_> {
         if let Some(op) = a.aug {
             return self.aug_assignment(&a.targets[0], op, &a.value, global);
         }
-        let value = self.code(&a.value);
+        let mut value = self.code(&a.value);
+        if a.targets.iter().any(tgt_has_await) {
+            // The value is evaluated before the targets' awaits.
+            let h = self.hidden("=");
+            self.emit(Op::Assign(vec![(Target::Local(h), value)]));
+            value = CExpr::Take(h);
+        }
         match a.targets.as_slice() {
             [one] => {
                 let t = self.tgt(one, global);
@@ -87,6 +93,14 @@ impl Ctx<'_> {
                     self.name(&n.text, n.span.clone())
                 };
                 let t = self.tgt(target, global);
+                let load = if super::lift::code_has_await(value) {
+                    // `counter += await f()`: the name is read before the await.
+                    let h = self.hidden("+=");
+                    self.emit(Op::Assign(vec![(Target::Local(h), load)]));
+                    CExpr::Take(h)
+                } else {
+                    load
+                };
                 let v = self.code(value);
                 self.emit(Op::Assign(vec![(t, CExpr::InPlace(op, Box::new(load), Box::new(v)))]));
             }
@@ -110,10 +124,20 @@ impl Ctx<'_> {
                         (CExpr::Slice(Box::new(CExpr::Local(o)), boxed), CIndex::Slice(held))
                     }
                 };
+                let mut slots: Vec<Target> = items.iter().map(|(t, _)| *t).collect();
+                let current = if super::lift::code_has_await(value) {
+                    // `d[k] += await f()`: the item is read before the await.
+                    let h = self.hidden("+=");
+                    items.push((Target::Local(h), current));
+                    self.emit(Op::Assign(std::mem::take(&mut items)));
+                    slots.push(Target::Local(h));
+                    CExpr::Local(h)
+                } else {
+                    current
+                };
                 let v = self.code(value);
                 self.items.push(ItemTarget { obj: CExpr::Local(o), index });
                 let t = Target::Item(self.items.len() as u32 - 1);
-                let slots: Vec<Target> = items.iter().map(|(t, _)| *t).collect();
                 items.push((t, CExpr::InPlace(op, Box::new(current), Box::new(v))));
                 items.extend(slots.into_iter().map(|s| (s, CExpr::Const(Value::Unbound))));
                 self.emit(Op::Assign(items));
@@ -126,5 +150,15 @@ impl Ctx<'_> {
     pub(super) fn del(&mut self, targets: &[Tgt]) {
         let ts: Box<[Target]> = targets.iter().map(|t| self.tgt(t, false)).collect();
         self.emit(Op::Del(ts));
+    }
+}
+
+/// Whether a target has an `await` in an expression (`d[await key()] = v`).
+fn tgt_has_await(t: &Tgt) -> bool {
+    match t {
+        Tgt::Name(_) => false,
+        Tgt::Item { obj, index } => super::lift::code_has_await(obj) || super::lift::code_has_await(index),
+        Tgt::Seq(ts) => ts.iter().any(tgt_has_await),
+        Tgt::Star(t) => tgt_has_await(t),
     }
 }

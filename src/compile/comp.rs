@@ -17,6 +17,13 @@ pub(super) struct Scope {
 }
 
 impl Scope {
+    /// Whether this is a lambda's scope (not a comprehension's).
+    pub(super) fn is_lambda(&self) -> bool {
+        self.lambda
+    }
+}
+
+impl Scope {
     /// Whether the scope has a slot of that name.
     pub(super) fn binds(&self, n: &str) -> bool {
         self.names.iter().any(|(m, _)| m == n)

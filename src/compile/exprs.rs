@@ -5,6 +5,11 @@ use super::*;
 
 impl Ctx<'_> {
     pub(super) fn code(&mut self, c: &Code) -> CExpr {
+        if let (true, Code::List(..) | Code::Dict(..)) = (self.await_scan, c) {
+            if super::lift::code_has_await(c) {
+                return self.code_lifted(c);
+            }
+        }
         match c {
             Code::Expr(e, o) => self.expr(e, o),
             Code::Lit(l, _) => CExpr::Const(match l {
@@ -21,13 +26,62 @@ impl Ctx<'_> {
         }
     }
 
+    /// A YAML list or map of code with an `await` in an item: the items
+    /// before the last such one are computed first, in order.
+    fn code_lifted(&mut self, c: &Code) -> CExpr {
+        let items: Vec<&Code> = match c {
+            Code::List(items, _) => items.iter().collect(),
+            Code::Dict(items, _) => items.iter().map(|(_, v)| v).collect(),
+            _ => unreachable!("only a list or a map is lifted item by item"),
+        };
+        let last = items.iter().rposition(|i| super::lift::code_has_await(i)).unwrap_or(0);
+        let mut out = Vec::with_capacity(items.len());
+        for (i, item) in items.into_iter().enumerate() {
+            let ce = self.code(item);
+            if i < last && !matches!(ce, CExpr::Const(_)) {
+                let slot = self.hidden("tmp");
+                self.emit(Op::Assign(vec![(Target::Local(slot), ce)]));
+                out.push(CExpr::Take(slot));
+            } else {
+                out.push(ce);
+            }
+        }
+        match c {
+            Code::Dict(items, _) => CExpr::Dict(
+                items.iter().zip(out).map(|((k, _), v)| (CExpr::Const(Value::str(k.as_str())), v)).collect(),
+            ),
+            _ => CExpr::List(out),
+        }
+    }
+
     fn exprs(&mut self, es: &[Expr], o: &Origin) -> Vec<CExpr> {
         es.iter().map(|e| self.expr(e, o)).collect()
     }
 
     pub(super) fn expr(&mut self, e: &Expr, o: &Origin) -> CExpr {
+        if self.await_scan {
+            // Once, at the top of the expression: its awaits are lifted out
+            // into instructions emitted now (see `lift`).
+            self.await_scan = false;
+            let c = if super::lift::has_await(e) {
+                let lifted = self.lift(e, o);
+                self.expr(&lifted, o)
+            } else {
+                self.expr(e, o)
+            };
+            self.await_scan = true;
+            return c;
+        }
         let span = o.span(&e.span);
         match &e.kind {
+            ExprKind::Await(_) => {
+                let d = self.await_refused(span.clone()).unwrap_or_else(|| {
+                    Diagnostic::error("`await` is not supported here", span)
+                        .with_hint("await in a step of the coroutine, and use the value")
+                });
+                self.error(d);
+                CExpr::Const(Value::None)
+            }
             ExprKind::Int(i) => CExpr::Const(Value::Int(*i)),
             ExprKind::BigInt(b) => CExpr::Const(crate::value::bigint::norm((**b).clone())),
             ExprKind::Float(f) => CExpr::Const(Value::Float(*f)),
@@ -472,6 +526,13 @@ impl Ctx<'_> {
     }
 
     pub(super) fn text(&mut self, t: &Template) -> Vec<CPart> {
+        if self.await_scan && t.parts.iter().any(super::lift::part_has_await) {
+            self.await_scan = false;
+            let parts = self.lift_template(&t.parts, &t.origin);
+            let c = self.template(&parts, &t.origin);
+            self.await_scan = true;
+            return c;
+        }
         self.template(&t.parts, &t.origin)
     }
 

@@ -164,6 +164,8 @@ pub(crate) enum CExpr {
     Const(Value),
     /// A local slot, with the variable's name index for `UnboundLocalError`.
     Local(u32),
+    /// A hidden slot read once: the value moves out (see `compile::lift`).
+    Take(u32),
     Global(u32),
     Prim(u32),
     List(Vec<CExpr>),

@@ -10,6 +10,7 @@ mod assign;
 mod barrier;
 mod comp;
 mod exprs;
+mod lift;
 mod names;
 mod steps;
 
@@ -83,6 +84,9 @@ struct Ctx<'a> {
     /// The blocks the code being compiled is inside, innermost last: what a
     /// `break` or `continue` must leave on its way to its loop.
     blocks: Vec<Block>,
+    /// Whether an expression compiled now may hold an `await` to lift out
+    /// (in a coroutine's steps, at the top of an expression: see `lift`).
+    await_scan: bool,
 }
 
 /// A block around the code being compiled (see [`Ctx::blocks`]).
@@ -133,6 +137,7 @@ impl<'a> Ctx<'a> {
             unpacks: Vec::new(),
             items: Vec::new(),
             blocks: Vec::new(),
+            await_scan: info.is_some(),
         }
     }
 

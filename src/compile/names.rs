@@ -17,6 +17,9 @@ impl Ctx<'_> {
     }
 
     pub(super) fn name(&mut self, n: &str, span: Span) -> CExpr {
+        if let Some((slot, once)) = super::lift::temp_slot(n) {
+            return if once { CExpr::Take(slot) } else { CExpr::Local(slot) };
+        }
         if !self.scopes.is_empty() {
             if let Some(e) = self.scope_name(n, self.scopes.len()) {
                 return e;

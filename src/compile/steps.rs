@@ -352,6 +352,11 @@ impl Ctx<'_> {
 
     fn await_step(&mut self, what: &Code, bind: Option<&Name>) {
         let bind_t = bind.map(|b| self.target(b));
+        self.await_code(what, bind_t);
+    }
+
+    /// `await what`, its value into `bind_t`.
+    pub(super) fn await_code(&mut self, what: &Code, bind_t: Option<Target>) {
         if let Code::Expr(Expr { kind: ExprKind::Call { func, args, kwargs }, span }, o) = what {
             // `await shield(x)`, `await asyncio.shield(x)`, `await asyncio.wait_for(x, t)`.
             let callee = match &func.kind {
@@ -371,6 +376,57 @@ impl Ctx<'_> {
                     let w = self.awaitable_arg(&Code::Expr(x.clone(), o.clone()));
                     let to = self.expr(tmo, o);
                     self.emit(Op::WaitFor(w, Box::new(to), bind_t));
+                    return;
+                }
+                (Some("wait_for"), [x]) if kwargs.len() == 1 && kwargs[0].name == "timeout" => {
+                    let w = self.awaitable_arg(&Code::Expr(x.clone(), o.clone()));
+                    let to = self.expr(&kwargs[0].value, o);
+                    self.emit(Op::WaitFor(w, Box::new(to), bind_t));
+                    return;
+                }
+                (Some("gather"), _) if kwargs.iter().all(|k| k.name == "return_exceptions") => {
+                    // `await asyncio.gather(f(1), *coros, return_exceptions=True)`.
+                    let items = args
+                        .iter()
+                        .map(|a| match &a.kind {
+                            ExprKind::Starred(inner) => CGatherItem::Star(self.expr(inner, o)),
+                            _ => CGatherItem::One(self.expr(a, o)),
+                        })
+                        .collect();
+                    let return_exceptions = kwargs.first().map(|k| Box::new(self.expr(&k.value, o)));
+                    self.emit(Op::Gather { items, return_exceptions, bind: bind_t });
+                    return;
+                }
+                (Some("wait"), [fs]) if kwargs.iter().all(|k| k.name == "timeout" || k.name == "return_when") => {
+                    // `done, pending = await asyncio.wait(tasks, timeout=..., return_when=...)`.
+                    let items = vec![CGatherItem::Star(self.expr(fs, o))];
+                    let timeout = kwargs.iter().find(|k| k.name == "timeout").map(|k| Box::new(self.expr(&k.value, o)));
+                    let return_when = match kwargs.iter().find(|k| k.name == "return_when").map(|k| &k.value) {
+                        None => ReturnWhen::AllCompleted,
+                        Some(v) => {
+                            let name = match &v.kind {
+                                ExprKind::Name(n) => Some(n.as_str()),
+                                ExprKind::Attribute { value, attr, .. } if matches!(&value.kind, ExprKind::Name(m) if m == "asyncio") => {
+                                    Some(&**attr)
+                                }
+                                _ => None,
+                            };
+                            match name {
+                                Some("ALL_COMPLETED") => ReturnWhen::AllCompleted,
+                                Some("FIRST_COMPLETED") => ReturnWhen::FirstCompleted,
+                                Some("FIRST_EXCEPTION") => ReturnWhen::FirstException,
+                                _ => {
+                                    self.error(
+                                        Diagnostic::error("unknown `return_when` value", o.span(&v.span)).with_hint(
+                                            "use asyncio.FIRST_COMPLETED, asyncio.FIRST_EXCEPTION or asyncio.ALL_COMPLETED",
+                                        ),
+                                    );
+                                    ReturnWhen::AllCompleted
+                                }
+                            }
+                        }
+                    };
+                    self.emit(Op::Wait { items, timeout, return_when, bind: bind_t });
                     return;
                 }
                 (Some("shield" | "wait_for"), _) => {
@@ -451,6 +507,13 @@ impl Ctx<'_> {
                         ));
                         return;
                     };
+                    if super::lift::has_await(pred) {
+                        self.error(
+                            Diagnostic::error("`await` inside a `wait_for` predicate", o.span(&pred.span))
+                                .with_hint("the predicate is a lambda in Python, which cannot await"),
+                        );
+                        return;
+                    }
                     let recv = self.expr(value, o);
                     let pred = self.expr(pred, o);
                     let tmp = self.hidden("wait_for");
@@ -482,6 +545,12 @@ impl Ctx<'_> {
                 // A generator expression: the iterable is evaluated outside,
                 // the targets live in a scope of their own.
                 let it = self.code(iter);
+                if super::lift::code_has_await(call) {
+                    self.error(
+                        Diagnostic::error("`await` inside a `{for, call}` item is not supported", call.span())
+                            .with_hint("the item is a generator expression, which cannot await in Python"),
+                    );
+                }
                 let slots: Vec<(String, u32)> =
                     targets.iter().map(|t| (t.text.clone(), self.hidden(&t.text))).collect();
                 let target = if slots.len() == 1 {

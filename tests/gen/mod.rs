@@ -156,8 +156,35 @@ impl Gen {
             4 | 5 => {
                 if let Some(c) = self.callee() {
                     let r = self.name("r");
-                    self.line(ind, &format!("- await: '{c}'"));
-                    self.line(ind + 1, &format!("as: {r}"));
+                    match self.rng.below(8) {
+                        // `await` inside expressions: lifted in evaluation
+                        // order (the read of `counter` before the await).
+                        0 => self.line(ind, &format!("- let: {{{r}: \"[counter, await {c}, counter]\"}}")),
+                        1 => {
+                            self.line(ind, &format!("- set: \"counter += await {c}\""));
+                            self.line(ind, &format!("- let: {{{r}: counter}}"));
+                        }
+                        2 => {
+                            self.line(ind, &format!("- if: \"counter > 2 and await {c} is not None\""));
+                            self.line(ind + 1, "then:");
+                            self.line(ind + 2, &format!("- print: \"{} awaited in a condition\"", self.label.clone()));
+                            self.line(ind, &format!("- let: {{{r}: counter}}"));
+                        }
+                        3 => {
+                            self.line(
+                                ind,
+                                &format!(
+                                    "- print: \"{} got {{counter}} {{await {c}}} {{counter}}\"",
+                                    self.label.clone()
+                                ),
+                            );
+                            self.line(ind, &format!("- let: {{{r}: counter}}"));
+                        }
+                        _ => {
+                            self.line(ind, &format!("- await: '{c}'"));
+                            self.line(ind + 1, &format!("as: {r}"));
+                        }
+                    }
                     self.say(ind, &format!("got {{{r}}}"));
                 }
             }

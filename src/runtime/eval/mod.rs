@@ -166,6 +166,11 @@ impl Vm<'_> {
                 None => return Err(ExcObj::msg(ExcClass::RuntimeError, "no running event loop")),
             },
             CExpr::Local(s) => self.local(t, *s)?,
+            CExpr::Take(s) => {
+                let t = t.expect("locals only inside a task");
+                let frame = self.tasks[t as usize].frames.last_mut().expect("frame");
+                std::mem::replace(&mut frame.locals[*s as usize], Value::Unbound)
+            }
             CExpr::Global(g) => match &self.globals[*g as usize] {
                 Value::Unbound => {
                     return Err(ExcObj::msg(

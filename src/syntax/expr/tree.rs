@@ -97,6 +97,8 @@ pub(crate) enum ExprKind {
     /// `*xs`: a call argument, a list or tuple element, or an item parsed by
     /// [`parse_starred_item`]; nowhere else.
     Starred(Box<Expr>),
+    /// `await x`, in an expression.
+    Await(Box<Expr>),
     /// A comprehension: `[elt for ...]`, `(elt for ...)`, `{k: v for ...}`,
     /// `{elt for ...}`.
     Comp(Box<Comp>),
@@ -284,7 +286,10 @@ impl Expr {
                 k.each(f);
                 v.each(f);
             }),
-            ExprKind::Unary(_, x) | ExprKind::Starred(x) | ExprKind::Attribute { value: x, .. } => x.each(f),
+            ExprKind::Unary(_, x)
+            | ExprKind::Starred(x)
+            | ExprKind::Await(x)
+            | ExprKind::Attribute { value: x, .. } => x.each(f),
             ExprKind::Binary(_, a, b) | ExprKind::Index { value: a, index: b } => {
                 a.each(f);
                 b.each(f);

@@ -210,8 +210,8 @@ impl<'s> Parser<'s> {
                     Some("define a coroutine, or compute the value with `let` steps"),
                 ),
                 "await" => self.fail_here(
-                    "`await` is not supported inside an expression",
-                    Some("use an `await:` step and its `as` name"),
+                    MESSAGE,
+                    Some("`await` takes a primary (a name, a call, ...): parenthesize the rest, `await (...)`"),
                 ),
                 "yield" => self.fail_here("`yield` is not supported in asim expressions", None),
                 "not" => self.fail_here(
@@ -534,7 +534,19 @@ impl<'s> Parser<'s> {
 
     fn power(&mut self) -> PResult<Expr> {
         let start = self.start();
-        let base = self.primary()?;
+        let base = if self.eat_kw("await") {
+            // `await` takes a primary: `await f() ** 2` is `(await f()) ** 2`.
+            if matches!(self.peek().tok, Tok::Op("-" | "+" | "~")) || self.is_kw("not") || self.is_kw("await") {
+                return Err(self.fail_here(
+                    "`await` applies to a primary (a name, a call, an attribute or an item)",
+                    Some("put what it awaits in parentheses: `await (...)`, or move the operator out: `-(await f())`"),
+                ));
+            }
+            let operand = self.nested(Self::primary)?;
+            Expr { kind: ExprKind::Await(Box::new(operand)), span: start..self.last_end }
+        } else {
+            self.primary()?
+        };
         if !self.eat_op("**") {
             return Ok(base);
         }

@@ -101,6 +101,7 @@ fn sx(e: &Expr) -> String {
                 .collect();
             format!("({kind} {}{value}{gens})", sx(&c.elt))
         }
+        ExprKind::Await(x) => format!("(await {})", sx(x)),
         ExprKind::Lambda(l) => {
             let params: Vec<String> = l
                 .params
@@ -153,7 +154,7 @@ fn spans(src: &str, e: &Expr) -> String {
         match &e.kind {
             ExprKind::List(v) | ExprKind::Tuple(v) | ExprKind::BoolOp(_, v) => kids.extend(v),
             ExprKind::Dict(pairs) => pairs.iter().for_each(|(k, v)| kids.extend([k, v])),
-            ExprKind::Unary(_, x) | ExprKind::Starred(x) => kids.push(x),
+            ExprKind::Unary(_, x) | ExprKind::Starred(x) | ExprKind::Await(x) => kids.push(x),
             ExprKind::Binary(_, a, b) | ExprKind::Index { value: a, index: b } => {
                 kids.extend([&**a, &**b]);
             }
