@@ -100,6 +100,7 @@ impl Ctx<'_> {
                     UnaryOp::Neg => CExpr::Neg(x),
                     UnaryOp::Pos => CExpr::Pos(x),
                     UnaryOp::Not => CExpr::Not(x),
+                    UnaryOp::Invert => CExpr::Invert(x),
                 }
             }
             ExprKind::Binary(op, a, b) => CExpr::Binary(*op, Box::new(self.expr(a, o)), Box::new(self.expr(b, o))),

@@ -174,6 +174,8 @@ pub(crate) enum CExpr {
     /// `*xs` inside a list, tuple or call.
     Starred(Box<CExpr>),
     Neg(Box<CExpr>),
+    /// `~x`
+    Invert(Box<CExpr>),
     Pos(Box<CExpr>),
     Not(Box<CExpr>),
     Binary(BinOp, Box<CExpr>, Box<CExpr>),
@@ -528,6 +530,11 @@ pub(crate) fn bin(op: BinOp) -> crate::value::ops::Bin {
         BinOp::FloorDiv => Bin::FloorDiv,
         BinOp::Mod => Bin::Mod,
         BinOp::Pow => Bin::Pow,
+        BinOp::BitOr => Bin::BitOr,
+        BinOp::BitXor => Bin::BitXor,
+        BinOp::BitAnd => Bin::BitAnd,
+        BinOp::LShift => Bin::LShift,
+        BinOp::RShift => Bin::RShift,
     }
 }
 

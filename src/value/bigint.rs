@@ -86,6 +86,19 @@ pub(crate) fn arith(op: super::ops::Bin, a: &BigInt, b: &BigInt) -> Result<Value
         Bin::Mod => checked(a.mod_floor(b)),
         Bin::Pow => pow(a, b),
         Bin::Div => true_div(a, b).map(Value::Float),
+        Bin::BitOr => checked(a | b),
+        Bin::BitXor => checked(a ^ b),
+        Bin::BitAnd => checked(a & b),
+        Bin::LShift | Bin::RShift if b.is_negative() => Err(ExcObj::msg(ExcClass::ValueError, "negative shift count")),
+        Bin::LShift if a.is_zero() => Ok(Value::Int(0)),
+        Bin::LShift => match b.to_u64().filter(|&n| a.bits().saturating_add(n) <= MAX_BITS) {
+            Some(n) => checked(a << n),
+            None => Err(too_big()),
+        },
+        Bin::RShift => match b.to_u64().filter(|&n| n < a.bits()) {
+            Some(n) => checked(a >> n),
+            None => Ok(Value::Int(if a.is_negative() { -1 } else { 0 })),
+        },
     }
 }
 

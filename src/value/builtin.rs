@@ -28,6 +28,7 @@ pub(crate) enum Builtin {
     Reversed,
     Map,
     Filter,
+    Hash,
 }
 
 impl Builtin {
@@ -83,5 +84,6 @@ impl Builtin {
         ("reversed", Builtin::Reversed),
         ("map", Builtin::Map),
         ("filter", Builtin::Filter),
+        ("hash", Builtin::Hash),
     ];
 }

@@ -8,6 +8,7 @@ pub(crate) mod bigint;
 pub(crate) mod builtin;
 pub(crate) use builtin::Builtin;
 pub(crate) mod exc;
+pub(crate) mod hash;
 pub(crate) mod ops;
 pub(crate) mod pyfmt;
 pub(crate) mod random;

@@ -90,6 +90,11 @@ pub(crate) enum Bin {
     FloorDiv,
     Mod,
     Pow,
+    BitOr,
+    BitXor,
+    BitAnd,
+    LShift,
+    RShift,
 }
 
 impl Bin {
@@ -110,7 +115,16 @@ impl Bin {
             Bin::FloorDiv => "//",
             Bin::Mod => "%",
             Bin::Pow => "** or pow()",
+            Bin::BitOr => "|",
+            Bin::BitXor => "^",
+            Bin::BitAnd => "&",
+            Bin::LShift => "<<",
+            Bin::RShift => ">>",
         }
+    }
+
+    fn is_bitwise(self) -> bool {
+        matches!(self, Bin::BitOr | Bin::BitXor | Bin::BitAnd | Bin::LShift | Bin::RShift)
     }
 }
 
@@ -140,6 +154,9 @@ fn float_divmod(vx: f64, wx: f64) -> (f64, f64) {
 
 /// `a <op> b`.
 pub(crate) fn binary(op: Bin, a: &Value, b: &Value) -> OpResult {
+    if op.is_bitwise() {
+        return bitwise(op, a, b);
+    }
     if let (Some(x), Some(y)) = (num(a), num(b)) {
         return numeric(op, x, y);
     }
@@ -173,6 +190,63 @@ pub(crate) fn binary(op: Bin, a: &Value, b: &Value) -> OpResult {
             a.type_name(),
             b.type_name()
         ))),
+    }
+}
+
+/// `a | b`, `a ^ b`, `a & b`, `a << b`, `a >> b`: on ints (bools stay
+/// bools for `|`, `^`, `&`), and `|` merging two dicts.
+fn bitwise(op: Bin, a: &Value, b: &Value) -> OpResult {
+    use Num::{B, I};
+    let ints = match (num(a), num(b)) {
+        (Some(x @ (I(_) | B(_))), Some(y @ (I(_) | B(_)))) => Some((x, y)),
+        _ => None,
+    };
+    match (a, b) {
+        (Value::Bool(x), Value::Bool(y)) if !matches!(op, Bin::LShift | Bin::RShift) => {
+            return Ok(Value::Bool(match op {
+                Bin::BitOr => x | y,
+                Bin::BitXor => x ^ y,
+                _ => x & y,
+            }))
+        }
+        (Value::Dict(x), Value::Dict(_)) if op == Bin::BitOr => {
+            let merged = Value::Dict(std::rc::Rc::new(std::cell::RefCell::new(x.borrow().clone())));
+            super::store::update(&merged, b)?;
+            return Ok(merged);
+        }
+        _ => {}
+    }
+    let Some((x, y)) = ints else {
+        return Err(type_error(format!(
+            "unsupported operand type(s) for {}: '{}' and '{}'",
+            op.symbol(),
+            a.type_name(),
+            b.type_name()
+        )));
+    };
+    if let (I(p), I(q)) = (x, y) {
+        let fast = match op {
+            Bin::BitOr => Some(p | q),
+            Bin::BitXor => Some(p ^ q),
+            Bin::BitAnd => Some(p & q),
+            _ if q < 0 => return Err(value_error("negative shift count")),
+            Bin::RShift => Some(p >> q.min(63)),
+            _ if p == 0 => Some(0),
+            _ => (q < 63).then(|| p << q).filter(|r| r >> q == p),
+        };
+        if let Some(r) = fast {
+            return Ok(Value::Int(r));
+        }
+    }
+    bigint::arith(op, &big(x), &big(y))
+}
+
+/// `~x`.
+pub(crate) fn invert(v: &Value) -> OpResult {
+    match num(v) {
+        Some(Num::I(i)) => Ok(Value::Int(!i)),
+        Some(Num::B(b)) => Ok(bigint::norm(-b - 1)),
+        _ => Err(type_error(format!("bad operand type for unary ~: '{}'", v.type_name()))),
     }
 }
 
@@ -296,7 +370,7 @@ fn numeric(op: Bin, x: Num<'_>, y: Num<'_>) -> OpResult {
                     }
                     r
                 }
-                Bin::Div => unreachable!(),
+                Bin::Div | Bin::BitOr | Bin::BitXor | Bin::BitAnd | Bin::LShift | Bin::RShift => unreachable!(),
             }))
         }
     }

@@ -231,6 +231,10 @@ pub(crate) fn del_slice(obj: &Value, lo: Option<i64>, hi: Option<i64>, step: Opt
 /// every other value computes `a op b`. A type error names the in-place
 /// operator, as CPython's does (`unsupported operand type(s) for +=`).
 pub(crate) fn inplace(op: Bin, a: &Value, b: &Value) -> Result<Value, Exc> {
+    if let (Value::Dict(_), Bin::BitOr) = (a, op) {
+        update(a, b)?;
+        return Ok(a.clone());
+    }
     if let Value::List(l) = a {
         match op {
             Bin::Add => {

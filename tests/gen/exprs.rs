@@ -105,8 +105,23 @@ impl Exprs {
             return self.pick(INTS);
         }
         let d1 = d - 1;
-        match self.rng.below(16) {
+        match self.rng.below(19) {
             0..=2 => self.pick(INTS),
+            15 => {
+                let op = self.pick(&["|", "^", "&", "<<", ">>"]);
+                let amount = if op.len() == 2 { self.pick(&["0", "1", "3", "64", "-1", "70"]) } else { self.int(d1) };
+                format!("{} {op} {}", p(self.int(d1)), p(amount))
+            }
+            16 => format!("~{}", p(self.int(d1))),
+            17 => {
+                let v = match self.rng.below(3) {
+                    0 => self.int(d1),
+                    // Not a NaN: its hash is its address.
+                    1 => self.pick(&["0.5", "-2.25", "1e300", "1e-300", "float('inf')", "-0.0", "2.0 ** 70"]),
+                    _ => format!("({}, {}, True)", self.int(d1), self.pick(&["0.1", "-7.0"])),
+                };
+                format!("hash({v})")
+            }
             3 => {
                 let op = self.pick(&["+", "-", "*", "//", "%"]);
                 format!("{} {op} {}", p(self.int(d1)), p(self.int(d1)))
@@ -337,7 +352,8 @@ impl Exprs {
     /// Tuples, dicts and the operations on them.
     fn other(&mut self, d: usize) -> String {
         let d1 = d.saturating_sub(1);
-        match self.rng.below(10) {
+        match self.rng.below(11) {
+            10 => format!("{} | {}", self.dict(d1), self.dict(d1)),
             0 => self.tuple(d1),
             1 => self.dict(d1),
             2 => format!("{}[{}]", p(self.dict(d1)), self.pick(&["'a'", "1", "True", "'z'"])),

@@ -161,6 +161,18 @@ pub(super) fn builtin(b: Builtin, args: Vec<Value>, kw: &[(&str, Value)]) -> Res
                 )))
             }
         },
+        Builtin::Hash => {
+            exactly(1)?;
+            match crate::value::hash::hash(&args[0])? {
+                crate::value::hash::Hash::Known(h) => Value::Int(h),
+                crate::value::hash::Hash::Unknown => {
+                    return Err(value_error(format!(
+                        "asim does not model hash() of a {}: CPython's value differs from one process to the next",
+                        args[0].type_name()
+                    )))
+                }
+            }
+        }
         Builtin::Abs => {
             exactly(1)?;
             match &args[0] {

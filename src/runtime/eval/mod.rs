@@ -200,6 +200,7 @@ impl Vm<'_> {
             }
             CExpr::Starred(_) => return Err(type_error("can't use starred expression here")),
             CExpr::Neg(x) => ops::neg(&self.ev(t, x)?)?,
+            CExpr::Invert(x) => ops::invert(&self.ev(t, x)?)?,
             CExpr::Pos(x) => ops::pos(&self.ev(t, x)?)?,
             CExpr::Not(x) => Value::Bool(!self.ev(t, x)?.truthy()),
             CExpr::Binary(op, a, b) => {

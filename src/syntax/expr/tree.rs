@@ -190,6 +190,8 @@ pub(crate) enum UnaryOp {
     Pos,
     /// `not x`
     Not,
+    /// `~x`
+    Invert,
 }
 
 /// An arithmetic operator.
@@ -209,6 +211,16 @@ pub(crate) enum BinOp {
     Mod,
     /// `**`
     Pow,
+    /// `|`
+    BitOr,
+    /// `^`
+    BitXor,
+    /// `&`
+    BitAnd,
+    /// `<<`
+    LShift,
+    /// `>>`
+    RShift,
 }
 
 /// A comparison operator.

@@ -243,6 +243,11 @@ fn aug_op(op: &str) -> Option<BinOp> {
         "//=" => BinOp::FloorDiv,
         "%=" => BinOp::Mod,
         "**=" => BinOp::Pow,
+        "|=" => BinOp::BitOr,
+        "^=" => BinOp::BitXor,
+        "&=" => BinOp::BitAnd,
+        "<<=" => BinOp::LShift,
+        ">>=" => BinOp::RShift,
         _ => return None,
     })
 }

@@ -153,9 +153,6 @@ impl<'s> Parser<'s> {
                     "assignment expressions (`:=`) are not supported in asim expressions",
                     Some("assign with a `let` step"),
                 ),
-                "&" | "|" | "^" | "~" | "<<" | ">>" => {
-                    self.fail_here(&format!("bitwise operator `{op}` is not supported in asim expressions"), None)
-                }
                 "@" => self.fail_here("the `@` operator is not supported in asim expressions", None),
                 "&&" => generic(Some("Python spells logical AND as `and`")),
                 "||" => generic(Some("Python spells logical OR as `or`")),
@@ -201,7 +198,7 @@ impl<'s> Parser<'s> {
                 ),
                 "**" => self.fail_here("`**` unpacking is not supported in asim expressions", None),
                 "..." => self.fail_here("`...` (Ellipsis) is not supported in asim expressions", None),
-                "~" | "&&" | "||" | "!" | "=" | ":=" | "<>" => self.unexpected(None),
+                "&&" | "||" | "!" | "=" | ":=" | "<>" => self.unexpected(None),
                 _ => self.fail_here(MESSAGE, None),
             },
             Tok::Name(kw) => match kw.as_str() {
@@ -283,7 +280,7 @@ impl<'s> Parser<'s> {
             return self.expression();
         }
         let start = self.bump().span.start;
-        let value = self.nested(Self::sum)?;
+        let value = self.nested(Self::bitwise_or)?;
         Ok(Expr { kind: ExprKind::Starred(Box::new(value)), span: start..self.last_end })
     }
 
@@ -444,7 +441,7 @@ impl<'s> Parser<'s> {
 
     fn comparison(&mut self) -> PResult<Expr> {
         let start = self.start();
-        let left = self.sum()?;
+        let left = self.bitwise_or()?;
         let mut rest = Vec::new();
         loop {
             let (op, width) = match &self.peek().tok {
@@ -468,12 +465,28 @@ impl<'s> Parser<'s> {
             for _ in 0..width {
                 self.bump();
             }
-            rest.push((op, self.sum()?));
+            rest.push((op, self.bitwise_or()?));
         }
         if rest.is_empty() {
             return Ok(left);
         }
         Ok(Expr { kind: ExprKind::Compare(Box::new(left), shrunk(rest)), span: start..self.last_end })
+    }
+
+    fn bitwise_or(&mut self) -> PResult<Expr> {
+        self.binary(&[("|", BinOp::BitOr)], Self::bitwise_xor)
+    }
+
+    fn bitwise_xor(&mut self) -> PResult<Expr> {
+        self.binary(&[("^", BinOp::BitXor)], Self::bitwise_and)
+    }
+
+    fn bitwise_and(&mut self) -> PResult<Expr> {
+        self.binary(&[("&", BinOp::BitAnd)], Self::shift)
+    }
+
+    fn shift(&mut self) -> PResult<Expr> {
+        self.binary(&[("<<", BinOp::LShift), (">>", BinOp::RShift)], Self::sum)
     }
 
     fn sum(&mut self) -> PResult<Expr> {
@@ -507,7 +520,7 @@ impl<'s> Parser<'s> {
         let op = match self.peek().tok {
             Tok::Op("-") => UnaryOp::Neg,
             Tok::Op("+") => UnaryOp::Pos,
-            Tok::Op("~") => return Err(self.unexpected(None)),
+            Tok::Op("~") => UnaryOp::Invert,
             _ => return self.power(),
         };
         let start = self.bump().span.start;

@@ -28,6 +28,7 @@ fn sx(e: &Expr) -> String {
         ExprKind::Unary(op, x) => {
             let op = match op {
                 UnaryOp::Neg => "-",
+                UnaryOp::Invert => "~",
                 UnaryOp::Pos => "+",
                 UnaryOp::Not => "not",
             };
@@ -42,6 +43,11 @@ fn sx(e: &Expr) -> String {
                 BinOp::FloorDiv => "//",
                 BinOp::Mod => "%",
                 BinOp::Pow => "**",
+                BinOp::BitOr => "|",
+                BinOp::BitXor => "^",
+                BinOp::BitAnd => "&",
+                BinOp::LShift => "<<",
+                BinOp::RShift => ">>",
             };
             format!("({op} {} {})", sx(a), sx(b))
         }

@@ -1,0 +1,169 @@
+//! Python's `hash()` where CPython's value does not depend on the process:
+//! ints, bools and floats (the modular hash of `Python/pyhash.c`, so that
+//! `hash(1) == hash(1.0) == hash(True)`), and tuples of them (the xxHash
+//! mix of `tupleobject.c`). A str's hash is salted per process
+//! (`PYTHONHASHSEED`) and `None`'s and other objects' follow their memory
+//! address in 3.11: [`Hash::Unknown`].
+
+use super::{ops::type_error, Exc, Value};
+use num_bigint::BigInt;
+use num_traits::{Signed, ToPrimitive};
+
+/// `sys.hash_info.modulus`: the Mersenne prime 2**61 - 1.
+const MODULUS: u64 = (1 << 61) - 1;
+const BITS: u32 = 61;
+/// `sys.hash_info.inf`.
+const INF: i64 = 314_159;
+
+/// The hash of a hashable value.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Hash {
+    /// CPython's value, the same in every process.
+    Known(i64),
+    /// Salted (str) or address-based (None, tasks, ...): it differs from
+    /// one process to the next.
+    Unknown,
+}
+
+/// `hash(v)`: TypeError for an unhashable value (a list, a dict, ...).
+pub(crate) fn hash(v: &Value) -> Result<Hash, Exc> {
+    Ok(match v {
+        Value::Bool(b) => Hash::Known(i64::from(*b)),
+        Value::Int(i) => Hash::Known(int_hash(*i)),
+        Value::BigInt(b) => Hash::Known(big_hash(b)),
+        Value::Float(f) => match float_hash(*f) {
+            Some(h) => Hash::Known(h),
+            None => Hash::Unknown,
+        },
+        Value::Tuple(items) => {
+            let mut lanes = Vec::with_capacity(items.len());
+            let mut unknown = false;
+            for item in items.iter() {
+                match hash(item)? {
+                    Hash::Known(h) => lanes.push(h),
+                    Hash::Unknown => unknown = true,
+                }
+            }
+            if unknown {
+                Hash::Unknown
+            } else {
+                Hash::Known(tuple_hash(&lanes))
+            }
+        }
+        Value::List(_) | Value::Dict(_) => return Err(type_error(format!("unhashable type: '{}'", v.type_name()))),
+        _ => Hash::Unknown,
+    })
+}
+
+/// `-1` is CPython's error return: a hash that would be -1 is -2.
+fn fix(h: i64) -> i64 {
+    if h == -1 {
+        -2
+    } else {
+        h
+    }
+}
+
+fn int_hash(i: i64) -> i64 {
+    let m = (i.unsigned_abs() % MODULUS) as i64;
+    fix(if i < 0 { -m } else { m })
+}
+
+fn big_hash(b: &BigInt) -> i64 {
+    let m = (b.abs() % BigInt::from(MODULUS)).to_i64().unwrap_or(0);
+    fix(if b.is_negative() { -m } else { m })
+}
+
+/// `_Py_HashDouble`; `None` for a NaN (hashed by address since 3.10).
+fn float_hash(v: f64) -> Option<i64> {
+    if v.is_nan() {
+        return None;
+    }
+    if v.is_infinite() {
+        return Some(if v > 0.0 { INF } else { -INF });
+    }
+    let (mut m, mut e) = frexp(v.abs());
+    let mut x: u64 = 0;
+    while m != 0.0 {
+        x = ((x << 28) & MODULUS) | (x >> (BITS - 28));
+        m *= 268_435_456.0;
+        e -= 28;
+        let y = m as u64;
+        m -= y as f64;
+        x += y;
+        if x >= MODULUS {
+            x -= MODULUS;
+        }
+    }
+    let e = if e >= 0 { e % BITS as i32 } else { BITS as i32 - 1 - ((-1 - e) % BITS as i32) } as u32;
+    x = ((x << e) & MODULUS) | (x >> (BITS - e));
+    let h = x as i64;
+    Some(fix(if v < 0.0 { -h } else { h }))
+}
+
+/// C's `frexp` for a finite, non-negative `v`: `v == m * 2**e`, `0.5 <= m < 1`.
+fn frexp(v: f64) -> (f64, i32) {
+    if v == 0.0 {
+        return (0.0, 0);
+    }
+    let bits = v.to_bits();
+    let exp = ((bits >> 52) & 0x7ff) as i32;
+    if exp == 0 {
+        // Subnormal: scale into the normal range first.
+        let (m, e) = frexp(v * 2f64.powi(64));
+        return (m, e - 64);
+    }
+    let m = f64::from_bits((bits & !(0x7ff << 52)) | (1022 << 52));
+    (m, exp - 1022)
+}
+
+/// `tuplehash` (xxHash's mix, as CPython 3.8+ has it).
+fn tuple_hash(lanes: &[i64]) -> i64 {
+    const P1: u64 = 11_400_714_785_074_694_791;
+    const P2: u64 = 14_029_467_366_897_019_727;
+    const P5: u64 = 2_870_177_450_012_600_261;
+    let mut acc = P5;
+    for &lane in lanes {
+        acc = acc.wrapping_add((lane as u64).wrapping_mul(P2));
+        acc = acc.rotate_left(31);
+        acc = acc.wrapping_mul(P1);
+    }
+    acc = acc.wrapping_add((lanes.len() as u64) ^ (P5 ^ 3_527_539));
+    if acc == u64::MAX {
+        return 1_546_275_796;
+    }
+    acc as i64
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn h(v: Value) -> i64 {
+        match hash(&v).unwrap() {
+            Hash::Known(h) => h,
+            Hash::Unknown => panic!("unknown"),
+        }
+    }
+
+    /// Values printed by CPython 3.11 (`python3 -c 'print(hash(...))'`).
+    #[test]
+    fn hashes_match_cpython() {
+        assert_eq!(h(Value::Int(-1)), -2);
+        assert_eq!(h(Value::Int(-2)), -2);
+        assert_eq!(h(Value::Int(1 << 61)), 1);
+        assert_eq!(h(Value::Int(i64::MIN)), -4);
+        assert_eq!(h(Value::Float(1.5)), 1_152_921_504_606_846_977);
+        assert_eq!(h(Value::Float(-0.1)), -230_584_300_921_369_408);
+        assert_eq!(h(Value::Float(1e300)), 1_224_995_262_755_759_164);
+        assert_eq!(h(Value::Float(5e-324)), 16_777_216);
+        assert_eq!(h(Value::Float(f64::INFINITY)), 314_159);
+        assert_eq!(h(Value::Float(3.0)), 3);
+        assert_eq!(h(Value::tuple(vec![])), 5_740_354_900_026_072_187);
+        assert_eq!(h(Value::tuple(vec![Value::Int(1), Value::Int(2)])), -3_550_055_125_485_641_917);
+        let big = BigInt::from(1u8) << 100u32;
+        assert_eq!(h(Value::BigInt(std::rc::Rc::new(big))), 549_755_813_888);
+        assert!(hash(&Value::str("a")).unwrap() == Hash::Unknown);
+        assert!(hash(&Value::list(vec![])).is_err());
+    }
+}
