@@ -25,6 +25,8 @@ struct Py<'a> {
     time_module: &'static str,
     /// The scenario file's text, which expressions are read from.
     src: &'a str,
+    /// The plain functions (`functions:`).
+    fns: BTreeSet<String>,
 }
 
 fn float_lit(f: f64) -> String {
@@ -211,7 +213,11 @@ impl Py<'_> {
                 let recv = o.text(self.src).get(func.span.clone()).unwrap_or_default();
                 let pred = o.text(self.src).get(args[0].span.clone()).unwrap_or_default();
                 self.note(&Code::Expr(e.clone(), o.clone()));
-                self.line(&format!("{}await {recv}(lambda: {pred})", Self::bind(bind)));
+                if crate::syntax::expr::is_callable_predicate(&args[0], &|n| self.fns.contains(n)) {
+                    self.line(&format!("{}await {recv}({pred})", Self::bind(bind)));
+                } else {
+                    self.line(&format!("{}await {recv}(lambda: {pred})", Self::bind(bind)));
+                }
             }
             StepKind::Await { what, bind } => {
                 let w = self.code(what, true);
@@ -511,8 +517,16 @@ pub(crate) fn python(ch: &Checked, src: &str, path: &str, name: &str) -> String 
         taken.extend(info.locals.iter().cloned());
     }
     let time_module = if taken.contains("time") { "_time" } else { "time" };
-    let mut py =
-        Py { out: String::new(), depth: 0, groups: Vec::new(), used: BTreeSet::new(), taken: &taken, time_module, src };
+    let mut py = Py {
+        out: String::new(),
+        depth: 0,
+        groups: Vec::new(),
+        used: BTreeSet::new(),
+        taken: &taken,
+        time_module,
+        src,
+        fns: sc.coroutines.iter().filter(|c| c.is_fn).map(|c| c.name.text.clone()).collect(),
+    };
 
     // Module level: each shared variable and primitive after those it
     // names (a variable may hold a primitive, `Semaphore(limit)` may read
@@ -573,7 +587,8 @@ pub(crate) fn python(ch: &Checked, src: &str, path: &str, name: &str) -> String 
                 .collect(),
             None => Vec::new(),
         };
-        py.line(&format!("async def {cname}({}):", params.join(", ")));
+        let def_kw = if def.is_some_and(|d| d.is_fn) { "def" } else { "async def" };
+        py.line(&format!("{def_kw} {cname}({}):", params.join(", ")));
         let mut globals = BTreeSet::new();
         collect_sets(body, &mut globals);
         py.depth += 1;

@@ -111,10 +111,17 @@ impl Compiled {
     /// One line about the scenario, for `asim check`.
     pub fn summary(&self) -> String {
         // The scenario's coroutines come first, then main, then asim's own.
-        let n = self.program.main as usize;
+        let main = self.program.main as usize;
+        let fns = self.program.coros[..main].iter().filter(|c| c.is_fn).count();
+        let n = main - fns;
         let edges = |kind: Edge| self.graph.edge_weights().filter(|e| **e == kind).count();
+        let fns = match fns {
+            0 => String::new(),
+            1 => " and 1 function".to_owned(),
+            k => format!(" and {k} functions"),
+        };
         format!(
-            "scenario `{}`: {n} coroutine{} besides main; {} await, {} spawn and {} gather site{} between coroutines",
+            "scenario `{}`: {n} coroutine{}{fns} besides main; {} await, {} spawn and {} gather site{} between coroutines",
             self.program.name,
             if n == 1 { "" } else { "s" },
             edges(Edge::Awaits),

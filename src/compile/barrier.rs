@@ -81,6 +81,7 @@ impl Asm {
             n_groups: 0,
             code: self.code.into_iter().map(|op| Instr { op, span: 0..0 }).collect(),
             builtin: true,
+            is_fn: false,
             args_in_frame: false,
             unpacks: Vec::new(),
             items: Vec::new(),
@@ -167,6 +168,7 @@ pub(crate) fn method_coroutines() -> Vec<CoroCode> {
             n_groups: 0,
             code: code.into_iter().map(|op| Instr { op, span: 0..0 }).collect(),
             builtin: true,
+            is_fn: false,
             args_in_frame: false,
             unpacks: Vec::new(),
             items: Vec::new(),
@@ -187,6 +189,7 @@ pub(crate) fn method_coroutines() -> Vec<CoroCode> {
             .map(|op| Instr { op, span: 0..0 })
             .collect(),
         builtin: true,
+        is_fn: false,
         args_in_frame: false,
         unpacks: Vec::new(),
         items: Vec::new(),

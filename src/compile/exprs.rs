@@ -497,10 +497,20 @@ impl Ctx<'_> {
                     "{n}() missing {} required positional argument{}: {}",
                     missing.len(),
                     if missing.len() == 1 { "" } else { "s" },
-                    names.join(" and ")
+                    crate::value::ops::name_list(&names)
                 ),
-                span,
+                span.clone(),
             ));
+        }
+        if self.ch.scenario.coroutines.get(id as usize).is_some_and(|d| d.is_fn) {
+            if self.coro_name.is_empty() {
+                self.error(
+                    Diagnostic::error(format!("`{n}()` is called before the program runs"), span).with_hint(
+                        "asim runs functions inside the event loop: call it in `main` and `set` the variable",
+                    ),
+                );
+            }
+            return CExpr::CallFn(id, bound);
         }
         CExpr::Coro(id, bound)
     }

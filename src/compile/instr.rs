@@ -174,6 +174,9 @@ pub(crate) enum CExpr {
     /// `*xs` inside a list, tuple or call.
     Starred(Box<CExpr>),
     Neg(Box<CExpr>),
+    /// A call of a plain function (`functions:`): its id and arguments in
+    /// parameter order (`None`: the default), run to its return.
+    CallFn(u32, Vec<Option<CExpr>>),
     /// `~x`
     Invert(Box<CExpr>),
     Pos(Box<CExpr>),
@@ -475,6 +478,8 @@ pub(crate) struct CoroCode {
     pub(crate) code: Vec<Instr>,
     /// One of asim's own (Barrier's methods): left out of tracebacks.
     pub(crate) builtin: bool,
+    /// A plain function (`functions:`): called, not awaited.
+    pub(crate) is_fn: bool,
     /// No step rebinds a parameter, so while the task runs its first
     /// `defaults.len()` locals are the arguments it was called with (the
     /// task need not keep a copy for the call a view prints).

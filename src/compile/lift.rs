@@ -357,6 +357,13 @@ impl Ctx<'_> {
 
     /// Why an `await` cannot be here, if it cannot.
     pub(super) fn await_refused(&self, span: Span) -> Option<Diagnostic> {
+        if self.sync_fn {
+            return Some(
+                Diagnostic::error("'await' outside async function", span)
+                    .with_label(format!("SyntaxError in Python: `{}` is a plain function (`def`)", self.coro_name))
+                    .with_hint("declare it under `coroutines:` to await in it"),
+            );
+        }
         if self.coro_name.is_empty() {
             return Some(
                 Diagnostic::error("'await' outside function", span)

@@ -87,6 +87,8 @@ struct Ctx<'a> {
     /// Whether an expression compiled now may hold an `await` to lift out
     /// (in a coroutine's steps, at the top of an expression: see `lift`).
     await_scan: bool,
+    /// Compiling a plain function (`def`): no `await`, `async with`...
+    sync_fn: bool,
 }
 
 /// A block around the code being compiled (see [`Ctx::blocks`]).
@@ -138,6 +140,7 @@ impl<'a> Ctx<'a> {
             items: Vec::new(),
             blocks: Vec::new(),
             await_scan: info.is_some(),
+            sync_fn: false,
         }
     }
 
@@ -231,6 +234,10 @@ fn compile_bodies(
         let info = &ch.infos[id];
         let mut cx = Ctx::new(ch, src, Some(info));
         cx.lambda_base = lambdas.len() as u32;
+        if sc.coroutines.get(id).is_some_and(|d| d.is_fn) {
+            cx.sync_fn = true;
+            cx.await_scan = false;
+        }
         cx.span = span.clone();
         if keep {
             cx.steps(body);
@@ -266,6 +273,7 @@ fn compile_bodies(
             n_groups: cx.n_groups,
             code: cx.code,
             builtin: false,
+            is_fn: sc.coroutines.get(id).is_some_and(|d| d.is_fn),
             args_in_frame: !cx.rebinds_params,
             unpacks: cx.unpacks,
             items: cx.items,

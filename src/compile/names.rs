@@ -43,6 +43,11 @@ impl Ctx<'_> {
         if let Some(&u) = self.ch.excs.get(n) {
             return CExpr::Const(Value::UserClass(self.ch.exc_defs[u as usize].class.clone()));
         }
+        if let Some(&id) =
+            self.ch.coros.get(n).filter(|&&id| self.ch.scenario.coroutines.get(id as usize).is_some_and(|d| d.is_fn))
+        {
+            return CExpr::Const(Value::Def(std::rc::Rc::new(crate::value::DefRef { id, name: n.into() })));
+        }
         if self.ch.coros.contains_key(n) {
             self.error(Diagnostic::error(format!("`{n}` is a coroutine function; call it: `{n}(...)`"), span));
         } else if let Some((_, b)) = Builtin::ALL.iter().find(|(b, _)| *b == n) {

@@ -10,12 +10,63 @@ impl Ctx<'_> {
         }
     }
 
+    /// Whether `n` names a coroutine function (not a plain function).
+    pub(super) fn is_coroutine(&self, n: &str) -> bool {
+        self.ch.coros.get(n).is_some_and(|&id| !self.ch.scenario.coroutines.get(id as usize).is_some_and(|d| d.is_fn))
+    }
+
+    /// `await`, `spawn` or `gather` of a plain function's call: Python's
+    /// TypeError at run time, known here.
+    pub(super) fn not_awaitable(&mut self, c: &Code, verb: &str) {
+        let Some(n) = crate::check::called_name(c) else { return };
+        if self.ch.coros.contains_key(n) && !self.is_coroutine(n) {
+            self.error(
+                Diagnostic::error(format!("`{n}(...)` is a plain function: its call is a value, not a coroutine"), c.span())
+                    .with_label(format!("`{verb}` needs a coroutine"))
+                    .with_hint(format!("call it in an expression (`let: {{x: {n}(...)}}`, `do: {n}(...)`), or declare `{n}` under `coroutines:`")),
+            );
+        }
+    }
+
+    /// A step only a coroutine can take, in a plain function: Python's
+    /// SyntaxError.
+    fn async_only(&self, s: &Step) -> Option<Diagnostic> {
+        let (verb, with) = match &s.kind {
+            StepKind::Sleep(_) => ("sleep", false),
+            StepKind::Await { .. } => ("await", false),
+            StepKind::Gather { .. } => ("gather", false),
+            StepKind::Wait { .. } => ("wait", false),
+            StepKind::WaitFor { .. } => ("wait_for", false),
+            StepKind::TaskGroup(..) => ("task_group", true),
+            StepKind::With { .. } => ("with", true),
+            StepKind::Timeout { .. } => ("timeout", true),
+            _ => return None,
+        };
+        let message = if with { "'async with' outside async function" } else { "'await' outside async function" };
+        let end = (s.span.start + verb.len()).min(s.span.end);
+        let hint = if verb == "sleep" {
+            "a plain function cannot await: `block:` is `time.sleep` (the loop waits too), or declare it under `coroutines:`".to_owned()
+        } else {
+            format!("`{verb}` awaits: declare `{}` under `coroutines:` and await it", self.coro_name)
+        };
+        Some(
+            Diagnostic::error(message, s.span.start..end)
+                .with_label(format!("SyntaxError in Python: `{}` is a plain function (`def`)", self.coro_name))
+                .with_hint(hint),
+        )
+    }
+
     pub(super) fn step(&mut self, s: &Step) {
         self.span = s.span.clone();
         match crate::memory::ceiling() {
             crate::memory::Ceiling::Under => {}
             crate::memory::Ceiling::First => return self.errors.push(crate::memory::ceiling_error(s.span.clone())),
             crate::memory::Ceiling::Again => return,
+        }
+        if self.sync_fn {
+            if let Some(d) = self.async_only(s) {
+                return self.error(d);
+            }
         }
         match &s.kind {
             StepKind::Print(t) => {
@@ -32,6 +83,7 @@ impl Ctx<'_> {
             }
             StepKind::Await { what, bind } => self.await_step(what, bind.as_ref()),
             StepKind::Spawn { call, bind, name } => {
+                self.not_awaitable(call, "spawn");
                 let call = self.code(call);
                 let name = name.as_ref().map(|n| self.text(n).into_boxed_slice());
                 let bind = bind.as_ref().map(|b| self.target(b));
@@ -95,7 +147,7 @@ impl Ctx<'_> {
                         }
                     }
                 }
-                if let Some(n) = crate::check::called_name(c).filter(|n| self.ch.coros.contains_key(*n)) {
+                if let Some(n) = crate::check::called_name(c).filter(|n| self.is_coroutine(n)) {
                     self.error(
                         Diagnostic::error(
                             format!("`{n}(...)` is a coroutine: `do` would create it and never run it"),
@@ -351,6 +403,7 @@ impl Ctx<'_> {
     }
 
     fn await_step(&mut self, what: &Code, bind: Option<&Name>) {
+        self.not_awaitable(what, "await");
         let bind_t = bind.map(|b| self.target(b));
         self.await_code(what, bind_t);
     }
@@ -515,7 +568,13 @@ impl Ctx<'_> {
                         return;
                     }
                     let recv = self.expr(value, o);
-                    let pred = self.expr(pred, o);
+                    let is_fn = |n: &str| !self.is_local(n) && self.ch.coros.contains_key(n) && !self.is_coroutine(n);
+                    let pred = if crate::syntax::expr::is_callable_predicate(pred, &is_fn) {
+                        // `cond.wait_for(lambda: ...)`, `cond.wait_for(ready)`: called.
+                        CExpr::CallValue(Box::new(self.expr(pred, o)), Box::new([]))
+                    } else {
+                        self.expr(pred, o)
+                    };
                     let tmp = self.hidden("wait_for");
                     self.emit(Op::Assign(vec![(Target::Local(tmp), pred.clone())]));
                     let top = self.here();

@@ -193,10 +193,6 @@ impl Frames {
         usize::from(self.base.is_some()) + self.more.len()
     }
 
-    pub(crate) fn is_empty(&self) -> bool {
-        self.base.is_none()
-    }
-
     pub(crate) fn push(&mut self, f: Frame) {
         match self.base {
             None => self.base = Some(f),

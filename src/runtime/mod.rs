@@ -151,6 +151,13 @@ pub(crate) enum Stop {
 
 /// The emulator.
 pub(crate) struct Vm<'p> {
+    /// The running task's frame count below the plain function being
+    /// called (`functions:`): returning or raising out of that frame ends
+    /// the nested run (0: no call in progress).
+    pub(crate) sync_floor: usize,
+    /// The exception that left a plain function last: its caller's frame
+    /// takes it as propagated, not raised anew (its context stays).
+    pub(crate) sync_escaped: Option<Exc>,
     /// The slots of the comprehensions and lambdas being evaluated, and
     /// where each one's start (innermost last).
     pub(crate) scope_vals: Vec<Value>,
@@ -263,6 +270,8 @@ impl<'p> Vm<'p> {
             timeouts: Vec::new(),
             waits: Vec::new(),
             unretrieved_pending: Vec::new(),
+            sync_floor: 0,
+            sync_escaped: None,
             warned: BTreeSet::new(),
             interrupt: None,
             made_prims: 0,

@@ -306,6 +306,8 @@ pub(crate) struct CoroDef {
     pub(crate) name: Name,
     pub(crate) params: Vec<(Name, Option<Code>)>,
     pub(crate) body: Vec<Step>,
+    /// Declared under `functions:`: a plain `def`, called for its value.
+    pub(crate) is_fn: bool,
 }
 
 /// A whole scenario file.

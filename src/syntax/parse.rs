@@ -17,7 +17,7 @@ pub(crate) use expect::Expect;
 pub(crate) use expect::{Elapsed, ExpectedOutcome, EXPECT_KEYS};
 
 pub(crate) const TOP_KEYS: &[&str] =
-    &["name", "description", "seed", "exceptions", "vars", "sync", "coroutines", "main", "expect"];
+    &["name", "description", "seed", "exceptions", "vars", "sync", "functions", "coroutines", "main", "expect"];
 
 /// Every verb, with the modifiers it accepts.
 pub(crate) const VERBS: &[(&str, &[&str])] = &[
@@ -127,7 +127,14 @@ impl<'s> Parser<'s> {
                 "exceptions" => sc.exceptions = self.exceptions(value),
                 "vars" => sc.vars = self.code_map(value, "vars"),
                 "sync" => sc.sync = self.code_map(value, "sync"),
-                "coroutines" => sc.coroutines = self.coroutines(value),
+                "coroutines" => {
+                    let defs = self.coroutines(value, false);
+                    sc.coroutines.extend(defs);
+                }
+                "functions" => {
+                    let defs = self.coroutines(value, true);
+                    sc.coroutines.extend(defs);
+                }
                 "expect" => sc.expect = self.expect(value),
                 "main" => {
                     has_main = true;
@@ -402,12 +409,15 @@ impl<'s> Parser<'s> {
         Some(Duration::Code(self.code(node)?))
     }
 
-    fn coroutines(&mut self, node: &mut Node) -> Vec<CoroDef> {
+    /// `coroutines:` (or `functions:`, with `is_fn`): each `name(params)`
+    /// and its steps.
+    fn coroutines(&mut self, node: &mut Node, is_fn: bool) -> Vec<CoroDef> {
         let (kind_name, null, span) = (node.kind_name(), node.is_null(), node.span.clone());
+        let section = if is_fn { "functions" } else { "coroutines" };
         let NodeKind::Map(entries) = &mut node.kind else {
             if !null {
                 self.err(Diagnostic::error(
-                    format!("`coroutines` takes a map of `name(params)` to steps, found {kind_name}"),
+                    format!("`{section}` takes a map of `name(params)` to steps, found {kind_name}"),
                     span,
                 ));
             }
@@ -433,7 +443,7 @@ impl<'s> Parser<'s> {
                 params.push((Name { text: p.name, span: origin.span(&p.span) }, default));
             }
             let body = self.body_owned(v, &sig.name);
-            out.push(CoroDef { name: Name { text: sig.name, span: origin.span(&sig.name_span) }, params, body });
+            out.push(CoroDef { name: Name { text: sig.name, span: origin.span(&sig.name_span) }, params, body, is_fn });
         }
         out
     }

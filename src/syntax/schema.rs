@@ -67,6 +67,7 @@ const TOP_DOCS: &[(&str, &str)] = &[
     ("exceptions", "Exception classes of the scenario: name to base class, e.g. `RetryableError: ConnectionError` for `class RetryableError(ConnectionError): pass`."),
     ("vars", "Shared (global) variables: name to initial value (Python)."),
     ("sync", "Primitives shared by every coroutine: name to constructor, e.g. Lock(), Semaphore(2), Event(), Queue(maxsize=3), Condition(lock), Barrier(3)."),
+    ("functions", "def name(params): plain functions, called for their value in expressions; they cannot await. `name(param, param=default)` to its body, a list of steps."),
     ("coroutines", "async def name(params): `name(param, param=default)` to its body, a list of steps."),
     ("main", "The body of main(), run as asyncio.run(main())."),
     ("expect", "What the run must do, checked by asim run and asim test: outcome, elapsed, prints, never_prints, max_tasks."),
@@ -170,7 +171,7 @@ pub(crate) fn schema() -> Value {
             "sync" => {
                 json!({ "description": d, "type": ["object", "null"], "additionalProperties": { "type": "string" } })
             }
-            "coroutines" => json!({
+            "coroutines" | "functions" => json!({
                 "description": d,
                 "type": ["object", "null"],
                 "propertyNames": { "pattern": "^[A-Za-z_][A-Za-z0-9_]*\\s*(\\(.*\\))?$" },

@@ -250,6 +250,13 @@ pub(crate) struct FuncObj {
     pub(crate) captured: Box<[Value]>,
 }
 
+/// A function declared under `functions:`, named as a value.
+#[derive(Debug)]
+pub(crate) struct DefRef {
+    pub(crate) id: u32,
+    pub(crate) name: Rc<str>,
+}
+
 /// What a program sees of a task group: the runtime keeps its counts up
 /// to date, for its repr (`<TaskGroup tasks=2 entered>`).
 #[derive(Debug)]
@@ -308,6 +315,9 @@ pub(crate) enum Value {
     Loop,
     /// A lambda.
     Func(Rc<FuncObj>),
+    /// A plain function declared under `functions:` (its id among the
+    /// program's coroutines, and its name).
+    Def(Rc<DefRef>),
     /// A builtin function or class named as a value (`key=len`).
     Builtin(Builtin),
     /// A variable a lambda closes over (Python's cell): the local slot and
@@ -358,7 +368,7 @@ impl Value {
             Value::Coro(_) => "coroutine",
             Value::TaskGroup(_) => "TaskGroup",
             Value::Loop => "_UnixSelectorEventLoop",
-            Value::Func(_) => "function",
+            Value::Func(_) | Value::Def(_) => "function",
             Value::Builtin(b) if b.is_class() => "type",
             Value::Builtin(_) => "builtin_function_or_method",
             Value::Cell(c) => c.borrow().type_name(),
@@ -456,6 +466,7 @@ impl Value {
             Value::TaskGroup(g) => out.push_str(&g.repr()),
             Value::Loop => out.push_str("<_UnixSelectorEventLoop running=True closed=False debug=False>"),
             Value::Func(f) => out.push_str(&format!("<function {}>", f.qualname)),
+            Value::Def(f) => out.push_str(&format!("<function {}>", f.name)),
             Value::Builtin(b) if b.is_class() => out.push_str(&format!("<class '{}'>", b.name())),
             Value::Builtin(b) => out.push_str(&format!("<built-in function {}>", b.name())),
             Value::Cell(c) => c.borrow().write_repr(out),

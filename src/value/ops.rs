@@ -152,6 +152,17 @@ fn float_divmod(vx: f64, wx: f64) -> (f64, f64) {
     (floordiv, m)
 }
 
+/// CPython's list of missing argument names: `'a'`, `'a' and 'b'`,
+/// `'a', 'b', and 'c'`.
+pub(crate) fn name_list(names: &[String]) -> String {
+    match names {
+        [] => String::new(),
+        [one] => one.clone(),
+        [a, b] => format!("{a} and {b}"),
+        [init @ .., last] => format!("{}, and {last}", init.join(", ")),
+    }
+}
+
 /// `a <op> b`.
 pub(crate) fn binary(op: Bin, a: &Value, b: &Value) -> OpResult {
     if op.is_bitwise() {
@@ -432,6 +443,7 @@ pub(crate) fn eq(a: &Value, b: &Value) -> bool {
         (Value::Coro(x), Value::Coro(y)) => std::rc::Rc::ptr_eq(x, y),
         (Value::TaskGroup(x), Value::TaskGroup(y)) => std::rc::Rc::ptr_eq(x, y),
         (Value::Func(x), Value::Func(y)) => std::rc::Rc::ptr_eq(x, y),
+        (Value::Def(x), Value::Def(y)) => x.id == y.id,
         (Value::Builtin(x), Value::Builtin(y)) => x == y,
         _ => false,
     }
@@ -459,6 +471,7 @@ pub(crate) fn is(a: &Value, b: &Value) -> bool {
                         | Value::Coro(_)
                         | Value::TaskGroup(_)
                         | Value::Func(_)
+                        | Value::Def(_)
                         | Value::Builtin(_),
                     _
                 )

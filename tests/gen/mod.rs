@@ -126,7 +126,7 @@ impl Gen {
 
     fn step(&mut self, ind: usize) {
         let nested = ind < 10;
-        match self.rng.below(42) {
+        match self.rng.below(44) {
             0..=2 => {
                 let s = *self.rng.pick(SLEEPS);
                 let s = if self.me == self.coros { s.replace('n', "3") } else { s.to_owned() };
@@ -681,8 +681,53 @@ impl Gen {
                 );
             }
             41 => self.assignment(ind),
+            42 | 43 => self.function_call(ind),
             _ => {
                 self.say(ind, "tick");
+            }
+        }
+    }
+
+    /// A call of one of the plain functions (`functions:`), in an
+    /// expression: for its value, a shared variable it sets, what it
+    /// prints, blocks or raises, a task it creates.
+    fn function_call(&mut self, ind: usize) {
+        let n = if self.me == self.coros { "7" } else { "n" };
+        let label = self.label.clone();
+        match self.rng.below(6) {
+            0 => {
+                let v = self.name("f");
+                let k = self.rng.below(4);
+                self.line(ind, &format!("- let: {{{v}: \"score({n} % 7, k={k})\"}}"));
+                self.line(ind, &format!("- print: \"{label} score {{{v}}} c={{counter}}\""));
+            }
+            1 => {
+                let k = self.rng.below(6);
+                self.line(ind, &format!("- print: \"{label} checked {{check({n} + {k})}}\""));
+            }
+            2 => self.line(ind, &format!("- print: \"{label} keyed {{sorted([5, 3, 9, 1], key=score)}}\"")),
+            3 => {
+                let k = self.rng.below(3);
+                self.line(ind, &format!("- print: \"{label} stalled {{stall(0.{k})}}\""));
+            }
+            4 if self.me == self.coros => {
+                let h = self.name("ft");
+                let k = self.rng.below(4);
+                self.line(ind, &format!("- let: {{{h}: spawner({k})}}"));
+                self.handles.push(h);
+            }
+            _ => {
+                let v = self.name("f");
+                self.line(ind, "- try:");
+                self.line(ind + 2, &format!("- let: {{{v}: \"[check(x) for x in range({n} % 3, 9, 2)]\"}}"));
+                self.line(ind + 2, &format!("- print: \"{label} all checked {{{v}}}\""));
+                self.handler(
+                    ind,
+                    "except",
+                    "AppError",
+                    "e",
+                    &format!("- print: \"{label} check failed {{e!r}} ctx={{e.__context__!r}}\""),
+                );
             }
         }
     }
@@ -840,6 +885,31 @@ pub(crate) fn scenario(seed: u64) -> String {
     let qsize = *g.rng.pick(&["", "1", "2", "maxsize=3"]);
     let qkind = *g.rng.pick(&["Queue", "Queue", "LifoQueue", "PriorityQueue"]);
     g.line(1, &format!("jobs: {qkind}({qsize})"));
+    g.line(0, "functions:");
+    g.line(1, "score(x, k=2):");
+    g.line(2, "- set: \"counter += 1\"");
+    g.line(2, "- if: x % 3 == 0");
+    g.line(3, "then:");
+    g.line(4, "- return: x * k");
+    g.line(2, "- for: i in range(x % 4)");
+    g.line(3, "do:");
+    g.line(4, "- let: \"k += i\"");
+    g.line(2, "- return: k");
+    g.line(1, "check(x):");
+    g.line(2, "- if: x > 6");
+    g.line(3, "then:");
+    g.line(4, "- try:");
+    g.line(6, "- raise: KeyError(x)");
+    g.line(5, "except:");
+    g.line(6, "- match: KeyError");
+    g.line(7, "do:");
+    g.line(8, "- raise: AppError(f\"too big {x}\")");
+    g.line(2, "- return: x");
+    g.line(1, "stall(d):");
+    g.line(2, "- block: d");
+    g.line(2, "- return: d * 2");
+    g.line(1, "spawner(k):");
+    g.line(2, "- return: asyncio.create_task(c0(k))");
     g.line(0, "coroutines:");
     g.line(1, "crowd(i):");
     g.line(2, "- try:");

@@ -235,6 +235,7 @@ impl<'p> Vm<'p> {
             // `key=len`: the builtin, called with the arguments given.
             Value::Builtin(b @ (Builtin::Map | Builtin::Filter)) => return self.map_filter(t, *b, args, &[]),
             Value::Builtin(b) => return super::builtins::builtin(*b, args, &[]),
+            Value::Def(d) => return self.call_def(t, d.id, args),
             _ => return Err(type_error(format!("'{}' object is not callable", f.type_name()))),
         };
         let code = &self.prog.lambdas[f.id as usize];
@@ -252,11 +253,7 @@ impl<'p> Vm<'p> {
         }
         if args.len() < required {
             let missing: Vec<String> = code.params[args.len()..required].iter().map(|p| format!("'{p}'")).collect();
-            let list = match missing.as_slice() {
-                [one] => one.clone(),
-                [init @ .., last] => format!("{} and {last}", init.join(", ")),
-                [] => String::new(),
-            };
+            let list = crate::value::ops::name_list(&missing);
             let s = if missing.len() == 1 { "" } else { "s" };
             return Err(type_error(format!(
                 "{}() missing {} required positional argument{s}: {list}",

@@ -285,6 +285,10 @@ impl Vm<'_> {
                 let args = self.items(t, args)?;
                 self.call_value(t, &f, args)?
             }
+            CExpr::CallFn(id, args) => {
+                let vals = self.coro_args(t, *id, args)?;
+                self.call_fn(t, *id, vals)?
+            }
             CExpr::Coro(id, args) => {
                 let vals = self.coro_args(t, *id, args)?;
                 self.coro_obj(*id, vals)

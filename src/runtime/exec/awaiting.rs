@@ -215,7 +215,7 @@ impl Vm<'_> {
     }
 
     /// Fills in defaults where `Value::Unbound` marks a missing argument.
-    fn fill_defaults(&self, coro: CoroId, args: &mut [Value]) {
+    pub(super) fn fill_defaults(&self, coro: CoroId, args: &mut [Value]) {
         for (i, a) in args.iter_mut().enumerate() {
             if let Value::Unbound = a {
                 *a = self.defaults[coro as usize].get(i).cloned().flatten().unwrap_or(Value::None);

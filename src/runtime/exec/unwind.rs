@@ -97,6 +97,12 @@ impl Vm<'_> {
         self.unwind(t, exc, true)
     }
 
+    /// An exception coming out of a plain function called in this frame:
+    /// it enters the frame (a traceback entry) with its context as it is.
+    pub(crate) fn propagate(&mut self, t: TaskId, exc: Exc) -> Flow {
+        self.unwind(t, exc, true)
+    }
+
     /// Raises again the exception being handled (a bare `raise`, the end of
     /// a `finally`, an `except` that matched nothing): CPython's `RERAISE`
     /// changes neither its context nor its traceback in this frame.
@@ -184,12 +190,12 @@ impl Vm<'_> {
                         let locals = std::mem::take(&mut f.locals);
                         exc.chain.borrow_mut().keep.push(crate::value::exc::KeepAlive(Box::new(locals)));
                     }
-                    let done = task.frames.is_empty();
+                    let done = task.frames.len() == self.sync_floor;
                     left_a_group |= f.used_a_group();
                     self.drop_frame(f);
                     self.tasks[t as usize].rare.exc_truncate(base);
                     if done {
-                        if left_a_group {
+                        if left_a_group && self.sync_floor == 0 {
                             self.tasks[t as usize].referenced = true;
                         }
                         return Flow::Finished(Err(exc));
@@ -217,7 +223,7 @@ impl Vm<'_> {
                 None => {
                     let mut frame = task.frames.pop().expect("frame");
                     task.rare.exc_truncate(frame.exc_base());
-                    if task.frames.is_empty() {
+                    if task.frames.len() == self.sync_floor {
                         self.drop_frame(frame);
                         return Flow::Finished(Ok(v));
                     }

@@ -42,6 +42,17 @@ pub(crate) type Span = std::ops::Range<usize>;
 /// This is what CPython's `eval` accepts: `*xs` is not allowed at the top
 /// level; comments and `\` line continuations are; a line break outside
 /// brackets ends the expression, so anything after it is an error.
+/// Whether `cond.wait_for(pred)`'s argument is a callable to call (a
+/// lambda, or a plain function's name) rather than the predicate's
+/// expression (`cond.wait_for(count > 3)`, `lambda: count > 3` in Python).
+pub(crate) fn is_callable_predicate(pred: &Expr, is_fn: &dyn Fn(&str) -> bool) -> bool {
+    match &pred.kind {
+        ExprKind::Lambda(_) => true,
+        ExprKind::Name(n) => is_fn(n),
+        _ => false,
+    }
+}
+
 pub(crate) fn parse_expr(src: &str) -> Result<Expr, ParseError> {
     let mut p = Parser::new(src, 0..src.len(), false);
     let expr = p.expr_list(false)?;
