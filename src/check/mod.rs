@@ -79,7 +79,9 @@ fn expr_names(e: &Expr, o: &Origin, out: &mut Vec<(String, Span)>) {
         | ExprKind::Bool(_)
         | ExprKind::None => {}
         ExprKind::FString(parts) => template_names(parts, o, out),
-        ExprKind::List(xs) | ExprKind::Tuple(xs) | ExprKind::BoolOp(_, xs) => xs.iter().for_each(rec),
+        ExprKind::List(xs) | ExprKind::Set(xs) | ExprKind::Tuple(xs) | ExprKind::BoolOp(_, xs) => {
+            xs.iter().for_each(rec)
+        }
         ExprKind::Dict(kv) => kv.iter().for_each(|(k, v)| {
             expr_names(k, o, out);
             expr_names(v, o, out);

@@ -92,13 +92,6 @@ impl Ctx<'_> {
     /// (the argument of a builtin that takes all of it at once).
     pub(super) fn comp(&mut self, c: &Comp, o: &Origin, span: Span, consumed: bool) -> CExpr {
         match c.kind {
-            CompKind::Set => {
-                self.error(
-                    Diagnostic::error("set comprehensions are not supported in asim", span)
-                        .with_hint("asim has no sets yet: use a dict comprehension `{x: None for ...}` or a list"),
-                );
-                return CExpr::Const(Value::None);
-            }
             CompKind::Gen if !consumed => {
                 self.error(
                     Diagnostic::error("a generator expression is supported only as the argument of a call that consumes it", span)
@@ -108,11 +101,11 @@ impl Ctx<'_> {
             }
             _ => {}
         }
-        let first = self.expr(&c.gens[0].iter, o);
+        let first = self.iter_expr(&c.gens[0].iter, o);
         self.scopes.push(Scope { names: Vec::new(), n: 0, lambda: false, captures: Vec::new() });
         let mut gens = Vec::with_capacity(c.gens.len());
         for (i, g) in c.gens.iter().enumerate() {
-            let iter = if i == 0 { CExpr::Const(Value::None) } else { self.expr(&g.iter, o) };
+            let iter = if i == 0 { CExpr::Const(Value::None) } else { self.iter_expr(&g.iter, o) };
             let target = self.scope_target(&g.target, o);
             let ifs = g.ifs.iter().map(|x| self.expr(x, o)).collect();
             gens.push(CGen { target, iter, ifs });

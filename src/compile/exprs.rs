@@ -2,6 +2,8 @@
 //! templates and durations, to [`CExpr`] trees.
 
 use super::*;
+use crate::syntax::expr::BinOp;
+use crate::value::set::SetForm;
 
 impl Ctx<'_> {
     pub(super) fn code(&mut self, c: &Code) -> CExpr {
@@ -91,6 +93,12 @@ impl Ctx<'_> {
             ExprKind::FString(parts) => CExpr::FString(self.template(parts, o)),
             ExprKind::Name(n) => self.name(n, span),
             ExprKind::List(xs) => CExpr::List(self.exprs(xs, o)),
+            ExprKind::Set(xs) => {
+                // CPython folds a display of three or more constants.
+                let folded = xs.len() > 2 && xs.iter().all(is_constant);
+                let form = if folded { SetForm::Display } else { SetForm::Built };
+                CExpr::Set(self.exprs(xs, o), form)
+            }
             ExprKind::Tuple(xs) => CExpr::Tuple(self.exprs(xs, o)),
             ExprKind::Dict(kv) => CExpr::Dict(kv.iter().map(|(k, v)| (self.expr(k, o), self.expr(v, o))).collect()),
             ExprKind::Starred(x) => CExpr::Starred(Box::new(self.expr(x, o))),
@@ -740,5 +748,64 @@ impl Ctx<'_> {
             );
         }
         arg
+    }
+}
+
+impl Ctx<'_> {
+    /// What a loop iterates (`for x in ...`, a comprehension's `in ...`):
+    /// a set display of constants is CPython's frozenset constant there.
+    pub(super) fn iter_expr(&mut self, e: &Expr, o: &Origin) -> CExpr {
+        if let ExprKind::Set(xs) = &e.kind {
+            if xs.iter().all(is_constant) {
+                return CExpr::Set(self.exprs(xs, o), SetForm::Frozen);
+            }
+        }
+        self.expr(e, o)
+    }
+}
+
+/// A constant as CPython's compiler sees it after folding: a literal, a
+/// sign on a number, a tuple of constants.
+fn is_constant(e: &Expr) -> bool {
+    match &e.kind {
+        ExprKind::Int(_)
+        | ExprKind::BigInt(_)
+        | ExprKind::Float(_)
+        | ExprKind::Str(_)
+        | ExprKind::Bool(_)
+        | ExprKind::None => true,
+        ExprKind::Unary(UnaryOp::Neg | UnaryOp::Pos | UnaryOp::Invert, x) => {
+            matches!(x.kind, ExprKind::Int(_) | ExprKind::BigInt(_) | ExprKind::Float(_))
+                || matches!(&x.kind, ExprKind::Unary(..)) && is_constant(x)
+        }
+        ExprKind::Tuple(xs) => xs.iter().all(is_constant),
+        // The optimizer folds arithmetic on numbers when it is safe: no
+        // error, and an int of at most 128 bits (`2**61`, `-1 * 3`).
+        ExprKind::Binary(op, a, b) => {
+            let num = |e: &Expr| match &e.kind {
+                ExprKind::Int(i) => Some(Some(*i)),
+                ExprKind::Float(_) => Some(None),
+                _ if is_constant(e)
+                    && !matches!(
+                        e.kind,
+                        ExprKind::Str(_) | ExprKind::Tuple(_) | ExprKind::None | ExprKind::Bool(_)
+                    ) =>
+                {
+                    Some(None)
+                }
+                _ => None,
+            };
+            let (Some(x), Some(y)) = (num(a), num(b)) else { return false };
+            match (op, x, y) {
+                (BinOp::Pow, Some(base), Some(exp)) => {
+                    exp >= 0 && (64 - base.unsigned_abs().leading_zeros()) as i64 * exp <= 128
+                }
+                (BinOp::Pow, _, _) => false,
+                (BinOp::Div | BinOp::FloorDiv | BinOp::Mod, _, Some(0)) => false,
+                (BinOp::LShift | BinOp::RShift, _, _) => false,
+                _ => true,
+            }
+        }
+        _ => false,
     }
 }

@@ -43,6 +43,19 @@ pub(crate) enum Method {
     Empty,
     Full,
     // containers and strings
+    Add,
+    Discard,
+    Union,
+    Intersection,
+    Difference,
+    SymmetricDifference,
+    IntersectionUpdate,
+    DifferenceUpdate,
+    SymmetricDifferenceUpdate,
+    IsSubset,
+    IsSuperset,
+    IsDisjoint,
+    Copy,
     Append,
     Pop,
     Extend,
@@ -93,6 +106,19 @@ impl Method {
         ("qsize", Method::Qsize),
         ("empty", Method::Empty),
         ("full", Method::Full),
+        ("add", Method::Add),
+        ("discard", Method::Discard),
+        ("union", Method::Union),
+        ("intersection", Method::Intersection),
+        ("difference", Method::Difference),
+        ("symmetric_difference", Method::SymmetricDifference),
+        ("intersection_update", Method::IntersectionUpdate),
+        ("difference_update", Method::DifferenceUpdate),
+        ("symmetric_difference_update", Method::SymmetricDifferenceUpdate),
+        ("issubset", Method::IsSubset),
+        ("issuperset", Method::IsSuperset),
+        ("isdisjoint", Method::IsDisjoint),
+        ("copy", Method::Copy),
         ("append", Method::Append),
         ("pop", Method::Pop),
         ("extend", Method::Extend),
@@ -174,6 +200,8 @@ pub(crate) enum CExpr {
     /// `*xs` inside a list, tuple or call.
     Starred(Box<CExpr>),
     Neg(Box<CExpr>),
+    /// `{a, b}`, built as CPython's compiler builds it (the order follows).
+    Set(Vec<CExpr>, crate::value::set::SetForm),
     /// A call of a plain function (`functions:`): its id and arguments in
     /// parameter order (`None`: the default), run to its return.
     CallFn(u32, Vec<Option<CExpr>>),
@@ -286,7 +314,7 @@ pub(crate) enum TypeTest {
 }
 
 /// The builtin types `isinstance` can test.
-pub(crate) const BUILTIN_TYPES: &[&str] = &["int", "float", "str", "bool", "list", "tuple", "dict", "range"];
+pub(crate) const BUILTIN_TYPES: &[&str] = &["int", "float", "str", "bool", "list", "tuple", "dict", "set", "range"];
 
 /// Part of a compiled template.
 #[derive(Debug, Clone)]

@@ -119,6 +119,7 @@ impl Ctx<'_> {
                 Self::temp(slot, &span)
             }
             ExprKind::List(xs) => at(ExprKind::List(self.lift_seq(&xs.iter().collect::<Vec<_>>(), o))),
+            ExprKind::Set(xs) => at(ExprKind::Set(self.lift_seq(&xs.iter().collect::<Vec<_>>(), o))),
             ExprKind::Tuple(xs) => at(ExprKind::Tuple(self.lift_seq(&xs.iter().collect::<Vec<_>>(), o))),
             ExprKind::Dict(kv) => {
                 let flat: Vec<&Expr> = kv.iter().flat_map(|(k, v)| [k, v]).collect();

@@ -207,7 +207,10 @@ impl Ctx<'_> {
                     next = self.emit(Op::AsCompletedNext(slot, target, 0));
                     true
                 } else {
-                    let it = self.code(iter);
+                    let it = match iter {
+                        Code::Expr(e @ Expr { kind: ExprKind::Set(_), .. }, o) => self.iter_expr(e, o),
+                        _ => self.code(iter),
+                    };
                     self.emit(Op::ForStart(it, slot));
                     top = self.here();
                     next = self.emit(Op::ForNext(slot, target, 0));

@@ -29,6 +29,7 @@ pub(crate) enum Builtin {
     Map,
     Filter,
     Hash,
+    Set,
 }
 
 impl Builtin {
@@ -51,6 +52,7 @@ impl Builtin {
                 | Builtin::List
                 | Builtin::Tuple
                 | Builtin::Dict
+                | Builtin::Set
                 | Builtin::Zip
                 | Builtin::Reversed
                 | Builtin::Map
@@ -85,5 +87,6 @@ impl Builtin {
         ("map", Builtin::Map),
         ("filter", Builtin::Filter),
         ("hash", Builtin::Hash),
+        ("set", Builtin::Set),
     ];
 }

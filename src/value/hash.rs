@@ -2,8 +2,10 @@
 //! ints, bools and floats (the modular hash of `Python/pyhash.c`, so that
 //! `hash(1) == hash(1.0) == hash(True)`), and tuples of them (the xxHash
 //! mix of `tupleobject.c`). A str's hash is salted per process
-//! (`PYTHONHASHSEED`) and `None`'s and other objects' follow their memory
-//! address in 3.11: [`Hash::Unknown`].
+//! (`PYTHONHASHSEED`): asim computes the one CPython gives with
+//! `PYTHONHASHSEED=0` ([`Hash::Salted`]), so a set of strings has that
+//! order. `None`'s and other objects' follow their memory address in 3.11:
+//! [`Hash::Unknown`].
 
 use super::{ops::type_error, Exc, Value};
 use num_bigint::BigInt;
@@ -20,8 +22,11 @@ const INF: i64 = 314_159;
 pub(crate) enum Hash {
     /// CPython's value, the same in every process.
     Known(i64),
-    /// Salted (str) or address-based (None, tasks, ...): it differs from
-    /// one process to the next.
+    /// A str's (or a tuple holding one): salted per process; this is the
+    /// value CPython gives with `PYTHONHASHSEED=0` (SipHash-1-3, key 0).
+    Salted(i64),
+    /// Address-based (None, tasks, ...): it differs from one process to
+    /// the next.
     Unknown,
 }
 
@@ -35,22 +40,31 @@ pub(crate) fn hash(v: &Value) -> Result<Hash, Exc> {
             Some(h) => Hash::Known(h),
             None => Hash::Unknown,
         },
+        Value::Str(s) => Hash::Salted(str_hash(s)),
         Value::Tuple(items) => {
             let mut lanes = Vec::with_capacity(items.len());
-            let mut unknown = false;
+            let (mut unknown, mut salted) = (false, false);
             for item in items.iter() {
                 match hash(item)? {
                     Hash::Known(h) => lanes.push(h),
+                    Hash::Salted(h) => {
+                        salted = true;
+                        lanes.push(h)
+                    }
                     Hash::Unknown => unknown = true,
                 }
             }
             if unknown {
                 Hash::Unknown
+            } else if salted {
+                Hash::Salted(tuple_hash(&lanes))
             } else {
                 Hash::Known(tuple_hash(&lanes))
             }
         }
-        Value::List(_) | Value::Dict(_) => return Err(type_error(format!("unhashable type: '{}'", v.type_name()))),
+        Value::List(_) | Value::Dict(_) | Value::Set(_) => {
+            return Err(type_error(format!("unhashable type: '{}'", v.type_name())))
+        }
         _ => Hash::Unknown,
     })
 }
@@ -117,6 +131,67 @@ fn frexp(v: f64) -> (f64, i32) {
     (m, exp - 1022)
 }
 
+/// A str's hash under `PYTHONHASHSEED=0`: SipHash-1-3 with a zero key
+/// over CPython's storage of the string (1, 2 or 4 bytes a character, the
+/// narrowest that holds its largest code point), 0 for "".
+fn str_hash(s: &str) -> i64 {
+    if s.is_empty() {
+        return 0;
+    }
+    let widest = s.chars().map(|c| c as u32).max().unwrap_or(0);
+    let width = if widest < 0x100 {
+        1
+    } else if widest < 0x10000 {
+        2
+    } else {
+        4
+    };
+    let mut bytes = Vec::with_capacity(s.len() * width);
+    for c in s.chars() {
+        bytes.extend_from_slice(&(c as u32).to_le_bytes()[..width]);
+    }
+    fix(siphash13(0, 0, &bytes) as i64)
+}
+
+/// SipHash-1-3 (one compression round, three finalization rounds).
+fn siphash13(k0: u64, k1: u64, data: &[u8]) -> u64 {
+    let mut v0 = k0 ^ 0x736f_6d65_7073_6575;
+    let mut v1 = k1 ^ 0x646f_7261_6e64_6f6d;
+    let mut v2 = k0 ^ 0x6c79_6765_6e65_7261;
+    let mut v3 = k1 ^ 0x7465_6462_7974_6573;
+    let round = |v0: &mut u64, v1: &mut u64, v2: &mut u64, v3: &mut u64| {
+        *v0 = v0.wrapping_add(*v1);
+        *v1 = v1.rotate_left(13) ^ *v0;
+        *v0 = v0.rotate_left(32);
+        *v2 = v2.wrapping_add(*v3);
+        *v3 = v3.rotate_left(16) ^ *v2;
+        *v0 = v0.wrapping_add(*v3);
+        *v3 = v3.rotate_left(21) ^ *v0;
+        *v2 = v2.wrapping_add(*v1);
+        *v1 = v1.rotate_left(17) ^ *v2;
+        *v2 = v2.rotate_left(32);
+    };
+    let mut chunks = data.chunks_exact(8);
+    for c in &mut chunks {
+        let m = u64::from_le_bytes(c.try_into().expect("8 bytes"));
+        v3 ^= m;
+        round(&mut v0, &mut v1, &mut v2, &mut v3);
+        v0 ^= m;
+    }
+    let mut last = [0u8; 8];
+    let rest = chunks.remainder();
+    last[..rest.len()].copy_from_slice(rest);
+    let b = ((data.len() as u64) << 56) | u64::from_le_bytes(last);
+    v3 ^= b;
+    round(&mut v0, &mut v1, &mut v2, &mut v3);
+    v0 ^= b;
+    v2 ^= 0xff;
+    for _ in 0..3 {
+        round(&mut v0, &mut v1, &mut v2, &mut v3);
+    }
+    v0 ^ v1 ^ v2 ^ v3
+}
+
 /// `tuplehash` (xxHash's mix, as CPython 3.8+ has it).
 fn tuple_hash(lanes: &[i64]) -> i64 {
     const P1: u64 = 11_400_714_785_074_694_791;
@@ -141,7 +216,7 @@ mod tests {
 
     fn h(v: Value) -> i64 {
         match hash(&v).unwrap() {
-            Hash::Known(h) => h,
+            Hash::Known(h) | Hash::Salted(h) => h,
             Hash::Unknown => panic!("unknown"),
         }
     }
@@ -163,7 +238,15 @@ mod tests {
         assert_eq!(h(Value::tuple(vec![Value::Int(1), Value::Int(2)])), -3_550_055_125_485_641_917);
         let big = BigInt::from(1u8) << 100u32;
         assert_eq!(h(Value::BigInt(std::rc::Rc::new(big))), 549_755_813_888);
-        assert!(hash(&Value::str("a")).unwrap() == Hash::Unknown);
+        // `PYTHONHASHSEED=0 python3 -c 'print(hash(...))'`.
+        assert_eq!(h(Value::str("a")), 4_644_417_185_603_328_019);
+        assert_eq!(h(Value::str("")), 0);
+        assert_eq!(h(Value::str("hello world, this is long")), 7_650_859_633_215_404_784);
+        assert_eq!(h(Value::str("é")), 6_047_309_291_227_476_195);
+        assert_eq!(h(Value::str("€")), -5_529_981_157_763_016_009);
+        assert_eq!(h(Value::str("😀")), -3_536_540_696_076_613_844);
+        assert_eq!(h(Value::tuple(vec![Value::str("a"), Value::Int(1)])), 6_955_645_834_154_447_545);
+        assert!(matches!(hash(&Value::str("a")).unwrap(), Hash::Salted(_)));
         assert!(hash(&Value::list(vec![])).is_err());
     }
 }

@@ -12,6 +12,7 @@ pub(crate) mod hash;
 pub(crate) mod ops;
 pub(crate) mod pyfmt;
 pub(crate) mod random;
+pub(crate) mod set;
 pub(crate) mod sort;
 pub(crate) mod store;
 
@@ -299,6 +300,8 @@ pub(crate) enum Value {
     Tuple(Rc<[Value]>),
     /// Insertion-ordered, like Python's dict.
     Dict(Rc<RefCell<Vec<(Value, Value)>>>),
+    /// A set, in CPython's table order.
+    Set(Rc<RefCell<set::SetItems>>),
     /// `range(start, stop, step)`, boxed so that a value stays three words.
     Range(Rc<(i64, i64, i64)>),
     Exc(Exc),
@@ -360,6 +363,7 @@ impl Value {
             Value::List(_) => "list",
             Value::Tuple(_) => "tuple",
             Value::Dict(_) => "dict",
+            Value::Set(_) => "set",
             Value::Range(..) => "range",
             Value::Exc(e) => e.class.name(),
             Value::ExcClass(_) | Value::UserClass(_) => "type",
@@ -387,6 +391,7 @@ impl Value {
             Value::List(l) => !l.borrow().is_empty(),
             Value::Tuple(t) => !t.is_empty(),
             Value::Dict(d) => !d.borrow().is_empty(),
+            Value::Set(s) => s.borrow().len() > 0,
             Value::Range(..) => ops::range_len(self) > 0,
             _ => true,
         }
@@ -434,6 +439,12 @@ impl Value {
             Value::Tuple(t) => {
                 let Some(_guard) = ReprGuard::enter(std::ptr::null()) else { return out.push_str("(...)") };
                 write_seq(out, "(", ")", t, t.len() == 1)
+            }
+            Value::Set(s) => {
+                let Some(_guard) = ReprGuard::enter(Rc::as_ptr(s) as *const ()) else {
+                    return out.push_str("set(...)");
+                };
+                set::write_repr(&s.borrow(), out)
             }
             Value::Dict(d) => {
                 let Some(_guard) = ReprGuard::enter(Rc::as_ptr(d) as *const ()) else {

@@ -192,6 +192,7 @@ pub(crate) fn binary(op: Bin, a: &Value, b: &Value) -> OpResult {
             b.type_name(),
             a.type_name()
         ))),
+        (Bin::Sub, Value::Set(x), Value::Set(_)) => super::set::difference(&x.borrow(), std::slice::from_ref(b)),
         (Bin::Mul, Value::Str(_) | Value::List(_) | Value::Tuple(_), _) => repeat(a, b),
         (Bin::Mul, _, Value::Str(_) | Value::List(_) | Value::Tuple(_)) => repeat(b, a),
         (Bin::Mod, Value::Str(_), _) => Err(type_error("asim does not support %-formatting; use an f-string template")),
@@ -219,6 +220,15 @@ fn bitwise(op: Bin, a: &Value, b: &Value) -> OpResult {
                 Bin::BitXor => x ^ y,
                 _ => x & y,
             }))
+        }
+        (Value::Set(x), Value::Set(_)) if op != Bin::LShift && op != Bin::RShift => {
+            let x = x.borrow();
+            let others = std::slice::from_ref(b);
+            return match op {
+                Bin::BitOr => super::set::union(&x, others),
+                Bin::BitAnd => super::set::intersection(&x, others),
+                _ => super::set::symmetric_difference(&x, b),
+            };
         }
         (Value::Dict(x), Value::Dict(_)) if op == Bin::BitOr => {
             let merged = Value::Dict(std::rc::Rc::new(std::cell::RefCell::new(x.borrow().clone())));
@@ -430,6 +440,10 @@ pub(crate) fn eq(a: &Value, b: &Value) -> bool {
             let (x, y) = (x.borrow(), y.borrow());
             x.len() == y.len() && x.iter().all(|(k, v)| y.iter().any(|(k2, v2)| eq(k, k2) && eq(v, v2)))
         }
+        (Value::Set(x), Value::Set(y)) => {
+            let (x, y) = (x.borrow(), y.borrow());
+            x.len() == y.len() && x.iter().all(|k| y.contains(k).unwrap_or(false))
+        }
         // range_richcompare: the same length, then the same start, then the same step.
         (Value::Range(x), Value::Range(y)) => {
             let n = range_len_exact(a);
@@ -458,6 +472,7 @@ pub(crate) fn is(a: &Value, b: &Value) -> bool {
         (Value::Int(x), Value::Int(y)) => x == y && (-5..=256).contains(x),
         (Value::List(x), Value::List(y)) => std::rc::Rc::ptr_eq(x, y),
         (Value::Dict(x), Value::Dict(y)) => std::rc::Rc::ptr_eq(x, y),
+        (Value::Set(x), Value::Set(y)) => std::rc::Rc::ptr_eq(x, y),
         (Value::Str(x), Value::Str(y)) => std::rc::Rc::ptr_eq(x, y),
         _ => {
             matches!(
@@ -522,6 +537,7 @@ pub(crate) fn contains(container: &Value, item: &Value) -> Result<bool, Exc> {
             check_hashable(item)?;
             Ok(d.borrow().iter().any(|(k, _)| eq(k, item)))
         }
+        Value::Set(s) => s.borrow().contains(item),
         Value::List(_) | Value::Tuple(_) | Value::Range(..) => Ok(iter_items(container)?.iter().any(|v| eq(v, item))),
         _ => Err(type_error(format!("argument of type '{}' is not iterable", container.type_name()))),
     }
@@ -529,7 +545,9 @@ pub(crate) fn contains(container: &Value, item: &Value) -> Result<bool, Exc> {
 
 pub(crate) fn check_hashable(v: &Value) -> Result<(), Exc> {
     match v {
-        Value::List(_) | Value::Dict(_) => Err(type_error(format!("unhashable type: '{}'", v.type_name()))),
+        Value::List(_) | Value::Dict(_) | Value::Set(_) => {
+            Err(type_error(format!("unhashable type: '{}'", v.type_name())))
+        }
         Value::Tuple(t) => t.iter().try_for_each(check_hashable),
         _ => Ok(()),
     }
@@ -557,6 +575,7 @@ pub(crate) fn len_of(v: &Value) -> Result<i64, Exc> {
         Value::List(l) => l.borrow().len() as i64,
         Value::Tuple(t) => t.len() as i64,
         Value::Dict(d) => d.borrow().len() as i64,
+        Value::Set(s) => s.borrow().len() as i64,
         Value::Range(..) => i64::try_from(range_len_exact(v))
             .map_err(|_| ExcObj::msg(ExcClass::OverflowError, "Python int too large to convert to C ssize_t"))?,
         _ => return Err(type_error(format!("object of type '{}' has no len()", v.type_name()))),
@@ -566,7 +585,9 @@ pub(crate) fn len_of(v: &Value) -> Result<i64, Exc> {
 /// The items an unpacking assignment (`a, b = v`) takes from `v`.
 pub(crate) fn unpack_items(v: &Value) -> Result<Vec<Value>, Exc> {
     match v {
-        Value::List(_) | Value::Tuple(_) | Value::Dict(_) | Value::Str(_) | Value::Range(_) => iter_items(v),
+        Value::List(_) | Value::Tuple(_) | Value::Dict(_) | Value::Set(_) | Value::Str(_) | Value::Range(_) => {
+            iter_items(v)
+        }
         _ => Err(type_error(format!("cannot unpack non-iterable {} object", v.type_name()))),
     }
 }
@@ -577,6 +598,7 @@ pub(crate) fn iter_items(v: &Value) -> Result<Vec<Value>, Exc> {
         Value::List(l) => l.borrow().to_vec(),
         Value::Tuple(t) => t.to_vec(),
         Value::Dict(d) => d.borrow().iter().map(|(k, _)| k.clone()).collect(),
+        Value::Set(s) => s.borrow().iter().cloned().collect(),
         Value::Str(s) => s.chars().map(|c| Value::str(c.to_string())).collect(),
         Value::Range(r) => {
             let (a, _, s) = **r;

@@ -349,11 +349,52 @@ impl Exprs {
         format!("{{{}}}", items.join(", "))
     }
 
+    /// A set of ints or strings (their order is CPython's: str hashes as
+    /// with PYTHONHASHSEED=0, which the harness uses), and what is done
+    /// with sets.
+    fn set(&mut self, d: usize) -> String {
+        let lit = |g: &mut Self| {
+            let n = g.rng.below(7);
+            let strs = g.rng.chance(40);
+            let items: Vec<String> = (0..n)
+                .map(|_| {
+                    if strs {
+                        g.pick(&["'a'", "'b'", "'url'", "'/x'", "'é'", "''", "'key9'"])
+                    } else {
+                        g.pick(&["0", "1", "-1", "7", "8", "16", "33", "64", "-2", "100", "2**61", "1.5"])
+                    }
+                })
+                .collect();
+            match (n, g.rng.below(3)) {
+                (0, _) => "set()".to_owned(),
+                (_, 0) => format!("set([{}])", items.join(", ")),
+                _ => format!("{{{}}}", items.join(", ")),
+            }
+        };
+        let a = lit(self);
+        let b = lit(self);
+        match self.rng.below(12) {
+            0 => a,
+            1 => format!("{a} | {b}"),
+            2 => format!("{a} & {b}"),
+            3 => format!("{a} - {b}"),
+            4 => format!("{a} ^ {b}"),
+            5 => format!("[{a} <= {b}, {a} < {b}, {a} == {b}, {a} >= {b}]"),
+            6 => format!("{{x * 3 % 11 for x in range({})}}", self.rng.below(20)),
+            7 => format!("{a}.union({b}, [5, 'z'])"),
+            8 => format!("{a}.intersection({}).difference([1, 'a'])", self.seq(d)),
+            9 => format!("sorted({a} | {{3, 2}}, key=str)"),
+            10 => format!("[len({a}), 1 in {a}, 'a' in {a}, {a}.isdisjoint({b}), {a}.issubset({b})]"),
+            _ => format!("{a}.symmetric_difference({b})"),
+        }
+    }
+
     /// Tuples, dicts and the operations on them.
     fn other(&mut self, d: usize) -> String {
         let d1 = d.saturating_sub(1);
-        match self.rng.below(11) {
+        match self.rng.below(13) {
             10 => format!("{} | {}", self.dict(d1), self.dict(d1)),
+            11 | 12 => self.set(d1),
             0 => self.tuple(d1),
             1 => self.dict(d1),
             2 => format!("{}[{}]", p(self.dict(d1)), self.pick(&["'a'", "1", "True", "'z'"])),

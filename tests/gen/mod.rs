@@ -694,7 +694,15 @@ impl Gen {
     fn function_call(&mut self, ind: usize) {
         let n = if self.me == self.coros { "7" } else { "n" };
         let label = self.label.clone();
-        match self.rng.below(6) {
+        match self.rng.below(7) {
+            6 => {
+                // A shared set: its order is CPython's.
+                let item = *self.rng.pick(&["n % 5", "n * 8", "'k' + str(n % 3)", "(n, 'x')", "-n"]);
+                let item = if self.me == self.coros { item.replace('n', "7") } else { item.to_owned() };
+                let verb = *self.rng.pick(&["add", "add", "discard"]);
+                self.line(ind, &format!("- do: \"seen.{verb}({item})\""));
+                self.line(ind, &format!("- print: \"{label} seen {{seen}} {{len(seen & {{0, 8, 16}})}}\""));
+            }
             0 => {
                 let v = self.name("f");
                 let k = self.rng.below(4);
@@ -862,6 +870,7 @@ pub(crate) fn scenario(seed: u64) -> String {
     g.line(1, "log: []");
     g.line(1, "tally: \"{'a': 0}\"");
     g.line(1, "last_error: None");
+    g.line(1, "seen: set()");
     // Primitives made in code (module-level variables), or declared.
     let made = g.rng.chance(50);
     if made {

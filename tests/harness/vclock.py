@@ -44,6 +44,10 @@ Output (UTF-8, one JSON object per line, floats written by ``json.dumps``, i.e. 
   ``sys.exit()`` / ``sys.exit(0)`` count as "ok".  Harness failures are reported as outcome
   "error" with type ``HarnessTimeout`` or ``HarnessChildDied``.
 
+Hashing.  The harness runs with ``PYTHONHASHSEED=0`` (it re-executes itself with it), so a
+str's hash, and the iteration order of a set of strings, are the same on every run: the ones
+asim computes.
+
 Isolation.  Every program runs in its own child process, forked from this process before any
 asyncio task exists, so each program starts with a fresh ``__main__`` namespace
 (``runpy.run_path(path, run_name="__main__")``), a clock at 0.0 and the C ``_asyncio`` module's
@@ -1105,4 +1109,8 @@ def main(argv=None) -> int:
 
 
 if __name__ == "__main__":
+    # str hashes, and so the order of a set of strings, are CPython's with
+    # PYTHONHASHSEED=0, which asim reproduces: the programs run with it.
+    if os.environ.get("PYTHONHASHSEED") != "0":
+        os.execve(sys.executable, [sys.executable, *sys.argv], {**os.environ, "PYTHONHASHSEED": "0"})
     sys.exit(main())

@@ -11,7 +11,7 @@ links = ({
     "/blog/1": ["/blog/2"],
     "/blog/2": ["/"],
 })
-seen = {}
+seen = set()
 
 
 async def fetch(url):
@@ -31,16 +31,16 @@ async def crawl(tg, url, slots):
     print(f"{url} -> {len(found)} links")
     for link in found:
         if link not in seen:
-            seen[link] = True
+            seen.add(link)
             tg.create_task(crawl(tg, link, slots), name=f"crawl {link}")
 
 
 async def main():
     slots = asyncio.Semaphore(2)
-    seen['/'] = True
+    seen.add("/")
     async with asyncio.TaskGroup() as tg:
         tg.create_task(crawl(tg, "/", slots), name="crawl /")
-    print(f"crawled {len(seen)} pages")
+    print(f"crawled {len(seen)} pages: {sorted(seen)}")
 
 
 asyncio.run(main())

@@ -38,6 +38,9 @@ pub(super) fn builtin(b: Builtin, args: Vec<Value>, kw: &[(&str, Value)]) -> Res
         Builtin::Int => &["base"],
         _ => &[],
     };
+    if !kw.is_empty() && matches!(b, Builtin::Set | Builtin::List | Builtin::Tuple) {
+        return Err(type_error(format!("{name}() takes no keyword arguments")));
+    }
     if let Some((k, _)) = kw.iter().find(|(k, _)| !allowed_kw.contains(k) && b != Builtin::Dict) {
         return Err(type_error(format!("{name}() got an unexpected keyword argument '{k}'")));
     }
@@ -165,7 +168,7 @@ pub(super) fn builtin(b: Builtin, args: Vec<Value>, kw: &[(&str, Value)]) -> Res
             exactly(1)?;
             match crate::value::hash::hash(&args[0])? {
                 crate::value::hash::Hash::Known(h) => Value::Int(h),
-                crate::value::hash::Hash::Unknown => {
+                crate::value::hash::Hash::Salted(_) | crate::value::hash::Hash::Unknown => {
                     return Err(value_error(format!(
                         "asim does not model hash() of a {}: CPython's value differs from one process to the next",
                         args[0].type_name()
@@ -246,6 +249,24 @@ pub(super) fn builtin(b: Builtin, args: Vec<Value>, kw: &[(&str, Value)]) -> Res
             Some(v) => ops::iter_items(v)?,
             None => Vec::new(),
         }),
+        Builtin::Set => {
+            if args.len() > 1 {
+                return Err(type_error(format!("set expected at most 1 argument, got {}", args.len())));
+            }
+            let s = match args.first() {
+                Some(
+                    v @ (Value::Set(_)
+                    | Value::List(_)
+                    | Value::Tuple(_)
+                    | Value::Dict(_)
+                    | Value::Str(_)
+                    | Value::Range(_)),
+                ) => crate::value::set::from_value(v)?,
+                Some(v) => return Err(type_error(format!("'{}' object is not iterable", v.type_name()))),
+                None => Default::default(),
+            };
+            Value::Set(std::rc::Rc::new(std::cell::RefCell::new(s)))
+        }
         Builtin::Dict => {
             if args.len() > 1 {
                 return Err(type_error(format!("dict expected at most 1 argument, got {}", args.len())));

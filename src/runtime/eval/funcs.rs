@@ -176,6 +176,15 @@ impl<'p> Vm<'p> {
             })?;
             return Ok(d);
         }
+        if c.kind == CompKind::Set {
+            let s = std::rc::Rc::new(std::cell::RefCell::new(crate::value::set::SetItems::default()));
+            let target = s.clone();
+            self.comp_each(t, c, &mut |_, v, _| {
+                target.borrow_mut().add(v)?;
+                Ok(false)
+            })?;
+            return Ok(Value::Set(s));
+        }
         let mut items = Vec::new();
         self.comp_each(t, c, &mut |_, v, _| {
             if items.len() as i64 >= ops::MAX_ITEMS {

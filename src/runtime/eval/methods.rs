@@ -119,6 +119,19 @@ impl Vm<'_> {
                     _ => return Err(no_method(r, m)),
                 }
             }
+            (Value::Set(s), _) => self.set_method(r, s, m, args)?,
+            (Value::List(l), Method::Copy) => {
+                if !args.is_empty() {
+                    return Err(type_error(format!("list.copy() takes no arguments ({} given)", args.len())));
+                }
+                Value::list(l.borrow().to_vec())
+            }
+            (Value::Dict(d), Method::Copy) => {
+                if !args.is_empty() {
+                    return Err(type_error(format!("dict.copy() takes no arguments ({} given)", args.len())));
+                }
+                Value::Dict(std::rc::Rc::new(std::cell::RefCell::new(d.borrow().clone())))
+            }
             (Value::List(l), _) => match m {
                 Method::Append => {
                     let [x] = one(args, "append")?;
@@ -392,4 +405,131 @@ fn split_whitespace(s: &str, maxsplit: i64) -> Vec<Value> {
         rest = rest[end..].trim_start_matches(py_space);
     }
     out
+}
+
+impl Vm<'_> {
+    /// The methods of a set, with CPython's messages.
+    fn set_method(
+        &mut self,
+        r: &Value,
+        s: &std::rc::Rc<std::cell::RefCell<crate::value::set::SetItems>>,
+        m: Method,
+        args: Vec<Value>,
+    ) -> Result<Value, Exc> {
+        use crate::value::set;
+        let name = m.name();
+        let none = |args: &[Value]| -> Result<(), Exc> {
+            if args.is_empty() {
+                Ok(())
+            } else {
+                Err(type_error(format!("set.{name}() takes no arguments ({} given)", args.len())))
+            }
+        };
+        let one = |args: &[Value]| -> Result<Value, Exc> {
+            match args {
+                [x] => Ok(x.clone()),
+                _ => Err(type_error(format!("set.{name}() takes exactly one argument ({} given)", args.len()))),
+            }
+        };
+        let shared = |items: set::SetItems| Value::Set(std::rc::Rc::new(std::cell::RefCell::new(items)));
+        // What an in-place operation computes from a snapshot, then stores.
+        let replace = |new: Value| {
+            if let Value::Set(n) = new {
+                let items = n.borrow().clone();
+                let old = std::mem::replace(&mut *s.borrow_mut(), items);
+                drop(old);
+            }
+        };
+        Ok(match m {
+            Method::Add => {
+                let x = one(&args)?;
+                s.borrow_mut().add(x)?;
+                Value::None
+            }
+            Method::Discard => {
+                let x = one(&args)?;
+                s.borrow_mut().discard(&x)?;
+                Value::None
+            }
+            Method::Remove => {
+                let x = one(&args)?;
+                if !s.borrow_mut().discard(&x)? {
+                    return Err(ExcObj::new(ExcClass::KeyError, vec![x]));
+                }
+                Value::None
+            }
+            Method::Pop => {
+                none(&args)?;
+                let popped = s.borrow_mut().pop();
+                match popped {
+                    Some(v) => v,
+                    None => return Err(ExcObj::new(ExcClass::KeyError, vec![Value::str("pop from an empty set")])),
+                }
+            }
+            Method::Clear => {
+                none(&args)?;
+                let old = s.borrow_mut().clear();
+                drop(old);
+                Value::None
+            }
+            Method::Copy => {
+                none(&args)?;
+                shared(s.borrow().copy())
+            }
+            Method::Update => {
+                for a in &args {
+                    let mut copy = s.borrow().clone();
+                    set::update(&mut copy, a)?;
+                    *s.borrow_mut() = copy;
+                }
+                Value::None
+            }
+            Method::Union => set::union(&s.borrow().clone(), &args)?,
+            Method::Intersection => set::intersection(&s.borrow().clone(), &args)?,
+            Method::Difference => set::difference(&s.borrow().clone(), &args)?,
+            Method::SymmetricDifference => set::symmetric_difference(&s.borrow().clone(), &one(&args)?)?,
+            Method::IntersectionUpdate => {
+                let v = set::intersection(&s.borrow().clone(), &args)?;
+                replace(v);
+                Value::None
+            }
+            Method::DifferenceUpdate => {
+                // In place: the table keeps its size and its dummies.
+                for a in &args {
+                    let items = match a {
+                        Value::Set(o) => o.borrow().iter().cloned().collect(),
+                        _ => ops::iter_items(a)
+                            .map_err(|_| type_error(format!("'{}' object is not iterable", a.type_name())))?,
+                    };
+                    for v in items {
+                        s.borrow_mut().discard(&v)?;
+                    }
+                }
+                Value::None
+            }
+            Method::SymmetricDifferenceUpdate => {
+                let other = one(&args)?;
+                let items: Vec<Value> = match &other {
+                    Value::Set(o) => o.borrow().iter().cloned().collect(),
+                    _ => set::from_value(&other)
+                        .map_err(|_| type_error(format!("'{}' object is not iterable", other.type_name())))?
+                        .iter()
+                        .cloned()
+                        .collect(),
+                };
+                for v in items {
+                    let found = s.borrow_mut().discard(&v)?;
+                    if !found {
+                        s.borrow_mut().add(v)?;
+                    }
+                }
+                Value::None
+            }
+            Method::IsSubset | Method::IsSuperset | Method::IsDisjoint => {
+                let x = one(&args)?;
+                Value::Bool(set::relation(&s.borrow(), name, &x)?)
+            }
+            _ => return Err(no_method(r, m)),
+        })
+    }
 }

@@ -200,6 +200,10 @@ impl Vm<'_> {
             }
             CExpr::Starred(_) => return Err(type_error("can't use starred expression here")),
             CExpr::Neg(x) => ops::neg(&self.ev(t, x)?)?,
+            CExpr::Set(xs, form) => {
+                let items = self.items(t, xs)?;
+                Value::Set(Rc::new(std::cell::RefCell::new(crate::value::set::display(items, *form)?)))
+            }
             CExpr::Invert(x) => ops::invert(&self.ev(t, x)?)?,
             CExpr::Pos(x) => ops::pos(&self.ev(t, x)?)?,
             CExpr::Not(x) => Value::Bool(!self.ev(t, x)?.truthy()),
@@ -249,11 +253,15 @@ impl Vm<'_> {
             CExpr::Builtin(b, args, kwargs) => {
                 use crate::compile::Builtin as B;
                 let mut kw = Vec::with_capacity(kwargs.len());
+                // `any(x for ...)` takes one item at a time; `any([...])`
+                // builds the whole list first.
                 if let ([CExpr::Comp(c)], B::Sum | B::Any | B::All | B::Min | B::Max) = (&**args, b) {
-                    for (k, v) in kwargs.iter() {
-                        kw.push((&**k, self.ev(t, v)?));
+                    if c.kind == crate::syntax::expr::CompKind::Gen {
+                        for (k, v) in kwargs.iter() {
+                            kw.push((&**k, self.ev(t, v)?));
+                        }
+                        return self.consume_gen(t, *b, c, &kw);
                     }
-                    return self.consume_gen(t, *b, c, &kw);
                 }
                 let args = self.items(t, args)?;
                 for (k, v) in kwargs.iter() {
@@ -542,6 +550,17 @@ fn new_group(c: ExcClass, args: Vec<Value>) -> Result<Value, Exc> {
 }
 
 fn compare(op: CmpOp, a: &Value, b: &Value) -> Result<bool, Exc> {
+    if let (Value::Set(x), Value::Set(y), CmpOp::Lt | CmpOp::Le | CmpOp::Gt | CmpOp::Ge) = (a, b, op) {
+        // Subset and superset, proper for `<` and `>`.
+        let (x, y) = (x.borrow(), y.borrow());
+        use crate::value::set::is_subset;
+        return Ok(match op {
+            CmpOp::Le => is_subset(&x, &y)?,
+            CmpOp::Lt => x.len() < y.len() && is_subset(&x, &y)?,
+            CmpOp::Ge => is_subset(&y, &x)?,
+            _ => x.len() > y.len() && is_subset(&y, &x)?,
+        });
+    }
     let ord = |sym: &str| ops::compare(a, b, sym);
     Ok(match op {
         CmpOp::Eq => ops::eq(a, b),

@@ -37,6 +37,8 @@ pub(crate) enum ExprKind {
     Name(String),
     /// `[a, b]`.
     List(Vec<Expr>),
+    /// `{a, b}`.
+    Set(Vec<Expr>),
     /// `(a, b)`, `(a,)`, `()`, or a top-level `a, b`.
     Tuple(Vec<Expr>),
     /// `{k: v}`, pairs in source order.
@@ -293,7 +295,9 @@ impl Expr {
             | ExprKind::None
             | ExprKind::Name(_) => {}
             ExprKind::FString(p) => parts(p, f),
-            ExprKind::List(xs) | ExprKind::Tuple(xs) | ExprKind::BoolOp(_, xs) => xs.iter().for_each(|x| x.each(f)),
+            ExprKind::List(xs) | ExprKind::Set(xs) | ExprKind::Tuple(xs) | ExprKind::BoolOp(_, xs) => {
+                xs.iter().for_each(|x| x.each(f))
+            }
             ExprKind::Dict(kv) => kv.iter().for_each(|(k, v)| {
                 k.each(f);
                 v.each(f);

@@ -706,7 +706,24 @@ impl<'s> Parser<'s> {
         Ok(Expr { kind: ExprKind::List(shrunk(items)), span: start..self.last_end })
     }
 
-    /// `{...}`: a dict. Sets, `**` unpacking and comprehensions are refused.
+    /// The rest of a set literal after its first item.
+    fn set_rest(&mut self, start: usize, first: Expr) -> PResult<Expr> {
+        let mut items = vec![first];
+        while self.eat_op(",") {
+            if self.is_op("}") {
+                break;
+            }
+            if self.is_op("*") {
+                return Err(self.fail_here("`*` unpacking in a set literal is not supported in asim", None));
+            }
+            items.push(self.expression()?);
+        }
+        self.close_bracket("`,` or `}`")?;
+        Ok(Expr { kind: ExprKind::Set(shrunk(items)), span: start..self.last_end })
+    }
+
+    /// `{...}`: a dict, a set, or a comprehension of either. `**`
+    /// unpacking is refused.
     fn dict(&mut self) -> PResult<Expr> {
         let start = self.open_bracket().start;
         let mut pairs = Vec::new();
@@ -715,7 +732,7 @@ impl<'s> Parser<'s> {
                 return Err(self.fail_here("dict unpacking (`**`) is not supported in asim expressions", None));
             }
             if self.is_op("*") && pairs.is_empty() {
-                return Err(self.fail_here("set literals are not supported in asim expressions", None));
+                return Err(self.fail_here("`*` unpacking in a set literal is not supported in asim", None));
             }
             let key = self.expression()?;
             if pairs.is_empty() && self.is_kw("for") {
@@ -726,16 +743,7 @@ impl<'s> Parser<'s> {
             }
             if !self.is_op(":") {
                 if pairs.is_empty() && (self.is_op(",") || self.is_op("}")) {
-                    let set =
-                        ParseError::new("set literals are not supported in asim expressions", start..key.span.end);
-                    return Err(if self.is_op("}") {
-                        set.with_hint(
-                            "`{...}` fields belong in text fields such as `print`; \
-                             in code, write the expression without braces",
-                        )
-                    } else {
-                        set.with_hint("use a list `[...]` instead")
-                    });
+                    return self.set_rest(start, key);
                 }
                 if pairs.is_empty() || matches!(self.peek().tok, Tok::Name(ref n) if n == "for") {
                     return Err(self.unexpected(Some("`:`")));

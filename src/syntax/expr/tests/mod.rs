@@ -20,6 +20,7 @@ fn sx(e: &Expr) -> String {
         ExprKind::FString(parts) => format!("f[{}]", fparts(parts)),
         ExprKind::Name(n) => n.clone(),
         ExprKind::List(items) => format!("[{}]", list(items).trim_start()),
+        ExprKind::Set(items) => format!("{{set{}}}", list(items)),
         ExprKind::Tuple(items) => format!("(tuple{})", list(items)),
         ExprKind::Dict(pairs) => {
             let pairs: Vec<_> = pairs.iter().map(|(k, v)| format!("{}: {}", sx(k), sx(v))).collect();
