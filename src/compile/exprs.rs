@@ -111,7 +111,15 @@ impl Ctx<'_> {
                     UnaryOp::Invert => CExpr::Invert(x),
                 }
             }
-            ExprKind::Binary(op, a, b) => CExpr::Binary(*op, Box::new(self.expr(a, o)), Box::new(self.expr(b, o))),
+            ExprKind::Binary(op, a, b) => {
+                let (a, b) = (Box::new(self.expr(a, o)), Box::new(self.expr(b, o)));
+                match op {
+                    BinOp::BitOr | BinOp::BitXor | BinOp::BitAnd | BinOp::LShift | BinOp::RShift => {
+                        CExpr::Bitwise(*op, a, b)
+                    }
+                    _ => CExpr::Binary(*op, a, b),
+                }
+            }
             ExprKind::Compare(a, rest) => {
                 CExpr::Compare(Box::new(self.expr(a, o)), rest.iter().map(|(op, x)| (*op, self.expr(x, o))).collect())
             }

@@ -210,6 +210,8 @@ pub(crate) enum CExpr {
     Pos(Box<CExpr>),
     Not(Box<CExpr>),
     Binary(BinOp, Box<CExpr>, Box<CExpr>),
+    /// `a | b`, `a ^ b`, `a & b`, `a << b`, `a >> b` (off the arithmetic path).
+    Bitwise(BinOp, Box<CExpr>, Box<CExpr>),
     Compare(Box<CExpr>, Vec<(CmpOp, CExpr)>),
     And(Vec<CExpr>),
     Or(Vec<CExpr>),

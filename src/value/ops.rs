@@ -123,7 +123,7 @@ impl Bin {
         }
     }
 
-    fn is_bitwise(self) -> bool {
+    pub(crate) fn is_bitwise(self) -> bool {
         matches!(self, Bin::BitOr | Bin::BitXor | Bin::BitAnd | Bin::LShift | Bin::RShift)
     }
 }
@@ -165,9 +165,6 @@ pub(crate) fn name_list(names: &[String]) -> String {
 
 /// `a <op> b`.
 pub(crate) fn binary(op: Bin, a: &Value, b: &Value) -> OpResult {
-    if op.is_bitwise() {
-        return bitwise(op, a, b);
-    }
     if let (Some(x), Some(y)) = (num(a), num(b)) {
         return numeric(op, x, y);
     }
@@ -206,8 +203,8 @@ pub(crate) fn binary(op: Bin, a: &Value, b: &Value) -> OpResult {
 }
 
 /// `a | b`, `a ^ b`, `a & b`, `a << b`, `a >> b`: on ints (bools stay
-/// bools for `|`, `^`, `&`), and `|` merging two dicts.
-fn bitwise(op: Bin, a: &Value, b: &Value) -> OpResult {
+/// bools for `|`, `^`, `&`), `|` merging two dicts, set operations.
+pub(crate) fn bitwise(op: Bin, a: &Value, b: &Value) -> OpResult {
     use Num::{B, I};
     let ints = match (num(a), num(b)) {
         (Some(x @ (I(_) | B(_))), Some(y @ (I(_) | B(_)))) => Some((x, y)),
@@ -313,6 +310,7 @@ pub(crate) fn limit_error() -> Exc {
 
 fn numeric(op: Bin, x: Num<'_>, y: Num<'_>) -> OpResult {
     use Num::{B, I};
+
     // The 64-bit fast path; `None` (an overflow) goes on with big ints.
     let fast = match (op, x, y) {
         (Bin::Add, I(a), I(b)) => a.checked_add(b),

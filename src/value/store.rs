@@ -235,6 +235,40 @@ pub(crate) fn inplace(op: Bin, a: &Value, b: &Value) -> Result<Value, Exc> {
         update(a, b)?;
         return Ok(a.clone());
     }
+    if let (Value::Set(s), Value::Set(o)) = (a, b) {
+        // `s |= t` and the others change the set itself.
+        if matches!(op, Bin::BitOr | Bin::BitAnd | Bin::BitXor | Bin::Sub) {
+            let other = o.borrow().clone();
+            let mut items = s.borrow().clone();
+            match op {
+                Bin::BitOr => items.merge(&other),
+                Bin::Sub => {
+                    for v in other.iter() {
+                        items.discard(v)?;
+                    }
+                }
+                Bin::BitXor => {
+                    for v in other.iter() {
+                        if !items.discard(v)? {
+                            items.add(v.clone())?;
+                        }
+                    }
+                }
+                _ => {
+                    let Value::Set(r) = super::set::intersection(&items, std::slice::from_ref(b))? else {
+                        unreachable!("a set")
+                    };
+                    items = r.borrow().clone();
+                }
+            }
+            let old = std::mem::replace(&mut *s.borrow_mut(), items);
+            drop(old);
+            return Ok(a.clone());
+        }
+    }
+    if op.is_bitwise() {
+        return ops::bitwise(op, a, b);
+    }
     if let Value::List(l) = a {
         match op {
             Bin::Add => {

@@ -53,6 +53,22 @@ async def main():
     w.symmetric_difference_update({10, 18, 26})
     w.intersection_update([1, 3, 18, 99])
     print(f"{w} {w.issuperset([1])}")
+    s = {1, 2, 3}
+    t = {3, 4, 10}
+    alias = s
+    s |= t
+    print(f"{alias} {s is alias}")
+    s -= {1}
+    s ^= {2, 99}
+    s &= {3, 4, 99, 7}
+    print(f"{alias} {s}")
+    flag = True
+    flag &= False
+    flag |= True
+    n = 6
+    n ^= 3
+    n <<= 2
+    print(f"{flag} {n}")
     c.remove(12345)
 
 

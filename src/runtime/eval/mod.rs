@@ -212,6 +212,11 @@ impl Vm<'_> {
                 let b = self.ev(t, b)?;
                 ops::binary(crate::compile::bin(*op), &a, &b)?
             }
+            CExpr::Bitwise(op, a, b) => {
+                let a = self.ev(t, a)?;
+                let b = self.ev(t, b)?;
+                ops::bitwise(crate::compile::bin(*op), &a, &b)?
+            }
             CExpr::Compare(first, rest) => {
                 let mut left = self.ev(t, first)?;
                 for (op, right) in rest {

@@ -518,17 +518,23 @@ impl Vm<'_> {
             let pc = frame.pc();
             frame.jump(pc + 1);
             let instr = &prog.coros[coro as usize].code[pc];
-            let result = self.exec(t, &instr.op);
-            let escaped = self.sync_escaped.take();
-            let flow = match result {
-                Ok(f) => f,
+            let flow = match self.exec(t, &instr.op) {
+                Ok(f) => {
+                    if self.sync_escaped.is_some() {
+                        // A function's exception the instruction dealt with.
+                        self.sync_escaped = None;
+                    }
+                    f
+                }
                 // A limit hit inside the instruction: the task stays where it
                 // is (the report shows it there), nothing of it runs on.
                 Err(_) if self.stopped() => return Flow::Yield,
-                // Out of a plain function: it enters this frame as it
-                // propagates (its context was set where it was raised).
-                Err(e) if escaped.is_some_and(|x| Rc::ptr_eq(&x, &e)) => self.propagate(t, e),
-                Err(e) => self.raise(t, e),
+                Err(e) => match self.sync_escaped.take() {
+                    // Out of a plain function: it enters this frame as it
+                    // propagates (its context was set where it was raised).
+                    Some(x) if Rc::ptr_eq(&x, &e) => self.propagate(t, e),
+                    _ => self.raise(t, e),
+                },
             };
             // A value the instruction dropped (a coroutine never awaited) is
             // reported now, before the next line runs, as CPython's
