@@ -169,17 +169,9 @@ impl Ctx<'_> {
                     }
                 }
                 let v = Box::new(self.expr(value, o));
-                match &**attr {
-                    "args" => CExpr::Attr(v, Attr::Args),
-                    "__cause__" => CExpr::Attr(v, Attr::Cause),
-                    "__context__" => CExpr::Attr(v, Attr::Context),
-                    "__suppress_context__" => CExpr::Attr(v, Attr::SuppressContext),
-                    "exceptions" => CExpr::Attr(v, Attr::Exceptions),
-                    "message" => CExpr::Attr(v, Attr::Message),
-                    "parties" => CExpr::Attr(v, Attr::Parties),
-                    "n_waiting" => CExpr::Attr(v, Attr::NWaiting),
-                    "broken" => CExpr::Attr(v, Attr::Broken),
-                    _ => {
+                match Attr::by_name(attr) {
+                    Some(a) => CExpr::Attr(v, a),
+                    None => {
                         let is_method = Method::ALL.iter().any(|(n, _)| **n == **attr)
                             || AWAITABLE_METHODS.contains(&(&**attr))
                             || barrier::METHOD_COROUTINES.contains(&(&**attr));
@@ -383,6 +375,12 @@ impl Ctx<'_> {
                     self.error(Diagnostic::error(format!("unknown method `.{attr}()`"), aspan).with_hint_opt(hint));
                     return CExpr::Const(Value::None);
                 };
+                if *m == Method::Format {
+                    let recv = self.expr(value, o);
+                    let args = self.args(args, o, false).into_boxed_slice();
+                    let kwargs = kwargs.iter().map(|k| (k.name.as_str().into(), self.expr(&k.value, o))).collect();
+                    return CExpr::StrFormat(Box::new(crate::compile::StrFormatCall { recv, args, kwargs }));
+                }
                 if !kwargs.is_empty() {
                     self.error(Diagnostic::error(format!("`.{attr}()` takes no keyword arguments in asim"), span));
                 }

@@ -77,6 +77,8 @@ pub(crate) enum Method {
     Replace,
     StartsWith,
     EndsWith,
+    /// `str.format(...)`, compiled to [`CExpr::StrFormat`] (it takes keywords).
+    Format,
     // the event loop
     Time,
 }
@@ -140,6 +142,7 @@ impl Method {
         ("replace", Method::Replace),
         ("startswith", Method::StartsWith),
         ("endswith", Method::EndsWith),
+        ("format", Method::Format),
     ];
 
     /// The Python name.
@@ -161,6 +164,31 @@ pub(crate) enum Attr {
     Parties,
     NWaiting,
     Broken,
+}
+
+impl Attr {
+    /// Every data attribute with its Python name.
+    pub(crate) const ALL: &'static [(&'static str, Attr)] = &[
+        ("args", Attr::Args),
+        ("__cause__", Attr::Cause),
+        ("__context__", Attr::Context),
+        ("__suppress_context__", Attr::SuppressContext),
+        ("exceptions", Attr::Exceptions),
+        ("message", Attr::Message),
+        ("parties", Attr::Parties),
+        ("n_waiting", Attr::NWaiting),
+        ("broken", Attr::Broken),
+    ];
+
+    /// The attribute of that Python name.
+    pub(crate) fn by_name(name: &str) -> Option<Attr> {
+        Self::ALL.iter().find(|(n, _)| *n == name).map(|(_, a)| *a)
+    }
+
+    /// The Python name.
+    pub(crate) fn name(self) -> &'static str {
+        Self::ALL.iter().find(|(_, a)| *a == self).map_or("?", |(n, _)| n)
+    }
 }
 
 /// What `Barrier`'s own code reads of it.
@@ -232,6 +260,8 @@ pub(crate) enum CExpr {
     /// `MyError("x")` of a class declared under `exceptions:`.
     NewUserExc(std::rc::Rc<crate::value::UserClass>, Vec<CExpr>),
     Method(Box<CExpr>, Method, Vec<CExpr>),
+    /// `s.format(*args, **kwargs)`.
+    StrFormat(Box<StrFormatCall>),
     Attr(Box<CExpr>, Attr),
     Index(Box<CExpr>, Box<CExpr>),
     /// `a op= b`'s new value (a list is changed in place).
@@ -356,6 +386,15 @@ pub(crate) struct CreateTask {
     pub(crate) group: Option<CExpr>,
     pub(crate) coro: CExpr,
     pub(crate) name: Option<CExpr>,
+}
+
+/// A `str.format` call: the receiver (a str at run time, or an
+/// AttributeError), the positional arguments and the keyword arguments.
+#[derive(Debug, Clone)]
+pub(crate) struct StrFormatCall {
+    pub(crate) recv: CExpr,
+    pub(crate) args: Box<[CExpr]>,
+    pub(crate) kwargs: Box<[(Box<str>, CExpr)]>,
 }
 
 /// The targets of one unpacking, and which of them is starred (`a, *b`).

@@ -192,7 +192,7 @@ pub(crate) fn binary(op: Bin, a: &Value, b: &Value) -> OpResult {
         (Bin::Sub, Value::Set(x), Value::Set(_)) => super::set::difference(&x.borrow(), std::slice::from_ref(b)),
         (Bin::Mul, Value::Str(_) | Value::List(_) | Value::Tuple(_), _) => repeat(a, b),
         (Bin::Mul, _, Value::Str(_) | Value::List(_) | Value::Tuple(_)) => repeat(b, a),
-        (Bin::Mod, Value::Str(_), _) => Err(type_error("asim does not support %-formatting; use an f-string template")),
+        (Bin::Mod, Value::Str(f), _) => Ok(Value::str(super::pyfmt::percent_format(f, b)?)),
         _ => Err(type_error(format!(
             "unsupported operand type(s) for {}: '{}' and '{}'",
             op.symbol(),
@@ -615,7 +615,15 @@ fn index_of(i: &Value, len: usize, what: &str) -> Result<usize, Exc> {
         Value::Int(i) => *i,
         Value::Bool(b) => i64::from(*b),
         Value::BigInt(_) => return Err(index_sized("IndexError")),
-        _ => return Err(type_error(format!("{what} indices must be integers or slices, not {}", i.type_name()))),
+        // 3.11 words the str case its own way.
+        _ if what == "string" => {
+            return Err(type_error(format!("string indices must be integers, not '{}'", i.type_name())))
+        }
+        _ => {
+            // `range(3)['a']`: the type is "range" here, "range object" in the IndexError.
+            let what = what.trim_end_matches(" object");
+            return Err(type_error(format!("{what} indices must be integers or slices, not {}", i.type_name())));
+        }
     };
     let len = len as i64;
     let j = if i < 0 { i + len } else { i };

@@ -78,6 +78,75 @@ const STRS: &[&str] = &[
     "'0x1f'", "'nan'", "'inf'", "'aXbXc'", "'ß'", "'été'",
 ];
 
+/// printf-style formats: flags, widths, precisions, every conversion,
+/// `%(key)` and `*`, and malformed ones.
+const PERCENT_FORMATS: &[&str] = &[
+    "'%s'",
+    "'%r'",
+    "'%a'",
+    "'%d'",
+    "'%i|%u'",
+    "'%5.2f'",
+    "'%-6s|'",
+    "'%+d %x'",
+    "'%#o %X'",
+    "'%#x'",
+    "'%e'",
+    "'%10.3E|'",
+    "'%g'",
+    "'%#.3G'",
+    "'%c'",
+    "'%%'",
+    "'%s %s'",
+    "'%05d'",
+    "'% 08.2f'",
+    "'%-+7d|'",
+    "'%.3s'",
+    "'%.4d'",
+    "'%(a)s'",
+    "'%(b)r %(a)s'",
+    "'%(a)05.1f'",
+    "'[%s] %s'",
+    "'%ld'",
+    "'%z'",
+    "'%'",
+    "'%(a'",
+    "'no field'",
+];
+
+/// `str.format` templates: automatic, manual and keyword fields, items,
+/// conversions, nested specs, escapes, and malformed ones.
+const FORMAT_TEMPLATES: &[&str] = &[
+    "'{}'",
+    "'{} {}'",
+    "'{0}{1}{0}'",
+    "'{!r:>8}'",
+    "'{:^9}|'",
+    "'{0[0]}'",
+    "'{0[a]}'",
+    "'{:{w}}|'",
+    "'{x}-{}'",
+    "'{x!r}'",
+    "'{:.2f}'",
+    "'{:x}'",
+    "'{:,}'",
+    "'{:>{w}}'",
+    "'{{}}{}'",
+    "'{{{}}}'",
+    "'{0!a}'",
+    "'{!s:<5}|'",
+    "'{1}'",
+    "'{}{0}'",
+    "'{0}{}'",
+    "'{x[0]}'",
+    "'{0:d}'",
+    "'{0.args}'",
+    "'{'",
+    "'}'",
+    "'{!z}'",
+    "'no field'",
+];
+
 /// `(x)`: an operand or receiver keeps its meaning whatever it is.
 fn p(x: String) -> String {
     format!("({x})")
@@ -191,7 +260,7 @@ impl Exprs {
             return self.pick(STRS);
         }
         let d1 = d - 1;
-        match self.rng.below(17) {
+        match self.rng.below(19) {
             0..=2 => self.pick(STRS),
             3 => format!("{} + {}", p(self.str(d1)), p(self.str(d1))),
             4 => format!("{} * {}", p(self.str(d1)), self.pick(&["0", "2", "3", "-1"])),
@@ -223,8 +292,44 @@ impl Exprs {
                 self.int(0)
             ),
             15 => format!("{} if {} else {}", p(self.str(d1)), p(self.boolean(d1)), p(self.str(d1))),
+            16 => self.percent(d1),
+            17 => self.str_format(d1),
             _ => format!("type({}).__name__", self.any(d1)),
         }
+    }
+
+    /// `fmt % args`: a tuple, a single value or a dict for the args, so
+    /// that the formats meet values of every type (and fail as CPython
+    /// fails: a missing argument, a wrong type, a bad conversion).
+    fn percent(&mut self, d: usize) -> String {
+        if self.rng.chance(15) {
+            // `*` takes a width or precision from the arguments: a small one
+            // (a huge width is a MemoryError in CPython, asim's size limit).
+            let fmt = self.pick(&["'%*d'", "'%-*s|'", "'%.*f'", "'%*r|'", "'%0*x'"]);
+            let n = self.pick(&["3", "-4", "0", "True", "-(2**63)", "2**64", "1.5"]);
+            return format!("{fmt} % ({n}, {})", self.any(d));
+        }
+        let fmt = self.pick(PERCENT_FORMATS);
+        let args = match self.rng.below(4) {
+            0 | 1 => self.tuple(d),
+            2 => self.dict(d),
+            _ => p(self.any(d)),
+        };
+        format!("{fmt} % {args}")
+    }
+
+    /// `fmt.format(...)`: positional and keyword arguments of any type.
+    fn str_format(&mut self, d: usize) -> String {
+        let fmt = self.pick(FORMAT_TEMPLATES);
+        let n = self.rng.below(4);
+        let mut args: Vec<String> = (0..n).map(|_| self.any(d)).collect();
+        if self.rng.chance(40) {
+            args.push(format!("x={}", self.any(d)));
+        }
+        if self.rng.chance(30) {
+            args.push(format!("w={}", self.pick(&["3", "8", "0", "'>6'", "'x'"])));
+        }
+        format!("{fmt}.format({})", args.join(", "))
     }
 
     fn boolean(&mut self, d: usize) -> String {

@@ -380,6 +380,29 @@ impl Vm<'_> {
     }
 }
 
+impl Vm<'_> {
+    /// `s.format(*args, **kwargs)`. As in Python, the receiver is checked
+    /// (`'int' object has no attribute 'format'`) before the arguments are
+    /// evaluated.
+    pub(super) fn str_format(&mut self, t: Task_, call: &crate::compile::StrFormatCall) -> Result<Value, Exc> {
+        let r = self.ev(t, &call.recv)?;
+        let Value::Str(fmt) = &r else {
+            return Err(no_method(&r, Method::Format));
+        };
+        let args = self.items(t, &call.args)?;
+        let mut kwargs = Vec::with_capacity(call.kwargs.len());
+        for (k, v) in call.kwargs.iter() {
+            kwargs.push((&**k, self.ev(t, v)?));
+        }
+        // `{x.name}` reaches the attributes asim's values have.
+        let mut attr = |v: &Value, name: &str| match Attr::by_name(name) {
+            Some(a) => self.attr(v, a),
+            None => Err(no_attribute(v, name)),
+        };
+        crate::value::pyfmt::str_format(fmt, &args, &kwargs, &mut attr).map(Value::str)
+    }
+}
+
 fn no_method(r: &Value, m: Method) -> Exc {
     ExcObj::msg(ExcClass::AttributeError, format!("'{}' object has no attribute '{}'", r.type_name(), m.name()))
 }

@@ -12,7 +12,7 @@ use super::*;
 use crate::compile::{Attr, Builtin, CExpr, CField, CPart, Method};
 use crate::syntax::expr::CmpOp;
 use crate::value::ops::{self, type_error, value_error};
-use crate::value::pyfmt::{format_value, FormatArg, FormatErrorKind};
+use crate::value::pyfmt::{ascii, format_object};
 use crate::value::{Class, CoroObj, PrimRef};
 use builtins::{builtin, sort_keyed};
 use std::cell::Cell;
@@ -356,48 +356,9 @@ impl Vm<'_> {
             }
             CExpr::Attr(recv, a) => {
                 let r = self.ev(t, recv)?;
-                match (&r, a) {
-                    (Value::Exc(e), Attr::Args) => Value::tuple(e.args.clone()),
-                    (Value::Exc(e), Attr::Cause) => e.chain.borrow().cause.clone().map_or(Value::None, Value::Exc),
-                    (Value::Exc(e), Attr::Context) => e.chain.borrow().context.clone().map_or(Value::None, Value::Exc),
-                    (Value::Exc(e), Attr::SuppressContext) => Value::Bool(e.chain.borrow().suppress_context),
-                    (Value::Exc(e), Attr::Exceptions) if e.class.is_group() => {
-                        Value::tuple(e.group.iter().map(|x| Value::Exc(x.clone())).collect())
-                    }
-                    (Value::Exc(e), Attr::Message) if e.class.is_group() => Value::str(e.message()),
-                    (Value::Prim(p), Attr::Parties | Attr::NWaiting | Attr::Broken)
-                        if matches!(self.prims[p.id as usize], Prim::Barrier { .. }) =>
-                    {
-                        let Prim::Barrier { parties, state, count, .. } = &self.prims[p.id as usize] else {
-                            unreachable!()
-                        };
-                        match a {
-                            Attr::Parties => Value::Int(*parties),
-                            Attr::NWaiting => {
-                                Value::Int(if *state == crate::compile::barrier_state::FILLING { *count } else { 0 })
-                            }
-                            _ => Value::Bool(*state == crate::compile::barrier_state::BROKEN),
-                        }
-                    }
-                    _ => {
-                        let name = match a {
-                            Attr::Args => "args",
-                            Attr::Cause => "__cause__",
-                            Attr::Context => "__context__",
-                            Attr::SuppressContext => "__suppress_context__",
-                            Attr::Exceptions => "exceptions",
-                            Attr::Message => "message",
-                            Attr::Parties => "parties",
-                            Attr::NWaiting => "n_waiting",
-                            Attr::Broken => "broken",
-                        };
-                        return Err(ExcObj::msg(
-                            ExcClass::AttributeError,
-                            format!("'{}' object has no attribute '{name}'", r.type_name()),
-                        ));
-                    }
-                }
+                self.attr(&r, *a)?
             }
+            CExpr::StrFormat(call) => self.str_format(t, call)?,
             CExpr::Index(v, i) => {
                 let v = self.ev(t, v)?;
                 let i = self.ev(t, i)?;
@@ -447,6 +408,33 @@ impl Vm<'_> {
         })
     }
 
+    /// `r.a`, a data attribute.
+    fn attr(&self, r: &Value, a: Attr) -> Result<Value, Exc> {
+        Ok(match (r, a) {
+            (Value::Exc(e), Attr::Args) => Value::tuple(e.args.clone()),
+            (Value::Exc(e), Attr::Cause) => e.chain.borrow().cause.clone().map_or(Value::None, Value::Exc),
+            (Value::Exc(e), Attr::Context) => e.chain.borrow().context.clone().map_or(Value::None, Value::Exc),
+            (Value::Exc(e), Attr::SuppressContext) => Value::Bool(e.chain.borrow().suppress_context),
+            (Value::Exc(e), Attr::Exceptions) if e.class.is_group() => {
+                Value::tuple(e.group.iter().map(|x| Value::Exc(x.clone())).collect())
+            }
+            (Value::Exc(e), Attr::Message) if e.class.is_group() => Value::str(e.message()),
+            (Value::Prim(p), Attr::Parties | Attr::NWaiting | Attr::Broken)
+                if matches!(self.prims[p.id as usize], Prim::Barrier { .. }) =>
+            {
+                let Prim::Barrier { parties, state, count, .. } = &self.prims[p.id as usize] else { unreachable!() };
+                match a {
+                    Attr::Parties => Value::Int(*parties),
+                    Attr::NWaiting => {
+                        Value::Int(if *state == crate::compile::barrier_state::FILLING { *count } else { 0 })
+                    }
+                    _ => Value::Bool(*state == crate::compile::barrier_state::BROKEN),
+                }
+            }
+            _ => return Err(no_attribute(r, a.name())),
+        })
+    }
+
     /// Renders a template in a task.
     pub(crate) fn render(&mut self, t: TaskId, parts: &[CPart]) -> Result<String, Exc> {
         self.render_in(Some(t), parts)
@@ -471,7 +459,7 @@ impl Vm<'_> {
                     if spec.is_empty() {
                         out.push_str(&v.to_str());
                     } else {
-                        out.push_str(&format_spec(&v, &spec)?);
+                        out.push_str(&format_object(&v, &spec)?);
                     }
                     // An int of more than 4,300 digits made into a string.
                     if let Some(e) = crate::value::take_str_error() {
@@ -498,22 +486,6 @@ fn one<const N: usize>(args: Vec<Value>, name: &str) -> Result<[Value; N], Exc> 
     args.try_into().map_err(|_| {
         type_error(format!("{name}() takes exactly {N} argument{} ({n} given)", if N == 1 { "" } else { "s" }))
     })
-}
-
-fn ascii(s: &str) -> String {
-    s.chars()
-        .map(|c| {
-            if c.is_ascii() {
-                c.to_string()
-            } else if (c as u32) < 0x100 {
-                format!("\\x{:02x}", c as u32)
-            } else if (c as u32) < 0x10000 {
-                format!("\\u{:04x}", c as u32)
-            } else {
-                format!("\\U{:08x}", c as u32)
-            }
-        })
-        .collect()
 }
 
 fn collect_classes(v: &Value, out: &mut Vec<Class>) -> Result<(), Exc> {
@@ -581,22 +553,7 @@ fn compare(op: CmpOp, a: &Value, b: &Value) -> Result<bool, Exc> {
     })
 }
 
-fn format_spec(v: &Value, spec: &str) -> Result<String, Exc> {
-    let text;
-    let arg = match v {
-        Value::Int(i) => FormatArg::Int(*i),
-        Value::BigInt(b) => FormatArg::BigInt(b),
-        Value::Float(f) => FormatArg::Float(*f),
-        Value::Bool(b) => FormatArg::Bool(*b),
-        Value::Str(s) => FormatArg::Str(s),
-        other => {
-            text = other.to_str();
-            FormatArg::Other { text: &text, type_name: other.type_name() }
-        }
-    };
-    format_value(arg, spec).map_err(|e| match e.kind {
-        FormatErrorKind::ValueError => value_error(e.message),
-        FormatErrorKind::TypeError => type_error(e.message),
-        FormatErrorKind::Limit | FormatErrorKind::Overflow => ExcObj::msg(ExcClass::OverflowError, e.message),
-    })
+/// The AttributeError of a missing attribute.
+fn no_attribute(r: &Value, name: &str) -> Exc {
+    ExcObj::msg(ExcClass::AttributeError, format!("'{}' object has no attribute '{name}'", r.type_name()))
 }

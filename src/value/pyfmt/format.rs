@@ -52,9 +52,9 @@ pub(crate) struct FormatError {
 
 /// The longest string a width or a float's precision may ask for: asim's
 /// container budget (docs/limits.md). CPython would try to allocate it.
-const BUDGET: u64 = crate::value::ops::MAX_ITEMS as u64;
+pub(super) const BUDGET: u64 = crate::value::ops::MAX_ITEMS as u64;
 
-fn budget_error() -> FormatError {
+pub(super) fn budget_error() -> FormatError {
     FormatError {
         kind: FormatErrorKind::Limit,
         message: format!("asim limit: a format width or precision may be at most {BUDGET}"),
@@ -118,7 +118,7 @@ const DECIMAL_ZEROS: [u32; 66] = [
 
 /// The value of `c` as a Unicode decimal digit, like Python's
 /// `unicodedata.decimal`.
-fn decimal_value(c: char) -> Option<u32> {
+pub(super) fn decimal_value(c: char) -> Option<u32> {
     let code = u32::from(c);
     let index = DECIMAL_ZEROS.partition_point(|&zero| zero <= code);
     let zero = *DECIMAL_ZEROS.get(index.checked_sub(1)?)?;
@@ -414,15 +414,14 @@ fn format_int(value: IntVal<'_>, spec: &str, type_name: &str) -> Result<String, 
         if spec.alternate {
             return Err(value_error("Alternate form (#) not allowed with integer format specifier 'c'"));
         }
-        // Python raises OverflowError here; see the module docs.
         let small = match value {
             IntVal::Small(v) => v,
             IntVal::Big(_) => -1,
         };
-        let code = u32::try_from(small)
-            .ok()
-            .filter(|&c| c < 0x11_0000)
-            .ok_or_else(|| value_error("%c arg not in range(0x110000)"))?;
+        let code = u32::try_from(small).ok().filter(|&c| c < 0x11_0000).ok_or_else(|| FormatError {
+            kind: FormatErrorKind::Overflow,
+            message: "%c arg not in range(0x110000)".to_string(),
+        })?;
         let c = char::from_u32(code).unwrap_or('\u{fffd}');
         let number =
             Number { negative: false, prefix: "", digits: c.to_string(), groupable: false, rest: String::new() };

@@ -8,9 +8,13 @@
 //!
 //! * [`float_repr`] renders `repr(float)` / `str(float)`;
 //! * [`str_repr`] renders `repr(str)`;
-//! * [`format_value`] implements `format(value, spec)`, i.e. the format-spec
-//!   mini-language used by f-strings and `str.format`, including CPython's
-//!   exact error messages.
+//! * [`format_value`](format::format_value) implements `format(value,
+//!   spec)`, i.e. the format-spec mini-language used by f-strings and
+//!   `str.format`, including CPython's exact error messages.
+//!
+//! On top of them, for values: [`format_object`] (`format(v, spec)` of a
+//! [`crate::value::Value`], raising its exception), [`percent_format`]
+//! (`str % args`, printf-style) and [`str_format()`] (`str.format(...)`).
 //!
 //! The behaviour was written from Python's documentation and checked case by
 //! case against `python3` (CPython 3.11). Digit generation relies on Rust's
@@ -21,20 +25,28 @@
 //! for [`str_repr`] uses CPython 3.11's Unicode 14.0 data (a boundary table
 //! generated from `str.isprintable`), so it is exact, not an approximation.
 //!
-//! Known gaps, both caused by Rust types rather than by the algorithms:
-//!
-//! * `format(n, 'c')` with `n` outside `range(0x110000)` raises
-//!   `OverflowError` in Python; [`FormatErrorKind`] has no such variant, so it
-//!   is reported as a `ValueError` with Python's message.
-//! * `format(n, 'c')` for a surrogate code point (U+D800..U+DFFF) cannot be
-//!   represented in a Rust `String` and yields U+FFFD instead.
+//! Known gap, caused by Rust types rather than by the algorithms:
+//! `format(n, 'c')` and `'%c' % n` for a surrogate code point
+//! (U+D800..U+DFFF) cannot be represented in a Rust `String` and yield
+//! U+FFFD instead.
 
+#[cfg(test)]
+mod expr_cases;
 mod float;
 mod format;
+mod object;
+mod percent;
+#[cfg(test)]
+mod percent_tests;
+mod str_format;
+#[cfg(test)]
+mod str_format_tests;
 mod string;
 #[cfg(test)]
 mod tests;
 
 pub(crate) use float::float_repr;
-pub(crate) use format::{format_value, FormatArg, FormatErrorKind};
+pub(crate) use object::{ascii, format_object};
+pub(crate) use percent::percent_format;
+pub(crate) use str_format::str_format;
 pub(crate) use string::str_repr;
