@@ -420,13 +420,24 @@ fn round(x: &Value, n: Option<i64>) -> Result<Value, Exc> {
             }
             let k = u32::try_from(-n).unwrap_or(u32::MAX);
             let a = f.abs();
-            if a >= 1e38 || k > 38 {
-                let p = 10f64.powi(-(n.max(-308) as i32));
-                return Ok(Value::Float(if a < p / 2.0 {
-                    0.0f64.copysign(*f)
-                } else {
-                    f.signum() * (a / p).round_ties_even() * p
-                }));
+            if a >= 1e38 {
+                // An integer this big: round its exact value, then read the
+                // decimal digits back as a float, as CPython's dtoa/strtod do.
+                use num_integer::Integer;
+                let i = bigint::float_to_big(a);
+                let p = num_traits::pow::Pow::pow(num_bigint::BigInt::from(10), k.min(400));
+                let (q, r) = i.div_mod_floor(&p);
+                let twice: num_bigint::BigInt = &r * 2;
+                let up = twice > p || (twice == p && q.is_odd());
+                let q = if up { q + 1 } else { q };
+                let v: f64 = (q * p).to_string().parse().unwrap_or(f64::INFINITY);
+                if v.is_infinite() {
+                    return Err(ExcObj::msg(ExcClass::OverflowError, "rounded value too large to represent"));
+                }
+                return Ok(Value::Float(v.copysign(*f)));
+            }
+            if k > 38 {
+                return Ok(Value::Float(0.0f64.copysign(*f)));
             }
             let (i, frac) = (a.trunc() as u128, a.fract());
             let p = 10u128.pow(k);
