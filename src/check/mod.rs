@@ -467,6 +467,12 @@ fn stable_order(dep: &DiGraph<u32, ()>) -> Vec<u32> {
     order
 }
 
+/// Whether `name` is the class of a primitive.
+fn ctor_known(name: &str) -> bool {
+    ["Lock", "Semaphore", "BoundedSemaphore", "Event", "Condition", "Barrier", "Queue", "LifoQueue", "PriorityQueue"]
+        .contains(&name)
+}
+
 fn prim_kind(code: &Code, errors: &mut Vec<Diagnostic>) -> Option<PrimKind> {
     let span = code.span();
     let ctor = called_name(code);
@@ -499,10 +505,28 @@ fn prim_kind(code: &Code, errors: &mut Vec<Diagnostic>) -> Option<PrimKind> {
             return None;
         }
         None => {
-            errors.push(Diagnostic::error(
-                "a `sync` entry is a constructor call such as `Lock()` or `Semaphore(2)`",
-                span,
-            ));
+            let d = Diagnostic::error("a `sync` entry is a constructor call such as `Lock()` or `Semaphore(2)`", span);
+            // `asyncio.Lock()`: the class with Python's module prefix.
+            let prefixed = match code {
+                Code::Expr(Expr { kind: ExprKind::Call { func, args, kwargs }, .. }, origin) => match &func.kind {
+                    ExprKind::Attribute { value, attr, .. } if matches!(&value.kind, ExprKind::Name(m) if m == "asyncio") =>
+                    {
+                        let module = origin.span(&value.span);
+                        let dots = if args.is_empty() && kwargs.is_empty() { "" } else { "..." };
+                        Some((&**attr, dots, module.start..module.end + 1))
+                    }
+                    _ => None,
+                },
+                _ => None,
+            };
+            errors.push(match prefixed {
+                Some((class, dots, module)) if ctor_known(class) => {
+                    Diagnostic::error("a `sync` entry names its class without `asyncio.`", module).with_hint(format!(
+                        "remove `asyncio.`: under `sync:` a primitive is written as its class alone, `{class}({dots})`; code (a `let`, an argument) makes one as Python does, `asyncio.{class}({dots})`"
+                    ))
+                }
+                _ => d,
+            });
             return None;
         }
     };

@@ -249,16 +249,30 @@ impl Ctx<'_> {
                     let class = self.ch.exc_defs[u as usize].class.clone();
                     return CExpr::NewUserExc(class, self.exprs(args, o));
                 }
-                if ["Lock", "Semaphore", "BoundedSemaphore", "Event", "Condition", "Queue", "Barrier"]
-                    .contains(&n.as_str())
+                if [
+                    "Lock",
+                    "Semaphore",
+                    "BoundedSemaphore",
+                    "Event",
+                    "Condition",
+                    "Queue",
+                    "LifoQueue",
+                    "PriorityQueue",
+                    "Barrier",
+                ]
+                .contains(&n.as_str())
                 {
+                    let dots = if args.is_empty() && kwargs.is_empty() { "" } else { "..." };
                     self.error(
-                        Diagnostic::error(format!("a `{n}` must be declared under `sync`"), span)
-                            .with_hint(format!("add `sync: {{name: {n}()}}` and use that name here")),
+                        Diagnostic::error(format!("`{n}` without `asyncio.`"), o.span(&func.span))
+                            .with_label(format!("Python raises NameError: name '{n}' is not defined"))
+                            .with_hint(format!(
+                                "make one in code as Python does, `asyncio.{n}({dots})`, or declare it under `sync:` (`sync: {{name: {n}({dots})}}`, without `asyncio.`) and use that name here"
+                            )),
                     );
                     return CExpr::Const(Value::None);
                 }
-                self.name(n, o.span(&func.span));
+                self.callee(n, o.span(&func.span));
                 CExpr::Const(Value::None)
             }
             ExprKind::Attribute { value, attr, attr_span } => {

@@ -17,6 +17,16 @@ impl Ctx<'_> {
     }
 
     pub(super) fn name(&mut self, n: &str, span: Span) -> CExpr {
+        self.name_or_callee(n, span, false)
+    }
+
+    /// [`Ctx::name`] of a name that is called (`worker(1)`), when it is no
+    /// coroutine, builtin or class: the error says so.
+    pub(super) fn callee(&mut self, n: &str, span: Span) -> CExpr {
+        self.name_or_callee(n, span, true)
+    }
+
+    fn name_or_callee(&mut self, n: &str, span: Span, called: bool) -> CExpr {
         if let Some((slot, once)) = super::lift::temp_slot(n) {
             return if once { CExpr::Take(slot) } else { CExpr::Local(slot) };
         }
@@ -91,6 +101,9 @@ impl Ctx<'_> {
             // A bare word meant as text: YAML took off no quotes, Python sees a name.
             let word = n.chars().all(|c| c.is_ascii_lowercase() || c == '_');
             let hint = match hint {
+                None if called => Some(format!(
+                    "no coroutine or function is called `{n}`: a coroutine is declared under `coroutines:`, as `{n}(...)` with its steps"
+                )),
                 None if word => {
                     Some(format!("to mean the text `{n}`, write it as a Python string: `'{n}'` (in YAML, `\"'{n}'\"`)"))
                 }

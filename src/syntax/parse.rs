@@ -12,6 +12,8 @@ use crate::diagnostic::{did_you_mean, Diagnostic};
 use crate::source::Span;
 
 mod assign;
+mod boundary;
+use boundary::{misplaced_key_hint, python_statement_hint, PYTHON_EXCEPT, WITH_AS_HINT};
 mod expect;
 pub(crate) use expect::Expect;
 pub(crate) use expect::{Elapsed, ExpectedOutcome, EXPECT_KEYS};
@@ -142,8 +144,36 @@ impl<'s> Parser<'s> {
                     sc.main = self.body_owned(value, "main");
                 }
                 other => {
-                    main_typo |= did_you_mean(other, ["main"]).is_some();
-                    self.unknown_key(other, key.span.clone(), TOP_KEYS, "at the top level");
+                    let def = other.strip_prefix("async def ").or_else(|| other.strip_prefix("def "));
+                    let bare = def.unwrap_or(other).trim();
+                    let name = bare.split('(').next().unwrap_or_default().trim();
+                    if name == "main" {
+                        // `main():` or `async def main():`: Python's header for the body.
+                        self.err(
+                            Diagnostic::error(format!("unknown key `{other}` at the top level"), key.span.clone())
+                                .with_hint(
+                                    "write `main:`: main takes no parameters, and every body here is an `async def`",
+                                ),
+                        );
+                        has_main = true;
+                        sc.main_span = key.span.clone();
+                        sc.main = self.body_owned(value, "main");
+                    } else if def.is_some()
+                        || (bare.contains('(') && bare.ends_with(')'))
+                        || (matches!(value.kind, NodeKind::Seq(_))
+                            && did_you_mean(other, TOP_KEYS.iter().copied()).is_none())
+                    {
+                        // A coroutine written at the top level.
+                        self.err(
+                            Diagnostic::error(format!("unknown key `{other}` at the top level"), key.span.clone())
+                                .with_hint(format!(
+                                    "a coroutine goes under `coroutines:`: write `coroutines:` and, indented under it, `{bare}:` with its steps"
+                                )),
+                        );
+                    } else {
+                        main_typo |= did_you_mean(other, ["main"]).is_some();
+                        self.unknown_key(other, key.span.clone(), TOP_KEYS, "at the top level");
+                    }
                 }
             }
         }
@@ -232,6 +262,7 @@ impl<'s> Parser<'s> {
     }
 
     fn code_map(&mut self, node: &Node, what: &str) -> Vec<(Name, Code)> {
+        let node = &*self.mend(node);
         let NodeKind::Map(entries) = &node.kind else {
             if !node.is_null() {
                 self.err(
@@ -319,6 +350,7 @@ impl<'s> Parser<'s> {
 
     /// A code field (section 1: the one rule for values).
     pub(crate) fn code(&mut self, node: &Node) -> Option<Code> {
+        let node = &*self.mend(node);
         match &node.kind {
             NodeKind::Scalar { text, style, .. } => {
                 if *style == Style::Plain {
@@ -429,7 +461,27 @@ impl<'s> Parser<'s> {
             let Some(sig_text) = self.key(k) else {
                 continue;
             };
-            let origin = scalar_origin(k);
+            let mut origin = scalar_origin(k);
+            let mut sig_text = sig_text;
+            // `async def worker(n)`: Python's header, as the key.
+            let def = ["async def ", "def "].into_iter().find_map(|p| {
+                let rest = sig_text.strip_prefix(p)?.trim_start();
+                Some((sig_text.len() - rest.len(), rest))
+            });
+            if let (Some((skip, rest)), Some(at)) = (def, k.verbatim_at()) {
+                self.err(
+                    Diagnostic::error(
+                        format!("a coroutine's signature is written without `{}`", sig_text[..skip].trim_end()),
+                        at..at + skip,
+                    )
+                    .with_hint(format!(
+                        "write `{rest}:`: every entry under `coroutines:` is an `async def`, with its body as the list of steps"
+                    )),
+                );
+                // Go on with the signature itself, so that its uses are checked.
+                origin = Origin::new(at + skip..at + sig_text.len(), Some(at + skip), rest);
+                sig_text = rest;
+            }
             let sig = match expr::parse_signature(sig_text) {
                 Ok(s) => s,
                 Err(e) => {
@@ -508,10 +560,17 @@ impl<'s> Parser<'s> {
             let kind = if word == "break" { StepKind::Break } else { StepKind::Continue };
             return Some(Step { kind, span: node.span.clone() });
         }
+        let node = &*self.mend(node);
         let NodeKind::Map(entries) = &node.kind else {
             let hint = match node.as_str() {
                 Some(s) if VERBS.iter().any(|(v, _)| *v == s) => {
                     format!("`{s}` needs a value: `- {s}: ...`")
+                }
+                Some("pass") => {
+                    "a scenario has no `pass`: a body with nothing to do is an empty list (`do: []`)".to_owned()
+                }
+                Some(s) if python_statement_hint(s.trim()).is_some() => {
+                    python_statement_hint(s.trim()).unwrap_or_default()
                 }
                 // `- fetch(url)`: a call written as a step.
                 Some(s) if s.trim_end().ends_with(')') && s.contains('(') => {
@@ -586,9 +645,11 @@ impl<'s> Parser<'s> {
             [] => {
                 let (k, _) = &entries[0];
                 let text = k.as_str().unwrap_or("?");
-                let hint = did_you_mean(text, VERBS.iter().map(|(v, _)| *v)).unwrap_or_else(|| {
-                    "a step starts with a verb such as `print`, `sleep`, `await`, `spawn`, `gather`".to_owned()
-                });
+                let hint = misplaced_key_hint(text)
+                    .or_else(|| did_you_mean(text, VERBS.iter().map(|(v, _)| *v)))
+                    .unwrap_or_else(|| {
+                        "a step starts with a verb such as `print`, `sleep`, `await`, `spawn`, `gather`".to_owned()
+                    });
                 self.err(Diagnostic::error(format!("unknown step `{text}`"), k.span.clone()).with_hint(hint));
                 return None;
             }
@@ -602,7 +663,13 @@ impl<'s> Parser<'s> {
                         ),
                         b.0.span.clone(),
                     )
-                    .with_hint("split them into two steps, each starting with `- `"),
+                    .with_hint(match (a.0.as_str(), b.0.as_str()) {
+                        // Python's `if` body, written the way `for` and `while` take theirs.
+                        (Some("if"), Some("do")) | (Some("do"), Some("if")) => {
+                            "an `if` step's body is `then:`, not `do:` (and `else:` for the other branch)"
+                        }
+                        _ => "split them into two steps, each starting with `- `",
+                    }),
                 );
                 return None;
             }
@@ -617,6 +684,13 @@ impl<'s> Parser<'s> {
             let Some(kt) = k.as_str() else { continue };
             if mods.contains(&kt) {
                 m.entries.push((kt, k, v));
+            } else if verb == "try" && kt.strip_prefix("except").is_some_and(|r| r.starts_with([' ', '*', '('])) {
+                // Python's `except*:` or `except ValueError as e:`.
+                if let Some(key) = self.python_except(kt, k, v) {
+                    m.entries.push((key, k, v));
+                }
+            } else if verb == "with" && kt == "as" {
+                self.err(Diagnostic::error("`with` takes no `as`", k.span.clone()).with_hint(WITH_AS_HINT));
             } else {
                 let place = format!("in a `{verb}` step");
                 if mods.is_empty() {
@@ -647,11 +721,19 @@ impl<'s> Parser<'s> {
     }
 
     fn step_kind(&mut self, verb: &str, v: &Node, m: &Mods, span: &Span) -> Option<StepKind> {
-        let bind = |p: &mut Self| m.get("as").and_then(|n| p.name_value(n));
+        let bind = |p: &mut Self| m.get("as").and_then(|n| p.name_value(n, verb));
         Some(match verb {
             "print" => StepKind::Print(self.template(v, "print")?),
             "sleep" => StepKind::Sleep(self.duration(v)?),
             "block" => StepKind::Block(self.duration(v)?),
+            "await" if matches!(v.kind, NodeKind::Seq(_)) => {
+                self.err(
+                    Diagnostic::error("`await` takes one awaitable, found a list", v.span.clone())
+                        .with_label("Python raises TypeError: object list can't be used in 'await' expression")
+                        .with_hint("to wait for several at once, write `gather:` with the list (`asyncio.gather(...)`); or one `- await:` step each, in turn"),
+                );
+                return None;
+            }
             "await" => StepKind::Await { what: self.code(v)?, bind: bind(self) },
             "spawn" => StepKind::Spawn {
                 call: self.code(v)?,
@@ -659,6 +741,7 @@ impl<'s> Parser<'s> {
                 name: m.get("name").and_then(|n| self.template(n, "name")).map(Box::new),
             },
             "wait" => {
+                let v = &*self.mend(v);
                 let NodeKind::Seq(items) = &v.kind else {
                     self.err(
                         Diagnostic::error(
@@ -704,6 +787,7 @@ impl<'s> Parser<'s> {
                 }
             }
             "gather" => {
+                let v = &*self.mend(v);
                 let NodeKind::Seq(items) = &v.kind else {
                     self.err(
                         Diagnostic::error(
@@ -725,7 +809,7 @@ impl<'s> Parser<'s> {
             }
             "task_group" => StepKind::TaskGroup(self.body(v, "task_group"), bind(self).map(Box::new)),
             "with" => StepKind::With {
-                prim: self.code(v)?,
+                prim: self.with_target(v)?,
                 body: m.get("do").map(|d| self.body(d, "do")).unwrap_or_default(),
             },
             "do" => StepKind::Do(self.code(v)?),
@@ -747,7 +831,8 @@ impl<'s> Parser<'s> {
                 let star = ex_star.is_some();
                 let handlers = ex.or(ex_star).map(|h| self.handlers(h, star)).unwrap_or_default();
                 let finally = m.get("finally").map(|f| self.body(f, "finally"));
-                if ex.is_none() && ex_star.is_none() && finally.is_none() {
+                let python_except = m.get(PYTHON_EXCEPT).is_some();
+                if ex.is_none() && ex_star.is_none() && finally.is_none() && !python_except {
                     self.err(Diagnostic::error("a `try` needs `except`, `except_star` or `finally`", span.clone()));
                 }
                 let orelse = m.get("else").map(|e| self.body(e, "else")).unwrap_or_default();
@@ -828,6 +913,7 @@ impl<'s> Parser<'s> {
         };
         let mut out = Vec::with_capacity(items.len());
         for item in items {
+            let item = &*self.mend(item);
             let NodeKind::Map(entries) = &item.kind else {
                 self.err(
                     Diagnostic::error("an `elif` branch is a map with `if` and `then`", item.span.clone())
@@ -860,6 +946,15 @@ impl<'s> Parser<'s> {
 
     /// `as: done, pending`: one name or several.
     fn names_value(&mut self, node: &Node) -> Option<Vec<Name>> {
+        if let NodeKind::Seq(items) = &node.kind {
+            let names: Vec<&str> = items.iter().filter_map(|i| i.as_str()).collect();
+            let shown = if names.len() == items.len() { names.join(", ") } else { "done, pending".to_owned() };
+            self.err(
+                Diagnostic::error("`as` takes variable names, found a list", node.span.clone())
+                    .with_hint(format!("write the names without brackets: `as: {shown}`")),
+            );
+            return None;
+        }
         let text = self.text(node, "as")?;
         let origin = scalar_origin(node);
         let names = match expr::parse_expr(text) {
@@ -879,11 +974,40 @@ impl<'s> Parser<'s> {
         Some(names.into_iter().map(|(n, s)| Name { text: n, span: origin.span(&s) }).collect())
     }
 
-    fn name_value(&mut self, node: &Node) -> Option<Name> {
+    /// `as: x` of a `verb` step (or of an except handler): one name.
+    fn name_value(&mut self, node: &Node, verb: &str) -> Option<Name> {
+        // What the one name stands for, to say how to get at several.
+        let one = |names: &str| {
+            match verb {
+            "task_group" => "`as` names the task group, one name: `as: tg`".to_owned(),
+            "spawn" => "`as` names the task, one name: `as: t`".to_owned(),
+            "except" => "`as` names the exception caught, one name: `as: e`".to_owned(),
+            _ => format!(
+                "`as` binds the result to one name; to unpack it, bind it (`as: result`) and add a step `- let: {names} = result`"
+            ),
+        }
+        };
+        if let NodeKind::Seq(items) = &node.kind {
+            let names: Vec<&str> = items.iter().filter_map(|i| i.as_str()).collect();
+            let shown =
+                if names.len() == items.len() && !names.is_empty() { names.join(", ") } else { "a, b".to_owned() };
+            self.err(
+                Diagnostic::error("`as` takes one variable name, found a list", node.span.clone())
+                    .with_hint(one(&shown)),
+            );
+            return None;
+        }
         let text = self.text(node, "as")?;
         let origin = scalar_origin(node);
         match expr::parse_expr(text) {
             Ok(expr::Expr { kind: expr::ExprKind::Name(n), .. }) => Some(Name { text: n, span: node.span.clone() }),
+            Ok(expr::Expr { kind: expr::ExprKind::Tuple(_), .. }) => {
+                self.err(
+                    Diagnostic::error(format!("`as` takes one variable name, found `{text}`"), origin.whole())
+                        .with_hint(one(text.trim())),
+                );
+                None
+            }
             _ => {
                 self.err(Diagnostic::error(format!("`as` takes a variable name, found `{text}`"), origin.whole()));
                 None
@@ -907,6 +1031,7 @@ impl<'s> Parser<'s> {
     }
 
     fn gather_item(&mut self, node: &Node) -> Option<GatherItem> {
+        let node = &*self.mend(node);
         match &node.kind {
             NodeKind::Map(entries) => {
                 let mut for_node = None;
@@ -960,10 +1085,45 @@ impl<'s> Parser<'s> {
             );
             return Vec::new();
         };
+        let key = if star { "except_star" } else { "except" };
+        // `except:` with the steps right under it, as Python's bare `except:`.
+        let is_step = |i: &Node| match &i.kind {
+            NodeKind::Map(entries) => {
+                !entries.is_empty()
+                    && entries.iter().all(|(k, _)| {
+                        let k = k.as_str().unwrap_or_default();
+                        k != "match" && k != "as" && k != "do" && VERBS.iter().any(|(v, _)| *v == k)
+                    })
+            }
+            NodeKind::Scalar { text, .. } => matches!(&**text, "break" | "continue"),
+            NodeKind::Seq(_) => false,
+        };
+        if let Some(step) = items.iter().find(|i| is_step(i)) {
+            let first = match &step.kind {
+                NodeKind::Map(entries) => entries.first().map_or(step.span.clone(), |(k, _)| k.span.clone()),
+                _ => step.span.clone(),
+            };
+            self.err(
+                Diagnostic::error(format!("`{key}` takes a list of handlers, found a step"), first).with_hint(
+                    if star {
+                        "put the steps in a handler: `- match: ValueError` (an `except_star` handler names its classes) and `do:` with the steps indented under it"
+                    } else {
+                        "put the steps in a handler: `- do:` with the steps indented under it catches every exception, as Python's bare `except:` does; `- match: ValueError` with `do:` catches one class"
+                    },
+                ),
+            );
+            return Vec::new();
+        }
         let mut out = Vec::with_capacity(items.len());
         for item in items {
             let NodeKind::Map(entries) = &item.kind else {
-                self.err(Diagnostic::error("a handler is a map with `match`, `as` and `do`", item.span.clone()));
+                let d = Diagnostic::error("a handler is a map with `match`, `as` and `do`", item.span.clone());
+                self.err(match item.as_str() {
+                    Some(class) if !item.is_null() => d.with_hint(format!(
+                        "write `- match: {class}`, then `do:` with the steps, lined up with `match`"
+                    )),
+                    _ => d,
+                });
                 continue;
             };
             let mut h = Handler { types: Vec::new(), bind: None, body: Vec::new(), span: item.span.clone() };
@@ -977,7 +1137,7 @@ impl<'s> Parser<'s> {
                             _ => h.types = self.code(v).into_iter().collect(),
                         }
                     }
-                    Some("as") => h.bind = self.name_value(v),
+                    Some("as") => h.bind = self.name_value(v, "except"),
                     Some("do") => h.body = self.body(v, "do"),
                     Some(other) => {
                         self.unknown_key(other, k.span.clone(), &["match", "as", "do"], "in an except handler")
@@ -1129,6 +1289,25 @@ pub(crate) fn parse_duration(text: &str) -> Option<Result<f64, (String, String)>
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Flow collections cut at a comma inside brackets are reported once
+    /// per cut, and joined back; well-formed ones are left alone.
+    #[test]
+    fn flow_cuts_are_reported_once_and_joined() {
+        let text = "main:\n  - let: {t: f(1, 2), u: [g(1, 2), 3], v: \"a, b\"}\n";
+        let (sc, errors) = crate::syntax::parse(text);
+        let messages: Vec<&str> = errors.iter().map(|d| d.message.as_str()).collect();
+        assert_eq!(messages, ["YAML splits `f(1, 2)` at a comma", "YAML splits `g(1, 2)` at a comma"]);
+        assert_eq!(&text[errors[0].span.clone()], "f(1, 2)");
+        let StepKind::Let(assigns) = &sc.unwrap().main[0].kind else { panic!("a let step") };
+        assert_eq!(assigns.len(), 3, "t, u and v, each whole");
+        for ok in
+            ["main:\n  - let: {a: [1, 2], b: \"(x, y)\", d: {k: [3, 4]}}\n", "main:\n  - {print: a (b, sleep: 1}\n"]
+        {
+            let (_, errors) = crate::syntax::parse(ok);
+            assert!(errors.iter().all(|d| !d.message.starts_with("YAML splits")), "{ok}: {errors:?}");
+        }
+    }
 
     #[test]
     fn durations_are_the_nearest_double_to_the_decimal() {

@@ -122,16 +122,7 @@ pub(crate) fn parse(text: &str) -> Result<Node<'_>, Diagnostic> {
                 // The YAML parser's own limit on flow collections (`[[[...]]]`).
                 return Diagnostic::error("the YAML nests too deeply", at..end).with_hint(NESTING_HINT);
             }
-            let hint = if e.info().contains("mapping values are not allowed") {
-                "an unquoted YAML value cannot contain `: ` (in a string or a dict literal); quote the whole expression, e.g. 'f(\"a: b\")'"
-            } else if e.info().contains("quoted scalar") {
-                "a quoted value runs on to its closing quote: is one missing?"
-            } else if flow_then_assignment(text, at) {
-                "YAML reads a value that starts with `[` or `{` as a list or map; to write an assignment such as `[a, b] = xs`, quote it: `let: \"[a, b] = xs\"`"
-            } else {
-                "check the indentation and the quoting on this line"
-            };
-            Diagnostic::error(format!("invalid YAML: {}", e.info()), at..end).with_hint(hint)
+            syntax_error(text, at, end, e.info())
         })?;
         let sp = chars.byte(span.start.index())..chars.byte(span.end.index());
         if n % 1024 == 0 && crate::memory::ceiling() != crate::memory::Ceiling::Under {
@@ -217,10 +208,16 @@ pub(crate) fn parse(text: &str) -> Result<Node<'_>, Diagnostic> {
                             };
                             if let Some((first, _)) = earlier {
                                 let (line, _) = line_of(text, first.span.start);
-                                return Err(Diagnostic::error(format!("duplicate key `{k}`"), key.span.clone())
-                                    .with_hint(format!(
-                                        "`{k}` is already set on line {line}; a map holds each key once"
-                                    )));
+                                let elif = k == "then" && entries.iter().any(|(e, _)| e.as_str() == Some("elif"));
+                                let hint = if elif {
+                                    // `elif: cond` then a second `then:`, as Python's `elif cond:`.
+                                    format!("an `if` step has one `then` (line {line}); each `elif` branch goes in the list under `elif:`, as `- if: CONDITION` with its own `then:` indented under it")
+                                } else {
+                                    format!("`{k}` is already set on line {line}; a map holds each key once")
+                                };
+                                return Err(
+                                    Diagnostic::error(format!("duplicate key `{k}`"), key.span.clone()).with_hint(hint)
+                                );
                             }
                         }
                         if let (Some(index), Some(k)) = (index.as_mut(), key.as_str()) {
@@ -237,6 +234,170 @@ pub(crate) fn parse(text: &str) -> Result<Node<'_>, Diagnostic> {
         Diagnostic::error("the scenario file is empty", 0..0)
             .with_hint("a scenario needs at least a `main:` list of steps")
     })
+}
+
+/// The keys whose value is text (an f-string template or free text), not code.
+const TEXT_KEYS: &[&str] = &["print", "name", "message", "description"];
+
+/// The keys that stand for a Python header (`for x in xs:`), with the key
+/// of the body that goes with them.
+const HEADER_KEYS: &[(&str, &str)] =
+    &[("if", "then"), ("elif", "then"), ("for", "do"), ("while", "do"), ("with", "do"), ("timeout", "do")];
+
+/// The line holding byte `at`: where it starts, and its text without the
+/// line break.
+fn line_at(text: &str, at: usize) -> (usize, &str) {
+    let at = at.min(text.len());
+    let start = text[..at].rfind('\n').map_or(0, |i| i + 1);
+    let line = &text[start..];
+    let line = &line[..line.find('\n').unwrap_or(line.len())];
+    (start, line.trim_end_matches('\r'))
+}
+
+/// The key and value of a block line `  - key: value  # comment`.
+fn key_value(line: &str) -> Option<(&str, &str)> {
+    let line = line.trim_start();
+    let line = line.strip_prefix("- ").map_or(line, str::trim_start);
+    let (key, value) = line.split_once(": ").or_else(|| line.strip_suffix(':').map(|k| (k, "")))?;
+    let value = value.find(" #").map_or(value, |i| &value[..i]).trim();
+    let key = key.trim();
+    (!key.is_empty() && !key.contains([' ', '{', '[', '"', '\''])).then_some((key, value))
+}
+
+/// `text` as a YAML quoted scalar: in double quotes, or in single quotes
+/// when it holds `"` or `\` (a backslash escapes in double quotes).
+pub(crate) fn quoted(text: &str) -> String {
+    if text.contains(['"', '\\']) {
+        format!("'{}'", text.replace('\'', "''"))
+    } else {
+        format!("\"{text}\"")
+    }
+}
+
+/// A YAML syntax error at byte `at`, with a hint for the mistakes a Python
+/// programmer makes at this boundary.
+fn syntax_error(text: &str, at: usize, end: usize, info: &str) -> Diagnostic {
+    let (line_start, line) = line_at(text, at);
+    // Where the error is in `line`, and where the character there ends.
+    let (col, col_end) = ((at - line_start).min(line.len()), (end - line_start).min(line.len()));
+    let kv = key_value(line);
+    let error = |hint: String| Diagnostic::error(format!("invalid YAML: {info}"), at..end).with_hint(hint);
+    if info.contains("tabs disallowed") {
+        let tab = line.find('\t').map_or(at..end, |i| line_start + i..line_start + i + 1);
+        return Diagnostic::error(format!("invalid YAML: {info}"), tab)
+            .with_label("a tab")
+            .with_hint("indent with spaces: YAML does not allow tabs in indentation");
+    }
+    if info.contains("mapping values are not allowed") {
+        let after = &line[col_end..];
+        let trailing = after.trim().is_empty() || after.trim_start().starts_with('#');
+        return match kv {
+            // `- if: n > 0:`: Python's colon at the end of a header.
+            Some((key, value)) if trailing && HEADER_KEYS.iter().any(|(k, _)| *k == key) => {
+                let header = value.strip_suffix(':').unwrap_or(value).trim_end();
+                error(format!(
+                    "remove the `:` at the end of the line: `{key}: {header}` (the colon after the key stands for the one that ends Python's header)"
+                ))
+            }
+            Some((key, value)) if TEXT_KEYS.contains(&key) && !value.is_empty() => error(format!(
+                "YAML reads an unquoted `: ` as the start of a map; quote the whole text: `{key}: {}`",
+                quoted(value)
+            )),
+            Some((key, value)) if !value.is_empty() && !value.starts_with(['"', '\'', '{', '[']) => error(format!(
+                "an unquoted YAML value cannot contain `: ` (in a string, a dict literal or a lambda); quote the whole value: `{key}: {}`",
+                quoted(value)
+            )),
+            _ => error("an unquoted YAML value cannot contain `: ` (in a string, a dict literal or a lambda); quote the whole expression, e.g. 'f(\"a: b\")'".to_owned()),
+        };
+    }
+    if info.contains("trailing content after") {
+        // `print: "got", x` or `let: {y: 'a' if x else 'b'}`: a value that
+        // starts with a quote is one quoted string, to its closing quote.
+        let start = "YAML reads a value that starts with a quote as one quoted string, which ends at its closing quote";
+        return match kv {
+            Some((key, value)) if TEXT_KEYS.contains(&key) => {
+                // `print: "x is", x`: Python's print of a text and a value.
+                let q = value.chars().next().unwrap_or('"');
+                let two = value[q.len_utf8()..].split_once(q).and_then(|(text, rest)| {
+                    let arg = rest.trim_start().strip_prefix(',')?.trim();
+                    let simple = !arg.is_empty() && !arg.contains([',', '"', '\'', '{', '}']);
+                    simple.then(|| format!("{text} {{{arg}}}"))
+                });
+                let example = two.unwrap_or_else(|| "got {x}".to_owned());
+                error(format!(
+                    "{start}; `{key}` takes the text without Python's quotes, with `{{...}}` around each value: `{key}: {}`",
+                    quoted(&example)
+                ))
+            }
+            Some((key, value)) if !value.is_empty() && !value.starts_with(['{', '[']) => {
+                error(format!("{start}; quote the whole expression: `{key}: {}`", quoted(value)))
+            }
+            _ => error(format!("{start}; quote the whole expression, e.g. `\"'a' if x else 'b'\"`")),
+        };
+    }
+    let here = text.get(at..).unwrap_or_default();
+    if info.contains("unexpected character") && here.starts_with(['`', '@']) {
+        // `description: `main` runs first`: Markdown's backticks.
+        let c = if here.starts_with('`') { "a backquote" } else { "`@`" };
+        return match kv {
+            Some((key, value)) if !value.is_empty() => {
+                error(format!("YAML reserves {c} at the start of a value; quote the whole value: `{key}: \"...\"`"))
+            }
+            _ => error(format!("YAML reserves {c} at the start of a value; quote the whole value")),
+        };
+    }
+    if info.contains("quoted scalar") {
+        return error("a quoted value runs on to its closing quote: is one missing?".to_owned());
+    }
+    if flow_then_assignment(text, at) {
+        return error("YAML reads a value that starts with `[` or `{` as a list or map; to write an assignment such as `[a, b] = xs`, quote it: `let: \"[a, b] = xs\"`".to_owned());
+    }
+    if info.contains("did not find expected ',' or '}'") {
+        // `{f: lambda x: x}`: a `: ` inside a flow map's value.
+        let open = line[..col].rfind('{');
+        let entry = open.map(|o| {
+            let from = line[o + 1..col].rfind(", ").map_or(o + 1, |c| o + 1 + c + 2);
+            &line[from..]
+        });
+        let split = entry.and_then(|e| e.split_once(": "));
+        if let Some((key, rest)) = split.filter(|(k, _)| !k.trim().is_empty()) {
+            let value = rest[..rest.rfind('}').unwrap_or(rest.len())].trim();
+            return error(format!(
+                "an unquoted value in a flow map `{{...}}` cannot contain `: `; quote the value: `{}: {}`",
+                key.trim(),
+                quoted(value)
+            ));
+        }
+    }
+    if info.contains("did not find expected key") {
+        if let Some((key, value)) = kv.filter(|(_, v)| v.starts_with(['{', '['])) {
+            // `print: {x} items`: a flow collection with text after it.
+            let (what, close) = if value.starts_with('{') { ("a map", '}') } else { ("a list", ']') };
+            return error(format!(
+                "YAML reads a value that starts with `{}` as {what}, which ends at its `{close}`; quote the whole value: `{key}: {}`",
+                &value[..1],
+                quoted(value)
+            ));
+        }
+        if line.trim_start().starts_with("- ") {
+            // A list of steps right under `- while: cond`, as Python indents a body.
+            let above =
+                text[..line_start].lines().rev().find(|l| !l.trim().is_empty() && !l.trim_start().starts_with('#'));
+            if let Some((key, value)) = above.and_then(key_value).filter(|(_, v)| !v.is_empty()) {
+                let hint = match HEADER_KEYS.iter().find(|(k, _)| *k == key) {
+                    Some((_, body)) => format!(
+                        "steps cannot follow `{key}: {value}` directly: put them under `{body}:`, at the indent of `{key}`"
+                    ),
+                    None => format!(
+                        "a list cannot follow `{key}: {value}` directly: put it under a key of its own, or give `{key}` the list in place of `{value}`"
+                    ),
+                };
+                let dash = line_start + (line.len() - line.trim_start().len());
+                return Diagnostic::error(format!("invalid YAML: {info}"), dash..dash + 1).with_hint(hint);
+            }
+        }
+    }
+    error("check the indentation and the quoting on this line".to_owned())
 }
 
 /// An unquoted `*name`: YAML reads it as an alias.

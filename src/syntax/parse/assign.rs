@@ -10,6 +10,7 @@ use crate::syntax::yaml::{Node, NodeKind};
 impl Parser<'_> {
     /// The operand of `let` or `set`.
     pub(super) fn assignments(&mut self, verb: &str, v: &Node) -> Option<Vec<Assign>> {
+        let v = &*self.mend(v);
         match &v.kind {
             NodeKind::Map(entries) => {
                 let mut out = Vec::with_capacity(entries.len());

@@ -148,6 +148,9 @@ impl<'s> Parser<'s> {
                     ),
                     Some(_) => generic(None),
                 },
+                ":" if self.open.is_empty() && self.src[t.span.end..].trim().is_empty() => generic(Some(
+                    "remove the `:` at the end: the colon after the key (`if:`, `for:`, `while:`) stands for the one that ends Python's header",
+                )),
                 "=" => generic(Some("to compare values, write `==`")),
                 ":=" => self.fail_here(
                     "assignment expressions (`:=`) are not supported in asim expressions",
