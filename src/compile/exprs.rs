@@ -168,6 +168,20 @@ impl Ctx<'_> {
                         };
                     }
                 }
+                let ty = match &value.kind {
+                    ExprKind::Name(n) if matches!(n.as_str(), "str" | "list" | "dict" | "set") => Some(n.as_str()),
+                    _ => None,
+                };
+                if let Some(ty) = ty {
+                    // `str.lower`: the method as a value (`key=str.lower`).
+                    if !self.is_local(ty) && !self.ch.vars.contains_key(ty) {
+                        if let Some((name, _)) = Method::ALL.iter().find(|(n, _)| **n == **attr) {
+                            let owner =
+                                crate::compile::BUILTIN_TYPES.iter().find(|t| **t == ty).copied().unwrap_or("str");
+                            return CExpr::Const(Value::MethodOf(std::rc::Rc::new((owner, name))));
+                        }
+                    }
+                }
                 let v = Box::new(self.expr(value, o));
                 match Attr::by_name(attr) {
                     Some(a) => CExpr::Attr(v, a),
@@ -395,8 +409,18 @@ impl Ctx<'_> {
                     let kwargs = kwargs.iter().map(|k| (k.name.as_str().into(), self.expr(&k.value, o))).collect();
                     return CExpr::StrFormat(Box::new(crate::compile::StrFormatCall { recv, args, kwargs }));
                 }
+                if !kwargs.is_empty() && matches!(m, Method::Sort | Method::Split) {
+                    let recv = self.expr(value, o);
+                    let args = self.args(args, o, false).into_boxed_slice();
+                    let kwargs = kwargs.iter().map(|k| (k.name.as_str().into(), self.expr(&k.value, o))).collect();
+                    return CExpr::MethodKw(*m, Box::new(crate::compile::StrFormatCall { recv, args, kwargs }));
+                }
                 if !kwargs.is_empty() {
-                    self.error(Diagnostic::error(format!("`.{attr}()` takes no keyword arguments in asim"), span));
+                    self.error(
+                        Diagnostic::error(format!("`.{attr}()` takes no keyword arguments"), span)
+                            .with_label("TypeError in Python")
+                            .with_hint("pass the arguments by position"),
+                    );
                 }
                 let recv = Box::new(self.expr(value, o));
                 let args = self.args(args, o, matches!(m, Method::Join | Method::Extend));

@@ -56,6 +56,7 @@ pub(crate) enum Method {
     IsSuperset,
     IsDisjoint,
     Copy,
+    Sort,
     Append,
     Pop,
     Extend,
@@ -121,6 +122,7 @@ impl Method {
         ("issuperset", Method::IsSuperset),
         ("isdisjoint", Method::IsDisjoint),
         ("copy", Method::Copy),
+        ("sort", Method::Sort),
         ("append", Method::Append),
         ("pop", Method::Pop),
         ("extend", Method::Extend),
@@ -262,6 +264,9 @@ pub(crate) enum CExpr {
     Method(Box<CExpr>, Method, Vec<CExpr>),
     /// `s.format(*args, **kwargs)`.
     StrFormat(Box<StrFormatCall>),
+    /// A method call with keyword arguments (`xs.sort(key=f)`,
+    /// `s.split(maxsplit=1)`): the method and the call.
+    MethodKw(Method, Box<StrFormatCall>),
     Attr(Box<CExpr>, Attr),
     Index(Box<CExpr>, Box<CExpr>),
     /// `a op= b`'s new value (a list is changed in place).

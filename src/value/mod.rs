@@ -321,6 +321,9 @@ pub(crate) enum Value {
     /// A plain function declared under `functions:` (its id among the
     /// program's coroutines, and its name).
     Def(Rc<DefRef>),
+    /// A method of a builtin type named as a value (`str.lower`, for
+    /// `key=str.lower`): the type's name and the method's.
+    MethodOf(Rc<(&'static str, &'static str)>),
     /// A builtin function or class named as a value (`key=len`).
     Builtin(Builtin),
     /// A variable a lambda closes over (Python's cell): the local slot and
@@ -373,6 +376,7 @@ impl Value {
             Value::TaskGroup(_) => "TaskGroup",
             Value::Loop => "_UnixSelectorEventLoop",
             Value::Func(_) | Value::Def(_) => "function",
+            Value::MethodOf(_) => "method_descriptor",
             Value::Builtin(b) if b.is_class() => "type",
             Value::Builtin(_) => "builtin_function_or_method",
             Value::Cell(c) => c.borrow().type_name(),
@@ -478,6 +482,7 @@ impl Value {
             Value::Loop => out.push_str("<_UnixSelectorEventLoop running=True closed=False debug=False>"),
             Value::Func(f) => out.push_str(&format!("<function {}>", f.qualname)),
             Value::Def(f) => out.push_str(&format!("<function {}>", f.name)),
+            Value::MethodOf(m) => out.push_str(&format!("<method '{}' of '{}' objects>", m.1, m.0)),
             Value::Builtin(b) if b.is_class() => out.push_str(&format!("<class '{}'>", b.name())),
             Value::Builtin(b) => out.push_str(&format!("<built-in function {}>", b.name())),
             Value::Cell(c) => c.borrow().write_repr(out),

@@ -456,6 +456,7 @@ pub(crate) fn eq(a: &Value, b: &Value) -> bool {
         (Value::TaskGroup(x), Value::TaskGroup(y)) => std::rc::Rc::ptr_eq(x, y),
         (Value::Func(x), Value::Func(y)) => std::rc::Rc::ptr_eq(x, y),
         (Value::Def(x), Value::Def(y)) => x.id == y.id,
+        (Value::MethodOf(x), Value::MethodOf(y)) => x == y,
         (Value::Builtin(x), Value::Builtin(y)) => x == y,
         _ => false,
     }

@@ -400,7 +400,11 @@ impl Exprs {
             return self.int_list(0);
         }
         let d1 = d - 1;
-        match self.rng.below(14) {
+        match self.rng.below(15) {
+            14 => {
+                let m = self.pick(&["str.lower", "str.upper", "str.strip", "len", "str"]);
+                format!("sorted({}, key={m}, reverse={})", self.str_list(d1), self.pick(&["True", "False"]))
+            }
             0 => self.int_list(d1),
             1 => self.str_list(d1),
             2 => {

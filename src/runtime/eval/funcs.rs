@@ -245,6 +245,22 @@ impl<'p> Vm<'p> {
             Value::Builtin(b @ (Builtin::Map | Builtin::Filter)) => return self.map_filter(t, *b, args, &[]),
             Value::Builtin(b) => return super::builtins::builtin(*b, args, &[]),
             Value::Def(d) => return self.call_def(t, d.id, args),
+            Value::MethodOf(m) => {
+                let (owner, name) = **m;
+                let method = crate::compile::Method::ALL.iter().find(|(n, _)| *n == name).map(|(_, m)| *m);
+                let mut args = args;
+                if args.is_empty() {
+                    return Err(type_error(format!("unbound method {owner}.{name}() needs an argument")));
+                }
+                let recv = args.remove(0);
+                if recv.type_name() != owner {
+                    return Err(type_error(format!(
+                        "descriptor '{name}' for '{owner}' objects doesn't apply to a '{}' object",
+                        recv.type_name()
+                    )));
+                }
+                return self.method(t, &recv, method.expect("a method"), args);
+            }
             _ => return Err(type_error(format!("'{}' object is not callable", f.type_name()))),
         };
         let code = &self.prog.lambdas[f.id as usize];

@@ -132,6 +132,13 @@ impl Vm<'_> {
                 }
                 Value::Dict(std::rc::Rc::new(std::cell::RefCell::new(d.borrow().clone())))
             }
+            (Value::List(_), Method::Sort) => {
+                if !args.is_empty() {
+                    return Err(type_error("sort() takes no positional arguments"));
+                }
+                self.list_sort(t, r, Value::None, false)?;
+                Value::None
+            }
             (Value::List(l), _) => match m {
                 Method::Append => {
                     let [x] = one(args, "append")?;
@@ -384,6 +391,87 @@ impl Vm<'_> {
     /// `s.format(*args, **kwargs)`. As in Python, the receiver is checked
     /// (`'int' object has no attribute 'format'`) before the arguments are
     /// evaluated.
+    /// A method call with keyword arguments: `list.sort(key=, reverse=)`,
+    /// `str.split(sep=, maxsplit=)`.
+    pub(super) fn method_kw(
+        &mut self,
+        t: Task_,
+        m: Method,
+        call: &crate::compile::StrFormatCall,
+    ) -> Result<Value, Exc> {
+        let r = self.ev(t, &call.recv)?;
+        let mut args = self.items(t, &call.args)?;
+        let mut kwargs = Vec::with_capacity(call.kwargs.len());
+        for (k, v) in call.kwargs.iter() {
+            kwargs.push((&**k, self.ev(t, v)?));
+        }
+        match (&r, m) {
+            (Value::List(_), Method::Sort) => {
+                if !args.is_empty() {
+                    return Err(type_error("sort() takes no positional arguments"));
+                }
+                let (mut key, mut reverse) = (Value::None, false);
+                for (k, v) in kwargs {
+                    match k {
+                        "key" => key = v,
+                        "reverse" => reverse = int_arg(&v, "")? != 0,
+                        other => {
+                            return Err(type_error(format!("'{other}' is an invalid keyword argument for sort()")))
+                        }
+                    }
+                }
+                self.list_sort(t, &r, key, reverse)?;
+                Ok(Value::None)
+            }
+            (Value::Str(_), Method::Split) => {
+                const NAMES: [&str; 2] = ["sep", "maxsplit"];
+                let given = args.len();
+                args.resize(2, Value::Unbound);
+                for (k, v) in kwargs {
+                    let Some(i) = NAMES.iter().position(|n| *n == k) else {
+                        return Err(type_error(format!("'{k}' is an invalid keyword argument for split()")));
+                    };
+                    if i < given {
+                        return Err(type_error(format!(
+                            "argument for split() given by name ('{k}') and position ({})",
+                            i + 1
+                        )));
+                    }
+                    args[i] = v;
+                }
+                if matches!(args[0], Value::Unbound) {
+                    args[0] = Value::None;
+                }
+                if matches!(args[1], Value::Unbound) {
+                    args[1] = Value::Int(-1);
+                }
+                self.method(t, &r, m, args)
+            }
+            _ => {
+                let kind = if matches!(r, Value::List(_) | Value::Str(_) | Value::Dict(_) | Value::Set(_)) {
+                    format!("{}.{}() takes no keyword arguments", r.type_name(), m.name())
+                } else {
+                    return Err(no_method(&r, m));
+                };
+                Err(type_error(kind))
+            }
+        }
+    }
+
+    /// `xs.sort(key=key, reverse=reverse)`: `sorted`'s order, stored in the
+    /// list itself.
+    fn list_sort(&mut self, t: Task_, list: &Value, key: Value, reverse: bool) -> Result<(), Exc> {
+        let Value::List(l) = list else { return Err(no_method(list, Method::Sort)) };
+        let kw: Vec<(&str, Value)> = vec![("key", key), ("reverse", Value::Bool(reverse))];
+        let sorted = self.keyed(t, crate::compile::Builtin::Sorted, vec![list.clone()], &kw)?;
+        if let Value::List(s) = sorted {
+            let items = std::mem::take(&mut s.borrow_mut().0);
+            let old = std::mem::replace(&mut l.borrow_mut().0, items);
+            drop(old);
+        }
+        Ok(())
+    }
+
     pub(super) fn str_format(&mut self, t: Task_, call: &crate::compile::StrFormatCall) -> Result<Value, Exc> {
         let r = self.ev(t, &call.recv)?;
         let Value::Str(fmt) = &r else {
