@@ -230,6 +230,18 @@ impl Ctx<'_> {
         o: &Origin,
         span: Span,
     ) -> CExpr {
+        let user_callee = matches!(&func.kind, ExprKind::Name(n)
+            if !self.is_local(n) && !self.ch.vars.contains_key(n) && self.ch.coros.contains_key(n));
+        if let Some(k) = kwargs.iter().find(|k| k.name == "**").filter(|_| !user_callee) {
+            self.error(
+                Diagnostic::error(
+                    "`**` unpacking is supported in calls of the scenario's coroutines and functions",
+                    o.span(&k.name_span),
+                )
+                .with_hint("pass the keyword arguments one by one"),
+            );
+            return CExpr::Const(Value::None);
+        }
         match &func.kind {
             ExprKind::Name(n)
                 if !self.is_local(n) && !self.ch.vars.contains_key(n) && !self.ch.prims.contains_key(n) =>
@@ -492,12 +504,12 @@ impl Ctx<'_> {
             def.map(|d| d.params.iter().map(|(_, dflt)| dflt.is_some()).collect()).unwrap_or_default();
         let mut bound: Vec<Option<CExpr>> = vec![None; params.len()];
         let mut given = vec![false; params.len()];
-        if args.iter().any(|a| matches!(a.kind, ExprKind::Starred(_))) {
-            self.error(
-                Diagnostic::error(format!("`*args` in a call to `{n}` is not supported"), span)
-                    .with_hint("pass the arguments one by one"),
-            );
-            return CExpr::Const(Value::None);
+        if args.iter().any(|a| matches!(a.kind, ExprKind::Starred(_))) || kwargs.iter().any(|k| k.name == "**") {
+            // `f(*args, **kwargs)`: bound when the call runs.
+            let a = args.iter().map(|a| self.expr(a, o)).collect();
+            let kw = kwargs.iter().map(|k| (k.name.as_str().into(), self.expr(&k.value, o))).collect();
+            let is_fn = self.ch.scenario.coroutines.get(id as usize).is_some_and(|d| d.is_fn);
+            return CExpr::CallDyn(Box::new(crate::compile::DynCall { id, args: a, kwargs: kw, is_fn }));
         }
         if args.len() > params.len() {
             self.error(Diagnostic::error(

@@ -264,6 +264,8 @@ pub(crate) enum CExpr {
     Method(Box<CExpr>, Method, Vec<CExpr>),
     /// `s.format(*args, **kwargs)`.
     StrFormat(Box<StrFormatCall>),
+    /// `f(*args, **kwargs)`.
+    CallDyn(Box<DynCall>),
     /// A method call with keyword arguments (`xs.sort(key=f)`,
     /// `s.split(maxsplit=1)`): the method and the call.
     MethodKw(Method, Box<StrFormatCall>),
@@ -391,6 +393,18 @@ pub(crate) struct CreateTask {
     pub(crate) group: Option<CExpr>,
     pub(crate) coro: CExpr,
     pub(crate) name: Option<CExpr>,
+}
+
+/// `f(*args, **kwargs)` of a coroutine or a function: bound at run time.
+#[derive(Debug, Clone)]
+pub(crate) struct DynCall {
+    pub(crate) id: u32,
+    /// Positional arguments, `CExpr::Starred` for `*xs`.
+    pub(crate) args: Vec<CExpr>,
+    /// Keyword arguments in order; the name `**` for `**mapping`.
+    pub(crate) kwargs: Box<[(Box<str>, CExpr)]>,
+    /// A plain function (called), or a coroutine (a coroutine object).
+    pub(crate) is_fn: bool,
 }
 
 /// A `str.format` call: the receiver (a str at run time, or an

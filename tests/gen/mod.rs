@@ -106,7 +106,12 @@ impl Gen {
         let j = first + self.rng.below(self.coros - first);
         let arg = *self.rng.pick(&["0", "1", "2", "3", "n + 1", "n * 2", "5"]);
         let arg = if self.me == self.coros { arg.replace('n', "7") } else { arg.to_owned() };
-        Some(format!("c{j}({arg})"))
+        // Unpacked arguments, bound when the call runs.
+        Some(match self.rng.below(8) {
+            0 => format!("c{j}(*[{arg}])"),
+            1 => format!("c{j}(**dict(n={arg}))"),
+            _ => format!("c{j}({arg})"),
+        })
     }
 
     fn steps(&mut self, ind: usize, max: usize) {

@@ -447,3 +447,97 @@ impl<'p> Vm<'p> {
         }
     }
 }
+
+impl Vm<'_> {
+    /// `f(*args, **kwargs)` of a coroutine or a function: the arguments in
+    /// Python's order, then bound to the parameters with Python's messages.
+    pub(super) fn call_dyn(&mut self, t: Task_, call: &crate::compile::DynCall) -> Result<Value, Exc> {
+        let code = &self.prog.coros[call.id as usize];
+        let name = code.name.clone();
+        let np = code.defaults.len();
+        let has_default: Vec<bool> = code.defaults.iter().map(Option::is_some).collect();
+        let params: Vec<String> = code.local_names[..np].to_vec();
+        let mut positional = Vec::new();
+        for a in &call.args {
+            match a {
+                CExpr::Starred(x) => {
+                    let v = self.ev(t, x)?;
+                    let items = ops::iter_items(&v).map_err(|_| {
+                        type_error(format!(
+                            "__main__.{name}() argument after * must be an iterable, not {}",
+                            v.type_name()
+                        ))
+                    })?;
+                    positional.extend(items);
+                }
+                a => positional.push(self.ev(t, a)?),
+            }
+        }
+        let mut keywords: Vec<(String, Value)> = Vec::new();
+        for (k, x) in call.kwargs.iter() {
+            let v = self.ev(t, x)?;
+            let pairs: Vec<(String, Value)> = if &**k == "**" {
+                let Value::Dict(d) = &v else {
+                    return Err(type_error(format!(
+                        "__main__.{name}() argument after ** must be a mapping, not {}",
+                        v.type_name()
+                    )));
+                };
+                let mut out = Vec::new();
+                for (key, val) in d.borrow().iter() {
+                    let Value::Str(s) = key else { return Err(type_error("keywords must be strings")) };
+                    out.push((s.to_string(), val.clone()));
+                }
+                out
+            } else {
+                vec![(k.to_string(), v)]
+            };
+            for (k, v) in pairs {
+                if keywords.iter().any(|(n, _)| *n == k) {
+                    return Err(type_error(format!(
+                        "__main__.{name}() got multiple values for keyword argument '{k}'"
+                    )));
+                }
+                keywords.push((k, v));
+            }
+        }
+        if positional.len() > np {
+            let required = has_default.iter().position(|d| *d).unwrap_or(np);
+            let takes = if required == np { np.to_string() } else { format!("from {required} to {np}") };
+            let s = if np == 1 && required == np { "" } else { "s" };
+            let was = if positional.len() == 1 { "was" } else { "were" };
+            return Err(type_error(format!(
+                "{name}() takes {takes} positional argument{s} but {} {was} given",
+                positional.len()
+            )));
+        }
+        let mut bound: Vec<Value> = positional;
+        bound.resize(np, Value::Unbound);
+        for (k, v) in keywords {
+            match params.iter().position(|p| *p == k) {
+                None => return Err(type_error(format!("{name}() got an unexpected keyword argument '{k}'"))),
+                Some(i) if !matches!(bound[i], Value::Unbound) => {
+                    return Err(type_error(format!("{name}() got multiple values for argument '{k}'")))
+                }
+                Some(i) => bound[i] = v,
+            }
+        }
+        let missing: Vec<String> = (0..np)
+            .filter(|&i| matches!(bound[i], Value::Unbound) && !has_default[i])
+            .map(|i| format!("'{}'", params[i]))
+            .collect();
+        if !missing.is_empty() {
+            let s = if missing.len() == 1 { "" } else { "s" };
+            return Err(type_error(format!(
+                "{name}() missing {} required positional argument{s}: {}",
+                missing.len(),
+                ops::name_list(&missing)
+            )));
+        }
+        if call.is_fn {
+            self.call_fn(t, call.id, bound)
+        } else {
+            Ok(self.coro_obj(call.id, bound))
+        }
+    }
+}

@@ -359,6 +359,7 @@ impl Vm<'_> {
                 self.attr(&r, *a)?
             }
             CExpr::StrFormat(call) => self.str_format(t, call)?,
+            CExpr::CallDyn(call) => self.call_dyn(t, call)?,
             CExpr::MethodKw(m, call) => self.method_kw(t, *m, call)?,
             CExpr::Index(v, i) => {
                 let v = self.ev(t, v)?;

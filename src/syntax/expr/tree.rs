@@ -149,7 +149,7 @@ pub(crate) struct Lambda {
 /// A keyword argument `name=value` of a call.
 #[derive(Debug, Clone, PartialEq)]
 pub(crate) struct Keyword {
-    /// The parameter's name.
+    /// The parameter's name, or `**` for `**mapping`.
     pub(crate) name: String,
     /// Where the name is.
     pub(crate) name_span: Span,

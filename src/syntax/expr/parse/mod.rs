@@ -776,9 +776,14 @@ impl<'s> Parser<'s> {
         let mut kwargs: Vec<Keyword> = Vec::new();
         while !self.is_op(")") {
             if self.is_op("**") {
-                return Err(
-                    self.fail_here("keyword argument unpacking (`**`) is not supported in asim expressions", None)
-                );
+                // `**mapping`: a keyword named `**` (no identifier is).
+                let name_span = self.bump().span;
+                let value = self.expression()?;
+                kwargs.push(Keyword { name: "**".into(), name_span, value });
+                if !self.eat_op(",") {
+                    break;
+                }
+                continue;
             }
             let kwarg_name = match (&self.peek().tok, &self.peek_at(1).tok) {
                 (Tok::Name(n), Tok::Op("=")) if !is_keyword(n) => Some(n.clone()),
