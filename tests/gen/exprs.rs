@@ -260,7 +260,29 @@ impl Exprs {
             return self.pick(STRS);
         }
         let d1 = d - 1;
-        match self.rng.below(19) {
+        match self.rng.below(21) {
+            19 => format!(
+                "{}.{}({})",
+                p(self.str(d1)),
+                self.pick(&["lstrip", "rstrip"]),
+                self.pick(&["", "'a'", "' -'", "None", "1"])
+            ),
+            20 => match self.rng.below(3) {
+                0 => format!(
+                    "str({}.{}({}))",
+                    p(self.str(d1)),
+                    self.pick(&["partition", "rpartition"]),
+                    self.pick(&["'-'", "'a'", "''", "' '"])
+                ),
+                1 => format!("{}.zfill({})", p(self.str(d1)), self.pick(&["0", "5", "-3", "'x'", "12"])),
+                _ => format!(
+                    "str({}.{}({}{}))",
+                    p(self.str(d1)),
+                    self.pick(&["find", "rfind"]),
+                    self.str(0),
+                    self.pick(&["", ", 1", ", -2", ", 9", ", 0, -1", ", None, 2", ", 'x'"])
+                ),
+            },
             0..=2 => self.pick(STRS),
             3 => format!("{} + {}", p(self.str(d1)), p(self.str(d1))),
             4 => format!("{} * {}", p(self.str(d1)), self.pick(&["0", "2", "3", "-1"])),

@@ -2,6 +2,7 @@
 import asyncio
 
 SHARDS = 4
+LINE = 'user {} -> shard {}, busy {busy:04b}'
 busy = 0
 served = [0, 0, 0, 0]
 
@@ -11,7 +12,7 @@ async def handle(uid, locks):
     shard = hash(uid) % SHARDS
     async with locks[shard]:
         busy |= 1 << shard
-        print(f"user {uid} -> shard {shard}, busy {busy:04b}")
+        print(f"{LINE.format(uid, shard, busy=busy)}")
         await asyncio.sleep(0.1 * (1 + (uid & 3)))
         busy &= ~(1 << shard)
         served[shard] += 1

@@ -42,7 +42,8 @@ async def request(i, lock):
 async def main():
     lock = asyncio.Lock()
     await asyncio.gather(*[request(i, lock) for i in range(8)])
-    print(f"served {served} by {asyncio.get_running_loop().time():.2f}s")
+    report = 'served %s by %.2fs' % (served, asyncio.get_running_loop().time())
+    print(f"{report}")
 
 
 asyncio.run(main())

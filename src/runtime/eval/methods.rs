@@ -272,12 +272,120 @@ impl Vm<'_> {
             (Value::Str(s), _) => match m {
                 Method::Upper => Value::str(s.to_uppercase()),
                 Method::Lower => Value::str(s.to_lowercase()),
+                Method::LStrip | Method::RStrip => {
+                    let left = m == Method::LStrip;
+                    let name = m.name();
+                    let pred: Box<dyn Fn(char) -> bool> = match args.as_slice() {
+                        [] | [Value::None] => Box::new(py_space),
+                        [Value::Str(chars)] => {
+                            let chars = chars.clone();
+                            Box::new(move |c| chars.contains(c))
+                        }
+                        [_] => return Err(type_error(format!("{name} arg must be None or str"))),
+                        _ => return Err(type_error(format!("{name} expected at most 1 argument, got {}", args.len()))),
+                    };
+                    Value::str(if left { s.trim_start_matches(&pred) } else { s.trim_end_matches(&pred) })
+                }
+                Method::Find | Method::RFind => {
+                    let name = m.name();
+                    if args.is_empty() || args.len() > 3 {
+                        return Err(type_error(format!(
+                            "{name}() takes {} ({} given)",
+                            if args.is_empty() { "at least 1 argument" } else { "at most 3 arguments" },
+                            args.len()
+                        )));
+                    }
+                    let Value::Str(p) = &args[0] else {
+                        return Err(type_error(format!("must be str, not {}", args[0].type_name())));
+                    };
+                    let chars: Vec<char> = s.chars().collect();
+                    let n = chars.len() as i64;
+                    // ADJUST_INDICES: a start past the end stays there (nothing is found).
+                    let bound = |v: Option<&Value>, dflt: i64, is_end: bool| -> Result<i64, Exc> {
+                        Ok(match v {
+                            None | Some(Value::None) => dflt,
+                            Some(Value::Int(i)) => {
+                                let i = *i;
+                                if i < 0 {
+                                    (i + n).max(0)
+                                } else if is_end {
+                                    i.min(n)
+                                } else {
+                                    i
+                                }
+                            }
+                            Some(Value::Bool(b)) => i64::from(*b),
+                            Some(Value::BigInt(b)) => {
+                                if num_traits::Signed::is_negative(&**b) {
+                                    0
+                                } else if is_end {
+                                    n
+                                } else {
+                                    i64::MAX
+                                }
+                            }
+                            Some(_) => {
+                                return Err(type_error(
+                                    "slice indices must be integers or None or have an __index__ method",
+                                ))
+                            }
+                        })
+                    };
+                    let (lo, hi) = (bound(args.get(1), 0, false)?, bound(args.get(2), n, true)?);
+                    let pat: Vec<char> = p.chars().collect();
+                    let k = pat.len() as i64;
+                    let mut found = -1;
+                    if hi.saturating_sub(lo) >= k {
+                        let starts: Box<dyn Iterator<Item = i64>> =
+                            if m == Method::Find { Box::new(lo..=hi - k) } else { Box::new((lo..=hi - k).rev()) };
+                        for st in starts {
+                            if chars[st as usize..(st + k) as usize] == pat[..] {
+                                found = st;
+                                break;
+                            }
+                        }
+                    }
+                    Value::Int(found)
+                }
+                Method::Partition | Method::RPartition => {
+                    let [sep]: [Value; 1] = args.try_into().map_err(|a: Vec<Value>| {
+                        type_error(format!("str.{}() takes exactly one argument ({} given)", m.name(), a.len()))
+                    })?;
+                    let Value::Str(sep) = sep else {
+                        return Err(type_error(format!("must be str, not {}", sep.type_name())));
+                    };
+                    if sep.is_empty() {
+                        return Err(value_error("empty separator"));
+                    }
+                    let at = if m == Method::Partition { s.find(&*sep) } else { s.rfind(&*sep) };
+                    let parts = match (at, m) {
+                        (Some(b), _) => [Value::str(&s[..b]), Value::Str(sep.clone()), Value::str(&s[b + sep.len()..])],
+                        (None, Method::Partition) => [Value::Str(s.clone()), Value::str(""), Value::str("")],
+                        (None, _) => [Value::str(""), Value::str(""), Value::Str(s.clone())],
+                    };
+                    Value::tuple(parts.to_vec())
+                }
+                Method::ZFill => {
+                    let [w]: [Value; 1] = args.try_into().map_err(|a: Vec<Value>| {
+                        type_error(format!("str.zfill() takes exactly one argument ({} given)", a.len()))
+                    })?;
+                    let w = int_arg(&w, "")?;
+                    let len = s.chars().count() as i64;
+                    if w <= len {
+                        Value::Str(s.clone())
+                    } else {
+                        ops::within_budget(w as usize, 0)?;
+                        let fill = "0".repeat((w - len) as usize);
+                        match s.chars().next() {
+                            Some(c @ ('+' | '-')) => Value::str(format!("{c}{fill}{}", &s[1..])),
+                            _ => Value::str(format!("{fill}{s}")),
+                        }
+                    }
+                }
                 Method::Strip => match args.as_slice() {
                     [] | [Value::None] => Value::str(s.trim_matches(py_space)),
                     [Value::Str(chars)] => Value::str(s.trim_matches(|c| chars.contains(c))),
-                    [other] => {
-                        return Err(type_error(format!("strip arg must be None or str, not {}", other.type_name())))
-                    }
+                    [_] => return Err(type_error("strip arg must be None or str")),
                     _ => return Err(type_error(format!("strip expected at most 1 argument, got {}", args.len()))),
                 },
                 Method::Split => {
