@@ -168,6 +168,23 @@ impl Vm<'_> {
     /// million items that was 100 MB of garbage the allocator kept).
     pub(super) fn eval_items(&mut self, t: TaskId, items: &[CGatherItem]) -> Result<Fifo<Item>, Exc> {
         let mut values = Fifo::default();
+        match self.eval_items_into(t, items, &mut values) {
+            Ok(()) => Ok(values),
+            Err(e) => {
+                // CPython pops the arguments built so far off its stack, the
+                // last first: coroutines among them are "never awaited" in
+                // that order.
+                let mut left = Vec::with_capacity(values.len());
+                while let Some(v) = values.pop_front() {
+                    left.push(v);
+                }
+                while left.pop().is_some() {}
+                Err(e)
+            }
+        }
+    }
+
+    fn eval_items_into(&mut self, t: TaskId, items: &[CGatherItem], values: &mut Fifo<Item>) -> Result<(), Exc> {
         for item in items {
             match item {
                 CGatherItem::One(e) => values.push_back(self.eval_item(t, e)?),
@@ -186,7 +203,7 @@ impl Vm<'_> {
                 }
             }
         }
-        Ok(values)
+        Ok(())
     }
 
     fn eval_item(&mut self, t: TaskId, e: &CExpr) -> Result<Item, Exc> {
