@@ -421,7 +421,8 @@ impl Ctx<'_> {
                     let kwargs = kwargs.iter().map(|k| (k.name.as_str().into(), self.expr(&k.value, o))).collect();
                     return CExpr::StrFormat(Box::new(crate::compile::StrFormatCall { recv, args, kwargs }));
                 }
-                if !kwargs.is_empty() && matches!(m, Method::Sort | Method::Split) {
+                if !kwargs.is_empty() && matches!(m, Method::Sort | Method::Split | Method::RSplit | Method::SplitLines)
+                {
                     let recv = self.expr(value, o);
                     let args = self.args(args, o, false).into_boxed_slice();
                     let kwargs = kwargs.iter().map(|k| (k.name.as_str().into(), self.expr(&k.value, o))).collect();

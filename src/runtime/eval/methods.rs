@@ -365,6 +365,135 @@ impl Vm<'_> {
                     };
                     Value::tuple(parts.to_vec())
                 }
+                Method::LJust | Method::RJust | Method::Center => {
+                    let name = m.name();
+                    if args.is_empty() || args.len() > 2 {
+                        return Err(type_error(format!(
+                            "{name} expected {}, got {}",
+                            if args.is_empty() { "at least 1 argument" } else { "at most 2 arguments" },
+                            args.len()
+                        )));
+                    }
+                    let width = int_arg(&args[0], "")?;
+                    let fill = match args.get(1) {
+                        None => ' ',
+                        Some(Value::Str(f)) if f.chars().count() == 1 => f.chars().next().unwrap_or(' '),
+                        Some(Value::Str(_)) => {
+                            return Err(type_error("The fill character must be exactly one character long"))
+                        }
+                        Some(other) => {
+                            return Err(type_error(format!(
+                                "The fill character must be a unicode character, not {}",
+                                other.type_name()
+                            )))
+                        }
+                    };
+                    let len = s.chars().count() as i64;
+                    if width <= len {
+                        Value::Str(s.clone())
+                    } else {
+                        ops::within_budget(width as usize, 0)?;
+                        let marg = width - len;
+                        // CPython's pad(): the odd space goes left only when
+                        // the width is odd too.
+                        let left = match m {
+                            Method::LJust => 0,
+                            Method::RJust => marg,
+                            _ => marg / 2 + (marg & width & 1),
+                        };
+                        let pad = |n: i64| std::iter::repeat_n(fill, n as usize).collect::<String>();
+                        Value::str(format!("{}{s}{}", pad(left), pad(marg - left)))
+                    }
+                }
+                Method::RSplit => {
+                    if args.len() > 2 {
+                        return Err(type_error(format!("rsplit() takes at most 2 arguments ({} given)", args.len())));
+                    }
+                    let maxsplit = match args.get(1) {
+                        None => -1,
+                        Some(v) => int_arg(v, "")?,
+                    };
+                    let mut parts: Vec<Value> = match args.first() {
+                        None | Some(Value::None) => {
+                            let mut out = Vec::new();
+                            let mut rest = s.trim_end_matches(py_space);
+                            while !rest.is_empty() {
+                                if maxsplit >= 0 && out.len() as i64 == maxsplit {
+                                    out.push(Value::str(rest));
+                                    break;
+                                }
+                                let start = rest
+                                    .rfind(py_space)
+                                    .map_or(0, |i| i + rest[i..].chars().next().map_or(1, char::len_utf8));
+                                out.push(Value::str(&rest[start..]));
+                                rest = rest[..start].trim_end_matches(py_space);
+                            }
+                            out
+                        }
+                        Some(Value::Str(sep)) => {
+                            if sep.is_empty() {
+                                return Err(value_error("empty separator"));
+                            }
+                            if maxsplit < 0 {
+                                s.rsplit(&**sep).map(Value::str).collect()
+                            } else {
+                                s.rsplitn(maxsplit as usize + 1, &**sep).map(Value::str).collect()
+                            }
+                        }
+                        Some(other) => {
+                            return Err(type_error(format!("must be str or None, not {}", other.type_name())))
+                        }
+                    };
+                    parts.reverse();
+                    Value::list(parts)
+                }
+                Method::SplitLines => {
+                    if args.len() > 1 {
+                        return Err(type_error(format!(
+                            "splitlines() takes at most 1 argument ({} given)",
+                            args.len()
+                        )));
+                    }
+                    let keep = match args.first() {
+                        None => false,
+                        Some(v) => int_arg(v, "")? != 0,
+                    };
+                    let is_break = |c: char| {
+                        matches!(
+                            c,
+                            '\n' | '\r'
+                                | '\x0b'
+                                | '\x0c'
+                                | '\x1c'
+                                | '\x1d'
+                                | '\x1e'
+                                | '\u{85}'
+                                | '\u{2028}'
+                                | '\u{2029}'
+                        )
+                    };
+                    let mut out = Vec::new();
+                    let mut start = 0;
+                    let mut it = s.char_indices().peekable();
+                    while let Some((i, c)) = it.next() {
+                        if !is_break(c) {
+                            continue;
+                        }
+                        let mut end = i + c.len_utf8();
+                        if c == '\r' {
+                            if let Some(&(_, '\n')) = it.peek() {
+                                it.next();
+                                end += 1;
+                            }
+                        }
+                        out.push(Value::str(&s[start..if keep { end } else { i }]));
+                        start = end;
+                    }
+                    if start < s.len() {
+                        out.push(Value::str(&s[start..]));
+                    }
+                    Value::list(out)
+                }
                 Method::ZFill => {
                     let [w]: [Value; 1] = args.try_into().map_err(|a: Vec<Value>| {
                         type_error(format!("str.zfill() takes exactly one argument ({} given)", a.len()))
@@ -531,17 +660,33 @@ impl Vm<'_> {
                 self.list_sort(t, &r, key, reverse)?;
                 Ok(Value::None)
             }
-            (Value::Str(_), Method::Split) => {
+            (Value::Str(_), Method::SplitLines) => {
+                let mut args = args;
+                for (k, v) in kwargs {
+                    if k != "keepends" {
+                        return Err(type_error(format!("'{k}' is an invalid keyword argument for splitlines()")));
+                    }
+                    if !args.is_empty() {
+                        return Err(type_error(
+                            "argument for splitlines() given by name ('keepends') and position (1)",
+                        ));
+                    }
+                    args.push(v);
+                }
+                self.method(t, &r, m, args)
+            }
+            (Value::Str(_), Method::Split | Method::RSplit) => {
+                let mname = m.name();
                 const NAMES: [&str; 2] = ["sep", "maxsplit"];
                 let given = args.len();
                 args.resize(2, Value::Unbound);
                 for (k, v) in kwargs {
                     let Some(i) = NAMES.iter().position(|n| *n == k) else {
-                        return Err(type_error(format!("'{k}' is an invalid keyword argument for split()")));
+                        return Err(type_error(format!("'{k}' is an invalid keyword argument for {mname}()")));
                     };
                     if i < given {
                         return Err(type_error(format!(
-                            "argument for split() given by name ('{k}') and position ({})",
+                            "argument for {mname}() given by name ('{k}') and position ({})",
                             i + 1
                         )));
                     }
@@ -555,14 +700,9 @@ impl Vm<'_> {
                 }
                 self.method(t, &r, m, args)
             }
-            _ => {
-                let kind = if matches!(r, Value::List(_) | Value::Str(_) | Value::Dict(_) | Value::Set(_)) {
-                    format!("{}.{}() takes no keyword arguments", r.type_name(), m.name())
-                } else {
-                    return Err(no_method(&r, m));
-                };
-                Err(type_error(kind))
-            }
+            // Each of these methods belongs to one type: on another, the
+            // lookup fails before the arguments matter.
+            _ => Err(no_method(&r, m)),
         }
     }
 
