@@ -1,3 +1,4 @@
+# retry_with_jitter: exported by `asim export python scenarios/retry_with_jitter.yaml`
 import asyncio
 import random
 
@@ -31,10 +32,11 @@ async def with_retries(client, tries=3, base=0.1):
 
 
 async def main():
-    clients = [f"c{i}" for i in range(6)]
+    clients = [f'c{i}' for i in range(6)]
     random.shuffle(clients)
     print(f"order: {clients}")
-    results = await asyncio.gather(*[with_retries(c) for c in clients], return_exceptions=True)
+    policy = {'tries': 3, 'base': 0.1}
+    results = await asyncio.gather(*(with_retries(c, **policy) for c in clients), return_exceptions=True)
     ok = [r for r in results if isinstance(r, str)]
     print(f"{len(ok)} of {len(results)} succeeded; attempts {dict(sorted(attempts.items()))}")
     print(f"elapsed {asyncio.get_running_loop().time():.3f}")
