@@ -120,6 +120,10 @@ struct RunArgs {
     /// creation, reverse, or shuffle:SEED.
     #[arg(long, value_name = "ORDER", default_value = "creation", value_parser = SetOrder::parse)]
     set_order: SetOrder,
+    /// Hash strings as CPython does with PYTHONHASHSEED=N (the order of a
+    /// set of strings follows it).
+    #[arg(long, value_name = "N", default_value_t = 0)]
+    hash_seed: u32,
 }
 
 #[derive(clap::Args, Debug)]
@@ -445,6 +449,7 @@ fn main_on_this_thread(args: Vec<OsString>, out: &mut dyn Write, err: &mut dyn W
                 max_output: a.max_output,
                 max_memory: a.max_memory.saturating_mul(1 << 20),
                 set_order: a.set_order,
+                hash_seed: a.hash_seed,
             };
             let mut out_buf = std::io::BufWriter::with_capacity(1 << 16, &mut *out);
             let mut err_buf = std::io::BufWriter::with_capacity(1 << 12, &mut *err);

@@ -87,8 +87,8 @@ impl Compiled {
             max_iterations: limits.max_iterations.min(2_000_000),
             ..limits
         };
-        report::orders::set_order_warnings(source, self.main_span.clone(), |order, sink| {
-            self.run(Limits { set_order: order, ..limits }, sink)
+        report::orders::set_order_warnings(source, self.main_span.clone(), |order, hash_seed, sink| {
+            self.run(Limits { set_order: order, hash_seed, ..limits }, sink)
         })
     }
 

@@ -22,26 +22,50 @@ const OTHER_ORDERS: [SetOrder; 3] = [SetOrder::Reverse, SetOrder::Shuffle(1), Se
 pub fn set_order_warnings(
     source: &Source,
     main_span: Span,
-    mut run: impl FnMut(SetOrder, &mut dyn Sink) -> RunEnd,
+    mut run: impl FnMut(SetOrder, u32, &mut dyn Sink) -> RunEnd,
 ) -> Vec<Diagnostic> {
     const CAP: usize = 1 << 20;
     let mut first = SnapshotView::new(source, CAP);
-    let end = run(SetOrder::Creation, &mut first);
-    if end.set_choices.is_empty() || end.write_error.is_some() {
+    let end = run(SetOrder::Creation, 0, &mut first);
+    if end.write_error.is_some() {
         return Vec::new();
     }
     let base = first.into_text();
+    let mut warnings = Vec::new();
+    if end.str_hashes {
+        // A set of strings: CPython salts their hashes per process.
+        for seed in [1, 2] {
+            let mut view = SnapshotView::new(source, CAP);
+            run(SetOrder::Creation, seed, &mut view);
+            if view.into_text() != base {
+                warnings.push(
+                    Diagnostic::warning(
+                        "this output depends on the order of a set of strings; real Python prints another order on each run",
+                        main_span.clone(),
+                    )
+                    .with_label("CPython salts str hashes per process (PYTHONHASHSEED)")
+                    .with_hint(format!(
+                        "asim uses PYTHONHASHSEED=0's order; `asim run --hash-seed {seed}` shows another; print `sorted(s)` for one order everywhere"
+                    )),
+                );
+                break;
+            }
+        }
+    }
+    if end.set_choices.is_empty() {
+        return warnings;
+    }
     let mut differs = None;
     for order in OTHER_ORDERS {
         let mut view = SnapshotView::new(source, CAP);
-        run(order, &mut view);
+        run(order, 0, &mut view);
         if view.into_text() != base {
             differs = Some(order);
             break;
         }
     }
-    let Some(order) = differs else { return Vec::new() };
-    end.set_choices
+    let Some(order) = differs else { return warnings };
+    warnings.extend(end.set_choices
         .iter()
         .map(|c| {
             let span = c.span.clone().unwrap_or_else(|| main_span.clone());
@@ -53,6 +77,6 @@ pub fn set_order_warnings(
             .with_hint(format!(
                 "asim runs it in task creation order; `asim run --set-order {order}` shows another order CPython may take"
             ))
-        })
-        .collect()
+        }));
+    warnings
 }

@@ -294,6 +294,9 @@ pub struct RunEnd {
     /// The set iterations of two or more tasks the run went through, whose
     /// order CPython leaves to memory addresses (`--set-order` chose it).
     pub set_choices: Vec<super::SetChoice>,
+    /// Whether the program hashed a str (a set of strings): its order may
+    /// change with CPython's `PYTHONHASHSEED` (`--hash-seed`).
+    pub str_hashes: bool,
 }
 
 /// Counts of live runtime objects.

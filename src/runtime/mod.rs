@@ -75,6 +75,9 @@ pub struct Limits {
     /// Not a limit: the order of the set iterations CPython leaves to
     /// memory addresses (`--set-order`).
     pub set_order: SetOrder,
+    /// Not a limit: CPython's `PYTHONHASHSEED` whose str hashes the run
+    /// uses (`--hash-seed`; 0 by default).
+    pub hash_seed: u32,
 }
 
 impl Default for Limits {
@@ -87,6 +90,7 @@ impl Default for Limits {
             max_output: 1 << 30,
             max_memory: 4 << 30,
             set_order: SetOrder::Creation,
+            hash_seed: 0,
         }
     }
 }

@@ -123,6 +123,7 @@ impl Vm<'_> {
     pub(crate) fn run(mut self) -> RunEnd {
         // Nothing freed by an earlier run on this thread belongs to this one.
         let _ = crate::value::take_dropped();
+        crate::value::hash::set_hash_seed(self.limits.hash_seed);
         if let Err(e) = self.initialise() {
             return self.finish(Some(Err(e)), None);
         }
@@ -344,6 +345,7 @@ impl Vm<'_> {
             write_error: self.write_error.get(),
             peak_live: self.peak_live,
             set_choices: std::mem::take(&mut self.set_choices),
+            str_hashes: crate::value::hash::salted_used(),
         };
         let tasks = Tasks { tasks: &self.tasks, prog: self.prog };
         if let Err(e) = self.sink.borrow_mut().finish(&end, &tasks) {

@@ -150,7 +150,38 @@ fn str_hash(s: &str) -> i64 {
     for c in s.chars() {
         bytes.extend_from_slice(&(c as u32).to_le_bytes()[..width]);
     }
-    fix(siphash13(0, 0, &bytes) as i64)
+    SALTED_USED.with(|u| u.set(true));
+    let (k0, k1) = HASH_KEY.with(std::cell::Cell::get);
+    fix(siphash13(k0, k1, &bytes) as i64)
+}
+
+thread_local! {
+    /// SipHash's key: CPython's with the run's `PYTHONHASHSEED`.
+    static HASH_KEY: std::cell::Cell<(u64, u64)> = const { std::cell::Cell::new((0, 0)) };
+    /// Whether the run hashed a str (its order may depend on the seed).
+    static SALTED_USED: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+/// The key CPython derives from `PYTHONHASHSEED=seed` (`lcg_urandom` over
+/// the secret's bytes; 0 is the zero key), for the runs on this thread.
+pub(crate) fn set_hash_seed(seed: u32) {
+    let mut bytes = [0u8; 16];
+    if seed != 0 {
+        let mut x = seed;
+        for b in bytes.iter_mut() {
+            x = x.wrapping_mul(214_013).wrapping_add(2_531_011);
+            *b = ((x >> 16) & 0xff) as u8;
+        }
+    }
+    let k0 = u64::from_le_bytes(bytes[..8].try_into().expect("8 bytes"));
+    let k1 = u64::from_le_bytes(bytes[8..].try_into().expect("8 bytes"));
+    HASH_KEY.with(|k| k.set((k0, k1)));
+    SALTED_USED.with(|u| u.set(false));
+}
+
+/// Whether a str was hashed since [`set_hash_seed`].
+pub(crate) fn salted_used() -> bool {
+    SALTED_USED.with(std::cell::Cell::get)
 }
 
 /// SipHash-1-3 (one compression round, three finalization rounds).

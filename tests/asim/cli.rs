@@ -154,6 +154,22 @@ fn completions_and_the_manual_come_from_the_same_flags() {
 }
 
 #[test]
+fn check_warns_where_the_output_depends_on_string_hashes() {
+    in_root();
+    let run = asim(&["check", "tests/regressions/set_of_strings.yaml"]);
+    assert_eq!(run.code, 0, "warnings are not errors");
+    assert!(
+        run.stderr.contains("warning: this output depends on the order of a set of strings; real Python prints another order on each run"),
+        "{}",
+        run.stderr
+    );
+    assert!(run.stderr.contains("`asim run --hash-seed 1` shows another"), "{}", run.stderr);
+    // Sorted, the same strings say nothing.
+    let quiet = asim(&["check", "scenarios/crawler.yaml"]);
+    assert!(!quiet.stderr.contains("set of strings"), "{}", quiet.stderr);
+}
+
+#[test]
 fn check_warns_where_the_output_depends_on_cpythons_set_order() {
     in_root();
     let run = asim(&["check", "scenarios/mass_cancel.yaml", "scenarios/leftover_tasks.yaml"]);

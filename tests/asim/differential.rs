@@ -91,6 +91,28 @@ fn some_shipped_scenarios_depend_on_the_set_order() {
     assert!(!depends_on_set_order("scenarios/download_pool.yaml"));
 }
 
+/// A set of strings prints in the order CPython gives with the same
+/// PYTHONHASHSEED: `asim run --hash-seed N` against CPython run with it.
+#[test]
+fn string_sets_follow_the_hash_seed_as_cpython_does() {
+    in_root();
+    let Some(py) = python_or_skip("string_sets_follow_the_hash_seed_as_cpython_does") else { return };
+    for file in ["tests/regressions/set_of_strings.yaml", "tests/regressions/sets.yaml"] {
+        let prog = twin(&root().join(file));
+        for seed in ["1", "4242", "4294967295"] {
+            let ours = asim(&["run", "--format", "json", "--hash-seed", seed, file]).stdout;
+            let theirs = run_harness(&py, std::slice::from_ref(&prog), &["--hash-seed", seed]).remove(0);
+            if let Some(d) = divergence(&format!("{file} --hash-seed {seed}"), &ours, &theirs) {
+                panic!("{d}");
+            }
+        }
+    }
+    // The seed matters: a set of strings prints differently under another one.
+    let a = asim(&["run", "-q", "tests/regressions/set_of_strings.yaml"]).stdout;
+    let b = asim(&["run", "-q", "--hash-seed", "1", "tests/regressions/set_of_strings.yaml"]).stdout;
+    assert_ne!(a, b);
+}
+
 /// Shipped scenarios and the minimised regressions of divergences found,
 /// with their Python twins.
 fn scenarios_and_twins() -> (Vec<PathBuf>, Vec<PathBuf>) {

@@ -1101,6 +1101,8 @@ def main(argv=None) -> int:
     parser.add_argument("--set-order", type=parse_set_order, default="creation",
                         help="the order of the pinned set iterations, as asim's --set-order: "
                              "creation, reverse or shuffle:SEED")
+    parser.add_argument("--hash-seed", type=int, default=0,
+                        help="PYTHONHASHSEED for the programs, as asim's --hash-seed (default 0)")
     opts = parser.parse_args(argv)
     global _set_order
     _set_order = opts.set_order
@@ -1111,6 +1113,10 @@ def main(argv=None) -> int:
 if __name__ == "__main__":
     # str hashes, and so the order of a set of strings, are CPython's with
     # PYTHONHASHSEED=0, which asim reproduces: the programs run with it.
-    if os.environ.get("PYTHONHASHSEED") != "0":
-        os.execve(sys.executable, [sys.executable, *sys.argv], {**os.environ, "PYTHONHASHSEED": "0"})
+    # (`--hash-seed N` runs them with PYTHONHASHSEED=N instead, as asim's.)
+    seed = "0"
+    if "--hash-seed" in sys.argv[:-1]:
+        seed = sys.argv[sys.argv.index("--hash-seed") + 1]
+    if os.environ.get("PYTHONHASHSEED") != seed:
+        os.execve(sys.executable, [sys.executable, *sys.argv], {**os.environ, "PYTHONHASHSEED": seed})
     sys.exit(main())
