@@ -58,6 +58,10 @@ impl Vm<'_> {
             task.must_cancel = false;
         }
         task.set_fut_waiter(None);
+        // `__step`'s `exc` (or `__wakeup`'s, which calls it) holds the
+        // exception thrown in until the step ends, and with it what its
+        // traceback keeps alive (the frames it left, their locals).
+        let held = exc.clone();
         let flow = if task.noop { Flow::Finished(Ok(Value::None)) } else { self.resume(t, exc) };
         let flow = match flow {
             Flow::Continue => self.execute(t),
@@ -87,6 +91,7 @@ impl Vm<'_> {
             Flow::Yield => self.call_soon(Ready::Step(t, None)),
             Flow::Finished(result) => self.finish_task(t, result),
         }
+        drop(held);
     }
 
     fn finish_task(&mut self, t: TaskId, result: Result<Value, Exc>) {
