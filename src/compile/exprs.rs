@@ -419,14 +419,14 @@ impl Ctx<'_> {
                     let recv = self.expr(value, o);
                     let args = self.args(args, o, false).into_boxed_slice();
                     let kwargs = kwargs.iter().map(|k| (k.name.as_str().into(), self.expr(&k.value, o))).collect();
-                    return CExpr::StrFormat(Box::new(crate::compile::StrFormatCall { recv, args, kwargs }));
+                    return CExpr::StrFormat(Box::new(crate::compile::KwCall { recv, args, kwargs }));
                 }
                 if !kwargs.is_empty() && matches!(m, Method::Sort | Method::Split | Method::RSplit | Method::SplitLines)
                 {
                     let recv = self.expr(value, o);
                     let args = self.args(args, o, false).into_boxed_slice();
                     let kwargs = kwargs.iter().map(|k| (k.name.as_str().into(), self.expr(&k.value, o))).collect();
-                    return CExpr::MethodKw(*m, Box::new(crate::compile::StrFormatCall { recv, args, kwargs }));
+                    return CExpr::MethodKw(*m, Box::new(crate::compile::KwCall { recv, args, kwargs }));
                 }
                 if !kwargs.is_empty() {
                     self.error(
@@ -825,12 +825,7 @@ impl Ctx<'_> {
 /// sign on a number, a tuple of constants.
 fn is_constant(e: &Expr) -> bool {
     match &e.kind {
-        ExprKind::Int(_)
-        | ExprKind::BigInt(_)
-        | ExprKind::Float(_)
-        | ExprKind::Str(_)
-        | ExprKind::Bool(_)
-        | ExprKind::None => true,
+        k if k.is_literal() => true,
         ExprKind::Unary(UnaryOp::Neg | UnaryOp::Pos | UnaryOp::Invert, x) => {
             matches!(x.kind, ExprKind::Int(_) | ExprKind::BigInt(_) | ExprKind::Float(_))
                 || matches!(&x.kind, ExprKind::Unary(..)) && is_constant(x)

@@ -287,12 +287,12 @@ pub(crate) enum CExpr {
     NewUserExc(std::rc::Rc<crate::value::UserClass>, Vec<CExpr>),
     Method(Box<CExpr>, Method, Vec<CExpr>),
     /// `s.format(*args, **kwargs)`.
-    StrFormat(Box<StrFormatCall>),
+    StrFormat(Box<KwCall>),
     /// `f(*args, **kwargs)`.
     CallDyn(Box<DynCall>),
     /// A method call with keyword arguments (`xs.sort(key=f)`,
     /// `s.split(maxsplit=1)`): the method and the call.
-    MethodKw(Method, Box<StrFormatCall>),
+    MethodKw(Method, Box<KwCall>),
     Attr(Box<CExpr>, Attr),
     Index(Box<CExpr>, Box<CExpr>),
     /// `a op= b`'s new value (a list is changed in place).
@@ -431,10 +431,11 @@ pub(crate) struct DynCall {
     pub(crate) is_fn: bool,
 }
 
-/// A `str.format` call: the receiver (a str at run time, or an
-/// AttributeError), the positional arguments and the keyword arguments.
+/// A method call with keyword arguments (`str.format`, `list.sort`,
+/// `str.split`...): the receiver, the positional arguments and the keyword
+/// arguments.
 #[derive(Debug, Clone)]
-pub(crate) struct StrFormatCall {
+pub(crate) struct KwCall {
     pub(crate) recv: CExpr,
     pub(crate) args: Box<[CExpr]>,
     pub(crate) kwargs: Box<[(Box<str>, CExpr)]>,

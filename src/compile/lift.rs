@@ -57,15 +57,7 @@ impl Ctx<'_> {
     /// Computes `e` (which has no `await` left) into a new hidden slot, and
     /// returns the expression reading it. A literal stays as it is.
     fn spill(&mut self, e: Expr, o: &Origin) -> Expr {
-        if matches!(
-            e.kind,
-            ExprKind::Int(_)
-                | ExprKind::BigInt(_)
-                | ExprKind::Float(_)
-                | ExprKind::Str(_)
-                | ExprKind::Bool(_)
-                | ExprKind::None
-        ) {
+        if e.kind.is_literal() {
             return e;
         }
         if let ExprKind::Starred(inner) = e.kind {

@@ -163,6 +163,22 @@ pub(crate) fn name_list(names: &[String]) -> String {
     }
 }
 
+/// `f() takes 2 positional arguments but 3 were given` (`from 1 to 2` when
+/// some have defaults).
+pub(crate) fn too_many_positional(name: &str, np: usize, required: usize, given: usize) -> Exc {
+    let takes = if required == np { np.to_string() } else { format!("from {required} to {np}") };
+    let s = if np == 1 && required == np { "" } else { "s" };
+    let was = if given == 1 { "was" } else { "were" };
+    type_error(format!("{name}() takes {takes} positional argument{s} but {given} {was} given"))
+}
+
+/// `f() missing 2 required positional arguments: 'a' and 'b'` (the names
+/// already quoted).
+pub(crate) fn missing_positional(name: &str, missing: &[String]) -> Exc {
+    let s = if missing.len() == 1 { "" } else { "s" };
+    type_error(format!("{name}() missing {} required positional argument{s}: {}", missing.len(), name_list(missing)))
+}
+
 /// `a <op> b`.
 pub(crate) fn binary(op: Bin, a: &Value, b: &Value) -> OpResult {
     if let (Some(x), Some(y)) = (num(a), num(b)) {

@@ -267,24 +267,11 @@ impl<'p> Vm<'p> {
         let np = code.params.len();
         let required = np - f.defaults.len();
         if args.len() > np {
-            let takes = if required == np { np.to_string() } else { format!("from {required} to {np}") };
-            let s = if np == 1 && required == np { "" } else { "s" };
-            let was = if args.len() == 1 { "was" } else { "were" };
-            return Err(type_error(format!(
-                "{}() takes {takes} positional argument{s} but {} {was} given",
-                f.qualname,
-                args.len()
-            )));
+            return Err(crate::value::ops::too_many_positional(&f.qualname, np, required, args.len()));
         }
         if args.len() < required {
             let missing: Vec<String> = code.params[args.len()..required].iter().map(|p| format!("'{p}'")).collect();
-            let list = crate::value::ops::name_list(&missing);
-            let s = if missing.len() == 1 { "" } else { "s" };
-            return Err(type_error(format!(
-                "{}() missing {} required positional argument{s}: {list}",
-                f.qualname,
-                missing.len()
-            )));
+            return Err(crate::value::ops::missing_positional(&f.qualname, &missing));
         }
         let base = self.scope_vals.len();
         let given = args.len();
@@ -503,13 +490,7 @@ impl Vm<'_> {
         }
         if positional.len() > np {
             let required = has_default.iter().position(|d| *d).unwrap_or(np);
-            let takes = if required == np { np.to_string() } else { format!("from {required} to {np}") };
-            let s = if np == 1 && required == np { "" } else { "s" };
-            let was = if positional.len() == 1 { "was" } else { "were" };
-            return Err(type_error(format!(
-                "{name}() takes {takes} positional argument{s} but {} {was} given",
-                positional.len()
-            )));
+            return Err(crate::value::ops::too_many_positional(&name, np, required, positional.len()));
         }
         let mut bound: Vec<Value> = positional;
         bound.resize(np, Value::Unbound);
@@ -527,12 +508,7 @@ impl Vm<'_> {
             .map(|i| format!("'{}'", params[i]))
             .collect();
         if !missing.is_empty() {
-            let s = if missing.len() == 1 { "" } else { "s" };
-            return Err(type_error(format!(
-                "{name}() missing {} required positional argument{s}: {}",
-                missing.len(),
-                ops::name_list(&missing)
-            )));
+            return Err(ops::missing_positional(&name, &missing));
         }
         if call.is_fn {
             self.call_fn(t, call.id, bound)

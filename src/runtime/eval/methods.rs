@@ -630,12 +630,7 @@ impl Vm<'_> {
     /// evaluated.
     /// A method call with keyword arguments: `list.sort(key=, reverse=)`,
     /// `str.split(sep=, maxsplit=)`.
-    pub(super) fn method_kw(
-        &mut self,
-        t: Task_,
-        m: Method,
-        call: &crate::compile::StrFormatCall,
-    ) -> Result<Value, Exc> {
+    pub(super) fn method_kw(&mut self, t: Task_, m: Method, call: &crate::compile::KwCall) -> Result<Value, Exc> {
         let r = self.ev(t, &call.recv)?;
         let mut args = self.items(t, &call.args)?;
         let mut kwargs = Vec::with_capacity(call.kwargs.len());
@@ -720,7 +715,7 @@ impl Vm<'_> {
         Ok(())
     }
 
-    pub(super) fn str_format(&mut self, t: Task_, call: &crate::compile::StrFormatCall) -> Result<Value, Exc> {
+    pub(super) fn str_format(&mut self, t: Task_, call: &crate::compile::KwCall) -> Result<Value, Exc> {
         let r = self.ev(t, &call.recv)?;
         let Value::Str(fmt) = &r else {
             return Err(no_method(&r, Method::Format));

@@ -45,25 +45,12 @@ impl Vm<'_> {
         let np = code.defaults.len();
         let required = code.defaults.iter().position(Option::is_some).unwrap_or(np);
         if args.len() > np {
-            let takes = if required == np { np.to_string() } else { format!("from {required} to {np}") };
-            let s = if np == 1 && required == np { "" } else { "s" };
-            let was = if args.len() == 1 { "was" } else { "were" };
-            return Err(crate::value::ops::type_error(format!(
-                "{}() takes {takes} positional argument{s} but {} {was} given",
-                code.name,
-                args.len()
-            )));
+            return Err(crate::value::ops::too_many_positional(&code.name, np, required, args.len()));
         }
         if args.len() < required {
             let missing: Vec<String> =
                 code.local_names[args.len()..required].iter().map(|p| format!("'{p}'")).collect();
-            let list = crate::value::ops::name_list(&missing);
-            let s = if missing.len() == 1 { "" } else { "s" };
-            return Err(crate::value::ops::type_error(format!(
-                "{}() missing {} required positional argument{s}: {list}",
-                code.name,
-                missing.len()
-            )));
+            return Err(crate::value::ops::missing_positional(&code.name, &missing));
         }
         args.resize(np, Value::Unbound);
         self.call_fn(t, id, args)

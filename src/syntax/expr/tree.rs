@@ -270,6 +270,21 @@ pub(crate) struct ParseError {
     pub(crate) hint: Option<String>,
 }
 
+impl ExprKind {
+    /// A literal: an int, float, str, bool or `None`.
+    pub(crate) fn is_literal(&self) -> bool {
+        matches!(
+            self,
+            ExprKind::Int(_)
+                | ExprKind::BigInt(_)
+                | ExprKind::Float(_)
+                | ExprKind::Str(_)
+                | ExprKind::Bool(_)
+                | ExprKind::None
+        )
+    }
+}
+
 impl Expr {
     /// Calls `f` on this expression and on every expression inside it
     /// (f-string fields, comprehension and lambda parts too), outside in.
