@@ -7,6 +7,7 @@ use crate::diagnostic;
 use crate::report;
 use crate::runtime::{Limits, Outcome, SetOrder};
 use crate::source::Source;
+use crate::version::Python;
 use clap::{Parser, Subcommand, ValueEnum};
 use std::ffi::OsString;
 use std::io::Write;
@@ -15,6 +16,8 @@ use std::io::Write;
 pub const EXIT_OK: i32 = 0;
 /// Exit status: it ended with an unhandled exception.
 pub const EXIT_ERROR: i32 = 1;
+/// Exit status of `asim run --python all`: the releases print differently.
+pub const EXIT_DIFFERS: i32 = 1;
 /// Exit status: the scenario is invalid (or could not be read).
 pub const EXIT_INVALID: i32 = 2;
 /// Exit status: deadlock (real asyncio would hang forever).
@@ -23,7 +26,7 @@ pub const EXIT_DEADLOCK: i32 = 3;
 pub const EXIT_LIMIT: i32 = 4;
 
 #[derive(Parser, Debug)]
-#[command(name = "asim", version, about = "Run an asyncio scenario on a virtual clock, exactly as CPython 3.11 would.", long_about = None)]
+#[command(name = "asim", version, about = "Run an asyncio scenario on a virtual clock, exactly as CPython 3.11 to 3.14 would (3.14 unless the scenario or --python says otherwise).", long_about = None)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -124,6 +127,31 @@ struct RunArgs {
     /// set of strings follows it).
     #[arg(long, value_name = "N", default_value_t = 0)]
     hash_seed: u32,
+    /// The CPython release to reproduce: 3.11, 3.12, 3.13 or 3.14 (wins over
+    /// the scenario's `python:`; default: the scenario's, else 3.14), or
+    /// `all` to run under each and report where they differ.
+    #[arg(long, value_name = "VERSION|all", value_parser = parse_python_choice)]
+    python: Option<PythonChoice>,
+}
+
+/// `--python`: one release, or every one.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum PythonChoice {
+    One(Python),
+    All,
+}
+
+fn parse_python_choice(text: &str) -> Result<PythonChoice, String> {
+    if text == "all" {
+        Ok(PythonChoice::All)
+    } else {
+        Python::parse(text).map(PythonChoice::One)
+    }
+}
+
+/// The human view's title: the scenario's name and the CPython release.
+pub(crate) fn run_title(compiled: &crate::Compiled, flag: Option<Python>) -> String {
+    format!("{} · Python {}", compiled.name(), compiled.python(flag))
 }
 
 #[derive(clap::Args, Debug)]
@@ -450,7 +478,17 @@ fn main_on_this_thread(args: Vec<OsString>, out: &mut dyn Write, err: &mut dyn W
                 max_memory: a.max_memory.saturating_mul(1 << 20),
                 set_order: a.set_order,
                 hash_seed: a.hash_seed,
+                python: match a.python {
+                    Some(PythonChoice::One(v)) => Some(v),
+                    _ => None,
+                },
             };
+            if a.python == Some(PythonChoice::All) {
+                let json = a.format == Format::Json;
+                let (text, agree) = report::compare::run_all(&source, &compiled, limits, json, color);
+                let written = out.write_all(text.as_bytes()).and_then(|()| out.flush());
+                return written_status(written, err, if agree { EXIT_OK } else { EXIT_DIFFERS });
+            }
             let mut out_buf = std::io::BufWriter::with_capacity(1 << 16, &mut *out);
             let mut err_buf = std::io::BufWriter::with_capacity(1 << 12, &mut *err);
             let streams = report::Streams::new(&mut out_buf, &mut err_buf);
@@ -460,8 +498,8 @@ fn main_on_this_thread(args: Vec<OsString>, out: &mut dyn Write, err: &mut dyn W
             } else if a.format == Format::Json {
                 compiled.run_checked(limits, &mut report::json::JsonView::new(streams))
             } else {
-                compiled
-                    .run_checked(limits, &mut report::human::HumanView::new(streams, &source, &compiled.name(), color))
+                let title = run_title(&compiled, limits.python);
+                compiled.run_checked(limits, &mut report::human::HumanView::new(streams, &source, &title, color))
             };
             drop(out_buf);
             drop(err_buf);

@@ -477,7 +477,6 @@ fn render_parts(parts: &[FPart], text: &str, quote: &str, out: &mut String) {
     }
 }
 
-/// The scenario as a Python 3.11 program.
 /// A shared variable or a primitive, by its index in `vars` or `sync`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 enum Global {
@@ -603,6 +602,12 @@ pub(crate) fn python(ch: &Checked, src: &str, path: &str, name: &str) -> String 
     py.line("asyncio.run(main())");
 
     let mut head = format!("# {name}: exported by `asim export python {path}`\n");
+    let release = sc.python.unwrap_or(crate::version::Python::DEFAULT);
+    let whose = if sc.python.is_some() { "the scenario's `python:`" } else { "asim's default" };
+    let _ = writeln!(
+        head,
+        "# for CPython {release} ({whose}); `asim run --python all` shows whether other releases differ"
+    );
     head.push_str("import asyncio\n");
     if sc.seed.is_some() {
         head.push_str("import random\n");

@@ -44,6 +44,7 @@ pub mod report;
 pub mod runtime;
 pub mod source;
 pub mod testing;
+pub mod version;
 
 mod check;
 mod compile;
@@ -90,6 +91,12 @@ impl Compiled {
         report::orders::set_order_warnings(source, self.main_span.clone(), |order, hash_seed, sink| {
             self.run(Limits { set_order: order, hash_seed, ..limits }, sink)
         })
+    }
+
+    /// The CPython release a run reproduces: `flag` (`--python`) if given,
+    /// else the scenario's `python:`, else the newest supported.
+    pub fn python(&self, flag: Option<version::Python>) -> version::Python {
+        flag.or(self.program.python).unwrap_or(version::Python::DEFAULT)
     }
 
     /// Whether the scenario has an `expect:` block.

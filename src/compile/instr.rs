@@ -635,6 +635,8 @@ pub(crate) struct Program {
     pub(crate) lambdas: Vec<CLambda>,
     /// `seed:`, the key of `random`'s generator (`None`: no `random`).
     pub(crate) seed: Option<Vec<u32>>,
+    /// The scenario's `python:` release, if it names one.
+    pub(crate) python: Option<crate::version::Python>,
 }
 
 /// Maps a syntax binary operator to the value layer's.

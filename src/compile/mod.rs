@@ -321,5 +321,6 @@ fn compile_bodies(
         line_starts: Vec::new(),
         lambdas,
         seed: sc.seed.as_ref().map(|s| s.words.clone()),
+        python: sc.python,
     })
 }

@@ -307,6 +307,8 @@ impl Sink for JsonView<'_> {
         }
         key(&mut w, &mut first, "outcome");
         string(&mut w, outcome_word(&end.outcome));
+        key(&mut w, &mut first, "python");
+        string(&mut w, end.python.as_str());
         if let Outcome::Limit(limit) = &end.outcome {
             key(&mut w, &mut first, "running");
             w.push(b'[');

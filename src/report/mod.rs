@@ -10,6 +10,7 @@
 //! waits, and a writer that flushes often enough for `| head` and a
 //! terminal, but not on every line.
 
+pub mod compare;
 pub mod expect;
 pub mod human;
 pub mod json;

@@ -23,11 +23,16 @@ use crate::value::pyfmt::float_repr;
 use std::fmt::Write as _;
 use std::io;
 
-/// The first line of every snapshot file: what it is and how to update it.
-pub const HEADER: &str = "# asim snapshot (python 3.11): `asim test --review` or `--accept` updates it";
-/// The first line of a snapshot of the whole human view (`asim test --full`).
-pub const HEADER_FULL: &str =
-    "# asim snapshot (python 3.11, --full): `asim test --full --review` or `--accept` updates it";
+/// The first line of every snapshot file: what it is, the CPython
+/// release the run reproduced, and how to update it; `full` for a snapshot
+/// of the whole human view (`asim test --full`).
+pub fn header(python: crate::version::Python, full: bool) -> String {
+    if full {
+        format!("# asim snapshot (python {python}, --full): `asim test --full --review` or `--accept` updates it")
+    } else {
+        format!("# asim snapshot (python {python}): `asim test --review` or `--accept` updates it")
+    }
+}
 
 /// Builds the snapshot of one run in memory (a test compares it whole).
 pub struct SnapshotView<'s> {

@@ -297,6 +297,12 @@ pub struct RunEnd {
     /// Whether the program hashed a str (a set of strings): its order may
     /// change with CPython's `PYTHONHASHSEED` (`--hash-seed`).
     pub str_hashes: bool,
+    /// The CPython release whose behaviour the run reproduced.
+    pub python: crate::version::Python,
+    /// The version changes whose mechanism the run went through
+    /// ([`crate::version::Change::bit`]s): what may explain a difference
+    /// between two releases.
+    pub changes: u32,
 }
 
 /// Counts of live runtime objects.

@@ -78,6 +78,9 @@ pub struct Limits {
     /// Not a limit: CPython's `PYTHONHASHSEED` whose str hashes the run
     /// uses (`--hash-seed`; 0 by default).
     pub hash_seed: u32,
+    /// Not a limit: the CPython release to reproduce (`--python`), which
+    /// wins over the scenario's `python:`; without either, the newest.
+    pub python: Option<crate::version::Python>,
 }
 
 impl Default for Limits {
@@ -91,6 +94,7 @@ impl Default for Limits {
             max_memory: 4 << 30,
             set_order: SetOrder::Creation,
             hash_seed: 0,
+            python: None,
         }
     }
 }
@@ -234,6 +238,11 @@ pub(crate) struct Vm<'p> {
     pub(crate) set_choices: Vec<SetChoice>,
     /// `random`'s generator, seeded from the scenario's `seed:`.
     pub(crate) rng: Option<Box<crate::value::random::Rng>>,
+    /// The CPython release whose behaviour the run reproduces.
+    pub(crate) py: crate::version::Python,
+    /// The version changes whose mechanism the run went through, as
+    /// [`crate::version::Change::bit`]s (see [`Vm::has`]).
+    pub(crate) changes: u32,
 }
 
 /// See [`Vm::spare_extras`].
@@ -305,7 +314,18 @@ impl<'p> Vm<'p> {
             scope_vals: Vec::new(),
             scope_bases: Vec::new(),
             rng: prog.seed.as_deref().map(crate::value::random::Rng::from_key),
+            py: limits.python.or(prog.python).unwrap_or(crate::version::Python::DEFAULT),
+            changes: 0,
         }
+    }
+
+    /// Whether the release being reproduced has `change`, asked where the
+    /// run's behaviour depends on it: the run notes that it went through
+    /// the change's mechanism, so `--python all` can name it.
+    #[inline]
+    pub(crate) fn has(&mut self, change: crate::version::Change) -> bool {
+        self.changes |= change.bit();
+        self.py.has(change)
     }
 
     /// Hands an event to the sink, if it wants that kind.
@@ -357,11 +377,25 @@ mod tests {
         }
     }
 
-    fn task_names(scenario: &str) -> Vec<String> {
+    fn task_names_in(python: crate::version::Python, scenario: &str) -> Vec<String> {
         let compiled = crate::compile_source(&Source::new("t.yaml", scenario)).expect("valid scenario");
         let mut names = Names(Vec::new());
-        compiled.run(super::Limits::default(), &mut names);
+        compiled.run(super::Limits { python: Some(python), ..super::Limits::default() }, &mut names);
         names.0
+    }
+
+    fn task_names(scenario: &str) -> Vec<String> {
+        task_names_in(crate::version::Python::V3_11, scenario)
+    }
+
+    #[test]
+    fn from_3_13_a_named_task_takes_no_number() {
+        let scenario = "coroutines:\n  f():\n    - return: 1\nmain:\n  - spawn: f()\n    name: x\n  - spawn: f()\n  - task_group:\n      - spawn: f()\n        name: y\n      - spawn: f()\n";
+        let want_3_12: &[&str] = &["Task-1", "x", "Task-3", "y", "Task-5", "Task-6", "Task-7"];
+        let want_3_13: &[&str] = &["Task-1", "x", "Task-2", "y", "Task-3", "Task-4", "Task-5"];
+        assert_eq!(task_names_in(crate::version::Python::V3_12, scenario), want_3_12);
+        assert_eq!(task_names_in(crate::version::Python::V3_13, scenario), want_3_13);
+        assert_eq!(task_names_in(crate::version::Python::V3_14, scenario), want_3_13);
     }
 
     #[test]

@@ -346,6 +346,8 @@ impl Vm<'_> {
             peak_live: self.peak_live,
             set_choices: std::mem::take(&mut self.set_choices),
             str_hashes: crate::value::hash::salted_used(),
+            python: self.py,
+            changes: self.changes,
         };
         let tasks = Tasks { tasks: &self.tasks, prog: self.prog };
         if let Err(e) = self.sink.borrow_mut().finish(&end, &tasks) {

@@ -324,6 +324,8 @@ pub(crate) struct Scenario {
     pub(crate) seed: Option<Seed>,
     /// `exceptions:`: each class declared and its base's name.
     pub(crate) exceptions: Vec<(Name, Name)>,
+    /// `python: "3.12"`: the CPython release the scenario is for.
+    pub(crate) python: Option<crate::version::Python>,
 }
 
 /// `seed: 42`: the key `random.seed(42)` gives CPython's Mersenne Twister.

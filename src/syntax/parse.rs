@@ -18,8 +18,19 @@ mod expect;
 pub(crate) use expect::Expect;
 pub(crate) use expect::{Elapsed, ExpectedOutcome, EXPECT_KEYS};
 
-pub(crate) const TOP_KEYS: &[&str] =
-    &["name", "description", "seed", "exceptions", "vars", "sync", "functions", "coroutines", "main", "expect"];
+pub(crate) const TOP_KEYS: &[&str] = &[
+    "name",
+    "description",
+    "python",
+    "seed",
+    "exceptions",
+    "vars",
+    "sync",
+    "functions",
+    "coroutines",
+    "main",
+    "expect",
+];
 
 /// Every verb, with the modifiers it accepts.
 pub(crate) const VERBS: &[(&str, &[&str])] = &[
@@ -116,6 +127,7 @@ impl<'s> Parser<'s> {
             expect: None,
             seed: None,
             exceptions: Vec::new(),
+            python: None,
         };
         let mut has_main = false;
         let mut main_typo = false;
@@ -126,6 +138,7 @@ impl<'s> Parser<'s> {
                 "name" => sc.name = self.text(value, "name").map(str::to_owned),
                 "description" => {}
                 "seed" => sc.seed = self.seed(value),
+                "python" => sc.python = self.python(value),
                 "exceptions" => sc.exceptions = self.exceptions(value),
                 "vars" => sc.vars = self.code_map(value, "vars"),
                 "sync" => sc.sync = self.code_map(value, "sync"),
@@ -187,6 +200,35 @@ impl<'s> Parser<'s> {
     }
 
     /// `seed: 42`: an int of any size, as `random.seed(42)` takes it.
+    /// `python: "3.13"`: a supported release, as a string or a number.
+    fn python(&mut self, node: &Node) -> Option<crate::version::Python> {
+        let text = match &node.kind {
+            NodeKind::Scalar { text, .. } => text.trim(),
+            _ => "",
+        };
+        match crate::version::Python::parse(text) {
+            Ok(v) => Some(v),
+            Err(_) => {
+                let shown = &self.source[node.span.clone()];
+                // `3.10` read as a float would be 3.1: say which spelling to use.
+                let hint = if text.starts_with("3.1") && text.len() == 3 {
+                    "quote the version, as YAML reads 3.10 as the number 3.1; asim reproduces \"3.11\", \"3.12\", \"3.13\" and \"3.14\""
+                } else {
+                    "write one of \"3.11\", \"3.12\", \"3.13\" or \"3.14\" (the default is the newest, 3.14)"
+                };
+                self.err(
+                    Diagnostic::error(
+                        format!("`python` takes a supported CPython release, found `{shown}`"),
+                        node.span.clone(),
+                    )
+                    .with_label("not a supported release")
+                    .with_hint(hint),
+                );
+                None
+            }
+        }
+    }
+
     fn seed(&mut self, node: &Node) -> Option<Seed> {
         let text = match &node.kind {
             NodeKind::Scalar { text, style: Style::Plain, .. } => text.trim(),

@@ -63,6 +63,7 @@ const MODIFIER_DOCS: &[(&str, &str)] = &[
 const TOP_DOCS: &[(&str, &str)] = &[
     ("name", "The scenario's name; defaults to the file name."),
     ("description", "Free text."),
+    ("python", "The CPython release whose asyncio the run reproduces: \"3.11\", \"3.12\", \"3.13\" or \"3.14\" (the default, the newest); `asim run --python` overrides it."),
     ("seed", "The seed of Python's `random` module, an int: the run starts with random.seed(seed), so random.random(), uniform(), choice() and the rest give CPython's numbers."),
     ("exceptions", "Exception classes of the scenario: name to base class, e.g. `RetryableError: ConnectionError` for `class RetryableError(ConnectionError): pass`."),
     ("vars", "Shared (global) variables: name to initial value (Python)."),
@@ -162,6 +163,9 @@ pub(crate) fn schema() -> Value {
             "name" | "description" => json!({ "description": d, "type": "string" }),
             "vars" => json!({ "description": d, "type": ["object", "null"] }),
             "seed" => json!({ "description": d, "type": "integer" }),
+            // A release, quoted or not (YAML reads `3.12` as a number).
+            #[allow(clippy::approx_constant)] // 3.14 is a Python release, not pi
+            "python" => json!({ "description": d, "enum": ["3.11", "3.12", "3.13", "3.14", 3.11, 3.12, 3.13, 3.14] }),
             "exceptions" => json!({
                 "description": d,
                 "type": ["object", "null"],

@@ -107,7 +107,8 @@ pub(crate) fn run(path: &Path, full: bool, limits: Limits) -> Case {
     let (text, verdict, exit) = if full {
         let (mut out, mut err) = (Vec::new(), Vec::new());
         let streams = report::Streams::new(&mut out, &mut err);
-        let mut view = report::human::HumanView::new(streams, &source, &compiled.name(), false);
+        let title = crate::cli::run_title(&compiled, limits.python);
+        let mut view = report::human::HumanView::new(streams, &source, &title, false);
         let (end, verdict) = compiled.run_checked(limits, &mut view);
         drop(view);
         let exit = crate::cli::run_status(&end.outcome, verdict.as_ref());
@@ -129,7 +130,7 @@ pub(crate) fn run(path: &Path, full: bool, limits: Limits) -> Case {
         case.warnings =
             (crate::diagnostic::render(&source, &warnings, false), crate::diagnostic::render(&source, &warnings, true));
     }
-    let header = if full { report::snapshot::HEADER_FULL } else { report::snapshot::HEADER };
+    let header = report::snapshot::header(compiled.python(limits.python), full);
     let mut actual = format!("{header}\n{text}");
     if let Some(v) = &verdict {
         let n = v.checked;

@@ -64,7 +64,7 @@ fn exported_programs_print_what_asim_prints() {
     let mut failures = Vec::new();
     for ((s, e), theirs) in scenarios.iter().zip(&exports).zip(&cpython) {
         let file = rel(s);
-        let ours = asim(&["run", "--format", "json", &file]);
+        let ours = asim(&["run", "--python", "3.11", "--format", "json", &file]);
         if let Some(report) = divergence(&file, &ours.stdout, theirs) {
             failures.push(format!("{report}exported program: {}\n", e.display()));
         }
@@ -100,7 +100,7 @@ fn string_sets_follow_the_hash_seed_as_cpython_does() {
     for file in ["tests/regressions/set_of_strings.yaml", "tests/regressions/sets.yaml"] {
         let prog = twin(&root().join(file));
         for seed in ["1", "4242", "4294967295"] {
-            let ours = asim(&["run", "--format", "json", "--hash-seed", seed, file]).stdout;
+            let ours = asim(&["run", "--python", "3.11", "--format", "json", "--hash-seed", seed, file]).stdout;
             let theirs = run_harness(&py, std::slice::from_ref(&prog), &["--hash-seed", seed]).remove(0);
             if let Some(d) = divergence(&format!("{file} --hash-seed {seed}"), &ours, &theirs) {
                 panic!("{d}");
@@ -143,7 +143,7 @@ fn tracebacks_are_laid_out_as_pythons() {
     let mut failing = Vec::new();
     for (s, t) in scenarios.iter().zip(&twins) {
         let file = rel(s);
-        let json = asim(&["run", "--format", "json", &file]).stdout;
+        let json = asim(&["run", "--python", "3.11", "--format", "json", &file]).stdout;
         // Warnings go to stderr too; those runs are left to the JSON comparison.
         if json.contains("\"outcome\":\"error\"") && !json.contains("\"event\":\"warning\"") {
             failing.push((file, t.clone()));
@@ -157,7 +157,7 @@ fn tracebacks_are_laid_out_as_pythons() {
         let end: serde_json::Value =
             serde_json::from_str(theirs.lines().last().unwrap_or("{}")).expect("the harness's end event");
         let report = end["report"].as_str().unwrap_or_default();
-        let ours = asim(&["run", "-q", file]).stderr;
+        let ours = asim(&["run", "--python", "3.11", "-q", file]).stderr;
         let (a, b) = (traceback_shape(&ours), traceback_shape(report));
         if a != b {
             failures.push(format!("{file}\n--- asim\n{}\n--- cpython\n{}\n", a.join("\n"), b.join("\n")));
@@ -179,7 +179,7 @@ fn every_scenario_matches_cpython() {
         assert_eq!(cpython.len(), scenarios.len());
         for (s, theirs) in scenarios.iter().zip(&cpython) {
             let file = rel(s);
-            let ours = asim(&["run", "--format", "json", "--set-order", order, &file]);
+            let ours = asim(&["run", "--python", "3.11", "--format", "json", "--set-order", order, &file]);
             if let Some(report) = divergence(&format!("{file} (--set-order {order})"), &ours.stdout, theirs) {
                 failures.push(format!("{report}{}", ours.stderr));
             }
@@ -207,5 +207,5 @@ fn exported_globals_come_after_what_they_name() {
     std::fs::write(&path, &export.stdout).unwrap();
     let run = std::process::Command::new(py).arg(&path).output().unwrap();
     assert!(run.status.success(), "{}", String::from_utf8_lossy(&run.stderr));
-    assert_eq!(String::from_utf8_lossy(&run.stdout), asim(&["run", "-q", file]).stdout);
+    assert_eq!(String::from_utf8_lossy(&run.stdout), asim(&["run", "--python", "3.11", "-q", file]).stdout);
 }

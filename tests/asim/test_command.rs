@@ -83,7 +83,7 @@ fn the_snapshot_workflow_from_a_fresh_folder() {
     let snap = std::fs::read_to_string(dir.join("net/pool.asim.snap")).unwrap();
     assert_eq!(
         snap,
-        "# asim snapshot (python 3.11): `asim test --review` or `--accept` updates it\n\
+        "# asim snapshot (python 3.14): `asim test --review` or `--accept` updates it\n\
          0.0 Task-2 | start a\n0.0 Task-3 | start b\n1.0 Task-2 | done a\n1.0 Task-4 | start c\n\
          1.5 Task-4 | done c\n2.0 Task-3 | done b\n--\noutcome: ok\nelapsed: 2.0\ntasks: 4\nexit: 0\n"
     );
@@ -270,7 +270,7 @@ fn full_snapshots_hold_the_human_view() {
     std::fs::write(dir.join("hello.yaml"), HELLO).unwrap();
     assert_eq!(asim(&dir, &["test", "--full", "--accept"]).code, 0);
     let snap = std::fs::read_to_string(dir.join("hello.asim.snap")).unwrap();
-    assert!(snap.starts_with("# asim snapshot (python 3.11, --full)"), "{snap}");
+    assert!(snap.starts_with("# asim snapshot (python 3.14, --full)"), "{snap}");
     assert!(snap.contains("    1.000  Task-1  | bye\n"), "{snap}");
     assert!(snap.contains("    0.000  Task-1  sleep  until 1.0\n"), "{snap}");
     assert!(snap.ends_with("== elapsed 1.000s · 1 task · ok\nexit: 0\n"), "{snap}");

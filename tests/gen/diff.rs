@@ -249,7 +249,7 @@ pub(crate) fn check_seeds_ordered(python: &str, seeds: std::ops::Range<u64>, dir
         let path = dir.join(format!("gen_{seed}.yaml"));
         write(&path, &yaml);
         let file = path.to_string_lossy().into_owned();
-        let (code, json, err) = run_asim(&["run", "--format", "json", "--set-order", order, &file]);
+        let (code, json, err) = run_asim(&["run", "--python", "3.11", "--format", "json", "--set-order", order, &file]);
         if code == 2 || code > 3 {
             batch
                 .divergences
@@ -306,7 +306,7 @@ pub(crate) fn check_exprs_skipping(
         let path = dir.join(format!("exprs_{seed}.yaml"));
         write(&path, &yaml);
         let file = path.to_string_lossy().into_owned();
-        let (code, json, err) = run_asim(&["run", "--format", "json", &file]);
+        let (code, json, err) = run_asim(&["run", "--python", "3.11", "--format", "json", &file]);
         if code == 2 || code > 3 {
             reports.push(format!("asim refused expression batch {file} (exit {code}):\n{err}"));
             continue;

@@ -107,6 +107,7 @@ impl Vm<'_> {
             }
         }
         let (coro, args, reused) = self.coro_for_task(v)?;
+        let numbered = numbered && (name.is_none() || !self.has(crate::version::Change::NamedTaskUnnumbered));
         let child = self.create_named_task(coro, args, false, name, numbered)?;
         self.mark_reused(child, reused);
         if let Some(g) = group {

@@ -1,0 +1,147 @@
+//! The CPython release whose asyncio a run reproduces: the scenario's
+//! top-level `python:` key, or `--python` (which wins), or the newest
+//! supported release.
+//!
+//! Every behaviour that differs between releases is a method here, named
+//! after the mechanism and documented with the CPython change responsible,
+//! so each mechanism asks one question in one place instead of comparing
+//! version numbers (docs/fidelity.md, "Python versions").
+
+use std::fmt;
+
+/// A supported CPython release (its newest patch release at the time of
+/// writing; the asyncio behaviour did not change within a release line).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Python {
+    /// CPython 3.11.
+    V3_11,
+    /// CPython 3.12.
+    V3_12,
+    /// CPython 3.13.
+    V3_13,
+    /// CPython 3.14.
+    V3_14,
+}
+
+impl Python {
+    /// Every supported release, oldest first.
+    pub const ALL: [Python; 4] = [Python::V3_11, Python::V3_12, Python::V3_13, Python::V3_14];
+    /// The release a run reproduces when neither the scenario nor the
+    /// command line names one.
+    pub const DEFAULT: Python = Python::V3_14;
+
+    /// `"3.11"` and so on.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Python::V3_11 => "3.11",
+            Python::V3_12 => "3.12",
+            Python::V3_13 => "3.13",
+            Python::V3_14 => "3.14",
+        }
+    }
+
+    /// Parses `3.11`, `3.12`, `3.13` or `3.14` (also with a patch number,
+    /// `3.12.7`, or a `python` prefix, `python3.13`).
+    pub fn parse(text: &str) -> Result<Python, String> {
+        let t = text.trim();
+        let t = t.strip_prefix("python").unwrap_or(t).trim();
+        let mut parts = t.splitn(3, '.');
+        let (major, minor) = (parts.next().unwrap_or(""), parts.next().unwrap_or(""));
+        let patch_ok = parts.next().is_none_or(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit()));
+        let found = match (major, minor) {
+            ("3", "11") => Some(Python::V3_11),
+            ("3", "12") => Some(Python::V3_12),
+            ("3", "13") => Some(Python::V3_13),
+            ("3", "14") => Some(Python::V3_14),
+            _ => None,
+        };
+        match found {
+            Some(v) if patch_ok => Ok(v),
+            _ => Err(format!("`{text}` is not a supported Python version: asim reproduces 3.11, 3.12, 3.13 and 3.14")),
+        }
+    }
+
+    /// Whether this release has `change`.
+    pub fn has(self, change: Change) -> bool {
+        self >= change.since()
+    }
+}
+
+/// A change to asyncio's (or the language's) observable behaviour between
+/// two supported releases. A mechanism of the runtime asks
+/// [`Python::has`] about its own change, in one place.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Change {
+    /// `gather` handles an argument that is already done in the call
+    /// itself, instead of through a done callback queued on the loop: when
+    /// every argument is done, the gather is done when `gather()` returns.
+    GatherDoneArguments,
+    /// `wait_for` awaits its argument in the calling task under
+    /// `asyncio.timeout()`, instead of wrapping it in a task of its own and
+    /// waiting on a future with a timer.
+    WaitForInPlace,
+    /// `asyncio.create_task(coro, name=...)` and `tg.create_task(coro,
+    /// name=...)` pass the name to the task's constructor, so a named task
+    /// no longer uses up a `Task-N` number.
+    NamedTaskUnnumbered,
+}
+
+impl Change {
+    /// Every change, oldest first.
+    pub const ALL: [Change; 3] = [Change::GatherDoneArguments, Change::WaitForInPlace, Change::NamedTaskUnnumbered];
+
+    /// The first release with the change.
+    pub fn since(self) -> Python {
+        match self {
+            Change::GatherDoneArguments | Change::WaitForInPlace => Python::V3_12,
+            Change::NamedTaskUnnumbered => Python::V3_13,
+        }
+    }
+
+    /// The CPython issue that made it.
+    pub fn issue(self) -> &'static str {
+        match self {
+            Change::GatherDoneArguments => "gh-104144",
+            Change::WaitForInPlace => "gh-96764",
+            Change::NamedTaskUnnumbered => "gh-112622",
+        }
+    }
+
+    /// What changed, in a sentence a user can act on.
+    pub fn what(self) -> &'static str {
+        match self {
+            Change::GatherDoneArguments => "gather() takes arguments that are already done at once, one loop iteration sooner",
+            Change::WaitForInPlace => {
+                "wait_for() runs the awaited coroutine in the calling task under asyncio.timeout(), not in a task of its own"
+            }
+            Change::NamedTaskUnnumbered => "a task created with name= no longer uses up a Task-N number",
+        }
+    }
+
+    /// The bit of the change in a set of changes.
+    pub fn bit(self) -> u32 {
+        1 << (self as u32)
+    }
+}
+
+impl fmt::Display for Python {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Python;
+
+    #[test]
+    fn parses_the_spellings_users_write() {
+        assert_eq!(Python::parse("3.12"), Ok(Python::V3_12));
+        assert_eq!(Python::parse("3.13.2"), Ok(Python::V3_13));
+        assert_eq!(Python::parse("python3.14"), Ok(Python::V3_14));
+        assert!(Python::parse("3.10").is_err());
+        assert!(Python::parse("3.12.").is_err());
+        assert!(Python::parse("3").is_err());
+        assert!(Python::parse("2.7").is_err());
+    }
+}
