@@ -194,8 +194,41 @@ pub(crate) fn method_coroutines() -> Vec<CoroCode> {
         unpacks: Vec::new(),
         items: Vec::new(),
     });
+    // `asyncio.wait_for(fut, timeout)` from 3.12 (gh-96764), with a
+    // positive or no timeout: `async with timeouts.timeout(timeout):
+    // return await fut`, run in the caller's task. Index
+    // [`WAIT_FOR_COROUTINE`]; locals: fut, timeout, the result, the
+    // timeout's slot.
+    let (result, slot) = (Some(Target::Local(2)), 3);
+    let code = [
+        Op::TimeoutEnter(CExpr::Local(1), slot),
+        Op::PushFinally(5),
+        Op::Await(CExpr::Local(0), result),
+        Op::PopHandler,
+        Op::EnterFinally,
+        Op::TimeoutExit(slot),
+        Op::EndFinally,
+        Op::Return(Some(CExpr::Local(2))),
+    ];
+    coros.push(CoroCode {
+        def_at: 0,
+        name: "wait_for".to_owned(),
+        defaults: vec![None, None],
+        n_locals: 4,
+        local_names: ["fut", "timeout", "result", "timeout manager"].iter().map(|s| (*s).to_owned()).collect(),
+        n_iters: 0,
+        n_groups: 0,
+        code: code.into_iter().map(|op| Instr { op, span: 0..0 }).collect(),
+        builtin: true,
+        is_fn: false,
+        args_in_frame: false,
+        unpacks: Vec::new(),
+        items: Vec::new(),
+    });
     coros
 }
 
 /// Where `asyncio.sleep` is among the coroutines [`method_coroutines`] makes.
 pub(crate) const SLEEP_COROUTINE: u32 = METHOD_COROUTINES.len() as u32;
+/// Where 3.12's `asyncio.wait_for` is among them.
+pub(crate) const WAIT_FOR_COROUTINE: u32 = SLEEP_COROUTINE + 1;

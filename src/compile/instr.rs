@@ -629,6 +629,8 @@ pub(crate) struct Program {
     pub(crate) main: CoroId,
     /// `Barrier.wait`, `reset`, `abort`, when the scenario has a Barrier.
     pub(crate) barrier_coros: Option<[CoroId; 3]>,
+    /// 3.12's `wait_for` (see [`super::barrier::WAIT_FOR_COROUTINE`]).
+    pub(crate) wait_for_coro: CoroId,
     /// Byte offset of each line of the scenario, to report lines.
     pub(crate) line_starts: Vec<usize>,
     /// The lambdas, by [`CExpr::Lambda`] id.

@@ -317,6 +317,7 @@ fn compile_bodies(
         prims,
         main,
         barrier_coros,
+        wait_for_coro: method_base(ch) + barrier::WAIT_FOR_COROUTINE,
         coros,
         line_starts: Vec::new(),
         lambdas,

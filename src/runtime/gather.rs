@@ -18,6 +18,9 @@ pub(crate) struct Gather {
     pub(crate) nfinished: usize,
     pub(crate) return_exceptions: bool,
     pub(crate) cancel_requested: bool,
+    /// From 3.12, the children already done when given (`done_futs`):
+    /// taken once the outer future exists, before `gather()` returns.
+    pub(crate) done_now: Vec<FutId>,
 }
 
 /// A `TaskGroup`.
@@ -79,6 +82,7 @@ impl Vm<'_> {
             nfinished: 0,
             return_exceptions,
             cancel_requested: false,
+            done_now: Vec::new(),
         });
         (self.gathers.len() - 1) as u32
     }
@@ -95,7 +99,11 @@ impl Vm<'_> {
             }
             gs.nfuts += 1;
             self.hold(fut, 1);
-            self.add_done_callback(fut, Callback::Gather(g));
+            if self.futs[fut as usize].done() && self.has(crate::version::Change::GatherDoneArguments) {
+                self.gathers[g as usize].done_now.push(fut);
+            } else {
+                self.add_done_callback(fut, Callback::Gather(g));
+            }
         } else if gs.distinct.is_none() {
             // The first repeat: the children before it are the distinct ones.
             gs.distinct = Some(gs.children[..gs.children.len() - 1].to_vec());
@@ -153,6 +161,11 @@ impl Vm<'_> {
         }
         let outer = self.new_fut(FutKind::Gather(g));
         self.gathers[g as usize].outer = Some(outer);
+        // 3.12: `for fut in done_futs: _done_callback(fut)`.
+        let done_now = std::mem::take(&mut self.gathers[g as usize].done_now);
+        for fut in done_now {
+            self.gather_done(g, fut);
+        }
         outer
     }
 

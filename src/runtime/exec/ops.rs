@@ -467,6 +467,11 @@ impl Vm<'_> {
                 let v = self.eval(t, what)?;
                 let timeout = self.eval(t, timeout)?;
                 if matches!(timeout, Value::None) {
+                    if self.has(crate::version::Change::WaitForInPlace) {
+                        // `async with timeouts.timeout(None): return await fut`.
+                        let coro = self.coro_obj(self.prog.wait_for_coro, vec![v, timeout]);
+                        return self.await_value(t, coro, *bind);
+                    }
                     return self.await_value(t, v, *bind);
                 }
                 let d = match crate::runtime::eval::seconds(&timeout, "wait_for timeout") {
@@ -477,6 +482,11 @@ impl Vm<'_> {
                         return Err(e);
                     }
                 };
+                if self.has(crate::version::Change::WaitForInPlace) && d > 0.0 {
+                    // `async with timeouts.timeout(timeout): return await fut`.
+                    let coro = self.coro_obj(self.prog.wait_for_coro, vec![v, timeout]);
+                    return self.await_value(t, coro, *bind);
+                }
                 if d <= 0.0 {
                     let fut = self.ensure_future(t, &v)?;
                     if self.futs[fut as usize].done() {
