@@ -84,17 +84,55 @@ pub enum Change {
     /// name=...)` pass the name to the task's constructor, so a named task
     /// no longer uses up a `Task-N` number.
     NamedTaskUnnumbered,
+    /// A waiter of `Semaphore.acquire()` that resumes wakes as many
+    /// waiters as there are free units, instead of at most one.
+    SemaphoreWakesAll,
+    /// `Condition.wait()` that ends with an exception (a cancellation)
+    /// wakes the next waiter, passing on a notification it may have had,
+    /// and re-raises the CancelledError it got rather than a new one.
+    ConditionPassesNotification,
+    /// `Task.uncancel()` that brings the count of cancel requests to 0
+    /// also drops a cancellation not yet delivered (`_must_cancel`).
+    UncancelClearsCancel,
+    /// A TaskGroup takes back its own cancellation of the parent task only
+    /// after its children have finished, and when it raises its errors
+    /// while the parent was also cancelled from outside, it cancels the
+    /// parent again so that cancellation is not lost.
+    TaskGroupSettlesAfterChildren,
+    /// `tg.create_task()` on a finished or shutting-down group closes the
+    /// coroutine, so it is not reported as never awaited.
+    TaskGroupClosesRefusedCoroutine,
+    /// An expired `asyncio.timeout()` left by an exception other than the
+    /// cancellation puts a TimeoutError into that exception's context
+    /// chain, between it and the CancelledError.
+    TimeoutMarksOtherErrors,
 }
 
 impl Change {
     /// Every change, oldest first.
-    pub const ALL: [Change; 3] = [Change::GatherDoneArguments, Change::WaitForInPlace, Change::NamedTaskUnnumbered];
+    pub const ALL: [Change; 9] = [
+        Change::GatherDoneArguments,
+        Change::WaitForInPlace,
+        Change::NamedTaskUnnumbered,
+        Change::SemaphoreWakesAll,
+        Change::ConditionPassesNotification,
+        Change::UncancelClearsCancel,
+        Change::TaskGroupSettlesAfterChildren,
+        Change::TaskGroupClosesRefusedCoroutine,
+        Change::TimeoutMarksOtherErrors,
+    ];
 
     /// The first release with the change.
     pub fn since(self) -> Python {
         match self {
             Change::GatherDoneArguments | Change::WaitForInPlace => Python::V3_12,
-            Change::NamedTaskUnnumbered => Python::V3_13,
+            Change::NamedTaskUnnumbered
+            | Change::SemaphoreWakesAll
+            | Change::ConditionPassesNotification
+            | Change::UncancelClearsCancel
+            | Change::TaskGroupSettlesAfterChildren
+            | Change::TaskGroupClosesRefusedCoroutine
+            | Change::TimeoutMarksOtherErrors => Python::V3_13,
         }
     }
 
@@ -104,6 +142,11 @@ impl Change {
             Change::GatherDoneArguments => "gh-104144",
             Change::WaitForInPlace => "gh-96764",
             Change::NamedTaskUnnumbered => "gh-112622",
+            Change::SemaphoreWakesAll => "gh-111693",
+            Change::ConditionPassesNotification => "gh-112202",
+            Change::UncancelClearsCancel | Change::TaskGroupSettlesAfterChildren => "gh-116720",
+            Change::TaskGroupClosesRefusedCoroutine => "gh-115957",
+            Change::TimeoutMarksOtherErrors => "gh-96037",
         }
     }
 
@@ -115,6 +158,24 @@ impl Change {
                 "wait_for() runs the awaited coroutine in the calling task under asyncio.timeout(), not in a task of its own"
             }
             Change::NamedTaskUnnumbered => "a task created with name= no longer uses up a Task-N number",
+            Change::ConditionPassesNotification => {
+                "a Condition.wait() cancelled after its notify passes the notification on to the next waiter"
+            }
+            Change::UncancelClearsCancel => {
+                "uncancel() back to zero requests also drops a cancellation the task has not received yet"
+            }
+            Change::TaskGroupSettlesAfterChildren => {
+                "a TaskGroup undoes its cancellation of the parent only after the children finish, and re-delivers a cancellation from outside"
+            }
+            Change::TaskGroupClosesRefusedCoroutine => {
+                "tg.create_task() on a finished group closes the coroutine (no 'never awaited' warning)"
+            }
+            Change::TimeoutMarksOtherErrors => {
+                "an expired asyncio.timeout() left by another exception puts a TimeoutError into its context chain"
+            }
+            Change::SemaphoreWakesAll => {
+                "a task woken by a Semaphore wakes every waiter there is a unit for, not just the next one"
+            }
         }
     }
 

@@ -3,9 +3,11 @@
 //! A Condition wraps a Lock (its own, or the one it was given): `acquire`,
 //! `release` and `locked` are the lock's. `wait()` releases the lock, waits
 //! for a notify, then re-acquires the lock in a loop that swallows
-//! CancelledError until it succeeds, and raises a fresh CancelledError
-//! afterwards if any arrived. A notified waiter that is cancelled before it
-//! resumes does not pass its notification on (the 3.11.7 behaviour).
+//! CancelledError until it succeeds, and raises a CancelledError afterwards
+//! if any arrived. Up to 3.12 that is a fresh one, and a notified waiter
+//! that is cancelled before it resumes does not pass its notification on;
+//! from 3.13 (gh-112202) it is the last one that arrived, and a wait that
+//! ends with any exception wakes the next waiter.
 
 use super::exec::Flow;
 use super::*;
@@ -18,8 +20,8 @@ pub(crate) struct CondWait {
     pub(crate) fut: FutId,
     /// Re-acquiring the lock (second phase) rather than waiting for a notify.
     pub(crate) reacquiring: bool,
-    /// A CancelledError arrived while re-acquiring.
-    pub(crate) cancelled: bool,
+    /// The last CancelledError that arrived while re-acquiring.
+    pub(crate) cancelled: Option<Exc>,
     /// The exception the wait for a notify ended with, re-raised at the end.
     pub(crate) pending: Option<Exc>,
     pub(crate) bind: Option<Target>,
@@ -47,7 +49,7 @@ impl Vm<'_> {
         }
         self.record(t, EventKind::Wait(WaitOn::Condition(name)));
         self.tasks[t as usize].resume =
-            Resume::Cond(Box::new(CondWait { cond, fut, reacquiring: false, cancelled: false, pending: None, bind }));
+            Resume::Cond(Box::new(CondWait { cond, fut, reacquiring: false, cancelled: None, pending: None, bind }));
         Ok(Flow::Suspend(fut))
     }
 
@@ -57,6 +59,12 @@ impl Vm<'_> {
         if !self.lock_locked(lock) {
             return Err(ExcObj::msg(ExcClass::RuntimeError, "cannot notify on un-acquired lock"));
         }
+        self.cond_wake(cond, n);
+        Ok(())
+    }
+
+    /// `Condition._notify(n)`: sets the first n waiters not done.
+    fn cond_wake(&mut self, cond: u32, n: i64) {
         let ws: Vec<FutId> = match &self.prims[cond as usize] {
             Prim::Cond { waiters, .. } => waiters.iter().copied().collect(),
             _ => Vec::new(),
@@ -71,7 +79,6 @@ impl Vm<'_> {
                 self.set_result(f, Value::Bool(false));
             }
         }
-        Ok(())
     }
 
     /// The number of waiters (for `notify_all`).
@@ -105,7 +112,7 @@ impl Vm<'_> {
                     if !self.lock_locked(lock) {
                         self.lock_wake_first(lock);
                     }
-                    w.cancelled = true;
+                    w.cancelled = Some(e);
                     self.cond_reacquire(t, w)
                 } else {
                     self.raise(t, e)
@@ -141,10 +148,17 @@ impl Vm<'_> {
     }
 
     fn cond_done(&mut self, t: TaskId, w: CondWait) -> Flow {
-        if w.cancelled {
-            return self.raise(t, ExcObj::new(ExcClass::CancelledError, vec![]));
-        }
-        if let Some(e) = w.pending {
+        let err = match w.cancelled {
+            // 3.13: `raise err`, the last one; before: `raise CancelledError`.
+            Some(e) if self.py.has(crate::version::Change::ConditionPassesNotification) => Some(e),
+            Some(_) => Some(ExcObj::new(ExcClass::CancelledError, vec![])),
+            None => w.pending,
+        };
+        if let Some(e) = err {
+            // 3.13: `except BaseException: self._notify(1); raise`.
+            if self.has(crate::version::Change::ConditionPassesNotification) {
+                self.cond_wake(w.cond, 1);
+            }
             return self.raise(t, e);
         }
         match w.bind {

@@ -207,16 +207,34 @@ impl Vm<'_> {
         }
     }
 
-    /// `Semaphore._wake_up_next`: the first waiter not done gets a unit.
-    pub(super) fn sem_wake_next(&mut self, prim: u32) {
+    /// `Semaphore._wake_up_next`: the first waiter not done gets a unit;
+    /// whether there was one.
+    pub(super) fn sem_wake_next(&mut self, prim: u32) -> bool {
         let Prim::Sem { waiters, .. } = &self.prims[prim as usize] else {
-            return;
+            return false;
         };
         let Some(&fut) = waiters.iter().find(|&&f| !self.futs[f as usize].done()) else {
-            return;
+            return false;
         };
         self.sem_add(prim, -1);
         self.set_result(fut, Value::Bool(true));
+        true
+    }
+
+    /// What a waiter of `Semaphore.acquire()` does once it resumes (woken
+    /// or cancelled), after giving back a unit it was woken with but will
+    /// not use: up to 3.12 it wakes the next waiter if a unit is free; from
+    /// 3.13 (gh-90155) it wakes as many as there are free units, so waiters
+    /// that queued behind it start in the same iteration, not in a chain.
+    pub(super) fn sem_pass_on(&mut self, prim: u32) {
+        if self.sem_value(prim) <= 0 {
+            return;
+        }
+        if self.has(crate::version::Change::SemaphoreWakesAll) {
+            while self.sem_value(prim) > 0 && self.sem_wake_next(prim) {}
+        } else {
+            self.sem_wake_next(prim);
+        }
     }
 
     /// `await prim.acquire()` (also the start of `async with prim`).

@@ -569,7 +569,14 @@ impl Vm<'_> {
     /// `Task.uncancel()`.
     pub(crate) fn task_uncancel(&mut self, t: TaskId) -> u32 {
         let task = &mut self.tasks[t as usize];
-        task.num_cancels = task.num_cancels.saturating_sub(1);
-        task.num_cancels
+        if task.num_cancels == 0 {
+            return 0;
+        }
+        task.num_cancels -= 1;
+        // 3.13: back to no request, a cancellation not yet thrown in is dropped.
+        if task.num_cancels == 0 && task.must_cancel && self.has(crate::version::Change::UncancelClearsCancel) {
+            self.tasks[t as usize].must_cancel = false;
+        }
+        self.tasks[t as usize].num_cancels
     }
 }

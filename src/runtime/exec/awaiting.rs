@@ -100,9 +100,16 @@ impl Vm<'_> {
             };
             if !state.is_empty() {
                 let e = ExcObj::msg(ExcClass::RuntimeError, format!("TaskGroup {} is {state}", grp.repr()));
-                // `create_task`'s frame, which the traceback keeps, holds
-                // the coroutine: it is "never awaited" when `e` is freed.
-                e.chain.borrow_mut().keep.push(crate::value::exc::KeepAlive(Box::new(v.clone())));
+                if self.has(crate::version::Change::TaskGroupClosesRefusedCoroutine) {
+                    // 3.13: `coro.close()` before raising.
+                    if let Value::Coro(c) = v {
+                        c.used.set(true);
+                    }
+                } else {
+                    // `create_task`'s frame, which the traceback keeps, holds
+                    // the coroutine: it is "never awaited" when `e` is freed.
+                    e.chain.borrow_mut().keep.push(crate::value::exc::KeepAlive(Box::new(v.clone())));
+                }
                 return Err(e);
             }
         }

@@ -405,14 +405,15 @@ impl Vm<'_> {
                     Some(e) => {
                         if is_cancel(&e) && !was_cancelled {
                             self.sem_add(prim, 1);
-                            self.sem_wake_next(prim);
+                            self.sem_pass_on(prim);
+                        } else if self.py.has(crate::version::Change::SemaphoreWakesAll) {
+                            // 3.13's `finally:` runs whatever ended the wait.
+                            self.sem_pass_on(prim);
                         }
                         self.raise(t, e)
                     }
                     None => {
-                        if self.sem_value(prim) > 0 {
-                            self.sem_wake_next(prim);
-                        }
+                        self.sem_pass_on(prim);
                         self.sem_holder(prim, t);
                         self.bind(t, &bind, Value::Bool(true))
                     }

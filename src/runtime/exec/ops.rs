@@ -561,15 +561,26 @@ impl Vm<'_> {
                 match self.timeouts[id].state {
                     TimeoutState::Expiring => {
                         self.timeouts[id].state = TimeoutState::Expired;
-                        let cancelled = match self.frame(t).x().completions.last() {
-                            Some(Completion::Raise(e)) if is_cancel(e) => Some(e.clone()),
+                        let raised = match self.frame(t).x().completions.last() {
+                            Some(Completion::Raise(e)) => Some(e.clone()),
                             _ => None,
                         };
                         if self.task_uncancel(t) <= self.timeouts[id].cancelling {
-                            if let Some(c) = cancelled {
-                                // `raise TimeoutError from exc_val`, in `__aexit__`.
-                                self.drop_completion(t);
-                                return Ok(self.raise_handling(t, timeout_error_from(&c), &c));
+                            match raised {
+                                Some(c) if is_cancel(&c) => {
+                                    // `raise TimeoutError from exc_val`, in `__aexit__`.
+                                    self.drop_completion(t);
+                                    return Ok(self.raise_handling(t, timeout_error_from(&c), &c));
+                                }
+                                Some(e) if self.has(crate::version::Change::TimeoutMarksOtherErrors) => {
+                                    insert_timeout_error(&e);
+                                    if e.is(ExcClass::ExceptionGroup) {
+                                        for member in &e.group {
+                                            insert_timeout_error(member);
+                                        }
+                                    }
+                                }
+                                _ => {}
                             }
                         }
                     }
@@ -702,4 +713,22 @@ fn star_result(s: StarState) -> Option<Exc> {
         return new.pop();
     }
     Some(ExcObj::group("", new))
+}
+
+/// 3.13's `Timeout._insert_timeout_error`: where the exception's context
+/// chain first reaches a CancelledError (the timeout's), a TimeoutError
+/// caused by it goes in between.
+fn insert_timeout_error(e: &Exc) {
+    let mut cur = e.clone();
+    // A context chain has no cycles (raising breaks them); the bound is a guard.
+    for _ in 0..100_000 {
+        let Some(ctx) = cur.chain.borrow().context.clone() else { return };
+        if is_cancel(&ctx) {
+            let te = timeout_error_from(&ctx);
+            te.chain.borrow_mut().context = Some(ctx);
+            cur.chain.borrow_mut().context = Some(te);
+            return;
+        }
+        cur = ctx;
+    }
 }

@@ -2,6 +2,7 @@
 //! their errors as one group.
 
 use super::*;
+use crate::version::Change;
 
 impl Vm<'_> {
     pub(super) fn tg_exit_start(&mut self, t: TaskId, g: u32) -> Flow {
@@ -18,11 +19,10 @@ impl Vm<'_> {
         }
         grp.propagate = body_exc.as_ref().filter(|e| is_cancel(e)).cloned();
         grp.body_exc = body_exc.clone();
-        if grp.parent_cancel_requested {
-            let parent = grp.parent;
-            if self.task_uncancel(parent) == 0 {
-                self.groups[g as usize].propagate = None;
-            }
+        // Up to 3.12 the group's own cancellation of its parent is taken
+        // back here, before the children are waited for; from 3.13 after.
+        if self.groups[g as usize].parent_cancel_requested && !self.has(Change::TaskGroupSettlesAfterChildren) {
+            self.tg_uncancel_parent(g);
         }
         if body_exc.is_some() && !self.groups[g as usize].aborting {
             self.tg_abort(g);
@@ -63,6 +63,10 @@ impl Vm<'_> {
             self.make_cyclic(&e);
             return self.raise(t, e);
         }
+        if self.groups[g as usize].parent_cancel_requested && self.has(Change::TaskGroupSettlesAfterChildren) {
+            self.tg_uncancel_parent(g);
+        }
+        let grp = &mut self.groups[g as usize];
         if let Some(p) = grp.propagate.clone() {
             if grp.errors.is_empty() {
                 self.drop_completion(t);
@@ -75,6 +79,16 @@ impl Vm<'_> {
                 grp.errors.push(e);
             }
         }
+        if !grp.errors.is_empty()
+            && self.tasks[t as usize].num_cancels > 0
+            && self.has(Change::TaskGroupSettlesAfterChildren)
+        {
+            // 3.13: cancelled from outside too: the cancellation is not lost,
+            // it is delivered at the parent's next await.
+            self.task_uncancel(t);
+            self.task_cancel(t, None);
+        }
+        let grp = &mut self.groups[g as usize];
         if !grp.errors.is_empty() {
             let errors = std::mem::take(&mut grp.errors);
             grp.sync_view();
@@ -91,5 +105,13 @@ impl Vm<'_> {
             };
         }
         Flow::Continue
+    }
+
+    /// `if self._parent_task.uncancel() == 0: propagate_cancellation_error = None`.
+    fn tg_uncancel_parent(&mut self, g: u32) {
+        let parent = self.groups[g as usize].parent;
+        if self.task_uncancel(parent) == 0 {
+            self.groups[g as usize].propagate = None;
+        }
     }
 }
