@@ -500,6 +500,10 @@ def install_patches() -> None:
     if _patches_installed:
         return
     _check_replaced_sources()
+    if EMSCRIPTEN:
+        # Pyodide 0.27+ wraps asyncio.run (pyodide/webloop.py: run_until_complete on its own
+        # loop when that is running, else the original): the genuine one, as in CPython.
+        asyncio.run = asyncio.runners.run
     asyncio.tasks.all_tasks = _pinned_all_tasks
     asyncio.all_tasks = _pinned_all_tasks
     asyncio.taskgroups.TaskGroup._abort = _pinned_abort
@@ -1081,20 +1085,27 @@ def run_in_process(paths, opts, write, *, fresh_asyncio: bool = False,
       instead, which resets the C counter (module state from 3.12), and nothing is renamed;
       it exists to prove the renaming right;
     * the clock, the creation counters and the deadlock state start afresh;
-    * after the program: its ``atexit`` handlers are dropped, the modules it imported are
-      forgotten, the warning filters and registries are restored (a warning shown once per
-      location must show again in the next program), and what it left behind is collected
-      with recording off, so nothing it leaves reaches the next program's output.
+    * after the program: its ``atexit`` handlers are dropped, the warning filters and
+      registries are restored (a warning shown once per location must show again in the
+      next program), and what it left behind is collected with recording off (and the
+      collector is off while a program runs), so nothing it leaves reaches the next
+      program's output.  Modules it imported stay imported (forgetting them leaks what
+      they register elsewhere, and re-importing costs more than the program): a program
+      that changes a library module's state changes it for the next one.
     """
     import importlib
 
-    modules_before = set(sys.modules)
     filters_before = list(warnings.filters)
     argv_before = list(sys.argv)
     path0 = sys.path[0] if sys.path else None
     stdout_before, stderr_before = sys.stdout, sys.stderr
     multi = len(paths) > 1 if separators is None else separators
     me = sys.modules[__name__]
+    # What exists now lives as long as the interpreter: out of the collector's sight, so that
+    # collecting a program's leftovers costs what they hold, not what the harness holds.
+    install_patches()
+    gc.collect()
+    gc.freeze()
     for path in paths:
         if fresh_asyncio:
             for name in list(sys.modules):
@@ -1123,10 +1134,6 @@ def run_in_process(paths, opts, write, *, fresh_asyncio: bool = False,
         if path0 is not None:
             sys.path[0] = path0
         atexit._clear()
-        for name in set(sys.modules) - modules_before:
-            if not fresh_asyncio or not (name == "_asyncio" or name == __name__
-                                         or name == "asyncio" or name.startswith("asyncio.")):
-                del sys.modules[name]
         warnings.filters[:] = filters_before
         mutated = getattr(warnings, "_filters_mutated", None) \
             or getattr(warnings, "_filters_mutated_lock_held", None)
