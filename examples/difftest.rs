@@ -6,7 +6,9 @@
 //!
 //! Generates `--count` scenarios from seeds `--seed`, `--seed + 1`, ...,
 //! (`--set-order ORDER` runs both sides in that set order: creation,
-//! reverse, shuffle:SEED),
+//! reverse, shuffle:SEED; `--python VERSION` (3.11, 3.12, 3.13, 3.14) runs
+//! the CPython side on that version under Pyodide (Node.js; installed into
+//! `target/pyodide/` on first use) and asim with `--python VERSION`),
 //! runs each in asim and its `asim export python` on CPython (through
 //! `tests/harness/vclock.py`, in batches), and prints a one-line summary.
 //! Divergences are written to `target/difftest/divergences/` (or under
@@ -29,11 +31,12 @@ fn main() {
     let count = arg("--count", 1000);
     let seed = arg("--seed", 1);
     let batch_size = arg("--batch", 500);
-    let python = gen::diff::python().unwrap_or_else(|e| {
-        eprintln!("difftest needs Python 3.11+: {e}");
+    let args: Vec<String> = std::env::args().collect();
+    let version = args.iter().position(|a| a == "--python").and_then(|i| args.get(i + 1));
+    let python = gen::diff::cpython(version.map(String::as_str)).unwrap_or_else(|e| {
+        eprintln!("difftest needs Python 3.11+ (or, with --python, Node.js and npm): {e}");
         std::process::exit(2);
     });
-    let args: Vec<String> = std::env::args().collect();
     let dir = match args.iter().position(|a| a == "--out").and_then(|i| args.get(i + 1)) {
         Some(d) => PathBuf::from(d),
         None => gen::diff::root().join("target/difftest"),

@@ -14,35 +14,151 @@ pub(crate) fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
 
+/// Which CPython runs the harness: the machine's `python3` (the 3.11
+/// reference, `tests/harness/vclock.py`, one forked child per program) or a
+/// Pyodide build run by Node.js (`tests/harness/pyodide.mjs`, every program
+/// of a batch in one interpreter).
+#[derive(Clone, Debug)]
+pub(crate) enum Cpython {
+    /// A `python3` command.
+    Native(String),
+    /// An installed `pyodide` npm package: the Python version asim is told
+    /// (`--python`) and the package folder.
+    Pyodide { version: &'static str, dir: PathBuf },
+}
+
+impl Cpython {
+    /// The `--python` value asim must run with to be compared with this
+    /// CPython, if not asim's default.
+    pub(crate) fn asim_python(&self) -> Option<&'static str> {
+        match self {
+            // The native python3 is 3.11 (`python()` checks it is 3.11+;
+            // asim's default is newer, so say which).
+            Cpython::Native(_) => Some("3.11"),
+            Cpython::Pyodide { version, .. } => Some(version),
+        }
+    }
+
+    /// The command that runs the harness.
+    fn command(&self) -> Command {
+        match self {
+            Cpython::Native(python) => {
+                let mut cmd = Command::new(python);
+                cmd.arg(root().join("tests/harness/vclock.py"));
+                cmd
+            }
+            Cpython::Pyodide { dir, .. } => {
+                let mut cmd = Command::new("node");
+                cmd.arg(root().join("tests/harness/pyodide.mjs")).arg(dir);
+                cmd
+            }
+        }
+    }
+
+    /// The `python3` command of a native CPython.
+    #[allow(dead_code)]
+    pub(crate) fn native_command(&self) -> Option<&str> {
+        match self {
+            Cpython::Native(p) => Some(p),
+            Cpython::Pyodide { .. } => None,
+        }
+    }
+}
+
 /// A usable `python3` (3.11+), or why not.
-pub(crate) fn python() -> Result<String, String> {
+pub(crate) fn python() -> Result<Cpython, String> {
     let out = Command::new("python3")
         .args(["-c", "import sys; print(sys.version_info >= (3, 11))"])
         .output()
         .map_err(|e| format!("python3 not found: {e}"))?;
     if String::from_utf8_lossy(&out.stdout).trim() == "True" {
-        Ok("python3".to_owned())
+        Ok(Cpython::Native("python3".to_owned()))
     } else {
         Err("python3 is older than 3.11".to_owned())
     }
 }
 
+/// The Pyodide npm package (exact version) for each Python version the
+/// harness runs under Pyodide. 3.11 (Pyodide's 3.11.3, the native
+/// reference being 3.11.7) is only a cross-check of the harness itself.
+pub(crate) const PYODIDE: [(&str, &str); 4] =
+    [("3.11", "0.25.1"), ("3.12", "0.27.7"), ("3.13", "0.29.5"), ("3.14", "314.0.7")];
+
+/// The CPython for `version`: `None` or `"native"` for `python3`, else
+/// `3.11`..`3.14` under Pyodide, installed on first use (see
+/// [`pyodide`]); or why not.
+pub(crate) fn cpython(version: Option<&str>) -> Result<Cpython, String> {
+    match version {
+        None | Some("native") => python(),
+        Some(v) => pyodide(v),
+    }
+}
+
+/// Pyodide for Python `version`, installed with `npm install` of the exact
+/// package version into `target/pyodide/<package version>/` on first use (a
+/// later call finds it there); or why not (no Node.js or npm, an unknown
+/// version, a failed install). Installs in this process are serialised; an
+/// install that was interrupted is redone (the folder counts as installed
+/// only once a marker file is written after npm succeeded).
+pub(crate) fn pyodide(version: &str) -> Result<Cpython, String> {
+    use std::sync::Mutex;
+    static INSTALL: Mutex<()> = Mutex::new(());
+    let Some(&(version, package)) = PYODIDE.iter().find(|(v, _)| *v == version) else {
+        return Err(format!("no Pyodide build for Python {version} (known: 3.11, 3.12, 3.13, 3.14)"));
+    };
+    let node = Command::new("node").arg("--version").output().map_err(|e| format!("node (Node.js) not found: {e}"))?;
+    let major: u32 = String::from_utf8_lossy(&node.stdout)
+        .trim()
+        .trim_start_matches('v')
+        .split('.')
+        .next()
+        .and_then(|m| m.parse().ok())
+        .unwrap_or(0);
+    if major < 18 {
+        return Err(format!("Node.js 18 or newer is needed, found {}", String::from_utf8_lossy(&node.stdout).trim()));
+    }
+    let base = root().join("target/pyodide").join(package);
+    let dir = base.join("node_modules/pyodide");
+    let marker = base.join("installed");
+    let _guard = INSTALL.lock().unwrap_or_else(|e| e.into_inner());
+    if !marker.exists() {
+        let _ = std::fs::remove_dir_all(&base);
+        std::fs::create_dir_all(&base).map_err(|e| format!("create {}: {e}", base.display()))?;
+        std::fs::write(base.join("package.json"), "{\"private\": true}\n").map_err(|e| e.to_string())?;
+        let out = Command::new("npm")
+            .args(["install", "--no-save", "--no-audit", "--no-fund", "--ignore-scripts"])
+            .arg(format!("pyodide@{package}"))
+            .current_dir(&base)
+            .output()
+            .map_err(|e| format!("npm not found: {e}"))?;
+        if !out.status.success() || !dir.join("pyodide.mjs").exists() {
+            return Err(format!(
+                "npm install pyodide@{package} failed in {}: {}",
+                base.display(),
+                String::from_utf8_lossy(&out.stderr)
+            ));
+        }
+        std::fs::write(&marker, format!("pyodide@{package}\n")).map_err(|e| e.to_string())?;
+    }
+    Ok(Cpython::Pyodide { version, dir })
+}
+
 /// Runs the harness on several programs; one JSON Lines text per program.
-pub(crate) fn run_cpython(python: &str, programs: &[PathBuf]) -> Vec<String> {
+pub(crate) fn run_cpython(python: &Cpython, programs: &[PathBuf]) -> Vec<String> {
     run_cpython_ordered(python, programs, "creation")
 }
 
 /// [`run_cpython`] with the harness's set iterations in `order` (asim's
 /// `--set-order`: creation, reverse, shuffle:SEED).
-pub(crate) fn run_cpython_ordered(python: &str, programs: &[PathBuf], order: &str) -> Vec<String> {
+pub(crate) fn run_cpython_ordered(python: &Cpython, programs: &[PathBuf], order: &str) -> Vec<String> {
     run_harness(python, programs, &["--set-order", order])
 }
 
 /// Runs the harness with `options` on several programs; one JSON Lines
 /// text per program.
-pub(crate) fn run_harness(python: &str, programs: &[PathBuf], options: &[&str]) -> Vec<String> {
-    let mut cmd = Command::new(python);
-    cmd.arg(root().join("tests/harness/vclock.py")).args(options);
+pub(crate) fn run_harness(python: &Cpython, programs: &[PathBuf], options: &[&str]) -> Vec<String> {
+    let mut cmd = python.command();
+    cmd.args(options);
     if programs.len() == 1 {
         // The harness only separates programs when there are several.
         cmd.arg(&programs[0]).arg(&programs[0]);
@@ -235,12 +351,12 @@ pub(crate) struct Batch {
 
 /// Generates the scenarios for `seeds`, runs each in asim and its export in
 /// CPython, and compares them. Files go to `dir`.
-pub(crate) fn check_seeds(python: &str, seeds: std::ops::Range<u64>, dir: &Path) -> Batch {
+pub(crate) fn check_seeds(python: &Cpython, seeds: std::ops::Range<u64>, dir: &Path) -> Batch {
     check_seeds_ordered(python, seeds, dir, "creation")
 }
 
 /// [`check_seeds`] with both sides' set iterations in `order`.
-pub(crate) fn check_seeds_ordered(python: &str, seeds: std::ops::Range<u64>, dir: &Path, order: &str) -> Batch {
+pub(crate) fn check_seeds_ordered(python: &Cpython, seeds: std::ops::Range<u64>, dir: &Path, order: &str) -> Batch {
     let mut batch = Batch::default();
     let mut programs = Vec::new();
     let mut ours = Vec::new();
@@ -249,7 +365,12 @@ pub(crate) fn check_seeds_ordered(python: &str, seeds: std::ops::Range<u64>, dir
         let path = dir.join(format!("gen_{seed}.yaml"));
         write(&path, &yaml);
         let file = path.to_string_lossy().into_owned();
-        let (code, json, err) = run_asim(&["run", "--python", "3.11", "--format", "json", "--set-order", order, &file]);
+        let mut args = vec!["run", "--format", "json", "--set-order", order];
+        if let Some(v) = python.asim_python() {
+            args.extend(["--python", v]);
+        }
+        args.push(&file);
+        let (code, json, err) = run_asim(&args);
         if code == 2 || code > 3 {
             batch
                 .divergences
@@ -285,14 +406,14 @@ pub(crate) fn check_seeds_ordered(python: &str, seeds: std::ops::Range<u64>, dir
 /// `gen::exprs`) in asim and in CPython; one report per expression whose
 /// value or error differs, or per batch asim refuses.
 #[allow(dead_code)] // the entry of the exprtest example, which reads ASIM_EXPR_SKIP
-pub(crate) fn check_exprs(python: &str, seeds: std::ops::Range<u64>, n: usize, dir: &Path) -> Vec<String> {
+pub(crate) fn check_exprs(python: &Cpython, seeds: std::ops::Range<u64>, n: usize, dir: &Path) -> Vec<String> {
     check_exprs_skipping(python, seeds, n, dir, std::env::var("ASIM_EXPR_SKIP").ok().as_deref())
 }
 
 /// [`check_exprs`], leaving out the expressions whose asim output contains
 /// `skip` (a documented deviation).
 pub(crate) fn check_exprs_skipping(
-    python: &str,
+    python: &Cpython,
     seeds: std::ops::Range<u64>,
     n: usize,
     dir: &Path,

@@ -176,6 +176,7 @@ import json
 import logging
 import operator
 import os
+import re
 import runpy
 import selectors
 import signal
@@ -231,6 +232,10 @@ class _State:
         self.trace = None              # callable(str) or None
         self.in_flight = 0             # executor jobs submitted and not yet finished
         self.in_flight_lock = threading.Lock()
+        self.name_tasks = False        # name unnamed tasks Task-N here (run_in_process)
+        self.task_names = 0            # the Task-N numbers given so far
+        self.deadline = None           # real time.monotonic() after which the program stops
+        self.timed_out = False
 
 
 _state = _State()
@@ -443,32 +448,94 @@ def _pinned_cancel_all_tasks(loop):
         order.pop(0)
 
 
+# The code of the asyncio functions replaced above, as they read in 3.11 to 3.14: the copies
+# are only right while the originals are these.
+_REPLACED_SOURCES = {
+    "runners._cancel_all_tasks": """def _cancel_all_tasks(loop):
+    to_cancel = tasks.all_tasks(loop)
+    if not to_cancel:
+        return
+
+    for task in to_cancel:
+        task.cancel()
+
+    loop.run_until_complete(tasks.gather(*to_cancel, return_exceptions=True))
+
+    for task in to_cancel:
+        if task.cancelled():
+            continue
+        if task.exception() is not None:
+            loop.call_exception_handler({
+                'message': 'unhandled exception during asyncio.run() shutdown',
+                'exception': task.exception(),
+                'task': task,
+            })
+""",
+    "taskgroups.TaskGroup._abort": """def _abort(self):
+    self._aborting = True
+
+    for t in self._tasks:
+        if not t.done():
+            t.cancel()
+""",
+}
+
+
+def _check_replaced_sources() -> None:
+    import inspect
+    import textwrap
+
+    for name, expected in _REPLACED_SOURCES.items():
+        obj = asyncio
+        for part in name.split("."):
+            obj = getattr(obj, part)
+        if textwrap.dedent(inspect.getsource(obj)) != expected:
+            raise RuntimeError(f"asyncio.{name} is not the code this harness replaces "
+                               f"(Python {sys.version.split()[0]}): update vclock.py")
+
+
 def install_patches() -> None:
     """Pin the set iteration orders described in the module docstring (idempotent)."""
     global _patches_installed
     if _patches_installed:
         return
+    _check_replaced_sources()
+    if EMSCRIPTEN:
+        # Pyodide 0.27+ wraps asyncio.run (pyodide/webloop.py: run_until_complete on its own
+        # loop when that is running, else the original): the genuine one, as in CPython.
+        asyncio.run = asyncio.runners.run
     asyncio.tasks.all_tasks = _pinned_all_tasks
     asyncio.all_tasks = _pinned_all_tasks
     asyncio.taskgroups.TaskGroup._abort = _pinned_abort
     asyncio.runners._cancel_all_tasks = _pinned_cancel_all_tasks
     asyncio.tasks.set = PinnedSet  # shadows the builtin inside tasks.py only
-    asyncio.tasks.as_completed = asyncio.as_completed = _pinned_as_completed()
+    _pin_as_completed()
     _patches_installed = True
 
 
-def _pinned_as_completed():
-    """CPython's as_completed, with its ``todo`` set built by the pinned ``set``."""
+_TODO_SET = re.compile(r"todo = \{ensure_future\((\w+), loop=loop\) for \1 in set\((\w+)\)\}")
+
+
+def _pin_as_completed() -> None:
+    """Recompile the code of ``as_completed`` that builds its ``todo`` set with the pinned
+    ``set``: ``as_completed`` itself up to 3.12, ``_AsCompletedIterator`` (its ``__init__``)
+    from 3.13, where the function was rewritten around that class.  The one change is
+    ``todo = {ensure_future(f, loop=loop) for f in set(fs)}`` (a set comprehension, which
+    builds a builtin set whatever ``set`` means) into
+    ``todo = set(ensure_future(f, loop=loop) for f in set(fs))``."""
     import inspect
 
-    src = inspect.getsource(asyncio.tasks.as_completed)
-    old = "todo = {ensure_future(f, loop=loop) for f in set(fs)}"
-    if old not in src:
-        raise RuntimeError("asyncio.tasks.as_completed is not the 3.11 code this harness pins")
-    src = src.replace(old, "todo = set(ensure_future(f, loop=loop) for f in set(fs))")
+    tasks = asyncio.tasks
+    name = "_AsCompletedIterator" if hasattr(tasks, "_AsCompletedIterator") else "as_completed"
+    src = inspect.getsource(getattr(tasks, name))
+    if len(_TODO_SET.findall(src)) != 1:
+        raise RuntimeError(f"asyncio.tasks.{name} does not build its todo set as this harness expects")
+    src = _TODO_SET.sub(r"todo = set(ensure_future(\1, loop=loop) for \1 in set(\2))", src)
     namespace: dict = {}
-    exec(compile(src, asyncio.tasks.__file__, "exec"), asyncio.tasks.__dict__, namespace)
-    return namespace["as_completed"]
+    exec(compile(src, tasks.__file__, "exec"), tasks.__dict__, namespace)
+    setattr(tasks, name, namespace[name])
+    if name == "as_completed":
+        asyncio.as_completed = namespace[name]
 
 
 # ---------------------------------------------------------------------------------------------
@@ -517,6 +584,11 @@ class _VirtualSelector:
     def select(self, timeout=None):
         loop = self._vc_loop
         loop._vc_iteration += 1
+        if _state.deadline is not None and loop._vc_iteration % 64 == 0 \
+                and _REAL_MONOTONIC() > _state.deadline:
+            _state.timed_out = True
+            _state.capturing = False
+            raise HarnessTimeout("program stopped after the wall-clock timeout")
         if _state.trace is not None:
             _trace_iteration(loop, timeout)
         if timeout is None:
@@ -538,20 +610,66 @@ class _VirtualSelector:
         return self._vc_real.select(0)
 
 
-class VirtualClockLoop(asyncio.SelectorEventLoop):
-    """The normal selector event loop, with ``time()`` reading the virtual clock."""
+# Under Pyodide (CPython compiled to WebAssembly, sys.platform "emscripten") there are no
+# sockets for a selector loop's self-pipe, no threads and no fork: the loop is a
+# BaseEventLoop whose "real selector" never has anything to report.
+EMSCRIPTEN = sys.platform == "emscripten"
+
+
+class _NullSelector:
+    """The real selector of a loop with no file descriptors at all (Pyodide)."""
+
+    def select(self, timeout=None):
+        return []
+
+    def get_map(self):
+        return {}
+
+    def close(self) -> None:
+        pass
+
+
+class HarnessTimeout(BaseException):
+    """Raised out of the event loop when a program ran longer than its budget (Pyodide)."""
+
+
+_LOOP_BASE = asyncio.BaseEventLoop if EMSCRIPTEN else asyncio.SelectorEventLoop
+
+
+class VirtualClockLoop(_LOOP_BASE):
+    """The normal selector event loop, with ``time()`` reading the virtual clock.
+
+    Under Pyodide, a ``BaseEventLoop`` with the same virtual selector over a
+    ``_NullSelector``: only the parts that touch sockets differ (no self-pipe to
+    write to, no I/O events to process)."""
 
     def __init__(self, selector=None) -> None:
-        super().__init__(selector)
-        self._selector = _VirtualSelector(self._selector, self)
+        if EMSCRIPTEN:
+            super().__init__()
+            self._selector = _VirtualSelector(_NullSelector(), self)
+        else:
+            super().__init__(selector)
+            self._selector = _VirtualSelector(self._selector, self)
         self._asyncgens = _OrderedWeakSet()
         self._vc_iteration = 0
+
+    if EMSCRIPTEN:
+        def _process_events(self, event_list) -> None:
+            pass
+
+        def _write_to_self(self) -> None:
+            pass
 
     def time(self) -> float:
         return _state.now
 
-    def create_task(self, coro, *, name=None, context=None):
-        task = super().create_task(coro, name=name, context=context)
+    def create_task(self, coro, **kwargs):
+        if _state.name_tasks and kwargs.get("name") is None:
+            # The name the C Task would give: the Task-N counter counts the tasks created
+            # without a name (see ``run_in_process``).
+            _state.task_names += 1
+            kwargs["name"] = f"Task-{_state.task_names}"
+        task = super().create_task(coro, **kwargs)
         _note_created(task)
         _task_number[task] = next(_task_counter)
         return task
@@ -564,6 +682,8 @@ class VirtualClockLoop(asyncio.SelectorEventLoop):
     def _run_once(self):
         if _state.deadlocked:
             raise VirtualDeadlock("the event loop deadlocked earlier; nothing may run")
+        if _state.timed_out:
+            raise HarnessTimeout("the program ran out of time earlier; nothing may run")
         super()._run_once()
 
     def run_in_executor(self, executor, func, *args):
@@ -579,13 +699,13 @@ class VirtualClockLoop(asyncio.SelectorEventLoop):
         fut.add_done_callback(_done)
         return fut
 
-    async def shutdown_default_executor(self):
+    async def shutdown_default_executor(self, *args, **kwargs):
         # The genuine method joins the executor in a helper thread, which then wakes the loop
         # through call_soon_threadsafe: count it as in-flight work, not a deadlock.
         with _state.in_flight_lock:
             _state.in_flight += 1
         try:
-            return await super().shutdown_default_executor()
+            return await super().shutdown_default_executor(*args, **kwargs)
         finally:
             with _state.in_flight_lock:
                 _state.in_flight -= 1
@@ -595,10 +715,22 @@ class VirtualClockLoop(asyncio.SelectorEventLoop):
         _state.loop_closed_time = _state.now
 
 
-class VirtualClockPolicy(asyncio.DefaultEventLoopPolicy):
+# 3.14 deprecates the public policy names (using them warns): there the private one.
+_BasePolicy = getattr(getattr(asyncio, "unix_events", None), "_DefaultEventLoopPolicy", None) \
+    or asyncio.DefaultEventLoopPolicy
+
+
+class VirtualClockPolicy(_BasePolicy):
     """Event loop policy whose ``new_event_loop()`` returns a ``VirtualClockLoop``."""
 
     _loop_factory = VirtualClockLoop
+
+
+def _set_policy(policy) -> None:
+    """``asyncio.set_event_loop_policy`` without 3.14's deprecation warning."""
+    setter = getattr(asyncio.events, "_set_event_loop_policy", None) \
+        or asyncio.events.set_event_loop_policy
+    setter(policy)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -829,22 +961,37 @@ def _error_obj(exc: BaseException, path: str | None = None) -> dict:
 
 
 def run_program(path: str, emit, *, trace=None, show_tracebacks: bool = False,
-                report: bool = False) -> dict:
+                report: bool = False, name_tasks: bool = False, timeout=None) -> dict:
     """Run the program at ``path`` in this process; call ``emit(dict)`` per print event.
 
     Returns the final ``end`` object (it is not emitted).  ``trace`` is None or a callable
-    taking one line of trace text.
+    taking one line of trace text.  ``name_tasks``: give unnamed tasks their ``Task-N`` name
+    here, counting from 1 (``run_in_process``).  ``timeout``: wall-clock seconds after which
+    the loop stops the program (an error of type ``HarnessTimeout``, as when the forking
+    harness kills a child).
     """
     install_patches()
     _state.reset()
-    _state.emit = emit
+    last_t = [0.0]
+
+    def emit_tracking(obj):
+        last_t[0] = obj["t"]
+        emit(obj)
+
+    _state.emit = emit_tracking
     _state.trace = trace
     _state.prog_stdout = sys.stdout
+    _state.name_tasks = name_tasks
+    if timeout:
+        _state.deadline = _REAL_MONOTONIC() + timeout
     saved_handle_run = asyncio.events.Handle._run
     if trace is not None:
         asyncio.events.Handle._run = _traced_handle_run
     saved_policy = asyncio.events._event_loop_policy
-    asyncio.set_event_loop_policy(VirtualClockPolicy())
+    _set_policy(VirtualClockPolicy())
+    if EMSCRIPTEN:
+        # Pyodide's own event loop counts as running: asyncio.run would refuse to start.
+        asyncio.events._set_running_loop(None)
     builtins.print = _captured_print
     time.sleep = _virtual_sleep
     time.monotonic = _virtual_monotonic
@@ -866,8 +1013,11 @@ def run_program(path: str, emit, *, trace=None, show_tracebacks: bool = False,
             if e.code not in (None, 0):
                 error = e
         except BaseException as e:  # noqa: BLE001 - report every way the program can fail
+            if isinstance(e, KeyboardInterrupt) and _state.deadline is not None \
+                    and _REAL_MONOTONIC() > _state.deadline:
+                _state.timed_out = True  # interrupted by the runner's watchdog
             error = e
-        if not _state.deadlocked:
+        if not _state.deadlocked and not _state.timed_out:
             try:
                 atexit._run_exitfuncs()
             except BaseException:  # noqa: BLE001
@@ -884,6 +1034,10 @@ def run_program(path: str, emit, *, trace=None, show_tracebacks: bool = False,
         asyncio.events._event_loop_policy = saved_policy
     if error is not None and show_tracebacks:
         traceback.print_exception(error, file=sys.__stderr__)
+    if _state.timed_out:
+        return {"event": "end", "t": last_t[0], "elapsed": last_t[0], "outcome": "error",
+                "error": {"type": "HarnessTimeout",
+                          "message": "program killed after the wall-clock timeout"}}
     if _state.deadlocked:
         return {"event": "end", "t": _state.deadlock_time, "elapsed": _state.deadlock_time,
                 "outcome": "deadlock", "error": None}
@@ -894,6 +1048,112 @@ def run_program(path: str, emit, *, trace=None, show_tracebacks: bool = False,
     if report and error is not None:
         end["report"] = "".join(traceback.format_exception(error))
     return end
+
+
+# ---------------------------------------------------------------------------------------------
+# Many programs in one interpreter (Pyodide: no fork)
+
+
+def _reset_counters() -> None:
+    """The per-process counters a forked child would start with."""
+    global _creation_counter, _task_counter
+    _creation_counter = itertools.count()
+    _task_counter = itertools.count(1)
+    _creation_seq.clear()
+    _task_number.clear()
+
+
+def run_in_process(paths, opts, write, *, fresh_asyncio: bool = False,
+                   separators: bool | None = None) -> None:
+    """Run every program in ``paths`` one after the other in this interpreter, writing the
+    same JSON Lines as ``run_files`` through ``write(str)`` (one call per line).
+
+    This is the mode of ``pyodide.mjs`` (Pyodide has no fork).  What a forked child gets
+    for free is done by hand around each program:
+
+    * the ``Task-N`` numbers start at 1: unnamed tasks created through ``loop.create_task``
+      are named ``Task-N`` by the loop, from its own counter (``_state.name_tasks``), since
+      the C counter cannot be reset.  That is exactly the C rule as long as every task comes
+      from ``loop.create_task`` (``asyncio.create_task``, ``TaskGroup.create_task``,
+      ``ensure_future``, ``gather``, the Runner, ...): the C Task takes a number only when it
+      is created without a name, and which calls pass the name to the constructor is each
+      version's own code (up to 3.12 ``asyncio.create_task(coro, name=X)`` and
+      ``TaskGroup.create_task(coro, name=X)`` create the task unnamed and rename it, so they
+      take a number; from 3.13 they pass the name).  A task made by calling ``asyncio.Task``
+      directly would not be counted.  With ``fresh_asyncio`` (3.12+, slow: about 0.3 s a
+      program) ``_asyncio``, asyncio and this module are imported afresh for each program
+      instead, which resets the C counter (module state from 3.12), and nothing is renamed;
+      it exists to prove the renaming right;
+    * the clock, the creation counters and the deadlock state start afresh;
+    * after the program: its ``atexit`` handlers are dropped, the warning filters and
+      registries are restored (a warning shown once per location must show again in the
+      next program), and what it left behind is collected with recording off (and the
+      collector is off while a program runs), so nothing it leaves reaches the next
+      program's output.  Modules it imported stay imported (forgetting them leaks what
+      they register elsewhere, and re-importing costs more than the program): a program
+      that changes a library module's state changes it for the next one.
+    """
+    import importlib
+
+    filters_before = list(warnings.filters)
+    argv_before = list(sys.argv)
+    path0 = sys.path[0] if sys.path else None
+    stdout_before, stderr_before = sys.stdout, sys.stderr
+    multi = len(paths) > 1 if separators is None else separators
+    me = sys.modules[__name__]
+    # What exists now lives as long as the interpreter: out of the collector's sight, so that
+    # collecting a program's leftovers costs what they hold, not what the harness holds.
+    install_patches()
+    gc.collect()
+    gc.freeze()
+    for path in paths:
+        if fresh_asyncio:
+            for name in list(sys.modules):
+                if name in ("_asyncio", __name__) or name == "asyncio" or name.startswith("asyncio."):
+                    del sys.modules[name]
+            me = importlib.import_module(__name__)
+            me._set_order = _set_order
+        if multi:
+            write(_dumps_text({"event": "program", "path": path}))
+        abspath = os.path.abspath(path)
+        sys.argv = [path]
+        if sys.path:
+            sys.path[0] = os.path.dirname(abspath)
+        me._reset_counters()
+
+        def emit(obj):
+            write(_dumps_text(obj))
+
+        end = me.run_program(path, emit, show_tracebacks=opts.stderr, report=opts.report,
+                             name_tasks=not fresh_asyncio, timeout=opts.timeout)
+        write(_dumps_text(end))
+        del end
+        # Forget the program: nothing it did may show in the next one.
+        sys.stdout, sys.stderr = stdout_before, stderr_before
+        sys.argv = list(argv_before)
+        if path0 is not None:
+            sys.path[0] = path0
+        atexit._clear()
+        warnings.filters[:] = filters_before
+        mutated = getattr(warnings, "_filters_mutated", None) \
+            or getattr(warnings, "_filters_mutated_lock_held", None)
+        if mutated is not None:
+            mutated()
+        for module in list(sys.modules.values()):
+            registry = getattr(module, "__warningregistry__", None)
+            if isinstance(registry, dict):
+                registry.clear()
+        if EMSCRIPTEN:
+            asyncio.events._set_running_loop(None)
+        gc.collect()
+
+
+def _dumps_text(obj) -> str:
+    try:
+        json.dumps(obj, ensure_ascii=False).encode("utf-8")
+        return json.dumps(obj, ensure_ascii=False) + "\n"
+    except UnicodeEncodeError:  # lone surrogates: fall back to \u escapes
+        return json.dumps(obj) + "\n"
 
 
 def _dumps(obj) -> bytes:
@@ -1081,7 +1341,17 @@ def run_files(paths, opts, out=None) -> None:
         sel.close()
 
 
-def main(argv=None) -> int:
+class _Discard(io.TextIOBase):
+    """A text stream that drops what is written to it."""
+
+    def writable(self) -> bool:
+        return True
+
+    def write(self, text) -> int:
+        return len(text)
+
+
+def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="vclock.py",
         description="Run asyncio programs on CPython's real event loop with a virtual clock; "
@@ -1103,9 +1373,54 @@ def main(argv=None) -> int:
                              "creation, reverse or shuffle:SEED")
     parser.add_argument("--hash-seed", type=int, default=0,
                         help="PYTHONHASHSEED for the programs, as asim's --hash-seed (default 0)")
-    opts = parser.parse_args(argv)
+    parser.add_argument("--in-process", action="store_true",
+                        help="run the programs one after the other in this interpreter, without "
+                             "forking (run_in_process; what pyodide.mjs does)")
+    parser.add_argument("--fresh-asyncio", action="store_true",
+                        help="with --in-process (3.12+): import asyncio afresh for each program "
+                             "instead of naming tasks in the loop (slow; a cross-check)")
+    return parser
+
+
+class InProcess:
+    """The programs and options of a command line, run one at a time by ``run(i, write)``
+    in this interpreter: the entry point of ``pyodide.mjs``, which writes the separators
+    and watches the time of each program itself."""
+
+    def __init__(self, argv) -> None:
+        self.opts = _parser().parse_args(list(argv))
+        global _set_order
+        _set_order = self.opts.set_order
+        self.programs = list(self.opts.programs)
+
+    def run(self, index: int, write) -> None:
+        saved = sys.stdout, sys.stderr
+        if not self.opts.stderr:
+            sys.stdout = sys.stderr = _Discard()
+        try:
+            run_in_process([self.programs[index]], self.opts, write,
+                           fresh_asyncio=self.opts.fresh_asyncio, separators=False)
+        finally:
+            sys.stdout, sys.stderr = saved
+
+
+def main(argv=None, write=None) -> int:
+    """The command line; ``write(str)`` (in-process runs only) receives the output lines."""
+    opts = _parser().parse_args(argv)
     global _set_order
     _set_order = opts.set_order
+    if opts.in_process or opts.fresh_asyncio or EMSCRIPTEN:
+        if write is None:
+            def write(line, out=sys.stdout.buffer):
+                out.write(line.encode("utf-8"))
+                out.flush()
+        if not opts.stderr:
+            sys.stdout = sys.stderr = _Discard()
+        try:
+            run_in_process(opts.programs, opts, write, fresh_asyncio=opts.fresh_asyncio)
+        finally:
+            sys.stdout, sys.stderr = sys.__stdout__, sys.__stderr__
+        return 0
     run_files(opts.programs, opts)
     return 0
 
