@@ -106,11 +106,15 @@ pub enum Change {
     /// cancellation puts a TimeoutError into that exception's context
     /// chain, between it and the CancelledError.
     TimeoutMarksOtherErrors,
+    /// A shielded task that fails after its `shield()` was cancelled has
+    /// its exception logged when it fails ("... exception in shielded
+    /// future"), not as "never retrieved" when it is freed.
+    ShieldLogsLateFailure,
 }
 
 impl Change {
     /// Every change, oldest first.
-    pub const ALL: [Change; 9] = [
+    pub const ALL: [Change; 10] = [
         Change::GatherDoneArguments,
         Change::WaitForInPlace,
         Change::NamedTaskUnnumbered,
@@ -120,6 +124,7 @@ impl Change {
         Change::TaskGroupSettlesAfterChildren,
         Change::TaskGroupClosesRefusedCoroutine,
         Change::TimeoutMarksOtherErrors,
+        Change::ShieldLogsLateFailure,
     ];
 
     /// The first release with the change.
@@ -133,6 +138,7 @@ impl Change {
             | Change::TaskGroupSettlesAfterChildren
             | Change::TaskGroupClosesRefusedCoroutine
             | Change::TimeoutMarksOtherErrors => Python::V3_13,
+            Change::ShieldLogsLateFailure => Python::V3_14,
         }
     }
 
@@ -147,6 +153,7 @@ impl Change {
             Change::UncancelClearsCancel | Change::TaskGroupSettlesAfterChildren => "gh-116720",
             Change::TaskGroupClosesRefusedCoroutine => "gh-115957",
             Change::TimeoutMarksOtherErrors => "gh-96037",
+            Change::ShieldLogsLateFailure => "asyncio.shield, 3.14",
         }
     }
 
@@ -172,6 +179,9 @@ impl Change {
             }
             Change::TimeoutMarksOtherErrors => {
                 "an expired asyncio.timeout() left by another exception puts a TimeoutError into its context chain"
+            }
+            Change::ShieldLogsLateFailure => {
+                "a shielded task failing after the shield was cancelled is logged at once as '... exception in shielded future'"
             }
             Change::SemaphoreWakesAll => {
                 "a task woken by a Semaphore wakes every waiter there is a unit for, not just the next one"

@@ -239,11 +239,15 @@ impl Vm<'_> {
             Callback::WaitDone(w) => self.wait_done(w, fut),
             Callback::AsCompletedDone(ac) => self.as_completed_done(ac, fut),
             Callback::ShieldInner(outer) => {
-                // `inner.exception()` in either branch.
-                self.retrieve(fut);
                 if self.futs[outer as usize].cancelled() {
+                    // Up to 3.13 the inner's exception is marked retrieved
+                    // here; 3.14 leaves that to `_log_on_exception`.
+                    if !self.has(crate::version::Change::ShieldLogsLateFailure) {
+                        self.retrieve(fut);
+                    }
                     return;
                 }
+                self.retrieve(fut);
                 match self.futs[fut as usize].state.clone() {
                     FutState::Cancelled => {
                         self.future_cancel_plain(outer, None);
@@ -257,6 +261,25 @@ impl Vm<'_> {
             Callback::ShieldOuter(inner) => {
                 if !self.futs[inner as usize].done() {
                     self.remove_done_callback(inner, Callback::ShieldInner(fut));
+                    if self.has(crate::version::Change::ShieldLogsLateFailure) {
+                        self.add_done_callback(inner, Callback::ShieldLog);
+                    }
+                }
+            }
+            Callback::ShieldLog => {
+                // `if fut.cancelled(): return; exc = fut.exception()`, and
+                // `call_exception_handler` if it failed.
+                if self.futs[fut as usize].cancelled() {
+                    return;
+                }
+                self.retrieve(fut);
+                let class = match &self.futs[fut as usize].state {
+                    FutState::Exception(e, _) => e.name().to_owned(),
+                    _ => return,
+                };
+                if let FutKind::Task(t) = self.futs[fut as usize].kind() {
+                    let text = format!("{class} exception in shielded future\nfuture: {}", self.task_repr(t));
+                    self.warn_with_exception(t, &text);
                 }
             }
         }

@@ -50,6 +50,9 @@ pub(crate) enum Callback {
     ShieldInner(FutId),
     /// shield's `_outer_done_callback`, with the inner future.
     ShieldOuter(FutId),
+    /// 3.14's `_log_on_exception` (shield's inner, once the outer was
+    /// cancelled first).
+    ShieldLog,
 }
 
 #[derive(Debug)]
