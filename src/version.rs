@@ -84,17 +84,30 @@ pub enum Change {
     /// name=...)` pass the name to the task's constructor, so a named task
     /// no longer uses up a `Task-N` number.
     NamedTaskUnnumbered,
+
+    /// `Queue.shutdown(immediate=False)` and `asyncio.QueueShutDown`: a
+    /// queue can be shut down, which wakes its getters and putters and
+    /// makes later puts (and gets of an empty queue) raise `QueueShutDown`.
+    /// Before, neither name exists: using one raises `AttributeError`.
+    QueueShutdown,
 }
 
 impl Change {
     /// Every change, oldest first.
-    pub const ALL: [Change; 3] = [Change::GatherDoneArguments, Change::WaitForInPlace, Change::NamedTaskUnnumbered];
+    pub const ALL: [Change; 4] = [
+        Change::GatherDoneArguments,
+        Change::WaitForInPlace,
+        Change::NamedTaskUnnumbered,
+        // Queue.shutdown
+        Change::QueueShutdown,
+    ];
 
     /// The first release with the change.
     pub fn since(self) -> Python {
         match self {
             Change::GatherDoneArguments | Change::WaitForInPlace => Python::V3_12,
             Change::NamedTaskUnnumbered => Python::V3_13,
+            Change::QueueShutdown => Python::V3_13,
         }
     }
 
@@ -104,6 +117,7 @@ impl Change {
             Change::GatherDoneArguments => "gh-104144",
             Change::WaitForInPlace => "gh-96764",
             Change::NamedTaskUnnumbered => "gh-112622",
+            Change::QueueShutdown => "gh-96471",
         }
     }
 
@@ -115,6 +129,9 @@ impl Change {
                 "wait_for() runs the awaited coroutine in the calling task under asyncio.timeout(), not in a task of its own"
             }
             Change::NamedTaskUnnumbered => "a task created with name= no longer uses up a Task-N number",
+            Change::QueueShutdown => {
+                "queues gain shutdown() and asyncio.QueueShutDown; before 3.13 using either raises AttributeError"
+            }
         }
     }
 
