@@ -13,8 +13,16 @@ use std::collections::BTreeSet;
 use std::fmt::Write as _;
 
 /// asyncio names a scenario may use bare, imported from asyncio.
-const ASYNCIO_NAMES: &[&str] =
-    &["CancelledError", "InvalidStateError", "QueueFull", "QueueEmpty", "BrokenBarrierError", "shield", "wait_for"];
+const ASYNCIO_NAMES: &[&str] = &[
+    "CancelledError",
+    "InvalidStateError",
+    "QueueFull",
+    "QueueEmpty",
+    "QueueShutDown",
+    "BrokenBarrierError",
+    "shield",
+    "wait_for",
+];
 
 struct Py<'a> {
     out: String,
@@ -615,10 +623,17 @@ pub(crate) fn python(ch: &Checked, src: &str, path: &str, name: &str) -> String 
     if py.out.contains(&format!("{time_module}.sleep(")) {
         head.push_str(if time_module == "time" { "import time\n" } else { "import time as _time\n" });
     }
-    let from: Vec<&str> =
-        ASYNCIO_NAMES.iter().copied().filter(|n| py.used.contains(*n) && !taken.contains(*n)).collect();
+    let (from, newer): (Vec<&str>, Vec<&str>) = ASYNCIO_NAMES
+        .iter()
+        .copied()
+        .filter(|n| py.used.contains(*n) && !taken.contains(*n))
+        .partition(|n| crate::value::ExcClass::by_name(n).and_then(|c| c.since()).is_none_or(|c| release.has(c)));
     if !from.is_empty() {
         let _ = writeln!(head, "from asyncio import {}", from.join(", "));
+    }
+    // A name the release lacks: undefined where it is used, as asim has it.
+    for n in newer {
+        let _ = writeln!(head, "try:\n    from asyncio import {n}\nexcept ImportError:\n    pass");
     }
     if !sc.vars.is_empty() || !sc.sync.is_empty() || sc.seed.is_some() || !ch.exc_defs.is_empty() {
         head.push('\n');

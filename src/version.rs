@@ -110,11 +110,16 @@ pub enum Change {
     /// its exception logged when it fails ("... exception in shielded
     /// future"), not as "never retrieved" when it is freed.
     ShieldLogsLateFailure,
+    /// `Queue.shutdown(immediate=False)` and `asyncio.QueueShutDown`: a
+    /// queue can be shut down, which wakes its getters and putters and
+    /// makes later puts (and gets of an empty queue) raise `QueueShutDown`.
+    /// Before, neither name exists: using one raises `AttributeError`.
+    QueueShutdown,
 }
 
 impl Change {
     /// Every change, oldest first.
-    pub const ALL: [Change; 10] = [
+    pub const ALL: [Change; 11] = [
         Change::GatherDoneArguments,
         Change::WaitForInPlace,
         Change::NamedTaskUnnumbered,
@@ -125,6 +130,7 @@ impl Change {
         Change::TaskGroupClosesRefusedCoroutine,
         Change::TimeoutMarksOtherErrors,
         Change::ShieldLogsLateFailure,
+        Change::QueueShutdown,
     ];
 
     /// The first release with the change.
@@ -137,7 +143,8 @@ impl Change {
             | Change::UncancelClearsCancel
             | Change::TaskGroupSettlesAfterChildren
             | Change::TaskGroupClosesRefusedCoroutine
-            | Change::TimeoutMarksOtherErrors => Python::V3_13,
+            | Change::TimeoutMarksOtherErrors
+            | Change::QueueShutdown => Python::V3_13,
             Change::ShieldLogsLateFailure => Python::V3_14,
         }
     }
@@ -154,6 +161,7 @@ impl Change {
             Change::TaskGroupClosesRefusedCoroutine => "gh-115957",
             Change::TimeoutMarksOtherErrors => "gh-96037",
             Change::ShieldLogsLateFailure => "asyncio.shield, 3.14",
+            Change::QueueShutdown => "gh-96471",
         }
     }
 
@@ -185,6 +193,9 @@ impl Change {
             }
             Change::SemaphoreWakesAll => {
                 "a task woken by a Semaphore wakes every waiter there is a unit for, not just the next one"
+            }
+            Change::QueueShutdown => {
+                "queues gain shutdown() and asyncio.QueueShutDown; before 3.13 using either raises AttributeError"
             }
         }
     }

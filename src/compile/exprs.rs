@@ -157,7 +157,9 @@ impl Ctx<'_> {
                 if let ExprKind::Name(m) = &value.kind {
                     if m == "asyncio" && !self.is_local(m) {
                         return match ExcClass::by_name(attr) {
-                            Some(c) if c.in_asyncio() => CExpr::Const(Value::ExcClass(c)),
+                            Some(c) if c.in_asyncio() => {
+                                crate::compile::Newer::wrap(c, false, false, CExpr::Const(Value::ExcClass(c)))
+                            }
                             _ => {
                                 self.error(Diagnostic::error(
                                     format!("`asyncio.{attr}` is not available in expressions"),
@@ -266,7 +268,7 @@ impl Ctx<'_> {
                     if !kwargs.is_empty() {
                         self.error(Diagnostic::error(format!("{n}() takes no keyword arguments"), span));
                     }
-                    return CExpr::NewExc(c, self.exprs(args, o));
+                    return crate::compile::Newer::wrap(c, true, false, CExpr::NewExc(c, self.exprs(args, o)));
                 }
                 if let Some(&u) = self.ch.excs.get(n) {
                     if !kwargs.is_empty() {
@@ -356,7 +358,7 @@ impl Ctx<'_> {
                             return CExpr::Const(Value::None);
                         }
                         if let Some(c) = ExcClass::by_name(attr).filter(|c| c.in_asyncio()) {
-                            return CExpr::NewExc(c, self.exprs(args, o));
+                            return crate::compile::Newer::wrap(c, false, false, CExpr::NewExc(c, self.exprs(args, o)));
                         }
                         if let Some(kind) = crate::value::PrimKind::by_class_name(attr) {
                             let src = self.src;
@@ -421,7 +423,11 @@ impl Ctx<'_> {
                     let kwargs = kwargs.iter().map(|k| (k.name.as_str().into(), self.expr(&k.value, o))).collect();
                     return CExpr::StrFormat(Box::new(crate::compile::KwCall { recv, args, kwargs }));
                 }
-                if !kwargs.is_empty() && matches!(m, Method::Sort | Method::Split | Method::RSplit | Method::SplitLines)
+                if !kwargs.is_empty()
+                    && matches!(
+                        m,
+                        Method::Sort | Method::Split | Method::RSplit | Method::SplitLines | Method::Shutdown
+                    )
                 {
                     let recv = self.expr(value, o);
                     let args = self.args(args, o, false).into_boxed_slice();
@@ -643,17 +649,29 @@ impl Ctx<'_> {
             _ => vec![&args[1]],
         };
         let mut tests = Vec::with_capacity(specs.len());
+        // The first class named that some release lacks, and whether bare.
+        let mut newer: Option<(ExcClass, bool)> = None;
         for s in specs {
             let test = match &s.kind {
                 ExprKind::Name(n) if !self.is_local(n) && !self.ch.vars.contains_key(n) => {
                     match (ExcClass::by_name(n), BUILTIN_TYPES.iter().find(|t| **t == n.as_str())) {
-                        (Some(c), _) => Some(TypeTest::Exc(c)),
+                        (Some(c), _) => {
+                            if c.since().is_some() && newer.is_none() {
+                                newer = Some((c, true));
+                            }
+                            Some(TypeTest::Exc(c))
+                        }
                         (None, Some(t)) => Some(TypeTest::Builtin(t)),
                         _ => self.ch.excs.get(n).map(|&u| TypeTest::User(u)),
                     }
                 }
-                ExprKind::Attribute { value, attr, .. } if matches!(&value.kind, ExprKind::Name(m) if m == "asyncio" && !self.is_local(m)) => {
-                    ExcClass::by_name(attr).filter(|c| c.in_asyncio()).map(TypeTest::Exc)
+                ExprKind::Attribute { value, attr, .. } if matches!(&value.kind, ExprKind::Name(m) if m == "asyncio" && !self.is_local(m)) =>
+                {
+                    let c = ExcClass::by_name(attr).filter(|c| c.in_asyncio());
+                    if let Some(c) = c.filter(|c| c.since().is_some() && newer.is_none()) {
+                        newer = Some((c, false));
+                    }
+                    c.map(TypeTest::Exc)
                 }
                 _ => None,
             };
@@ -674,7 +692,12 @@ impl Ctx<'_> {
                 }
             }
         }
-        CExpr::IsInstance(Box::new(self.expr(&args[0], o)), tests.into_boxed_slice())
+        let test = CExpr::IsInstance(Box::new(self.expr(&args[0], o)), tests.into_boxed_slice());
+        match newer {
+            // `x` is evaluated before the class names.
+            Some((c, bare)) => crate::compile::Newer::wrap(c, bare, true, test),
+            None => test,
+        }
     }
 
     /// `ev.acquire()` on a declared Event, `q.set()` on a Queue...: a
@@ -710,7 +733,7 @@ pub(super) fn prim_methods(kind: crate::value::PrimKind) -> &'static [&'static s
         K::Event => &["wait", "set", "clear", "is_set"],
         K::Condition => &["acquire", "release", "locked", "wait", "wait_for", "notify", "notify_all"],
         K::Queue | K::LifoQueue | K::PriorityQueue => {
-            &["put", "get", "join", "put_nowait", "get_nowait", "task_done", "qsize", "empty", "full"]
+            &["put", "get", "join", "put_nowait", "get_nowait", "task_done", "qsize", "empty", "full", "shutdown"]
         }
         K::Barrier => &["wait", "reset", "abort"],
     }

@@ -42,6 +42,8 @@ pub(crate) enum Method {
     Qsize,
     Empty,
     Full,
+    /// `q.shutdown(immediate=False)`, 3.13.
+    Shutdown,
     // containers and strings
     Add,
     Discard,
@@ -121,6 +123,7 @@ impl Method {
         ("qsize", Method::Qsize),
         ("empty", Method::Empty),
         ("full", Method::Full),
+        ("shutdown", Method::Shutdown),
         ("add", Method::Add),
         ("discard", Method::Discard),
         ("union", Method::Union),
@@ -324,6 +327,36 @@ pub(crate) enum CExpr {
     Lambda(Box<(u32, Vec<CExpr>, Vec<CExpr>)>),
     /// `f(args)` of a value (a lambda held in a variable).
     CallValue(Box<CExpr>, Box<[CExpr]>),
+    /// An expression naming an exception class that only later releases
+    /// have (`asyncio.QueueShutDown`, new in 3.13): on an earlier release
+    /// it raises where Python evaluates the name.
+    Newer(Box<Newer>),
+}
+
+/// See [`CExpr::Newer`].
+#[derive(Debug, Clone)]
+pub(crate) struct Newer {
+    /// The class, whose [`ExcClass::since`] says which releases have it.
+    pub(crate) class: ExcClass,
+    /// Named bare (`QueueShutDown`, imported from asyncio: a `NameError`
+    /// where it is missing) rather than as `asyncio.QueueShutDown` (an
+    /// `AttributeError`).
+    pub(crate) bare: bool,
+    /// The name is evaluated after `inner` (`isinstance(x, C)` evaluates
+    /// `x` first), else before it (`C(args)`).
+    pub(crate) after: bool,
+    /// What the expression is where the class exists.
+    pub(crate) inner: CExpr,
+}
+
+impl Newer {
+    /// `inner`, wrapped when `class` is missing from some release.
+    pub(crate) fn wrap(class: ExcClass, bare: bool, after: bool, inner: CExpr) -> CExpr {
+        match class.since() {
+            Some(_) => CExpr::Newer(Box::new(Newer { class, bare, after, inner })),
+            None => inner,
+        }
+    }
 }
 
 /// A comprehension, compiled. Its targets are slots of its own scope;

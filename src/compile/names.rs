@@ -48,7 +48,7 @@ impl Ctx<'_> {
             return CExpr::Prim(p);
         }
         if let Some(c) = ExcClass::by_name(n) {
-            return CExpr::Const(Value::ExcClass(c));
+            return crate::compile::Newer::wrap(c, true, false, CExpr::Const(Value::ExcClass(c)));
         }
         if let Some(&u) = self.ch.excs.get(n) {
             return CExpr::Const(Value::UserClass(self.ch.exc_defs[u as usize].class.clone()));

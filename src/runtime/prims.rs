@@ -45,6 +45,7 @@ pub(super) fn construct(kind: PrimKind, arg: &Value) -> Result<Prim, Exc> {
                 putters: VecDeque::new(),
                 unfinished: 0,
                 finished: u32::MAX,
+                shutdown: false,
             })
         }
         PrimKind::Semaphore | PrimKind::BoundedSemaphore => {

@@ -1,4 +1,5 @@
-//! Queue, LifoQueue and PriorityQueue, as `queues.py` in 3.11.7 has them.
+//! Queue, LifoQueue and PriorityQueue, as `queues.py` in 3.11.7 has them,
+//! with 3.13's `shutdown()` (gh-96471), which changes nothing else.
 //!
 //! Getters and putters wait on plain futures in FIFO deques; waking one
 //! removes it from its deque at once (unlike the locks), and a woken task
@@ -29,6 +30,8 @@ pub(crate) struct QueueState {
     pub(crate) unfinished: i64,
     /// The internal Event primitive behind `join()`.
     pub(crate) finished: u32,
+    /// `_is_shutdown` (3.13): `shutdown()` was called.
+    pub(crate) shutdown: bool,
 }
 
 /// A task waiting in `Queue.get()` / `put()`.
@@ -117,6 +120,10 @@ fn queue_empty() -> Exc {
     ExcObj::new(ExcClass::QueueEmpty, vec![])
 }
 
+fn queue_shut_down() -> Exc {
+    ExcObj::new(ExcClass::QueueShutDown, vec![])
+}
+
 impl Vm<'_> {
     pub(crate) fn queue(&mut self, prim: u32) -> &mut QueueState {
         match &mut self.prims[prim as usize] {
@@ -141,6 +148,9 @@ impl Vm<'_> {
     /// `put_nowait(item)`.
     pub(crate) fn put_nowait(&mut self, prim: u32, item: Value) -> Result<(), Exc> {
         let q = self.queue(prim);
+        if q.shutdown {
+            return Err(queue_shut_down());
+        }
         if q.full() {
             return Err(queue_full());
         }
@@ -158,7 +168,7 @@ impl Vm<'_> {
     pub(crate) fn get_nowait(&mut self, prim: u32) -> Result<Value, Exc> {
         let q = self.queue(prim);
         if q.items.is_empty() {
-            return Err(queue_empty());
+            return Err(if q.shutdown { queue_shut_down() } else { queue_empty() });
         }
         let item = q.get()?;
         self.wakeup_next(prim, false);
@@ -179,6 +189,37 @@ impl Vm<'_> {
         Ok(())
     }
 
+    /// `shutdown(immediate)` (3.13): from now on puts raise QueueShutDown,
+    /// and so do gets once the queue is empty (at once, when `immediate`
+    /// drains it, counting each item dropped as done). Every waiting getter
+    /// is woken, then every waiting putter, to find that out.
+    pub(crate) fn queue_shutdown(&mut self, prim: u32, immediate: bool) -> Result<(), Exc> {
+        let q = self.queue(prim);
+        q.shutdown = true;
+        if immediate {
+            while !q.items.is_empty() {
+                q.get()?;
+                if q.unfinished > 0 {
+                    q.unfinished -= 1;
+                }
+            }
+            if q.unfinished == 0 {
+                let fin = q.finished;
+                self.event_set(fin);
+            }
+        }
+        for getters in [true, false] {
+            let q = self.queue(prim);
+            let waiters = std::mem::take(if getters { &mut q.getters } else { &mut q.putters });
+            for w in waiters {
+                if !self.futs[w as usize].done() {
+                    self.set_result(w, Value::None);
+                }
+            }
+        }
+        Ok(())
+    }
+
     /// The loop of `put()` / `get()`: wait while full / empty, else do it.
     pub(crate) fn queue_op(
         &mut self,
@@ -192,6 +233,9 @@ impl Vm<'_> {
         match op {
             QueueOp::Get => {
                 if self.queue(prim).items.is_empty() {
+                    if self.queue(prim).shutdown {
+                        return Err(queue_shut_down());
+                    }
                     let fut = self.new_fut(FutKind::Plain);
                     self.queue(prim).getters.push_back(fut);
                     self.record(t, EventKind::Wait(WaitOn::Queue(name, "an item")));
@@ -205,6 +249,9 @@ impl Vm<'_> {
             QueueOp::Put => {
                 let item = item.expect("put has an item");
                 if self.queue(prim).full() {
+                    if self.queue(prim).shutdown {
+                        return Err(queue_shut_down());
+                    }
                     let fut = self.new_fut(FutKind::Plain);
                     self.queue(prim).putters.push_back(fut);
                     self.record(t, EventKind::Wait(WaitOn::Queue(name, "a free slot")));

@@ -627,6 +627,7 @@ impl<'s> Parser<'s> {
                         "put_nowait",
                         "get_nowait",
                         "task_done",
+                        "shutdown",
                         "cancel",
                         "append",
                         "extend",

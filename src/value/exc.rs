@@ -73,6 +73,7 @@ exc_classes! {
     InvalidStateError = "InvalidStateError": [Exception];
     QueueFull = "QueueFull": [Exception];
     QueueEmpty = "QueueEmpty": [Exception];
+    QueueShutDown = "QueueShutDown": [Exception];
     BaseExceptionGroup = "BaseExceptionGroup": [BaseException];
     ExceptionGroup = "ExceptionGroup": [BaseExceptionGroup, Exception];
     CancelledError = "CancelledError": [BaseException];
@@ -100,6 +101,7 @@ impl ExcClass {
                 | ExcClass::TimeoutError
                 | ExcClass::QueueFull
                 | ExcClass::QueueEmpty
+                | ExcClass::QueueShutDown
                 | ExcClass::BrokenBarrierError
         )
     }
@@ -110,8 +112,17 @@ impl ExcClass {
             ExcClass::CancelledError | ExcClass::InvalidStateError | ExcClass::BrokenBarrierError => {
                 "asyncio.exceptions"
             }
-            ExcClass::QueueFull | ExcClass::QueueEmpty => "asyncio.queues",
+            ExcClass::QueueFull | ExcClass::QueueEmpty | ExcClass::QueueShutDown => "asyncio.queues",
             _ => "",
+        }
+    }
+
+    /// The release change that added the class, for one that not every
+    /// supported release has: on the others its name is undefined.
+    pub(crate) fn since(self) -> Option<crate::version::Change> {
+        match self {
+            ExcClass::QueueShutDown => Some(crate::version::Change::QueueShutdown),
+            _ => None,
         }
     }
 

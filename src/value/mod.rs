@@ -471,8 +471,9 @@ impl Value {
             },
             Value::Exc(e) => out.push_str(&e.repr()),
             Value::ExcClass(c) => {
-                let module = if c.in_asyncio() && *c != ExcClass::TimeoutError { "asyncio.exceptions." } else { "" };
-                out.push_str(&format!("<class '{module}{}'>", c.name()));
+                let module = c.module();
+                let dot = if module.is_empty() { "" } else { "." };
+                out.push_str(&format!("<class '{module}{dot}{}'>", c.name()));
             }
             Value::UserClass(c) => out.push_str(&format!("<class '__main__.{}'>", c.name)),
             Value::Task(t) => out.push_str(&format!("<Task name='{}'>", t.name)),

@@ -68,6 +68,22 @@ impl Vm<'_> {
                 self.cond_notify(p.id, n)?;
                 Value::None
             }
+            (Value::Prim(p), Method::Shutdown) if matches!(self.prims[p.id as usize], Prim::Queue(_)) => {
+                self.shutdown_lookup(r)?;
+                let immediate = match args.as_slice() {
+                    [] => false,
+                    [x] => x.truthy(),
+                    _ => {
+                        return Err(type_error(format!(
+                            "Queue.shutdown() takes from 1 to 2 positional arguments but {} were given",
+                            args.len() + 1
+                        )))
+                    }
+                };
+                self.queue_shutdown(p.id, immediate)?;
+                Value::None
+            }
+            (Value::Prim(_), Method::Shutdown) => return Err(no_method(r, m)),
             (Value::Prim(p), Method::PutNowait) => {
                 let [x] = one(args, "put_nowait")?;
                 if !matches!(self.prims[p.id as usize], Prim::Queue(_)) {
@@ -632,6 +648,9 @@ impl Vm<'_> {
     /// `str.split(sep=, maxsplit=)`.
     pub(super) fn method_kw(&mut self, t: Task_, m: Method, call: &crate::compile::KwCall) -> Result<Value, Exc> {
         let r = self.ev(t, &call.recv)?;
+        if m == Method::Shutdown {
+            self.shutdown_lookup(&r)?;
+        }
         let mut args = self.items(t, &call.args)?;
         let mut kwargs = Vec::with_capacity(call.kwargs.len());
         for (k, v) in call.kwargs.iter() {
@@ -695,10 +714,34 @@ impl Vm<'_> {
                 }
                 self.method(t, &r, m, args)
             }
+            (Value::Prim(p), Method::Shutdown) if matches!(self.prims[p.id as usize], Prim::Queue(_)) => {
+                let mut args = args;
+                for (k, v) in kwargs {
+                    if k != "immediate" {
+                        return Err(type_error(format!("Queue.shutdown() got an unexpected keyword argument '{k}'")));
+                    }
+                    if !args.is_empty() {
+                        return Err(type_error("Queue.shutdown() got multiple values for argument 'immediate'"));
+                    }
+                    args.push(v);
+                }
+                self.method(t, &r, m, args)
+            }
             // Each of these methods belongs to one type: on another, the
             // lookup fails before the arguments matter.
             _ => Err(no_method(&r, m)),
         }
+    }
+
+    /// Looking `shutdown` up on a queue: CPython 3.13 added the method
+    /// (gh-96471); on an earlier release the lookup raises AttributeError,
+    /// before the call's arguments are evaluated.
+    pub(super) fn shutdown_lookup(&mut self, r: &Value) -> Result<(), Exc> {
+        let queue = matches!(r, Value::Prim(p) if matches!(self.prims[p.id as usize], Prim::Queue(_)));
+        if queue && !self.has(crate::version::Change::QueueShutdown) {
+            return Err(no_method(r, Method::Shutdown));
+        }
+        Ok(())
     }
 
     /// `xs.sort(key=key, reverse=reverse)`: `sorted`'s order, stored in the

@@ -137,6 +137,22 @@ impl Vm<'_> {
         }))
     }
 
+    /// A class only later releases have, named: what Python raises on a
+    /// release without it (`from asyncio import QueueShutDown` having
+    /// found nothing to import, or `asyncio.QueueShutDown`).
+    fn newer_class(&mut self, n: &crate::compile::Newer) -> Result<(), Exc> {
+        let change = n.class.since().expect("a class some release lacks");
+        if self.has(change) {
+            return Ok(());
+        }
+        let name = n.class.name();
+        Err(if n.bare {
+            ExcObj::msg(ExcClass::NameError, format!("name '{name}' is not defined"))
+        } else {
+            ExcObj::msg(ExcClass::AttributeError, format!("module 'asyncio' has no attribute '{name}'"))
+        })
+    }
+
     fn ev(&mut self, t: Task_, e: &CExpr) -> Result<Value, Exc> {
         Ok(match e {
             CExpr::Const(v) => v.clone(),
@@ -156,6 +172,16 @@ impl Vm<'_> {
                     (crate::compile::TypeTest::Builtin(name), v) => v.type_name() == *name,
                     _ => false,
                 }))
+            }
+            CExpr::Newer(n) => {
+                if n.after {
+                    let v = self.ev(t, &n.inner)?;
+                    self.newer_class(n)?;
+                    v
+                } else {
+                    self.newer_class(n)?;
+                    self.ev(t, &n.inner)?
+                }
             }
             CExpr::CurrentTask => match t {
                 Some(t) => self.task_ref(t),
@@ -351,6 +377,9 @@ impl Vm<'_> {
             }
             CExpr::Method(recv, m, args) => {
                 let r = self.ev(t, recv)?;
+                if *m == Method::Shutdown {
+                    self.shutdown_lookup(&r)?;
+                }
                 let args = self.items(t, args)?;
                 self.method(t, &r, *m, args)?
             }
