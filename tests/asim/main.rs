@@ -19,6 +19,7 @@ mod scenarios;
 mod schema;
 mod seed;
 mod test_command;
+mod versions;
 
 pub(crate) use gen::diff::{observable, root};
 use std::path::{Path, PathBuf};

@@ -5,8 +5,6 @@
 //! version. The native `python3` stays the 3.11 reference
 //! (`differential.rs`, `generated.rs`).
 //!
-//! NOT YET ENABLED: this file is not listed in `tests/asim/main.rs` until
-//! `asim run --python V` exists. To enable it, add `mod versions;` there.
 //!
 //! Without Node.js and npm the tests skip (fail under `CI=true`); Pyodide
 //! itself is installed into `target/pyodide/` on first use.
