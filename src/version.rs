@@ -7,6 +7,7 @@
 //! so each mechanism asks one question in one place instead of comparing
 //! version numbers (docs/fidelity.md, "Python versions").
 
+use std::cell::Cell;
 use std::fmt;
 
 /// A supported CPython release (its newest patch release at the time of
@@ -115,11 +116,39 @@ pub enum Change {
     /// makes later puts (and gets of an empty queue) raise `QueueShutDown`.
     /// Before, neither name exists: using one raises `AttributeError`.
     QueueShutdown,
+
+    // Exception messages (docs/fidelity.md, "Python versions: messages"),
+    // asked through `crate::value::messages`.
+    /// `x % 0.0` says `float modulo by zero`, not `float modulo`.
+    FloatModuloMessage,
+    /// Every int and float `/`, `//`, `%` and `divmod()` by zero says
+    /// `division by zero`.
+    ZeroDivisionMessage,
+    /// `0 ** -1` says `zero to a negative power`.
+    ZeroPowerMessage,
+    /// `max([])` says `max() iterable argument is empty`.
+    EmptyMaxMinMessage,
+    /// `[1, 2].index(5)` says `list.index(x): x not in list`.
+    ListIndexMessage,
+    /// An unhashable dict key or set element says what it was used as:
+    /// `cannot use 'list' as a dict key (unhashable type: 'list')`.
+    UnhashableMessage,
+    /// `1 in 5` says `argument of type 'int' is not a container or
+    /// iterable`.
+    ContainsMessage,
+    /// Unpacking a list, tuple or dict of too many items says how many:
+    /// `too many values to unpack (expected 2, got 3)`.
+    UnpackCountMessage,
+    /// `asyncio.Barrier(0)` says `parties must be >= 1`.
+    BarrierPartiesMessage,
+    /// `asyncio.sleep(nan)` raises `ValueError('Invalid delay: NaN (not a
+    /// number)')` (it slept as `sleep(0)` before).
+    SleepNanError,
 }
 
 impl Change {
     /// Every change, oldest first.
-    pub const ALL: [Change; 11] = [
+    pub const ALL: [Change; 21] = [
         Change::GatherDoneArguments,
         Change::WaitForInPlace,
         Change::NamedTaskUnnumbered,
@@ -131,6 +160,17 @@ impl Change {
         Change::TimeoutMarksOtherErrors,
         Change::ShieldLogsLateFailure,
         Change::QueueShutdown,
+        // Exception messages.
+        Change::FloatModuloMessage,
+        Change::ZeroDivisionMessage,
+        Change::ZeroPowerMessage,
+        Change::EmptyMaxMinMessage,
+        Change::ListIndexMessage,
+        Change::UnhashableMessage,
+        Change::ContainsMessage,
+        Change::UnpackCountMessage,
+        Change::BarrierPartiesMessage,
+        Change::SleepNanError,
     ];
 
     /// The first release with the change.
@@ -146,6 +186,15 @@ impl Change {
             | Change::TimeoutMarksOtherErrors
             | Change::QueueShutdown => Python::V3_13,
             Change::ShieldLogsLateFailure => Python::V3_14,
+            // Exception messages.
+            Change::EmptyMaxMinMessage => Python::V3_12,
+            Change::FloatModuloMessage | Change::BarrierPartiesMessage | Change::SleepNanError => Python::V3_13,
+            Change::ZeroDivisionMessage
+            | Change::ZeroPowerMessage
+            | Change::ListIndexMessage
+            | Change::UnhashableMessage
+            | Change::ContainsMessage
+            | Change::UnpackCountMessage => Python::V3_14,
         }
     }
 
@@ -162,6 +211,18 @@ impl Change {
             Change::TimeoutMarksOtherErrors => "gh-96037",
             Change::ShieldLogsLateFailure => "asyncio.shield, 3.14",
             Change::QueueShutdown => "gh-96471",
+            // Exception messages: where no issue was found, where the
+            // change is.
+            Change::FloatModuloMessage => "floatobject.c float_rem",
+            Change::ZeroDivisionMessage => "gh-119057",
+            Change::ZeroPowerMessage => "floatobject.c float_pow",
+            Change::EmptyMaxMinMessage => "bltinmodule.c min_max",
+            Change::ListIndexMessage => "listobject.c list.index",
+            Change::UnhashableMessage => "gh-132825",
+            Change::ContainsMessage => "abstract.c PySequence_Contains",
+            Change::UnpackCountMessage => "ceval.c unpack_iterable",
+            Change::BarrierPartiesMessage => "asyncio/locks.py Barrier",
+            Change::SleepNanError => "gh-105331",
         }
     }
 
@@ -197,6 +258,21 @@ impl Change {
             Change::QueueShutdown => {
                 "queues gain shutdown() and asyncio.QueueShutDown; before 3.13 using either raises AttributeError"
             }
+            // Exception messages.
+            Change::FloatModuloMessage => "a float modulo by zero says `float modulo by zero`",
+            Change::ZeroDivisionMessage => "every int and float division or modulo by zero says `division by zero`",
+            Change::ZeroPowerMessage => "`0 ** -1` says `zero to a negative power`",
+            Change::EmptyMaxMinMessage => "max() and min() of an empty iterable say `max() iterable argument is empty`",
+            Change::ListIndexMessage => "list.index() of a missing item says `list.index(x): x not in list`",
+            Change::UnhashableMessage => {
+                "an unhashable dict key or set element says `cannot use 'list' as a dict key (unhashable type: 'list')`"
+            }
+            Change::ContainsMessage => "`x in 5` says `argument of type 'int' is not a container or iterable`",
+            Change::UnpackCountMessage => {
+                "unpacking a list, tuple or dict of too many items says how many: `(expected 2, got 3)`"
+            }
+            Change::BarrierPartiesMessage => "asyncio.Barrier(0) says `parties must be >= 1`",
+            Change::SleepNanError => "asyncio.sleep(nan) raises ValueError instead of sleeping as sleep(0)",
         }
     }
 
@@ -204,6 +280,34 @@ impl Change {
     pub fn bit(self) -> u32 {
         1 << (self as u32)
     }
+}
+
+thread_local! {
+    /// The release the run on this thread reproduces, for code that builds
+    /// exceptions without the runtime at hand (`crate::value`).
+    static CURRENT: Cell<Python> = const { Cell::new(Python::DEFAULT) };
+    /// The changes [`asked`] about since [`set_current`].
+    static ASKED: Cell<u32> = const { Cell::new(0) };
+}
+
+/// Sets the release that [`asked`] answers for, at the start of a run
+/// (`Vm::run`), and forgets what earlier runs asked.
+pub(crate) fn set_current(python: Python) {
+    CURRENT.with(|c| c.set(python));
+    ASKED.with(|a| a.set(0));
+}
+
+/// Whether the release of the run on this thread has `change`, noting
+/// that the run went through its mechanism (as `Vm::has` does), for code
+/// without the runtime at hand.
+pub(crate) fn asked(change: Change) -> bool {
+    ASKED.with(|a| a.set(a.get() | change.bit()));
+    CURRENT.with(|c| c.get()).has(change)
+}
+
+/// The bits of the changes [`asked`] about since [`set_current`].
+pub(crate) fn asked_changes() -> u32 {
+    ASKED.with(|a| a.get())
 }
 
 impl fmt::Display for Python {
@@ -214,7 +318,17 @@ impl fmt::Display for Python {
 
 #[cfg(test)]
 mod tests {
-    use super::Python;
+    use super::{Change, Python};
+
+    #[test]
+    fn every_change_is_listed_once_and_has_a_bit_of_its_own() {
+        for (i, c) in Change::ALL.iter().enumerate() {
+            assert_eq!(*c as usize, i, "{c:?} is out of place in Change::ALL");
+            assert!(c.since() > Python::V3_11, "{c:?}");
+            assert!(!c.what().is_empty() && !c.issue().is_empty(), "{c:?}");
+        }
+        assert!(Change::ALL.len() <= 32, "Change::bit is a u32");
+    }
 
     #[test]
     fn parses_the_spellings_users_write() {

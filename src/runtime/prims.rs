@@ -111,7 +111,7 @@ impl Vm<'_> {
                     }
                 };
                 if parties < 1 {
-                    return Err(ops::value_error("parties must be > 0"));
+                    return Err(crate::value::messages::barrier_parties());
                 }
                 let state = crate::compile::barrier_state::FILLING;
                 self.prims.push(Prim::Barrier { parties, state, count: 0, cond: u32::MAX });

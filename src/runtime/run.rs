@@ -61,7 +61,7 @@ impl Vm<'_> {
                     }
                 };
                 if parties < 1 {
-                    return Err(crate::value::ops::value_error("parties must be > 0"));
+                    return Err(crate::value::messages::barrier_parties());
                 }
                 barriers.push(i);
                 let state = crate::compile::barrier_state::FILLING;
@@ -124,6 +124,8 @@ impl Vm<'_> {
         // Nothing freed by an earlier run on this thread belongs to this one.
         let _ = crate::value::take_dropped();
         crate::value::hash::set_hash_seed(self.limits.hash_seed);
+        // What code without the runtime at hand words by release.
+        crate::version::set_current(self.py);
         if let Err(e) = self.initialise() {
             return self.finish(Some(Err(e)), None);
         }
@@ -347,7 +349,7 @@ impl Vm<'_> {
             set_choices: std::mem::take(&mut self.set_choices),
             str_hashes: crate::value::hash::salted_used(),
             python: self.py,
-            changes: self.changes,
+            changes: self.changes | crate::version::asked_changes(),
         };
         let tasks = Tasks { tasks: &self.tasks, prog: self.prog };
         if let Err(e) = self.sink.borrow_mut().finish(&end, &tasks) {

@@ -78,10 +78,11 @@ pub(crate) fn arith(op: super::ops::Bin, a: &BigInt, b: &BigInt) -> Result<Value
             }
             checked(a * b)
         }
-        Bin::FloorDiv | Bin::Mod if b.is_zero() => Err(ExcObj::msg(
-            ExcClass::ZeroDivisionError,
-            if op == Bin::Mod { "integer modulo by zero" } else { "integer division or modulo by zero" },
-        )),
+        Bin::FloorDiv | Bin::Mod if b.is_zero() => Err(super::messages::zero_division(if op == Bin::Mod {
+            super::messages::ZeroDiv::IntMod
+        } else {
+            super::messages::ZeroDiv::IntFloorDiv
+        })),
         Bin::FloorDiv => checked(a.div_floor(b)),
         Bin::Mod => checked(a.mod_floor(b)),
         Bin::Pow => pow(a, b),
@@ -106,7 +107,7 @@ pub(crate) fn arith(op: super::ops::Bin, a: &BigInt, b: &BigInt) -> Result<Value
 fn pow(a: &BigInt, b: &BigInt) -> Result<Value, Exc> {
     if b.is_negative() {
         if a.is_zero() {
-            return Err(ExcObj::msg(ExcClass::ZeroDivisionError, "0.0 cannot be raised to a negative power"));
+            return Err(super::messages::zero_to_negative_power());
         }
         let base = to_f64(a)?;
         let r = match b.to_i32() {
@@ -134,7 +135,7 @@ fn pow(a: &BigInt, b: &BigInt) -> Result<Value, Exc> {
 /// `a / b` of two ints, correctly rounded as CPython's `long_true_divide`.
 pub(crate) fn true_div(a: &BigInt, b: &BigInt) -> Result<f64, Exc> {
     if b.is_zero() {
-        return Err(ExcObj::msg(ExcClass::ZeroDivisionError, "division by zero"));
+        return Err(super::messages::zero_division(super::messages::ZeroDiv::IntTrueDiv));
     }
     let negative = a.is_negative() != b.is_negative();
     let (ua, ub) = (a.magnitude(), b.magnitude());

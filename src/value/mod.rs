@@ -9,6 +9,7 @@ pub(crate) mod builtin;
 pub(crate) use builtin::Builtin;
 pub(crate) mod exc;
 pub(crate) mod hash;
+pub(crate) mod messages;
 pub(crate) mod ops;
 pub(crate) mod pyfmt;
 pub(crate) mod random;

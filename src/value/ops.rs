@@ -3,6 +3,7 @@
 //! Ints are Python's, unbounded: 64-bit ones take the fast path, and a result
 //! that does not fit goes on as a big int (`super::bigint`).
 
+use super::messages::{zero_division, zero_to_negative_power, ZeroDiv};
 use super::{bigint, Exc, ExcClass, ExcObj, Value};
 use num_bigint::BigInt;
 use std::cmp::Ordering;
@@ -25,10 +26,6 @@ pub(crate) fn value_error(msg: impl Into<String>) -> Exc {
 /// must fit in a C `ssize_t` (an index, a count, a range bound).
 pub(crate) fn int_overflow() -> Exc {
     ExcObj::msg(ExcClass::OverflowError, "Python int too large to convert to C ssize_t")
-}
-
-fn zero_div(msg: &str) -> Exc {
-    ExcObj::msg(ExcClass::ZeroDivisionError, msg)
 }
 
 /// A numeric view: bools are ints.
@@ -332,15 +329,15 @@ fn numeric(op: Bin, x: Num<'_>, y: Num<'_>) -> OpResult {
         (Bin::Add, I(a), I(b)) => a.checked_add(b),
         (Bin::Sub, I(a), I(b)) => a.checked_sub(b),
         (Bin::Mul, I(a), I(b)) => a.checked_mul(b),
-        (Bin::FloorDiv, I(_), I(0)) => return Err(zero_div("integer division or modulo by zero")),
-        (Bin::Mod, I(_), I(0)) => return Err(zero_div("integer modulo by zero")),
+        (Bin::FloorDiv, I(_), I(0)) => return Err(zero_division(ZeroDiv::IntFloorDiv)),
+        (Bin::Mod, I(_), I(0)) => return Err(zero_division(ZeroDiv::IntMod)),
         (Bin::FloorDiv, I(a), I(b)) => floor_div(a, b),
         (Bin::Mod, I(a), I(b)) => floor_div(a, b).and_then(|q| q.checked_mul(b)).and_then(|m| a.checked_sub(m)),
         (Bin::Pow, I(a), I(b)) if b >= 0 => u32::try_from(b).ok().and_then(|e| a.checked_pow(e)),
-        (Bin::Pow, I(0), I(_)) => return Err(zero_div("0.0 cannot be raised to a negative power")),
+        (Bin::Pow, I(0), I(_)) => return Err(zero_to_negative_power()),
         (Bin::Div, I(a), I(b)) => {
             if b == 0 {
-                return Err(zero_div("division by zero"));
+                return Err(zero_division(ZeroDiv::IntTrueDiv));
             }
             return Ok(Value::Float(int_true_div(a, b)));
         }
@@ -362,7 +359,7 @@ fn numeric(op: Bin, x: Num<'_>, y: Num<'_>) -> OpResult {
         (Bin::Div, _, _) => {
             let (a, b) = (as_f64(x)?, as_f64(y)?);
             if b == 0.0 {
-                return Err(zero_div("float division by zero"));
+                return Err(zero_division(ZeroDiv::FloatDiv));
             }
             Ok(Value::Float(a / b))
         }
@@ -374,10 +371,10 @@ fn numeric(op: Bin, x: Num<'_>, y: Num<'_>) -> OpResult {
                 Bin::Mul => a * b,
                 Bin::FloorDiv | Bin::Mod => {
                     if b == 0.0 {
-                        return Err(zero_div(if op == Bin::Mod {
-                            "float modulo"
+                        return Err(zero_division(if op == Bin::Mod {
+                            ZeroDiv::FloatMod
                         } else {
-                            "float floor division by zero"
+                            ZeroDiv::FloatFloorDiv
                         }));
                     }
                     let (q, m) = float_divmod(a, b);
@@ -389,7 +386,7 @@ fn numeric(op: Bin, x: Num<'_>, y: Num<'_>) -> OpResult {
                 }
                 Bin::Pow => {
                     if a == 0.0 && b < 0.0 {
-                        return Err(zero_div("0.0 cannot be raised to a negative power"));
+                        return Err(zero_to_negative_power());
                     }
                     if a < 0.0 && b.fract() != 0.0 && b.is_finite() {
                         return Err(value_error(
@@ -549,15 +546,22 @@ pub(crate) fn contains(container: &Value, item: &Value) -> Result<bool, Exc> {
             _ => Err(type_error(format!("'in <string>' requires string as left operand, not {}", item.type_name()))),
         },
         Value::Dict(d) => {
-            check_hashable(item)?;
+            check_dict_key(item)?;
             Ok(d.borrow().iter().any(|(k, _)| eq(k, item)))
         }
         Value::Set(s) => s.borrow().contains(item),
         Value::List(_) | Value::Tuple(_) | Value::Range(..) => Ok(iter_items(container)?.iter().any(|v| eq(v, item))),
-        _ => Err(type_error(format!("argument of type '{}' is not iterable", container.type_name()))),
+        _ => Err(super::messages::not_a_container(container)),
     }
 }
 
+/// That `v` can be a dict's key: a TypeError (as a dict words it) if it
+/// is unhashable.
+pub(crate) fn check_dict_key(v: &Value) -> Result<(), Exc> {
+    check_hashable(v).map_err(|e| super::messages::unhashable_as(v, super::messages::KeyUse::DictKey, e))
+}
+
+/// That `v` is hashable: `hash(v)`'s TypeError if not.
 pub(crate) fn check_hashable(v: &Value) -> Result<(), Exc> {
     match v {
         Value::List(_) | Value::Dict(_) | Value::Set(_) => {
@@ -670,7 +674,7 @@ pub(crate) fn index(v: &Value, i: &Value) -> OpResult {
             Ok(Value::Int((i128::from(r.0) + k as i128 * i128::from(r.2)) as i64))
         }
         Value::Dict(d) => {
-            check_hashable(i)?;
+            check_dict_key(i)?;
             d.borrow()
                 .iter()
                 .find(|(k, _)| eq(k, i))
@@ -768,6 +772,9 @@ mod tests {
     #[test]
     fn arithmetic_matches_python() {
         use Value::{Float as F, Int as I};
+        // The messages as 3.11 words them (src/value/messages.rs has each
+        // release's).
+        crate::version::set_current(crate::version::Python::V3_11);
 
         let s = |x: &str| Value::str(x);
         let table = [

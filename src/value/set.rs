@@ -8,7 +8,7 @@
 //! order is one CPython could give, not the one it gives.
 
 use super::hash::{hash, Hash};
-use super::{ops, Exc, Value};
+use super::{ops, Exc, ExcClass, Value};
 use std::cell::RefCell;
 use std::rc::Rc;
 
@@ -44,7 +44,8 @@ impl Default for SetItems {
 /// The hash a set files `v` under: CPython's where it is the same in every
 /// process, a stand-in otherwise.
 pub(crate) fn set_hash(v: &Value) -> Result<i64, Exc> {
-    Ok(match hash(v)? {
+    let h = hash(v).map_err(|e| super::messages::unhashable_as(v, super::messages::KeyUse::SetElement, e))?;
+    Ok(match h {
         Hash::Known(h) | Hash::Salted(h) => h,
         Hash::Unknown => stand_in(v),
     })
@@ -390,6 +391,9 @@ fn intersect(so: &SetItems, other: &Value) -> Result<SetItems, Exc> {
         }
         _ => {
             for v in ops::iter_items(other).map_err(|_| not_iterable(other))? {
+                // `set_intersection` hashes the item itself: `hash()`'s
+                // message in every release.
+                hash(&v)?;
                 if so.contains(&v)? {
                     r.add(v)?;
                 }
@@ -476,7 +480,18 @@ pub(crate) fn is_subset(so: &SetItems, other: &SetItems) -> Result<bool, Exc> {
 
 /// `so.issubset(x)`, `issuperset(x)`, `isdisjoint(x)` of any iterable.
 pub(crate) fn relation(so: &SetItems, method: &str, other: &Value) -> Result<bool, Exc> {
-    let o = as_set(other)?;
+    let o = match as_set(other) {
+        Ok(o) => o,
+        // `issubset` reports the item's own `hash()` error in every
+        // release (the others word it as a set element's).
+        Err(e) if method == "issubset" && e.class == ExcClass::TypeError => {
+            for v in ops::iter_items(other)? {
+                hash(&v)?;
+            }
+            return Err(e);
+        }
+        Err(e) => return Err(e),
+    };
     match method {
         "issubset" => is_subset(so, &o),
         "issuperset" => is_subset(&o, so),

@@ -44,7 +44,7 @@ pub(crate) fn set_item(obj: &Value, i: &Value, v: Value) -> Result<(), Exc> {
             Ok(())
         }
         Value::Dict(d) => {
-            ops::check_hashable(i)?;
+            ops::check_dict_key(i)?;
             let mut d = d.borrow_mut();
             if let Some(slot) = d.iter_mut().find(|(k, _)| ops::eq(k, i)) {
                 // Python keeps the first key object (`d[1] = a; d[1.0] = b`
@@ -100,7 +100,7 @@ pub(crate) fn del_item(obj: &Value, i: &Value) -> Result<(), Exc> {
             Ok(())
         }
         Value::Dict(d) => {
-            ops::check_hashable(i)?;
+            ops::check_dict_key(i)?;
             let removed = {
                 let mut d = d.borrow_mut();
                 let Some(k) = d.iter().position(|(k, _)| ops::eq(k, i)) else {

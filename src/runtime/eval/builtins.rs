@@ -195,7 +195,10 @@ pub(super) fn builtin(b: Builtin, args: Vec<Value>, kw: &[(&str, Value)]) -> Res
                 _ => args,
             };
             if items.is_empty() {
-                return Err(value_error(format!("{name}() arg is an empty sequence")));
+                return match kwarg("default") {
+                    Some(d) => Ok(d),
+                    None => Err(crate::value::messages::empty_max_min(name)),
+                };
             }
             let mut best = items[0].clone();
             for v in items.into_iter().skip(1) {
@@ -337,7 +340,7 @@ pub(super) fn builtin(b: Builtin, args: Vec<Value>, kw: &[(&str, Value)]) -> Res
             if matches!(args[1], Value::Float(z) if z == 0.0)
                 || (matches!(args[0], Value::Float(_)) && matches!(args[1], Value::Int(0) | Value::Bool(false)))
             {
-                return Err(ExcObj::msg(ExcClass::ZeroDivisionError, "float divmod()"));
+                return Err(crate::value::messages::zero_division(crate::value::messages::ZeroDiv::FloatDivmod));
             }
             let q = ops::binary(ops::Bin::FloorDiv, &args[0], &args[1])?;
             let r = ops::binary(ops::Bin::Mod, &args[0], &args[1])?;

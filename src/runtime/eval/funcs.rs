@@ -43,7 +43,7 @@ impl Best {
         match (self.best, default) {
             (Some((_, v)), _) => Ok(v),
             (None, Some(d)) => Ok(d),
-            (None, None) => Err(ops::value_error(format!("{name}() arg is an empty sequence"))),
+            (None, None) => Err(crate::value::messages::empty_max_min(name)),
         }
     }
 }
@@ -86,7 +86,7 @@ impl<'p> Vm<'p> {
                     )));
                 }
                 if items.len() > ts.len() {
-                    return Err(ops::value_error(format!("too many values to unpack (expected {})", ts.len())));
+                    return Err(crate::value::messages::too_many_values(ts.len(), &v, items.len()));
                 }
                 for (t, v) in ts.iter().zip(items) {
                     self.scope_assign(t, v)?;

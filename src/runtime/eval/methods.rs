@@ -201,7 +201,7 @@ impl Vm<'_> {
                     let [x] = one(args, "index")?;
                     match l.borrow().iter().position(|v| ops::eq(v, &x)) {
                         Some(i) => Value::Int(i as i64),
-                        None => return Err(value_error(format!("{} is not in list", x.repr()))),
+                        None => return Err(crate::value::messages::not_in_list(&x)),
                     }
                 }
                 Method::Count => {
@@ -262,6 +262,7 @@ impl Vm<'_> {
                     if args.is_empty() || args.len() > 2 {
                         return Err(type_error(format!("get expected at least 1 argument, got {}", args.len())));
                     }
+                    ops::check_dict_key(&args[0])?;
                     let found = d.borrow().iter().find(|(k, _)| ops::eq(k, &args[0])).map(|(_, v)| v.clone());
                     found.unwrap_or_else(|| args.get(1).cloned().unwrap_or(Value::None))
                 }
@@ -273,6 +274,10 @@ impl Vm<'_> {
                 Method::Pop => {
                     if args.is_empty() {
                         return Err(type_error("pop expected at least 1 argument, got 0"));
+                    }
+                    // An empty dict answers without hashing the key.
+                    if !d.borrow().is_empty() {
+                        ops::check_dict_key(&args[0])?;
                     }
                     let mut dm = d.borrow_mut();
                     match dm.iter().position(|(k, _)| ops::eq(k, &args[0])) {

@@ -214,9 +214,7 @@ impl Vm<'_> {
                 for (k, v) in kv {
                     let k = self.ev(t, k)?;
                     let v = self.ev(t, v)?;
-                    if matches!(k, Value::List(_) | Value::Dict(_)) {
-                        return Err(type_error(format!("unhashable type: '{}'", k.type_name())));
-                    }
+                    ops::check_dict_key(&k)?;
                     match out.iter_mut().find(|(k2, _)| ops::eq(k2, &k)) {
                         Some(slot) => slot.1 = v,
                         None => out.push((k, v)),

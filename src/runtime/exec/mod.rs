@@ -195,9 +195,7 @@ impl Vm<'_> {
                             items.len()
                         )))
                     }
-                    None if items.len() > n => {
-                        return Err(value_error(format!("too many values to unpack (expected {n})")))
-                    }
+                    None if items.len() > n => return Err(crate::value::messages::too_many_values(n, &v, items.len())),
                     None => {
                         for (tt, v) in u.targets.iter().zip(items) {
                             self.assign(t, tt, v)?;

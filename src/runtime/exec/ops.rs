@@ -22,6 +22,11 @@ impl Vm<'_> {
             }
             Op::Sleep(e) => {
                 let d = self.eval(t, e)?;
+                if matches!(d, Value::Float(f) if f.is_nan()) {
+                    if let Some(e) = crate::value::messages::sleep_nan() {
+                        return Err(e);
+                    }
+                }
                 let d = crate::runtime::eval::seconds(&d, "sleep")?;
                 if d <= 0.0 {
                     self.tasks[t as usize].resume = Resume::Yield;
