@@ -116,6 +116,10 @@ pub enum Change {
     /// makes later puts (and gets of an empty queue) raise `QueueShutDown`.
     /// Before, neither name exists: using one raises `AttributeError`.
     QueueShutdown,
+    /// List, dict and set comprehensions run inline in their caller's
+    /// frame (PEP 709): no `<listcomp>` frame in tracebacks, and what a
+    /// failed one built is freed by code without a line number.
+    InlinedComprehensions,
 
     // Exception messages (docs/fidelity.md, "Python versions: messages"),
     // asked through `crate::value::messages`.
@@ -148,7 +152,7 @@ pub enum Change {
 
 impl Change {
     /// Every change, oldest first.
-    pub const ALL: [Change; 21] = [
+    pub const ALL: [Change; 22] = [
         Change::GatherDoneArguments,
         Change::WaitForInPlace,
         Change::NamedTaskUnnumbered,
@@ -160,6 +164,7 @@ impl Change {
         Change::TimeoutMarksOtherErrors,
         Change::ShieldLogsLateFailure,
         Change::QueueShutdown,
+        Change::InlinedComprehensions,
         // Exception messages.
         Change::FloatModuloMessage,
         Change::ZeroDivisionMessage,
@@ -176,7 +181,7 @@ impl Change {
     /// The first release with the change.
     pub fn since(self) -> Python {
         match self {
-            Change::GatherDoneArguments | Change::WaitForInPlace => Python::V3_12,
+            Change::GatherDoneArguments | Change::WaitForInPlace | Change::InlinedComprehensions => Python::V3_12,
             Change::NamedTaskUnnumbered
             | Change::SemaphoreWakesAll
             | Change::ConditionPassesNotification
@@ -211,6 +216,7 @@ impl Change {
             Change::TimeoutMarksOtherErrors => "gh-96037",
             Change::ShieldLogsLateFailure => "asyncio.shield, 3.14",
             Change::QueueShutdown => "gh-96471",
+            Change::InlinedComprehensions => "PEP 709",
             // Exception messages: where no issue was found, where the
             // change is.
             Change::FloatModuloMessage => "floatobject.c float_rem",
@@ -254,6 +260,9 @@ impl Change {
             }
             Change::SemaphoreWakesAll => {
                 "a task woken by a Semaphore wakes every waiter there is a unit for, not just the next one"
+            }
+            Change::InlinedComprehensions => {
+                "list, dict and set comprehensions are inlined (no <listcomp> frame in tracebacks)"
             }
             Change::QueueShutdown => {
                 "queues gain shutdown() and asyncio.QueueShutDown; before 3.13 using either raises AttributeError"

@@ -142,7 +142,13 @@ pub fn epilogue(end: &RunEnd, tasks: &Tasks<'_>, source: &Source) -> String {
 /// never awaited the tracemalloc hint.
 pub(crate) fn stderr_text(text: &str, error: Option<&crate::runtime::Failure>, line: u32, source: &Source) -> String {
     let mut out = String::new();
-    if line > 0 {
+    if line == crate::runtime::NO_LINE {
+        // Code without a line number (3.12's inlined comprehension cleanup).
+        let _ = writeln!(out, "{}:-1: {text}", source.path);
+        if text.starts_with("RuntimeWarning: coroutine ") {
+            out.push_str("RuntimeWarning: Enable tracemalloc to get the object allocation traceback\n");
+        }
+    } else if line > 0 {
         let _ = writeln!(out, "{}:{line}: {text}", source.path);
         if let Some(code) = source.line(line as usize) {
             let _ = writeln!(out, "  {}", code.trim());

@@ -99,6 +99,10 @@ impl Default for Limits {
     }
 }
 
+/// The scenario line of a warning issued where CPython's code has no line
+/// number (shown as line -1).
+pub const NO_LINE: u32 = u32::MAX;
+
 /// asyncio's `clock_resolution` on Linux.
 const CLOCK_RESOLUTION: f64 = 1e-9;
 /// `MAXIMUM_SELECT_TIMEOUT` in base_events.py.

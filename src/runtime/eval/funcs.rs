@@ -7,6 +7,7 @@ use crate::compile::{CComp, ScopeTarget};
 use crate::syntax::expr::CompKind;
 use crate::value::exc::{FrameName, TbEntry};
 use crate::value::FuncObj;
+use crate::version::Change;
 
 /// What a comprehension gives each element (and a dict comprehension's
 /// value) to; it returns `true` to stop.
@@ -113,7 +114,10 @@ impl<'p> Vm<'p> {
             // frame (`<listcomp>`...); what a generator's consumer raised
             // (`sum` adding) did not.
             Err((e, inside)) => {
-                if inside {
+                // From 3.12 (PEP 709) a list, dict or set comprehension runs
+                // inline, in its caller's frame: no frame of its own.
+                let own_frame = c.kind == CompKind::Gen || !self.has(Change::InlinedComprehensions);
+                if inside && own_frame {
                     let frame = match c.kind {
                         CompKind::List => FrameName::ListComp,
                         CompKind::Dict => FrameName::DictComp,
@@ -170,30 +174,58 @@ impl<'p> Vm<'p> {
         if c.kind == CompKind::Dict {
             let d = Value::Dict(Default::default());
             let target = d.clone();
-            self.comp_each(t, c, &mut |_, k, v| {
+            let r = self.comp_each(t, c, &mut |_, k, v| {
                 crate::value::store::set_item(&target, &k, v.unwrap_or(Value::None))?;
                 Ok(false)
-            })?;
-            return Ok(d);
+            });
+            drop(target);
+            return match r {
+                Ok(()) => Ok(d),
+                Err(e) => Err(self.comp_failed(t, d, e)),
+            };
         }
         if c.kind == CompKind::Set {
             let s = std::rc::Rc::new(std::cell::RefCell::new(crate::value::set::SetItems::default()));
             let target = s.clone();
-            self.comp_each(t, c, &mut |_, v, _| {
+            let r = self.comp_each(t, c, &mut |_, v, _| {
                 target.borrow_mut().add(v)?;
                 Ok(false)
-            })?;
-            return Ok(Value::Set(s));
+            });
+            drop(target);
+            return match r {
+                Ok(()) => Ok(Value::Set(s)),
+                Err(e) => Err(self.comp_failed(t, Value::Set(s), e)),
+            };
         }
         let mut items = Vec::new();
-        self.comp_each(t, c, &mut |_, v, _| {
+        let r = self.comp_each(t, c, &mut |_, v, _| {
             if items.len() as i64 >= ops::MAX_ITEMS {
                 return Err(ops::limit_error());
             }
             items.push(v);
             Ok(false)
-        })?;
-        Ok(Value::list(items))
+        });
+        match r {
+            Ok(()) => Ok(Value::list(items)),
+            Err(e) => Err(self.comp_failed(t, Value::list(items), e)),
+        }
+    }
+
+    /// A list, dict or set comprehension failed with `e`, having built
+    /// `partial`. Up to 3.11 its frame frees `partial` as the exception
+    /// leaves it, at the comprehension's line. From 3.12 (PEP 709) the
+    /// comprehension is inline, and the cleanup code that frees `partial`
+    /// has no line number: a coroutine in it is reported never awaited at
+    /// line -1, once for all such places.
+    fn comp_failed(&mut self, t: Task_, partial: Value, e: Exc) -> Exc {
+        if self.has(Change::InlinedComprehensions) {
+            if crate::value::any_dropped() {
+                self.after_handle(t);
+            }
+            drop(partial);
+            self.after_handle_at(t, crate::runtime::NO_LINE);
+        }
+        e
     }
 
     /// Makes a lambda.

@@ -203,10 +203,36 @@ impl Vm<'_> {
                     }
                 }
                 CGatherItem::For(it, target, call) => {
+                    // `*[call for target in it]`, a list comprehension.
                     let v = self.eval(t, it)?;
+                    let start = values.len();
                     for x in crate::value::ops::iter_items(&v)? {
-                        self.assign(t, target, x)?;
-                        values.push_back(self.eval_item(t, call)?);
+                        let item = self.assign(t, target, x).and_then(|()| self.eval_item(t, call));
+                        match item {
+                            Ok(item) => values.push_back(item),
+                            Err(e) => {
+                                if self.has(crate::version::Change::InlinedComprehensions) {
+                                    // 3.12: the partial list is freed by the
+                                    // inlined comprehension's cleanup, which
+                                    // has no line number.
+                                    if crate::value::any_dropped() {
+                                        self.after_handle(Some(t));
+                                    }
+                                    let mut all = Vec::with_capacity(values.len());
+                                    while let Some(v) = values.pop_front() {
+                                        all.push(v);
+                                    }
+                                    let mut built = all.split_off(start);
+                                    for v in all {
+                                        values.push_back(v);
+                                    }
+                                    // A list frees its items last first.
+                                    while built.pop().is_some() {}
+                                    self.after_handle_at(Some(t), crate::runtime::NO_LINE);
+                                }
+                                return Err(e);
+                            }
+                        }
                     }
                 }
             }
