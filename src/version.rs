@@ -120,6 +120,16 @@ pub enum Change {
     /// frame (PEP 709): no `<listcomp>` frame in tracebacks, and what a
     /// failed one built is freed by code without a line number.
     InlinedComprehensions,
+    /// `TaskGroup.__aexit__` clears its references to the parent task and
+    /// the errors as it leaves, so what it raises is not in a reference
+    /// cycle: the tasks and frames involved are freed at once, not by the
+    /// garbage collector.
+    TaskGroupBreaksCycles,
+    /// `'%c' % x` of a wrong type says what it got.
+    PercentCharMessage,
+    /// `dict(seq)` with an element that is not a sequence says `object is
+    /// not iterable` (with the old sentence as a note).
+    DictUpdateElementMessage,
 
     // Exception messages (docs/fidelity.md, "Python versions: messages"),
     // asked through `crate::value::messages`.
@@ -152,7 +162,7 @@ pub enum Change {
 
 impl Change {
     /// Every change, oldest first.
-    pub const ALL: [Change; 22] = [
+    pub const ALL: [Change; 25] = [
         Change::GatherDoneArguments,
         Change::WaitForInPlace,
         Change::NamedTaskUnnumbered,
@@ -165,6 +175,9 @@ impl Change {
         Change::ShieldLogsLateFailure,
         Change::QueueShutdown,
         Change::InlinedComprehensions,
+        Change::TaskGroupBreaksCycles,
+        Change::PercentCharMessage,
+        Change::DictUpdateElementMessage,
         // Exception messages.
         Change::FloatModuloMessage,
         Change::ZeroDivisionMessage,
@@ -189,8 +202,11 @@ impl Change {
             | Change::TaskGroupSettlesAfterChildren
             | Change::TaskGroupClosesRefusedCoroutine
             | Change::TimeoutMarksOtherErrors
-            | Change::QueueShutdown => Python::V3_13,
-            Change::ShieldLogsLateFailure => Python::V3_14,
+            | Change::QueueShutdown
+            | Change::TaskGroupBreaksCycles => Python::V3_13,
+            Change::ShieldLogsLateFailure | Change::PercentCharMessage | Change::DictUpdateElementMessage => {
+                Python::V3_14
+            }
             // Exception messages.
             Change::EmptyMaxMinMessage => Python::V3_12,
             Change::FloatModuloMessage | Change::BarrierPartiesMessage | Change::SleepNanError => Python::V3_13,
@@ -217,6 +233,9 @@ impl Change {
             Change::ShieldLogsLateFailure => "asyncio.shield, 3.14",
             Change::QueueShutdown => "gh-96471",
             Change::InlinedComprehensions => "PEP 709",
+            Change::TaskGroupBreaksCycles => "gh-124958",
+            Change::PercentCharMessage => "unicodeobject.c %c formatting",
+            Change::DictUpdateElementMessage => "dictobject.c dict_merge_from_seq2",
             // Exception messages: where no issue was found, where the
             // change is.
             Change::FloatModuloMessage => "floatobject.c float_rem",
@@ -263,6 +282,13 @@ impl Change {
             }
             Change::InlinedComprehensions => {
                 "list, dict and set comprehensions are inlined (no <listcomp> frame in tracebacks)"
+            }
+            Change::TaskGroupBreaksCycles => {
+                "what a TaskGroup raises no longer keeps its task alive in a reference cycle until garbage collection"
+            }
+            Change::PercentCharMessage => "'%c' % x of a wrong type says what it got",
+            Change::DictUpdateElementMessage => {
+                "dict() of an element that is not a pair says 'object is not iterable' (the old text becomes a note)"
             }
             Change::QueueShutdown => {
                 "queues gain shutdown() and asyncio.QueueShutDown; before 3.13 using either raises AttributeError"

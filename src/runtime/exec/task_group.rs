@@ -50,7 +50,10 @@ impl Vm<'_> {
             || (grp.propagate.is_some() && grp.errors.is_empty())
             || !grp.errors.is_empty()
             || grp.body_exc.as_ref().is_some_and(|e| !is_cancel(e));
-        if raises {
+        // From 3.13 `__aexit__` clears the group's references (its parent
+        // task, errors) as it leaves: no cycle.
+        let cyclic = raises && !self.has(Change::TaskGroupBreaksCycles);
+        if cyclic {
             // What `__aexit__` raises has its frame in the traceback, and
             // that frame's `self` is the group, whose `_parent_task` is this
             // task: a cycle only the garbage collector frees. The task is
@@ -60,7 +63,9 @@ impl Vm<'_> {
         let grp = &mut self.groups[g as usize];
         if let Some(e) = grp.base_error.clone() {
             self.drop_completion(t);
-            self.make_cyclic(&e);
+            if cyclic {
+                self.make_cyclic(&e);
+            }
             return self.raise(t, e);
         }
         if self.groups[g as usize].parent_cancel_requested && self.has(Change::TaskGroupSettlesAfterChildren) {
@@ -70,7 +75,9 @@ impl Vm<'_> {
         if let Some(p) = grp.propagate.clone() {
             if grp.errors.is_empty() {
                 self.drop_completion(t);
-                self.make_cyclic(&p);
+                if cyclic {
+                    self.make_cyclic(&p);
+                }
                 return self.raise(t, p);
             }
         }
@@ -96,7 +103,9 @@ impl Vm<'_> {
             // `raise me from None` in `__aexit__`, which handles the body's
             // exception if it raised one.
             eg.chain.borrow_mut().suppress_context = true;
-            self.make_cyclic(&eg);
+            if cyclic {
+                self.make_cyclic(&eg);
+            }
             let body_exc = self.groups[g as usize].body_exc.clone();
             self.drop_completion(t);
             return match body_exc {

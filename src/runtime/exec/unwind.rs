@@ -195,7 +195,12 @@ impl Vm<'_> {
                     self.drop_frame(f);
                     self.tasks[t as usize].rare.exc_truncate(base);
                     if done {
-                        if left_a_group && self.sync_floor == 0 {
+                        // From 3.13 the group's `__aexit__` cleared its
+                        // `_parent_task` before the exception left: no cycle.
+                        if left_a_group
+                            && self.sync_floor == 0
+                            && !self.has(crate::version::Change::TaskGroupBreaksCycles)
+                        {
                             self.tasks[t as usize].referenced = true;
                         }
                         return Flow::Finished(Err(exc));

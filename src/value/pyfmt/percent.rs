@@ -439,13 +439,13 @@ fn format_char(v: &Value) -> Result<char, Exc> {
             let mut chars = s.chars();
             return match (chars.next(), chars.next()) {
                 (Some(c), None) => Ok(c),
-                _ => Err(type_error("%c requires int or char")),
+                _ => Err(crate::value::messages::percent_c_type(v)),
             };
         }
         Value::Int(i) => *i,
         Value::Bool(b) => i64::from(*b),
         Value::BigInt(_) => -1,
-        _ => return Err(type_error("%c requires int or char")),
+        _ => return Err(crate::value::messages::percent_c_type(v)),
     };
     match u32::try_from(code) {
         Ok(c) if c < 0x11_0000 => Ok(char::from_u32(c).unwrap_or('\u{fffd}')),
