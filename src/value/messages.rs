@@ -128,6 +128,31 @@ pub(crate) fn sleep_nan() -> Option<Exc> {
     asked(Change::SleepNanError).then(|| value_error("Invalid delay: NaN (not a number)"))
 }
 
+/// The TypeError of `'%c' % v` for a `v` that is neither an int nor a
+/// one-character str: 3.14 says what it got.
+pub(crate) fn percent_c_type(v: &Value) -> Exc {
+    if asked(Change::PercentCharMessage) {
+        let got = match v {
+            Value::Str(s) => format!("a string of length {}", s.chars().count()),
+            other => other.type_name().to_string(),
+        };
+        type_error(format!("%c requires an int or a unicode character, not {got}"))
+    } else {
+        type_error("%c requires int or char")
+    }
+}
+
+/// The TypeError of `dict(seq)` / `d.update(seq)` whose element `i` is not
+/// a sequence. 3.14 raises the element's iteration error ("object is not
+/// iterable") with the old sentence as a note, which asim does not show.
+pub(crate) fn dict_update_element(i: usize) -> Exc {
+    if asked(Change::DictUpdateElementMessage) {
+        type_error("object is not iterable")
+    } else {
+        type_error(format!("cannot convert dictionary update sequence element #{i} to a sequence"))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -229,30 +254,5 @@ mod tests {
         set_current(Python::V3_14);
         let _ = zero_division(ZeroDiv::IntTrueDiv);
         assert_eq!(asked_changes(), 0);
-    }
-}
-
-/// The TypeError of `'%c' % v` for a `v` that is neither an int nor a
-/// one-character str: 3.14 says what it got.
-pub(crate) fn percent_c_type(v: &Value) -> Exc {
-    if asked(Change::PercentCharMessage) {
-        let got = match v {
-            Value::Str(s) => format!("a string of length {}", s.chars().count()),
-            other => other.type_name().to_string(),
-        };
-        type_error(format!("%c requires an int or a unicode character, not {got}"))
-    } else {
-        type_error("%c requires int or char")
-    }
-}
-
-/// The TypeError of `dict(seq)` / `d.update(seq)` whose element `i` is not
-/// a sequence. 3.14 raises the element's iteration error ("object is not
-/// iterable") with the old sentence as a note, which asim does not show.
-pub(crate) fn dict_update_element(i: usize) -> Exc {
-    if asked(Change::DictUpdateElementMessage) {
-        type_error("object is not iterable")
-    } else {
-        type_error(format!("cannot convert dictionary update sequence element #{i} to a sequence"))
     }
 }
