@@ -130,7 +130,9 @@ impl Vm<'_> {
         }
         let order = self.limits.set_order;
         if order != SetOrder::Creation {
-            tasks.sort_by_key(|&t| order.key(self.tasks[t as usize].num));
+            // Keyed by creation number (the first task is 1), which every
+            // task has: a named one may have no `Task-N` number of its own.
+            tasks.sort_by_key(|&t| order.key(t + 1));
         }
         // The task that iterates (main for asyncio.run's shutdown).
         self.record(at.unwrap_or(0), super::EventKind::SetOrder { site, order, n: tasks.len() as u32 });

@@ -140,8 +140,8 @@ tasks in a few places, so the order depends on object addresses (asyncio-notes.m
 
 ``--set-order`` (asim's flag, with the same values) changes the pinned order: ``reverse``
 sorts tasks newest first, ``shuffle:SEED`` by ``set_order_key`` (the same hash as asim's
-``SetOrder::key``, of the seed and the task's ``Task-N`` number, counted in
-``create_task``); futures that are not tasks follow, in creation order, then the rest in
+``SetOrder::key``, of the seed and the task's creation number: 1 for the first task, counted
+in ``create_task`` for every task, named or not); futures that are not tasks follow, in creation order, then the rest in
 insertion order (so ``as_completed`` still turns coroutines into tasks in argument order).
 
 Everything else (user code that builds its own sets of tasks, ``gather`` over such sets, ...)
