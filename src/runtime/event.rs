@@ -297,6 +297,10 @@ pub struct RunEnd {
     /// Whether the program hashed a str (a set of strings): its order may
     /// change with CPython's `PYTHONHASHSEED` (`--hash-seed`).
     pub str_hashes: bool,
+    /// Whether the program hashed a value whose hash a 32-bit CPython
+    /// computes otherwise (a str, a tuple, a non-integral float, a big
+    /// int): on such a build its sets may iterate in another order.
+    pub hashes_vary_by_width: bool,
     /// The CPython release whose behaviour the run reproduced.
     pub python: crate::version::Python,
     /// The version changes whose mechanism the run went through

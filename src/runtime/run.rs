@@ -348,6 +348,7 @@ impl Vm<'_> {
             peak_live: self.peak_live,
             set_choices: std::mem::take(&mut self.set_choices),
             str_hashes: crate::value::hash::salted_used(),
+            hashes_vary_by_width: crate::value::hash::wide_used(),
             python: self.py,
             changes: self.changes | crate::version::asked_changes(),
         };

@@ -32,6 +32,15 @@ pub(crate) enum Hash {
 
 /// `hash(v)`: TypeError for an unhashable value (a list, a dict, ...).
 pub(crate) fn hash(v: &Value) -> Result<Hash, Exc> {
+    let wide = match v {
+        Value::Int(i) => !(-0x7fff_fffe..=0x7fff_fffe).contains(i),
+        Value::Float(f) => f.fract() != 0.0 || f.abs() >= 2_147_483_647.0,
+        Value::BigInt(_) | Value::Str(_) | Value::Tuple(_) => true,
+        _ => false,
+    };
+    if wide {
+        WIDE_USED.with(|u| u.set(true));
+    }
     Ok(match v {
         Value::Bool(b) => Hash::Known(i64::from(*b)),
         Value::Int(i) => Hash::Known(int_hash(*i)),
@@ -160,6 +169,8 @@ thread_local! {
     static HASH_KEY: std::cell::Cell<(u64, u64)> = const { std::cell::Cell::new((0, 0)) };
     /// Whether the run hashed a str (its order may depend on the seed).
     static SALTED_USED: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+    /// Whether the run hashed a value a 32-bit CPython hashes otherwise.
+    static WIDE_USED: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
 }
 
 /// The key CPython derives from `PYTHONHASHSEED=seed` (`lcg_urandom` over
@@ -177,6 +188,15 @@ pub(crate) fn set_hash_seed(seed: u32) {
     let k1 = u64::from_le_bytes(bytes[8..].try_into().expect("8 bytes"));
     HASH_KEY.with(|k| k.set((k0, k1)));
     SALTED_USED.with(|u| u.set(false));
+    WIDE_USED.with(|u| u.set(false));
+}
+
+/// Whether a value whose hash a 32-bit CPython computes otherwise (a str,
+/// a tuple, a non-integral float, an int beyond 2**31) was hashed since
+/// [`set_hash_seed`]: such a run's sets may iterate in another order on a
+/// 32-bit build (CPython under WebAssembly, as the version tests run it).
+pub(crate) fn wide_used() -> bool {
+    WIDE_USED.with(std::cell::Cell::get)
 }
 
 /// Whether a str was hashed since [`set_hash_seed`].
