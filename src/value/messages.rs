@@ -128,6 +128,16 @@ pub(crate) fn sleep_nan() -> Option<Exc> {
     asked(Change::SleepNanError).then(|| value_error("Invalid delay: NaN (not a number)"))
 }
 
+/// The TypeError of `dict(xs)` or `d.update(xs)` when item `i` of `xs`
+/// cannot be iterated.
+pub(crate) fn dict_update_element(i: usize) -> Exc {
+    if asked(Change::DictUpdateElementMessage) {
+        type_error("object is not iterable")
+    } else {
+        type_error(format!("cannot convert dictionary update sequence element #{i} to a sequence"))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -213,6 +223,14 @@ mod tests {
             assert_eq!(
                 sleep_nan().map(|e| text(&e)).as_deref(),
                 (py >= Python::V3_13).then_some("Invalid delay: NaN (not a number)")
+            );
+            assert_eq!(
+                text(&dict_update_element(0)),
+                if v14 {
+                    "object is not iterable"
+                } else {
+                    "cannot convert dictionary update sequence element #0 to a sequence"
+                }
             );
         }
     }

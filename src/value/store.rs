@@ -75,9 +75,7 @@ pub(crate) fn update(d: &Value, src: &Value) -> Result<(), Exc> {
     for (i, item) in iter_items(src)?.into_iter().enumerate() {
         let kv = match &item {
             Value::List(_) | Value::Tuple(_) | Value::Str(_) | Value::Dict(_) | Value::Range(_) => iter_items(&item)?,
-            _ => {
-                return Err(type_error(format!("cannot convert dictionary update sequence element #{i} to a sequence")))
-            }
+            _ => return Err(super::messages::dict_update_element(i)),
         };
         let [k, v]: [Value; 2] = kv.try_into().map_err(|kv: Vec<Value>| {
             value_error(format!("dictionary update sequence element #{i} has length {}; 2 is required", kv.len()))
