@@ -158,11 +158,36 @@ pub enum Change {
     /// `asyncio.sleep(nan)` raises `ValueError('Invalid delay: NaN (not a
     /// number)')` (it slept as `sleep(0)` before).
     SleepNanError,
+
+    // The `random` module (docs/fidelity.md, "Python versions: the random
+    // module"), asked through `crate::value::random`.
+    /// `randrange()` takes only ints (`operator.index()`): `10.0` raises
+    /// TypeError where it was taken with a DeprecationWarning, and `10.5`
+    /// or `'10'` raise TypeError instead of ValueError; an empty range
+    /// names the arguments, `empty range in randrange(5, 2)`.
+    RandrangeIntegersOnly,
+    /// `expovariate()` has a default rate, `lambd=1.0`.
+    ExpovariateDefaultRate,
+    /// `random.binomialvariate(n=1, p=0.5)` exists.
+    BinomialVariate,
+    /// `seed()` of an unsupported type says `The only supported seed types
+    /// are:\nNone, int, ...` (the line broken after `are:`).
+    SeedTypesMessage,
+    /// `randint(a, b)` converts both with `operator.index()` and checks
+    /// the range itself (`empty range in randint(5, 1)`), instead of
+    /// calling `randrange(a, b+1)`.
+    RandintChecksItself,
+    /// `sample(..., counts=...)` accepts counts that total zero (a sample
+    /// of 0 is `[]`) and says `Counts must be non-negative` for a negative
+    /// total.
+    SampleZeroCounts,
+    /// `getrandbits(-1)` says `Cannot convert negative int`.
+    GetrandbitsNegativeMessage,
 }
 
 impl Change {
     /// Every change, oldest first.
-    pub const ALL: [Change; 25] = [
+    pub const ALL: [Change; 32] = [
         Change::GatherDoneArguments,
         Change::WaitForInPlace,
         Change::NamedTaskUnnumbered,
@@ -189,6 +214,14 @@ impl Change {
         Change::UnpackCountMessage,
         Change::BarrierPartiesMessage,
         Change::SleepNanError,
+        // The random module.
+        Change::RandrangeIntegersOnly,
+        Change::ExpovariateDefaultRate,
+        Change::BinomialVariate,
+        Change::SeedTypesMessage,
+        Change::RandintChecksItself,
+        Change::SampleZeroCounts,
+        Change::GetrandbitsNegativeMessage,
     ];
 
     /// The first release with the change.
@@ -216,6 +249,12 @@ impl Change {
             | Change::UnhashableMessage
             | Change::ContainsMessage
             | Change::UnpackCountMessage => Python::V3_14,
+            // The random module.
+            Change::RandrangeIntegersOnly | Change::ExpovariateDefaultRate | Change::BinomialVariate => Python::V3_12,
+            Change::SeedTypesMessage => Python::V3_13,
+            Change::RandintChecksItself | Change::SampleZeroCounts | Change::GetrandbitsNegativeMessage => {
+                Python::V3_14
+            }
         }
     }
 
@@ -248,6 +287,15 @@ impl Change {
             Change::UnpackCountMessage => "ceval.c unpack_iterable",
             Change::BarrierPartiesMessage => "asyncio/locks.py Barrier",
             Change::SleepNanError => "gh-105331",
+            // The random module: where no issue was found, where the
+            // change is.
+            Change::RandrangeIntegersOnly => "gh-86388",
+            Change::ExpovariateDefaultRate => "random.py expovariate",
+            Change::BinomialVariate => "random.py binomialvariate",
+            Change::SeedTypesMessage => "random.py seed",
+            Change::RandintChecksItself => "random.py randint",
+            Change::SampleZeroCounts => "random.py sample",
+            Change::GetrandbitsNegativeMessage => "_randommodule.c getrandbits",
         }
     }
 
@@ -308,11 +356,27 @@ impl Change {
             }
             Change::BarrierPartiesMessage => "asyncio.Barrier(0) says `parties must be >= 1`",
             Change::SleepNanError => "asyncio.sleep(nan) raises ValueError instead of sleeping as sleep(0)",
+            // The random module.
+            Change::RandrangeIntegersOnly => {
+                "randrange() takes only ints (TypeError for 10.0, 10.5 or '10'), and an empty range says `empty range in randrange(5, 2)`"
+            }
+            Change::ExpovariateDefaultRate => "expovariate() defaults to lambd=1.0",
+            Change::BinomialVariate => "random.binomialvariate() exists (AttributeError before 3.12)",
+            Change::SeedTypesMessage => {
+                "seed() of an unsupported type breaks its message after `are:` rather than after `None,`"
+            }
+            Change::RandintChecksItself => {
+                "randint() takes only ints itself and says `empty range in randint(5, 1)` rather than naming randrange()"
+            }
+            Change::SampleZeroCounts => {
+                "sample(counts=...) accepts counts totalling zero and says `Counts must be non-negative` for a negative total"
+            }
+            Change::GetrandbitsNegativeMessage => "getrandbits(-1) says `Cannot convert negative int`",
         }
     }
 
     /// The bit of the change in a set of changes.
-    pub fn bit(self) -> u32 {
+    pub fn bit(self) -> u64 {
         1 << (self as u32)
     }
 }
@@ -322,7 +386,7 @@ thread_local! {
     /// exceptions without the runtime at hand (`crate::value`).
     static CURRENT: Cell<Python> = const { Cell::new(Python::DEFAULT) };
     /// The changes [`asked`] about since [`set_current`].
-    static ASKED: Cell<u32> = const { Cell::new(0) };
+    static ASKED: Cell<u64> = const { Cell::new(0) };
 }
 
 /// Sets the release that [`asked`] answers for, at the start of a run
@@ -341,7 +405,7 @@ pub(crate) fn asked(change: Change) -> bool {
 }
 
 /// The bits of the changes [`asked`] about since [`set_current`].
-pub(crate) fn asked_changes() -> u32 {
+pub(crate) fn asked_changes() -> u64 {
     ASKED.with(|a| a.get())
 }
 
@@ -362,7 +426,7 @@ mod tests {
             assert!(c.since() > Python::V3_11, "{c:?}");
             assert!(!c.what().is_empty() && !c.issue().is_empty(), "{c:?}");
         }
-        assert!(Change::ALL.len() <= 32, "Change::bit is a u32");
+        assert!(Change::ALL.len() <= 64, "Change::bit is a u64");
     }
 
     #[test]

@@ -306,7 +306,7 @@ pub struct RunEnd {
     /// The version changes whose mechanism the run went through
     /// ([`crate::version::Change::bit`]s): what may explain a difference
     /// between two releases.
-    pub changes: u32,
+    pub changes: u64,
 }
 
 /// Counts of live runtime objects.

@@ -246,7 +246,7 @@ pub(crate) struct Vm<'p> {
     pub(crate) py: crate::version::Python,
     /// The version changes whose mechanism the run went through, as
     /// [`crate::version::Change::bit`]s (see [`Vm::has`]).
-    pub(crate) changes: u32,
+    pub(crate) changes: u64,
 }
 
 /// See [`Vm::spare_extras`].

@@ -239,6 +239,14 @@ mod tests {
                 sleep_nan().map(|e| text(&e)).as_deref(),
                 (py >= Python::V3_13).then_some("Invalid delay: NaN (not a number)")
             );
+            assert_eq!(
+                text(&dict_update_element(0)),
+                if v14 {
+                    "object is not iterable"
+                } else {
+                    "cannot convert dictionary update sequence element #0 to a sequence"
+                }
+            );
         }
     }
 

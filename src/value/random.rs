@@ -1,15 +1,19 @@
 //! CPython's `random` module, bit for bit: the Mersenne Twister MT19937
 //! that `_random.Random` is, seeded as CPython seeds it from an int, and the
-//! pure-Python algorithms of `random.py` (3.11) on top of it, with their
+//! pure-Python algorithms of `random.py` on top of it, with their
 //! argument checks and messages. The same seed gives the same numbers as
 //! `random.seed(n)` in CPython, so a scenario's jitter and
-//! `asim export python` agree.
+//! `asim export python` agree. The numbers drawn are the same in 3.11 to
+//! 3.14; what changed between releases (argument checks, messages, new
+//! functions) asks its [`Change`] here, only on the paths it alters
+//! (docs/fidelity.md, "Python versions: the random module").
 //!
 //! The floating-point functions (`log`, `cos`, `sin`, `sqrt`, `exp`) are the
 //! platform's C library ones, as CPython's `math` module uses.
 
 use super::ops::{self, type_error, value_error, Bin};
 use super::{store, Exc, ExcClass, ExcObj, Value};
+use crate::version::{asked, Change};
 use std::cmp::Ordering;
 
 const N: usize = 624;
@@ -146,6 +150,7 @@ pub(crate) enum RandFn {
     Lognormvariate,
     Expovariate,
     Triangular,
+    Binomialvariate,
 }
 
 /// A parameter: its name, and whether it has a default (`None` stands for
@@ -178,6 +183,7 @@ impl RandFn {
         ("lognormvariate", RandFn::Lognormvariate),
         ("expovariate", RandFn::Expovariate),
         ("triangular", RandFn::Triangular),
+        ("binomialvariate", RandFn::Binomialvariate),
     ];
 
     pub(crate) fn by_name(name: &str) -> Option<RandFn> {
@@ -210,7 +216,8 @@ impl RandFn {
                 vec![opt("mu", Value::Float(0.0)), opt("sigma", Value::Float(1.0))]
             }
             RandFn::Lognormvariate => vec![req("mu"), req("sigma")],
-            RandFn::Expovariate => vec![req("lambd")],
+            RandFn::Expovariate => vec![opt("lambd", Value::Float(1.0))],
+            RandFn::Binomialvariate => vec![opt("n", Value::Int(1)), opt("p", Value::Float(0.5))],
             RandFn::Triangular => {
                 vec![opt("low", Value::Float(0.0)), opt("high", Value::Float(1.0)), opt("mode", Value::None)]
             }
@@ -237,7 +244,12 @@ fn bind(f: RandFn, args: Vec<Value>, kw: &[(&str, Value)]) -> Result<Vec<Value>,
         }
         return Ok(args);
     }
-    let params = f.params();
+    let mut params = f.params();
+    // `lambd` has had its default since 3.12: it matters only when the
+    // call does not pass exactly the rate.
+    if f == RandFn::Expovariate && !(args.len() == 1 && kw.is_empty()) && !asked(Change::ExpovariateDefaultRate) {
+        params[0].default = None;
+    }
     let positional = params.iter().filter(|p| !p.kw_only).count();
     if args.len() > positional {
         let min = params.iter().filter(|p| !p.kw_only && p.default.is_none()).count();
@@ -320,6 +332,10 @@ fn index_int(v: &Value) -> Result<i64, Exc> {
 /// when the program calls `randrange` itself: from `randint` the warning
 /// comes from the random module, which the default filters ignore).
 fn range_arg(v: &Value, which: &str, warn: bool) -> Result<i64, Exc> {
+    if matches!(v, Value::Int(_) | Value::Bool(_)) || asked(Change::RandrangeIntegersOnly) {
+        // 3.12: `_index(x)` and nothing else.
+        return index_int(v);
+    }
     let deprecated = |text: &'static str| {
         if warn {
             crate::value::warn(text);
@@ -359,8 +375,43 @@ fn range_arg(v: &Value, which: &str, warn: bool) -> Result<i64, Exc> {
     }
 }
 
+/// The ValueError of `randrange(start, stop[, step])` over an empty
+/// range: `step` is `None` for the two-argument fast path (step 1).
+fn empty_randrange(start: &Value, stop: &Value, step: Option<&Value>, istart: i64, istop: i64, width: i128) -> Exc {
+    if asked(Change::RandrangeIntegersOnly) {
+        return value_error(match step {
+            None => format!("empty range in randrange({}, {})", start.to_str(), stop.to_str()),
+            Some(step) => format!("empty range in randrange({}, {}, {})", start.to_str(), stop.to_str(), step.to_str()),
+        });
+    }
+    match step {
+        None => value_error(format!("empty range for randrange() ({istart}, {istop}, {width})")),
+        Some(_) => value_error("empty range for randrange()"),
+    }
+}
+
+/// `randint(a, b)`: `randrange(a, b+1)` until 3.13; from 3.14 its own
+/// `_index()` of both and its own check.
+fn randint(rng: &mut Rng, a: &Value, b: &Value) -> Result<Value, Exc> {
+    let ints = match (a, b) {
+        (Value::Int(_) | Value::Bool(_), Value::Int(_) | Value::Bool(_)) => Some((index_int(a)?, index_int(b)?)),
+        _ => None,
+    };
+    // Both releases draw the same number from ints that make a range.
+    let ranged = ints.filter(|(a, b)| b >= a && i128::from(*b) - i128::from(*a) < i128::from(i64::MAX));
+    if ranged.is_none() && asked(Change::RandintChecksItself) {
+        let (ia, ib) = (index_int(a)?, index_int(b)?);
+        if ib < ia {
+            return Err(value_error(format!("empty range in randint({ia}, {ib})")));
+        }
+    }
+    let stop = bin(Bin::Add, b, &Value::Int(1))?;
+    randrange(rng, a, &stop, &Value::Int(1), false)
+}
+
 /// `warn`: called by the program itself (not through `randint`).
 fn randrange(rng: &mut Rng, start: &Value, stop: &Value, step: &Value, warn: bool) -> Result<Value, Exc> {
+    let step_value = step;
     let istart = range_arg(start, "arg 1", warn)?;
     if matches!(stop, Value::None) {
         if !matches!(step, Value::Int(1)) {
@@ -381,7 +432,7 @@ fn randrange(rng: &mut Rng, start: &Value, stop: &Value, step: &Value, warn: boo
             let w = u64::try_from(width).ok().filter(|w| *w <= i64::MAX as u64).ok_or_else(too_big)?;
             return Ok(Value::Int((i128::from(istart) + i128::from(rng.below(w))) as i64));
         }
-        return Err(value_error(format!("empty range for randrange() ({istart}, {istop}, {width})")));
+        return Err(empty_randrange(start, stop, None, istart, istop, width));
     }
     let step = i128::from(istep);
     // Python's `//` rounds toward minus infinity.
@@ -392,7 +443,7 @@ fn randrange(rng: &mut Rng, start: &Value, stop: &Value, step: &Value, warn: boo
         Ordering::Equal => return Err(value_error("zero step for randrange()")),
     };
     if n <= 0 {
-        return Err(value_error("empty range for randrange()"));
+        return Err(empty_randrange(start, stop, Some(step_value), istart, istop, width));
     }
     let n = u64::try_from(n).ok().filter(|n| *n <= i64::MAX as u64).ok_or_else(too_big)?;
     Ok(Value::Int((i128::from(istart) + step * i128::from(rng.below(n))) as i64))
@@ -479,14 +530,26 @@ fn sample(rng: &mut Rng, population: &Value, k: &Value, counts: &Value) -> Resul
         if cum.len() as i64 != n {
             return Err(value_error("The number of counts does not match the population"));
         }
-        let total = cum.last().cloned().ok_or_else(|| ExcObj::msg(ExcClass::IndexError, "pop from empty list"))?;
-        let Value::Int(total) = total else {
-            return Err(type_error("Counts must be integers"));
+        let zero_allowed = || asked(Change::SampleZeroCounts);
+        let total = match cum.last() {
+            Some(total) => total.clone(),
+            None if zero_allowed() => Value::Int(0),
+            None => return Err(ExcObj::msg(ExcClass::IndexError, "pop from empty list")),
+        };
+        let total = match total {
+            Value::Int(t) => t,
+            Value::Bool(b) => i64::from(b),
+            _ => return Err(type_error("Counts must be integers")),
         };
         if total <= 0 {
-            return Err(value_error("Total of counts must be greater than zero"));
+            if !zero_allowed() {
+                return Err(value_error("Total of counts must be greater than zero"));
+            }
+            if total < 0 {
+                return Err(value_error("Counts must be non-negative"));
+            }
         }
-        let cum = Value::list(cum[..cum.len() - 1].to_vec());
+        let cum = Value::list(cum[..cum.len().saturating_sub(1)].to_vec());
         let selections = sample(rng, &Value::range(0, total, 1), k, &Value::None)?;
         let hi = ops::len_of(&cum)?;
         let mut out = Vec::new();
@@ -576,11 +639,7 @@ pub(crate) fn call(rng: &mut Rng, f: RandFn, args: Vec<Value>, kw: &[(&str, Valu
                         format!("random.seed({}) is not reproducible in asim: give an int seed", a[0].repr()),
                     ));
                 }
-                _ => {
-                    return Err(type_error(
-                        "The only supported seed types are: None,\nint, float, str, bytes, and bytearray.",
-                    ));
-                }
+                _ => return Err(seed_types()),
             }
             Value::None
         }
@@ -589,15 +648,16 @@ pub(crate) fn call(rng: &mut Rng, f: RandFn, args: Vec<Value>, kw: &[(&str, Valu
             let r = float(rng.random());
             bin(Bin::Add, &a[0], &bin(Bin::Mul, &bin(Bin::Sub, &a[1], &a[0])?, &r)?)?
         }
-        RandFn::Randint => {
-            let stop = bin(Bin::Add, &a[1], &Value::Int(1))?;
-            randrange(rng, &a[0], &stop, &Value::Int(1), false)?
-        }
+        RandFn::Randint => randint(rng, &a[0], &a[1])?,
         RandFn::Randrange => randrange(rng, &a[0], &a[1], &a[2], true)?,
         RandFn::Getrandbits => {
             let k = index_int(&a[0])?;
             if k < 0 {
-                return Err(value_error("number of bits must be non-negative"));
+                return Err(value_error(if asked(Change::GetrandbitsNegativeMessage) {
+                    "Cannot convert negative int"
+                } else {
+                    "number of bits must be non-negative"
+                }));
             }
             if k > 64 {
                 for _ in 0..(k - 1) / 32 + 1 {
@@ -663,7 +723,128 @@ pub(crate) fn call(rng: &mut Rng, f: RandFn, args: Vec<Value>, kw: &[(&str, Valu
             let root = float(math(&bin(Bin::Mul, &u, &c)?, f64::sqrt, |x| x >= 0.0)?);
             bin(Bin::Add, &low, &bin(Bin::Mul, &bin(Bin::Sub, &high, &low)?, &root)?)?
         }
+        RandFn::Binomialvariate => binomial(rng, &a[0], &a[1])?,
     })
+}
+
+/// Looking `random.<f>` up: `binomialvariate` is new in 3.12, so before
+/// the lookup raises AttributeError (before the arguments are evaluated).
+pub(crate) fn lookup(f: RandFn) -> Result<(), Exc> {
+    if f == RandFn::Binomialvariate && !asked(Change::BinomialVariate) {
+        return Err(ExcObj::msg(ExcClass::AttributeError, "module 'random' has no attribute 'binomialvariate'"));
+    }
+    Ok(())
+}
+
+/// The TypeError of `seed()` with an argument of a type it does not take.
+fn seed_types() -> Exc {
+    type_error(if asked(Change::SeedTypesMessage) {
+        "The only supported seed types are:\nNone, int, float, str, bytes, and bytearray."
+    } else {
+        "The only supported seed types are: None,\nint, float, str, bytes, and bytearray."
+    })
+}
+
+/// A number `random.py` does float arithmetic with (after a comparison
+/// has made sure it is one).
+fn real(v: &Value) -> Result<f64, Exc> {
+    match v {
+        Value::Float(f) => Ok(*f),
+        Value::Int(i) => Ok(*i as f64),
+        Value::Bool(b) => Ok(f64::from(u8::from(*b))),
+        Value::BigInt(b) => super::bigint::to_f64(b),
+        other => Err(type_error(format!("must be real number, not {}", other.type_name()))),
+    }
+}
+
+/// `math.lgamma(x)` for the `x >= 1` that `binomialvariate` asks about
+/// (all integral when `n` is an int): Stirling's series after moving `x`
+/// up to 15 or more. It is within an ulp or two of CPython's (its own
+/// Lanczos approximation), which only `binomialvariate`'s acceptance test
+/// compares, so a difference decides a draw only in a tie that close.
+fn lgamma(x: f64) -> f64 {
+    if x == 1.0 || x == 2.0 {
+        return 0.0;
+    }
+    let (mut x, mut shift) = (x, 1.0f64);
+    while x < 15.0 {
+        shift *= x;
+        x += 1.0;
+    }
+    let z = 1.0 / x;
+    let z2 = z * z;
+    let series = z * (1.0 / 12.0 - z2 * (1.0 / 360.0 - z2 * (1.0 / 1260.0 - z2 * (1.0 / 1680.0 - z2 / 1188.0))));
+    (x - 0.5) * x.ln() - x + 0.5 * std::f64::consts::TAU.ln() + series - shift.ln()
+}
+
+/// `binomialvariate(n, p)` (3.12): Devroye's geometric method when
+/// `n * p < 10`, else Hörmann's BTRS, as `random.py` writes them.
+fn binomial(rng: &mut Rng, n: &Value, p: &Value) -> Result<Value, Exc> {
+    if ops::compare(n, &Value::Int(0), "<")? == Some(Ordering::Less) {
+        return Err(value_error("n must be non-negative"));
+    }
+    let le_zero = matches!(ops::compare(p, &float(0.0), "<=")?, Some(Ordering::Less | Ordering::Equal));
+    if le_zero || matches!(ops::compare(p, &float(1.0), ">=")?, Some(Ordering::Greater | Ordering::Equal)) {
+        if ops::compare(p, &float(0.0), "==")? == Some(Ordering::Equal) {
+            return Ok(Value::Int(0));
+        }
+        if ops::compare(p, &float(1.0), "==")? == Some(Ordering::Equal) {
+            return Ok(n.clone());
+        }
+        return Err(value_error("p must be in the range 0.0 <= p <= 1.0"));
+    }
+    let (nf, pf) = (real(n)?, real(p)?);
+    if nf == 1.0 {
+        return Ok(Value::Int(i64::from(rng.random() < pf)));
+    }
+    if pf > 0.5 {
+        let other = binomial(rng, n, &float(1.0 - pf))?;
+        return bin(Bin::Sub, n, &other);
+    }
+    if nf * pf < 10.0 {
+        let (mut x, mut y) = (0i64, 0f64);
+        let c = (1.0 - pf).log2();
+        if c == 0.0 {
+            return Ok(Value::Int(x));
+        }
+        loop {
+            y += (rng.random().log2() / c).floor() + 1.0;
+            if y > nf {
+                return Ok(Value::Int(x));
+            }
+            x += 1;
+        }
+    }
+    if (nf * pf).is_nan() {
+        // `assert n*p >= 10.0 and p <= 0.5` (a NaN `p`).
+        return Err(ExcObj::msg(ExcClass::AssertionError, ""));
+    }
+    let spq = (nf * pf * (1.0 - pf)).sqrt();
+    let b = 1.15 + 2.53 * spq;
+    let a = -0.0873 + 0.0248 * b + 0.01 * pf;
+    let c = nf * pf + 0.5;
+    let vr = 0.92 - 4.2 / b;
+    let mut setup: Option<(f64, f64, f64, f64)> = None;
+    loop {
+        let u = rng.random() - 0.5;
+        let us = 0.5 - u.abs();
+        let k = ((2.0 * a / us + b) * u + c).floor();
+        if k < 0.0 || k > nf {
+            continue;
+        }
+        let mut v = rng.random();
+        if us >= 0.07 && v <= vr {
+            return Ok(Value::Int(k as i64));
+        }
+        let (alpha, lpq, m, h) = *setup.get_or_insert_with(|| {
+            let m = ((nf + 1.0) * pf).floor();
+            ((2.83 + 5.1 / b) * spq, (pf / (1.0 - pf)).ln(), m, lgamma(m + 1.0) + lgamma(nf - m + 1.0))
+        });
+        v *= alpha / (a / (us * us) + b);
+        if v.ln() <= h - lgamma(k + 1.0) - lgamma(nf - k + 1.0) + (k - m) * lpq {
+            return Ok(Value::Int(k as i64));
+        }
+    }
 }
 
 #[cfg(test)]
@@ -682,5 +863,195 @@ mod tests {
         let mut s = Rng::from_key(&[0]);
         s.seed_int((1 << 40) + 5);
         assert_eq!(r.random(), s.random());
+    }
+
+    fn run(rng: &mut Rng, f: &str, args: Vec<Value>) -> Result<Value, Exc> {
+        call(rng, RandFn::by_name(f).expect("a random function"), args, &[])
+    }
+
+    /// `f(args)` as CPython prints it, or the exception as `Type: message`.
+    fn shown(rng: &mut Rng, f: &str, args: Vec<Value>) -> String {
+        match run(rng, f, args) {
+            Ok(v) => v.repr(),
+            Err(e) => format!("{}: {}", e.class.name(), e.message()),
+        }
+    }
+
+    /// The argument checks and messages of each release, as CPython
+    /// 3.11.7, 3.12.7, 3.13.2 and 3.14.2 print them (the calls raise before
+    /// drawing, so the generator's state does not matter).
+    #[test]
+    fn checks_and_messages_per_release() {
+        use crate::version::{set_current, Python};
+        let (i, f, s) = (Value::Int, Value::Float, Value::str);
+        for py in Python::ALL {
+            set_current(py);
+            let mut r = Rng::from_key(&[1]);
+            let r = &mut r;
+            let (v12, v13, v14) = (py >= Python::V3_12, py >= Python::V3_13, py >= Python::V3_14);
+            let pick = |old: &str, new: &str, since: bool| if since { new.to_owned() } else { old.to_owned() };
+            let not_int = "TypeError: 'float' object cannot be interpreted as an integer";
+            assert_eq!(
+                shown(r, "randrange", vec![f(1.5)]),
+                pick("ValueError: non-integer arg 1 for randrange()", not_int, v12)
+            );
+            assert_eq!(
+                shown(r, "randrange", vec![s("a")]),
+                pick(
+                    "ValueError: invalid literal for int() with base 10: 'a'",
+                    "TypeError: 'str' object cannot be interpreted as an integer",
+                    v12
+                )
+            );
+            assert_eq!(
+                shown(r, "randrange", vec![Value::None]),
+                pick(
+                    "TypeError: int() argument must be a string, a bytes-like object or a real number, not 'NoneType'",
+                    "TypeError: 'NoneType' object cannot be interpreted as an integer",
+                    v12
+                )
+            );
+            assert_eq!(
+                shown(r, "randrange", vec![i(5), i(2)]),
+                pick(
+                    "ValueError: empty range for randrange() (5, 2, -3)",
+                    "ValueError: empty range in randrange(5, 2)",
+                    v12
+                )
+            );
+            assert_eq!(
+                shown(r, "randrange", vec![Value::Bool(true), Value::Bool(false)]),
+                pick(
+                    "ValueError: empty range for randrange() (1, 0, -1)",
+                    "ValueError: empty range in randrange(True, False)",
+                    v12
+                )
+            );
+            assert_eq!(
+                shown(r, "randrange", vec![i(10), i(1), i(3)]),
+                pick("ValueError: empty range for randrange()", "ValueError: empty range in randrange(10, 1, 3)", v12)
+            );
+            assert_eq!(shown(r, "randrange", vec![i(0)]), "ValueError: empty range for randrange()");
+            let randint_empty = match py {
+                Python::V3_11 => "ValueError: empty range for randrange() (5, 2, -3)",
+                Python::V3_12 | Python::V3_13 => "ValueError: empty range in randrange(5, 2)",
+                Python::V3_14 => "ValueError: empty range in randint(5, 1)",
+            };
+            assert_eq!(shown(r, "randint", vec![i(5), i(1)]), randint_empty);
+            assert_eq!(
+                shown(r, "randint", vec![Value::Bool(true), Value::Bool(false)]),
+                match py {
+                    Python::V3_11 => "ValueError: empty range for randrange() (1, 1, 0)",
+                    Python::V3_12 | Python::V3_13 => "ValueError: empty range in randrange(True, 1)",
+                    Python::V3_14 => "ValueError: empty range in randint(1, 0)",
+                }
+            );
+            assert_eq!(
+                shown(r, "randint", vec![i(1), s("a")]),
+                pick(
+                    "TypeError: can only concatenate str (not \"int\") to str",
+                    "TypeError: 'str' object cannot be interpreted as an integer",
+                    v14
+                )
+            );
+            assert_eq!(
+                shown(r, "randint", vec![f(1.5), i(3)]),
+                pick("ValueError: non-integer arg 1 for randrange()", not_int, v12)
+            );
+            let rate = run(r, "expovariate", vec![]).map_err(|e| e.message());
+            if v12 {
+                assert!(matches!(rate, Ok(Value::Float(x)) if x > 0.0), "{rate:?}");
+            } else {
+                assert_eq!(rate.unwrap_err(), "Random.expovariate() missing 1 required positional argument: 'lambd'");
+            }
+            assert_eq!(
+                shown(r, "expovariate", vec![i(1), i(2)]),
+                pick(
+                    "TypeError: Random.expovariate() takes 2 positional arguments but 3 were given",
+                    "TypeError: Random.expovariate() takes from 1 to 2 positional arguments but 3 were given",
+                    v12
+                )
+            );
+            assert_eq!(
+                shown(r, "seed", vec![Value::list(vec![])]),
+                pick(
+                    "TypeError: The only supported seed types are: None,\nint, float, str, bytes, and bytearray.",
+                    "TypeError: The only supported seed types are:\nNone, int, float, str, bytes, and bytearray.",
+                    v13
+                )
+            );
+            assert_eq!(
+                shown(r, "getrandbits", vec![i(-1)]),
+                pick("ValueError: number of bits must be non-negative", "ValueError: Cannot convert negative int", v14)
+            );
+            let sample = |r: &mut Rng, pop: &str, k: i64, counts: Vec<i64>| {
+                let counts = Value::list(counts.into_iter().map(Value::Int).collect());
+                let kw = [("counts", counts)];
+                match call(r, RandFn::Sample, vec![Value::str(pop.to_owned()), i(k)], &kw) {
+                    Ok(v) => v.repr(),
+                    Err(e) => format!("{}: {}", e.class.name(), e.message()),
+                }
+            };
+            let (no_total, larger) = (
+                "ValueError: Total of counts must be greater than zero",
+                "ValueError: Sample larger than population or is negative",
+            );
+            assert_eq!(sample(r, "", 0, vec![]), pick("IndexError: pop from empty list", "[]", v14));
+            assert_eq!(sample(r, "", 1, vec![]), pick("IndexError: pop from empty list", larger, v14));
+            assert_eq!(sample(r, "ab", 0, vec![0, 0]), pick(no_total, "[]", v14));
+            assert_eq!(sample(r, "ab", 1, vec![0, 0]), pick(no_total, larger, v14));
+            assert_eq!(sample(r, "ab", 1, vec![1, -2]), pick(no_total, "ValueError: Counts must be non-negative", v14));
+            assert_eq!(
+                lookup(RandFn::Binomialvariate).map_err(|e| e.message()),
+                if v12 { Ok(()) } else { Err("module 'random' has no attribute 'binomialvariate'".to_owned()) }
+            );
+        }
+    }
+
+    /// `randrange(10.0)` and `randint(1.0, 3)`: taken with a warning in
+    /// 3.11, a TypeError from 3.12.
+    #[test]
+    fn integral_floats_are_refused_from_3_12() {
+        use crate::version::{set_current, Python};
+        set_current(Python::V3_11);
+        let mut r = Rng::from_key(&[3]);
+        assert_eq!(run(&mut r, "randrange", vec![Value::Float(10.0)]).unwrap().repr(), "3");
+        set_current(Python::V3_12);
+        let e = run(&mut r, "randrange", vec![Value::Float(10.0)]).unwrap_err();
+        assert_eq!(e.message(), "'float' object cannot be interpreted as an integer");
+        set_current(Python::V3_14);
+        assert!(run(&mut r, "randint", vec![Value::Float(1.0), Value::Int(3)]).is_err());
+    }
+
+    /// The numbers CPython 3.12 to 3.14 draw: `random.seed(7)`, then six
+    /// `binomialvariate(n, p)` of each pair (both methods, and the
+    /// symmetry for `p > 0.5`), then `random()`; `random.seed(8)`, then
+    /// `expovariate()` and `expovariate(lambd=3)`.
+    #[test]
+    fn binomialvariate_and_expovariate_draw_as_cpython() {
+        use crate::version::{set_current, Python};
+        set_current(Python::V3_12);
+        let mut r = Rng::from_key(&[7]);
+        let pairs =
+            [(10.0, 0.3), (100.0, 0.4), (1000.0, 0.7), (1.0, 0.5), (3.5, 0.2), (50.0, 0.9), (1e6, 0.01), (40.0, 0.5)];
+        let mut got = Vec::new();
+        for (n, p) in pairs {
+            let n = if n == 3.5 { Value::Float(n) } else { Value::Int(n as i64) };
+            let draws: Vec<String> = (0..6).map(|_| binomial(&mut r, &n, &Value::Float(p)).unwrap().repr()).collect();
+            got.push(format!("[{}]", draws.join(", ")));
+        }
+        assert_eq!(
+            format!("[{}]", got.join(", ")),
+            "[[2, 2, 2, 1, 2, 1], [41, 57, 46, 34, 37, 35], [694, 698, 729, 692, 708, 702], [0, 0, 1, 0, 0, 0], \
+             [1, 1, 0, 1, 0, 0], [41, 43, 47, 47, 45, 43], [10138, 9883, 9918, 9996, 9929, 9977], [22, 21, 14, 23, 19, 21]]"
+        );
+        assert_eq!(r.random(), 0.06734761584302484);
+        let mut r = Rng::from_key(&[8]);
+        assert_eq!(run(&mut r, "expovariate", vec![]).unwrap().repr(), "0.2570957845082924");
+        let kw = [("lambd", Value::Int(3))];
+        assert_eq!(call(&mut r, RandFn::Expovariate, vec![], &kw).unwrap().repr(), "1.092654505905355");
+        assert_eq!(lgamma(1.0), 0.0);
+        assert!((lgamma(11.0) - 3_628_800f64.ln()).abs() < 1e-13);
+        assert!((lgamma(171.0) - 706.5730622457874).abs() < 1e-11);
     }
 }

@@ -305,6 +305,7 @@ impl Vm<'_> {
                 builtin(*b, args, &kw)?
             }
             CExpr::Random(f, args, kwargs) => {
+                crate::value::random::lookup(*f)?;
                 let args = self.items(t, args)?;
                 let mut kw = Vec::with_capacity(kwargs.len());
                 for (k, v) in kwargs.iter() {
