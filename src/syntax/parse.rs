@@ -210,12 +210,7 @@ impl<'s> Parser<'s> {
             Ok(v) => Some(v),
             Err(_) => {
                 let shown = &self.source[node.span.clone()];
-                // `3.10` read as a float would be 3.1: say which spelling to use.
-                let hint = if text.starts_with("3.1") && text.len() == 3 {
-                    "quote the version, as YAML reads 3.10 as the number 3.1; asim reproduces \"3.11\", \"3.12\", \"3.13\" and \"3.14\""
-                } else {
-                    "write one of \"3.11\", \"3.12\", \"3.13\" or \"3.14\" (the default is the newest, 3.14)"
-                };
+                let hint = "write one of \"3.11\", \"3.12\", \"3.13\" or \"3.14\" (the default is the newest, 3.14)";
                 self.err(
                     Diagnostic::error(
                         format!("`python` takes a supported CPython release, found `{shown}`"),

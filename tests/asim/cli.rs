@@ -220,3 +220,46 @@ fn a_start_line_shows_the_call_as_it_was_spawned() {
     assert!(run.stdout.contains("Task-2  start  w([1])\n"), "{}", run.stdout);
     assert!(run.stdout.contains("Task-2  | [1, 2]\n"), "the task sees the list as it is: {}", run.stdout);
 }
+
+/// The release: the scenario's `python:`, overridden by `--python`, 3.14
+/// by default; named in every view; `--python all` compares the releases.
+#[test]
+fn the_python_release_is_chosen_recorded_and_compared() {
+    in_root();
+    // Named tasks: from 3.13 they take no Task-N number.
+    let file = "scenarios/task_names.yaml";
+    let default = asim(&["run", "--format", "json", file]);
+    assert!(default.stdout.contains("\"python\":\"3.14\""), "{}", default.stdout);
+    let old = asim(&["run", "--python", "3.12", "--format", "json", file]);
+    assert!(old.stdout.contains("\"python\":\"3.12\""), "{}", old.stdout);
+    assert_ne!(default.stdout.replace("3.14", "3.12"), old.stdout, "task names should differ");
+    let human = asim(&["run", "--color", "never", "--python", "3.13", file]);
+    assert!(human.stdout.starts_with("asim run task_names · Python 3.13\n"), "{}", human.stdout);
+    // The seed scenarios say python: "3.11"; the flag wins over it.
+    let seed = "scenarios/seed/01_hello.yaml";
+    assert!(asim(&["run", "--color", "never", seed]).stdout.starts_with("asim run hello · Python 3.11\n"));
+    assert!(asim(&["run", "--color", "never", "--python", "3.14", seed]).stdout.contains("· Python 3.14\n"));
+    let export = asim(&["export", "python", seed]);
+    assert!(export.stdout.contains("# for CPython 3.11 (the scenario's `python:`)"), "{}", export.stdout);
+    // --python all: agree (exit 0) or part (exit 1, the line, the change).
+    let same = asim(&["run", "--python", "all", seed]);
+    assert_eq!(same.code, 0, "{}", same.stderr);
+    assert!(same.stdout.contains("3.14  same as 3.13"), "{}", same.stdout);
+    let parts = asim(&["run", "--python", "all", "--color", "never", file]);
+    assert_eq!(parts.code, 1, "{}", parts.stderr);
+    assert!(parts.stdout.contains("3.13  differs from 3.12 at line"), "{}", parts.stdout);
+    assert!(
+        parts.stdout.contains("because a task created with name= no longer uses up a Task-N number (3.13, gh-112622)"),
+        "{}",
+        parts.stdout
+    );
+    let json = asim(&["run", "--python", "all", "--format", "json", file]);
+    let lines: Vec<serde_json::Value> = json.stdout.lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    assert_eq!(lines.len(), 4);
+    assert_eq!(lines[2]["differs_from"]["changes"][0]["issue"], "gh-112622");
+    assert_eq!(lines[3]["same_as"], "3.13");
+    // A release asim does not reproduce.
+    let bad = asim(&["run", "--python", "3.10", seed]);
+    assert_eq!(bad.code, 2);
+    assert!(bad.stderr.contains("asim reproduces 3.11, 3.12, 3.13 and 3.14"), "{}", bad.stderr);
+}
