@@ -599,6 +599,14 @@ impl Gen {
                     self.line(ind + 2, "- print: \"put_nowait ok, full={jobs.full()}\"");
                     self.handler(ind, "except", "[QueueFull, ValueError]", "e", "- print: \"queue refused: {e!r}\"");
                 }
+                _ if self.rng.chance(15) => {
+                    // Queue.shutdown (3.13+; an AttributeError before).
+                    let how = *self.rng.pick(&["", "immediate=True"]);
+                    self.line(ind, "- try:");
+                    self.line(ind + 2, &format!("- do: jobs.shutdown({how})"));
+                    self.say(ind + 2, "shut jobs down");
+                    self.handler(ind, "except", "AttributeError", "e", "- print: \"no shutdown: {e}\"");
+                }
                 _ => {
                     self.line(ind, "- try:");
                     self.line(ind + 2, "- await: jobs.join()");
