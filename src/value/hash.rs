@@ -32,9 +32,11 @@ pub(crate) enum Hash {
 
 /// `hash(v)`: TypeError for an unhashable value (a list, a dict, ...).
 pub(crate) fn hash(v: &Value) -> Result<Hash, Exc> {
+    // A 32-bit build hashes these otherwise, or (a negative hash) probes
+    // its table with another perturbation (`size_t perturb = hash`).
     let wide = match v {
-        Value::Int(i) => !(-0x7fff_fffe..=0x7fff_fffe).contains(i),
-        Value::Float(f) => f.fract() != 0.0 || f.abs() >= 2_147_483_647.0,
+        Value::Int(i) => !(0..=0x7fff_fffe).contains(i),
+        Value::Float(f) => f.fract() != 0.0 || !(0.0..2_147_483_647.0).contains(f),
         Value::BigInt(_) | Value::Str(_) | Value::Tuple(_) => true,
         _ => false,
     };
@@ -191,8 +193,9 @@ pub(crate) fn set_hash_seed(seed: u32) {
     WIDE_USED.with(|u| u.set(false));
 }
 
-/// Whether a value whose hash a 32-bit CPython computes otherwise (a str,
-/// a tuple, a non-integral float, an int beyond 2**31) was hashed since
+/// Whether a value whose hash a 32-bit CPython computes or uses otherwise
+/// (a str, a tuple, a non-integral float, a negative int or one beyond
+/// 2**31) was hashed since
 /// [`set_hash_seed`]: such a run's sets may iterate in another order on a
 /// 32-bit build (CPython under WebAssembly, as the version tests run it).
 pub(crate) fn wide_used() -> bool {
