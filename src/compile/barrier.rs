@@ -71,21 +71,7 @@ impl Asm {
         self.emit(Op::WithExit(4));
         self.emit(Op::EndFinally);
         self.emit(Op::Return(None));
-        CoroCode {
-            def_at: 0,
-            name: name.to_owned(),
-            defaults: vec![None],
-            n_locals: 5,
-            local_names: ["self", "cond", "index", "result", "with"].iter().map(|s| (*s).to_owned()).collect(),
-            n_iters: 0,
-            n_groups: 0,
-            code: self.code.into_iter().map(|op| Instr { op, span: 0..0 }).collect(),
-            builtin: true,
-            is_fn: false,
-            args_in_frame: false,
-            unpacks: Vec::new(),
-            items: Vec::new(),
-        }
+        builtin(name, vec![None], &["self", "cond", "index", "result", "with"], self.code)
     }
 }
 
@@ -158,49 +144,19 @@ pub(crate) fn method_coroutines() -> Vec<CoroCode> {
     let mut coros: Vec<CoroCode> = ops
         .into_iter()
         .zip(METHOD_COROUTINES)
-        .map(|(code, name)| CoroCode {
-            def_at: 0,
-            name: name.to_owned(),
-            defaults: vec![None, None],
-            n_locals: 3,
-            local_names: ["self", "item", "result"].iter().map(|s| (*s).to_owned()).collect(),
-            n_iters: 0,
-            n_groups: 0,
-            code: code.into_iter().map(|op| Instr { op, span: 0..0 }).collect(),
-            builtin: true,
-            is_fn: false,
-            args_in_frame: false,
-            unpacks: Vec::new(),
-            items: Vec::new(),
-        })
+        .map(|(code, name)| builtin(name, vec![None, None], &["self", "item", "result"], code))
         .collect();
     // `asyncio.sleep(delay, result=None)` as a coroutine object (for
     // `wait_for`, `gather`, `spawn`, a variable): index [`SLEEP_COROUTINE`].
-    coros.push(CoroCode {
-        def_at: 0,
-        name: "sleep".to_owned(),
-        defaults: vec![None, Some(CExpr::Const(Value::None))],
-        n_locals: 2,
-        local_names: vec!["delay".to_owned(), "result".to_owned()],
-        n_iters: 0,
-        n_groups: 0,
-        code: [Op::Sleep(CExpr::Local(0)), Op::Return(Some(CExpr::Local(1)))]
-            .into_iter()
-            .map(|op| Instr { op, span: 0..0 })
-            .collect(),
-        builtin: true,
-        is_fn: false,
-        args_in_frame: false,
-        unpacks: Vec::new(),
-        items: Vec::new(),
-    });
+    let sleep = vec![Op::Sleep(CExpr::Local(0)), Op::Return(Some(CExpr::Local(1)))];
+    coros.push(builtin("sleep", vec![None, Some(CExpr::Const(Value::None))], &["delay", "result"], sleep));
     // `asyncio.wait_for(fut, timeout)` from 3.12 (gh-96764), with a
     // positive or no timeout: `async with timeouts.timeout(timeout):
     // return await fut`, run in the caller's task. Index
     // [`WAIT_FOR_COROUTINE`]; locals: fut, timeout, the result, the
     // timeout's slot.
     let (result, slot) = (Some(Target::Local(2)), 3);
-    let code = [
+    let wait_for = vec![
         Op::TimeoutEnter(CExpr::Local(1), slot),
         Op::PushFinally(5),
         Op::Await(CExpr::Local(0), result),
@@ -210,12 +166,19 @@ pub(crate) fn method_coroutines() -> Vec<CoroCode> {
         Op::EndFinally,
         Op::Return(Some(CExpr::Local(2))),
     ];
-    coros.push(CoroCode {
+    coros.push(builtin("wait_for", vec![None, None], &["fut", "timeout", "result", "timeout manager"], wait_for));
+    coros
+}
+
+/// One of asyncio's own coroutines, compiled into asim's instructions:
+/// `defaults` of its parameters, then its other locals, named by `locals`.
+fn builtin(name: &str, defaults: Vec<Option<CExpr>>, locals: &[&str], code: Vec<Op>) -> CoroCode {
+    CoroCode {
         def_at: 0,
-        name: "wait_for".to_owned(),
-        defaults: vec![None, None],
-        n_locals: 4,
-        local_names: ["fut", "timeout", "result", "timeout manager"].iter().map(|s| (*s).to_owned()).collect(),
+        name: name.to_owned(),
+        defaults,
+        n_locals: locals.len() as u32,
+        local_names: locals.iter().map(|s| (*s).to_owned()).collect(),
         n_iters: 0,
         n_groups: 0,
         code: code.into_iter().map(|op| Instr { op, span: 0..0 }).collect(),
@@ -224,8 +187,7 @@ pub(crate) fn method_coroutines() -> Vec<CoroCode> {
         args_in_frame: false,
         unpacks: Vec::new(),
         items: Vec::new(),
-    });
-    coros
+    }
 }
 
 /// Where `asyncio.sleep` is among the coroutines [`method_coroutines`] makes.

@@ -439,6 +439,17 @@ impl Vm<'_> {
         self.after_handle_at(t, line);
     }
 
+    /// Runs `free`, which drops values where CPython's code has no line
+    /// number (3.12's inlined comprehension cleanup): what they held is
+    /// reported at line -1, after what was dropped before at the task's line.
+    pub(crate) fn free_without_line(&mut self, t: Option<TaskId>, free: impl FnOnce()) {
+        if crate::value::any_dropped() {
+            self.after_handle(t);
+        }
+        free();
+        self.after_handle_at(t, super::NO_LINE);
+    }
+
     /// [`Vm::after_handle`], with the scenario line the values were dropped
     /// at (0: not in the scenario). Python's warnings filters show a
     /// warning once per text and place ("default" action): a coroutine

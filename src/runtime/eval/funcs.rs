@@ -219,11 +219,7 @@ impl<'p> Vm<'p> {
     /// line -1, once for all such places.
     fn comp_failed(&mut self, t: Task_, partial: Value, e: Exc) -> Exc {
         if self.has(Change::InlinedComprehensions) {
-            if crate::value::any_dropped() {
-                self.after_handle(t);
-            }
-            drop(partial);
-            self.after_handle_at(t, crate::runtime::NO_LINE);
+            self.free_without_line(t, || drop(partial));
         }
         e
     }

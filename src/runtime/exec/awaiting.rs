@@ -215,9 +215,6 @@ impl Vm<'_> {
                                     // 3.12: the partial list is freed by the
                                     // inlined comprehension's cleanup, which
                                     // has no line number.
-                                    if crate::value::any_dropped() {
-                                        self.after_handle(Some(t));
-                                    }
                                     let mut all = Vec::with_capacity(values.len());
                                     while let Some(v) = values.pop_front() {
                                         all.push(v);
@@ -227,8 +224,7 @@ impl Vm<'_> {
                                         values.push_back(v);
                                     }
                                     // A list frees its items last first.
-                                    while built.pop().is_some() {}
-                                    self.after_handle_at(Some(t), crate::runtime::NO_LINE);
+                                    self.free_without_line(Some(t), || while built.pop().is_some() {});
                                 }
                                 return Err(e);
                             }
