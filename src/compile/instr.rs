@@ -664,6 +664,9 @@ pub(crate) struct Program {
     pub(crate) barrier_coros: Option<[CoroId; 3]>,
     /// 3.12's `wait_for` (see [`super::barrier::WAIT_FOR_COROUTINE`]).
     pub(crate) wait_for_coro: CoroId,
+    /// The first of the primitives' method coroutines (`acquire`, `wait`,
+    /// `get`, `put`, `join`, in that order).
+    pub(crate) method_coros: CoroId,
     /// Byte offset of each line of the scenario, to report lines.
     pub(crate) line_starts: Vec<usize>,
     /// The lambdas, by [`CExpr::Lambda`] id.

@@ -318,6 +318,7 @@ fn compile_bodies(
         main,
         barrier_coros,
         wait_for_coro: method_base(ch) + barrier::WAIT_FOR_COROUTINE,
+        method_coros: method_base(ch),
         coros,
         line_starts: Vec::new(),
         lambdas,

@@ -400,6 +400,10 @@ impl Vm<'_> {
     pub(super) fn task_repr(&self, t: TaskId) -> String {
         let task = &self.tasks[t as usize];
         let code = &self.prog.coros[task.coro as usize];
+        // A primitive's method (`jobs.get()`) is named by its class.
+        let recv = task.frames.first().and_then(|f| f.locals.first()).or_else(|| task.args().first());
+        let qualname = self.method_qualname(task.coro, recv);
+        let name = qualname.as_deref().unwrap_or(&code.name);
         if !self.task_done(t) {
             let line = match task.frames.first() {
                 Some(f) if !matches!(task.resume, Resume::Start | Resume::StartReused) => {
@@ -408,9 +412,8 @@ impl Vm<'_> {
                 _ => self.line_of(code.def_at),
             };
             return format!(
-                "<Task pending name='{}' coro=<{}() running at {}:{line}>>",
+                "<Task pending name='{}' coro=<{name}() running at {}:{line}>>",
                 task.name(),
-                code.name,
                 self.prog.file
             );
         }
@@ -419,9 +422,8 @@ impl Vm<'_> {
             _ => String::new(),
         };
         format!(
-            "<Task finished name='{}' coro=<{}() done, defined at {}:{}>{exc}>",
+            "<Task finished name='{}' coro=<{name}() done, defined at {}:{}>{exc}>",
             task.name(),
-            code.name,
             self.prog.file,
             self.line_of(code.def_at)
         )

@@ -129,12 +129,31 @@ impl Vm<'_> {
 
     /// A coroutine object.
     pub(crate) fn coro_obj(&self, id: CoroId, args: Vec<Value>) -> Value {
-        Value::Coro(Rc::new(CoroObj {
-            coro: id,
-            name: self.coro_names[id as usize].clone(),
-            args,
-            used: Cell::new(false),
-        }))
+        let name = match self.method_qualname(id, args.first()) {
+            Some(q) => q.into(),
+            None => self.coro_names[id as usize].clone(),
+        };
+        Value::Coro(Rc::new(CoroObj { coro: id, name, args, used: Cell::new(false) }))
+    }
+
+    /// The `__qualname__` of a primitive method's coroutine called on
+    /// `recv` (`Queue.get`, `Lock.acquire`: named after the class that
+    /// defines the method), or `None` for any other coroutine.
+    pub(crate) fn method_qualname(&self, coro: CoroId, recv: Option<&Value>) -> Option<String> {
+        use crate::value::PrimKind as K;
+        let method = coro.checked_sub(self.prog.method_coros)?;
+        let Some(Value::Prim(p)) = recv else { return None };
+        let class = match (method, p.kind) {
+            (0, K::Lock | K::Condition) => "Lock.acquire",
+            (0, K::Semaphore | K::BoundedSemaphore) => "Semaphore.acquire",
+            (1, K::Event) => "Event.wait",
+            (1, K::Condition) => "Condition.wait",
+            (2, _) => "Queue.get",
+            (3, _) => "Queue.put",
+            (4, _) => "Queue.join",
+            _ => return None,
+        };
+        Some(class.to_owned())
     }
 
     /// A class only later releases have, named: what Python raises on a
