@@ -244,6 +244,11 @@ pub(crate) struct Vm<'p> {
     pub(crate) rng: Option<Box<crate::value::random::Rng>>,
     /// The CPython release whose behaviour the run reproduces.
     pub(crate) py: crate::version::Python,
+    /// The exception the code running the loop is handling: main's, while
+    /// `asyncio.run`'s `Runner.__exit__` shuts down after main failed. An
+    /// exception raised in a task that handles nothing itself gets it as
+    /// its `__context__`.
+    pub(crate) handling_outside: Option<Exc>,
     /// The version changes whose mechanism the run went through, as
     /// [`crate::version::Change::bit`]s (see [`Vm::has`]).
     pub(crate) changes: u64,
@@ -320,6 +325,7 @@ impl<'p> Vm<'p> {
             rng: prog.seed.as_deref().map(crate::value::random::Rng::from_key),
             py: limits.python.or(prog.python).unwrap_or(crate::version::Python::DEFAULT),
             changes: 0,
+            handling_outside: None,
         }
     }
 

@@ -149,6 +149,11 @@ impl Vm<'_> {
             }
             Err(stop) => return self.finish(None, Some(stop)),
         };
+        // `with Runner() as runner:` — Runner.close() runs in `__exit__`,
+        // while main's exception (if it failed) is being handled.
+        if let Err(e) = &result {
+            self.handling_outside = Some(e.clone());
+        }
         // Runner.close(): _cancel_all_tasks, shutdown_asyncgens, shutdown_default_executor.
         // Most runs end with every task finished: then there is nothing to scan.
         let mut to_cancel: Vec<TaskId> = if self.finished_tasks == self.tasks.len() {

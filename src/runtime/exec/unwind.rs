@@ -91,8 +91,15 @@ impl Vm<'_> {
     /// `_PyErr_ChainStackItem` (an exception thrown into the coroutine) do,
     /// the exception the task is handling becomes its `__context__`.
     pub(crate) fn raise(&mut self, t: TaskId, exc: Exc) -> Flow {
-        if let Some(handled) = self.tasks[t as usize].rare.exc_info().last() {
-            exc.set_context(handled);
+        match self.tasks[t as usize].rare.exc_info().last() {
+            Some(handled) => exc.set_context(handled),
+            // The loop itself runs inside a handler (asyncio.run's shutdown
+            // after main failed): that exception is the one being handled.
+            None => {
+                if let Some(outside) = &self.handling_outside {
+                    exc.set_context(outside);
+                }
+            }
         }
         self.unwind(t, exc, true)
     }
