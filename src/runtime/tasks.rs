@@ -402,8 +402,7 @@ impl Vm<'_> {
         let code = &self.prog.coros[task.coro as usize];
         // A primitive's method (`jobs.get()`) is named by its class.
         let recv = task.frames.first().and_then(|f| f.locals.first()).or_else(|| task.args().first());
-        let qualname = self.method_qualname(task.coro, recv);
-        let name = qualname.as_deref().unwrap_or(&code.name);
+        let name = self.method_qualname(task.coro, recv).unwrap_or(&code.name);
         if !self.task_done(t) {
             let line = match task.frames.first() {
                 Some(f) if !matches!(task.resume, Resume::Start | Resume::StartReused) => {

@@ -9,9 +9,11 @@
 //! Without Node.js and npm the tests skip (fail under `CI=true`); Pyodide
 //! itself is installed into `target/pyodide/` on first use.
 
-use crate::differential::{pyodide_or_skip, scenarios_and_twins, PYODIDE_DIFFERS, SET_ORDERS};
-use crate::gen::diff::{check_seeds_ordered, divergence, run_cpython_ordered};
-use crate::{asim, in_root, rel};
+use crate::differential::{
+    divergences_in_every_order, pyodide_or_skip, scenarios_and_twins, PYODIDE_DIFFERS, SET_ORDERS,
+};
+use crate::gen::diff::check_seeds_ordered;
+use crate::in_root;
 use std::path::PathBuf;
 
 /// What a 32-bit (wasm32) CPython cannot print as a 64-bit one does: the
@@ -27,22 +29,7 @@ fn shipped_scenarios_match(version: &str) {
     let test = format!("every_scenario_matches_python_{}", version.replace('.', "_"));
     let Some(py) = pyodide_or_skip(&test, version) else { return };
     let (scenarios, twins) = scenarios_and_twins();
-    let mut failures = Vec::new();
-    for order in SET_ORDERS {
-        let cpython = run_cpython_ordered(&py, &twins, order);
-        assert_eq!(cpython.len(), scenarios.len());
-        for (s, theirs) in scenarios.iter().zip(&cpython) {
-            let file = rel(s);
-            if hash_dependent(&file) {
-                continue;
-            }
-            let ours = asim(&["run", "--format", "json", "--python", version, "--set-order", order, &file]);
-            let name = format!("{file} (--python {version} --set-order {order})");
-            if let Some(report) = divergence(&name, &ours.stdout, theirs) {
-                failures.push(format!("{report}{}", ours.stderr));
-            }
-        }
-    }
+    let failures = divergences_in_every_order(&py, version, &scenarios, &twins, hash_dependent);
     assert!(
         failures.is_empty(),
         "{} of {} runs diverge from CPython {version}:\n{}",

@@ -139,11 +139,11 @@ impl Vm<'_> {
     /// The `__qualname__` of a primitive method's coroutine called on
     /// `recv` (`Queue.get`, `Lock.acquire`: named after the class that
     /// defines the method), or `None` for any other coroutine.
-    pub(crate) fn method_qualname(&self, coro: CoroId, recv: Option<&Value>) -> Option<String> {
+    pub(crate) fn method_qualname(&self, coro: CoroId, recv: Option<&Value>) -> Option<&'static str> {
         use crate::value::PrimKind as K;
         let method = coro.checked_sub(self.prog.method_coros)?;
         let Some(Value::Prim(p)) = recv else { return None };
-        let class = match (method, p.kind) {
+        Some(match (method, p.kind) {
             (0, K::Lock | K::Condition) => "Lock.acquire",
             (0, K::Semaphore | K::BoundedSemaphore) => "Semaphore.acquire",
             (1, K::Event) => "Event.wait",
@@ -152,8 +152,7 @@ impl Vm<'_> {
             (3, _) => "Queue.put",
             (4, _) => "Queue.join",
             _ => return None,
-        };
-        Some(class.to_owned())
+        })
     }
 
     /// A class only later releases have, named: what Python raises on a
