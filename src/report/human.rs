@@ -11,7 +11,7 @@
 //! bounded number of lines, never the run.
 
 use super::{epilogue, outcome_word, wait_text, Streams, Style, BOLD, DIM, GREEN, RED, YELLOW};
-use crate::runtime::{Event, EventKind, Outcome, RunEnd, SetOrder, SetSite, Sink, Tasks};
+use crate::runtime::{Canceller, Cause, Event, EventKind, Outcome, RunEnd, SetOrder, SetSite, Sink, Tasks};
 use crate::source::Source;
 use std::io;
 
@@ -124,16 +124,29 @@ impl Sink for HumanView<'_, '_> {
             EventKind::Sleep(until) => ("sleep", format!("until {}", crate::value::pyfmt::float_repr(until)), DIM),
             EventKind::Block(d) => ("block", format!("{d}s: the whole loop stalls (time.sleep)"), YELLOW),
             EventKind::Wait(on) => ("wait", wait_text(&on, tasks), YELLOW),
-            EventKind::Wake => ("wake", String::new(), DIM),
+            // The `sleep` line already said until when.
+            EventKind::Wake { cause: Cause::Slept, .. } => return Ok(()),
+            EventKind::Wake { cause, .. } => {
+                let mut text = String::new();
+                super::push_cause_text(&cause, e.task, tasks, &mut text);
+                ("wake", text, DIM)
+            }
+            EventKind::Prim(op, prim) => (op.word(), format!("`{prim}`"), DIM),
             EventKind::Done(v) if v.is_none() => ("done", String::new(), GREEN),
             EventKind::Done(v) => ("done", format!("-> {v}"), GREEN),
             EventKind::Failed(k, "") => ("raise", k.to_owned(), RED),
             EventKind::Failed(k, m) => ("raise", format!("{k}: {m}"), RED),
             EventKind::Cancelled => ("cancelled", String::new(), RED),
-            EventKind::ShutdownCancel => {
+            EventKind::Cancel(Canceller::Shutdown) => {
                 ("cancel", "asyncio.run() cancels leftover tasks at shutdown".to_owned(), YELLOW)
             }
-            EventKind::CancelRequested(by) => ("cancel", format!("requested by {}", tasks.name(by)), YELLOW),
+            // The `timeout` line says it.
+            EventKind::Cancel(Canceller::Timeout) => return Ok(()),
+            EventKind::Cancel(by) => {
+                let mut text = "requested".to_owned();
+                super::push_canceller_text(by, e.task, tasks, &mut text);
+                ("cancel", text, YELLOW)
+            }
             EventKind::TimeoutExpired => ("timeout", "expired: CancelledError at the next await".to_owned(), YELLOW),
             EventKind::SetOrder { site, order, n } => {
                 let what = match site {

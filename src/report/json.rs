@@ -4,7 +4,7 @@
 //! its first version), with no intermediate JSON value.
 
 use super::{outcome_word, push_wait_text, Streams};
-use crate::runtime::{Event, EventKind, Failure, Link, Outcome, RunEnd, Sink, Tasks};
+use crate::runtime::{Canceller, Cause, Event, EventKind, Failure, Link, Outcome, RunEnd, Sink, Tasks};
 use std::io;
 
 /// The JSON Lines view.
@@ -126,6 +126,45 @@ fn failure(w: &mut Vec<u8>, f: &Failure, link: Option<Link>) {
     w.push(b'}');
 }
 
+/// Who cancelled: `{"kind": "task", "task": "Task-1"}` (`task` only for a
+/// task or a TaskGroup's parent).
+fn canceller(w: &mut Vec<u8>, scratch: &mut String, tasks: &Tasks<'_>, by: Canceller) {
+    w.extend_from_slice(b"{\"kind\":\"");
+    w.extend_from_slice(by.word().as_bytes());
+    w.push(b'"');
+    if let Some(t) = by.task() {
+        w.extend_from_slice(b",\"task\":");
+        name(w, scratch, tasks, t);
+    }
+    w.push(b'}');
+}
+
+/// What woke a task: `{"kind": "release", "prim": "lock", "task": "Task-2"}`;
+/// a cancellation adds `by` (a [`canceller`] object).
+fn cause(w: &mut Vec<u8>, scratch: &mut String, tasks: &Tasks<'_>, c: &Cause<'_>) {
+    w.push(b'{');
+    if let Cause::Cancel(by) = c {
+        w.extend_from_slice(b"\"by\":");
+        canceller(w, scratch, tasks, *by);
+        w.push(b',');
+    }
+    w.extend_from_slice(b"\"kind\":\"");
+    w.extend_from_slice(c.word().as_bytes());
+    w.push(b'"');
+    if let Cause::Op { prim, .. } = c {
+        w.extend_from_slice(b",\"prim\":");
+        string(w, prim);
+    }
+    match c {
+        Cause::Op { by: t, .. } | Cause::Finished(t) | Cause::Task(t) => {
+            w.extend_from_slice(b",\"task\":");
+            name(w, scratch, tasks, *t);
+        }
+        _ => {}
+    }
+    w.push(b'}');
+}
+
 fn key(w: &mut Vec<u8>, first: &mut bool, k: &str) {
     if !std::mem::take(first) {
         w.push(b',');
@@ -147,7 +186,10 @@ impl JsonView<'_> {
                 tasks.push_call(e.task, scratch);
                 string(w, scratch);
             }
-            EventKind::Spawn(c) | EventKind::CancelRequested(c) => name(w, scratch, tasks, c),
+            EventKind::Spawn(c) => name(w, scratch, tasks, c),
+            EventKind::Cancel(by) => canceller(w, scratch, tasks, by),
+            EventKind::Wake { cause: c, .. } => cause(w, scratch, tasks, &c),
+            EventKind::Prim(_, prim) => string(w, prim),
             EventKind::Sleep(x) | EventKind::Block(x) => number(w, x),
             EventKind::Wait(on) => {
                 scratch.clear();
@@ -207,12 +249,26 @@ impl Sink for JsonView<'_> {
             EventKind::Sleep(_) => shape!(Last, "sleep", "until"),
             EventKind::Block(_) => shape!(BeforeT, "block", "seconds"),
             EventKind::Wait(_) => shape!(BeforeT, "wait", "on"),
-            EventKind::Wake => shape!(None, "wake"),
+            EventKind::Wake { ready, .. } if ready != e.t => {
+                // `cause`, then `ready` between `event` and `t`.
+                self.line.extend_from_slice(b"{\"cause\":");
+                self.extra(e, tasks);
+                self.line.extend_from_slice(b",\"event\":\"wake\",\"ready\":");
+                number(&mut self.line, ready);
+                (",\"t\":", "", false, "}\n")
+            }
+            EventKind::Wake { .. } => shape!(BeforeEvent, "wake", "cause"),
+            EventKind::Prim(op, _) => {
+                self.line.extend_from_slice(b"{\"event\":\"");
+                self.line.extend_from_slice(op.word().as_bytes());
+                self.line.extend_from_slice(b"\",\"prim\":");
+                self.extra(e, tasks);
+                (",\"t\":", "", false, "}\n")
+            }
             EventKind::Done(_) => shape!(BeforeT, "done", "result"),
             EventKind::Failed(..) => shape!(BeforeEvent, "raise", "error"),
             EventKind::Cancelled => shape!(None, "cancelled"),
-            EventKind::ShutdownCancel => shape!(None, "shutdown_cancel"),
-            EventKind::CancelRequested(_) => shape!(BeforeEvent, "cancel_requested", "by"),
+            EventKind::Cancel(_) => shape!(BeforeEvent, "cancel", "by"),
             EventKind::TimeoutExpired => shape!(None, "timeout_expired"),
             EventKind::Warning(_, None, _) => shape!(Last, "warning", "text"),
             // `error` first, `text` last.

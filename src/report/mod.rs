@@ -19,7 +19,7 @@ pub mod snapshot;
 pub mod stdout;
 pub mod traceback;
 
-use crate::runtime::{Outcome, RunEnd, Tasks, WaitOn};
+use crate::runtime::{Canceller, Cause, Outcome, RunEnd, Tasks, WaitOn};
 use crate::source::Source;
 use std::fmt::Write as _;
 use std::io::{self, Write};
@@ -170,6 +170,55 @@ pub(crate) fn wait_text(on: &WaitOn<'_>, tasks: &Tasks<'_>) -> String {
     let mut out = String::new();
     push_wait_text(on, tasks, &mut out);
     out
+}
+
+/// What woke a task, as the human view says it after `wake` ("Task-2
+/// released `lock`"); empty when nothing more precise than the loop is known.
+pub(crate) fn push_cause_text(cause: &Cause<'_>, subject: u32, tasks: &Tasks<'_>, out: &mut String) {
+    match *cause {
+        Cause::Slept => out.push_str("its sleep ended"),
+        Cause::Deadline => out.push_str("the deadline passed"),
+        Cause::Op { by, op, prim } => {
+            tasks.name(by).push_to(out);
+            out.push(' ');
+            out.push_str(op.past());
+            out.push_str(" `");
+            out.push_str(prim);
+            out.push('`');
+        }
+        Cause::Finished(t) => {
+            tasks.name(t).push_to(out);
+            out.push_str(" finished");
+        }
+        Cause::Cancel(by) => {
+            out.push_str("cancelled");
+            push_canceller_text(by, subject, tasks, out);
+        }
+        Cause::Task(t) => {
+            out.push_str("by ");
+            tasks.name(t).push_to(out);
+        }
+        Cause::Loop => {}
+    }
+}
+
+/// Who cancelled task `subject`, after "cancelled" or "cancel requested"
+/// (" by Task-1").
+pub(crate) fn push_canceller_text(by: Canceller, subject: u32, tasks: &Tasks<'_>, out: &mut String) {
+    match by {
+        Canceller::TaskGroup(t) if t == subject => out.push_str(" by its TaskGroup"),
+        Canceller::Task(t) => {
+            out.push_str(" by ");
+            tasks.name(t).push_to(out);
+        }
+        Canceller::TaskGroup(t) => {
+            out.push_str(" by the TaskGroup of ");
+            tasks.name(t).push_to(out);
+        }
+        Canceller::Shutdown => out.push_str(" by asyncio.run() at shutdown"),
+        Canceller::Timeout => out.push_str(": its timeout expired"),
+        Canceller::Loop => out.push_str(" by the loop"),
+    }
 }
 
 /// [`wait_text`], appended to `out` (no allocation once `out` has room).

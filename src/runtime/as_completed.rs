@@ -213,7 +213,7 @@ impl Vm<'_> {
         target: Target,
         exc: Option<Exc>,
     ) -> Flow {
-        self.record(t, EventKind::Wake);
+        self.record_wake(t);
         if let Some(e) = exc {
             self.fut_cancel(fut, None);
             let a = &mut self.as_completed[ac as usize];

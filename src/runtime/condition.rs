@@ -59,7 +59,9 @@ impl Vm<'_> {
         if !self.lock_locked(lock) {
             return Err(ExcObj::msg(ExcClass::RuntimeError, "cannot notify on un-acquired lock"));
         }
+        let before = self.prim_op(crate::runtime::Op::Notify, cond);
         self.cond_wake(cond, n);
+        self.set_cause(before);
         Ok(())
     }
 
@@ -91,7 +93,7 @@ impl Vm<'_> {
 
     /// Resuming inside `wait()`.
     pub(crate) fn cond_resume(&mut self, t: TaskId, mut w: CondWait, exc: Option<Exc>) -> Flow {
-        self.record(t, EventKind::Wake);
+        self.record_wake(t);
         let lock = self.lock_target(w.cond);
         if !w.reacquiring {
             // finally: self._waiters.remove(fut)
@@ -120,6 +122,7 @@ impl Vm<'_> {
             }
             None => {
                 self.lock_take(lock, t);
+                self.note_acquire(t, lock);
                 self.cond_done(t, w)
             }
         }
@@ -136,11 +139,20 @@ impl Vm<'_> {
         };
         if free {
             self.lock_take(lock, t);
+            self.note_acquire(t, lock);
             return self.cond_done(t, w);
         }
         let fut = self.new_fut(FutKind::Plain);
-        if let Prim::Lock { waiters, .. } = &mut self.prims[lock as usize] {
-            waiters.push_back(fut);
+        let holder = match &mut self.prims[lock as usize] {
+            Prim::Lock { waiters, holder, .. } => {
+                waiters.push_back(fut);
+                *holder
+            }
+            _ => None,
+        };
+        if self.causes.on {
+            let name = &self.prim_names[self.shown_prim(lock).unwrap_or(lock) as usize];
+            self.record(t, EventKind::Wait(WaitOn::Lock(name, holder)));
         }
         w.fut = fut;
         self.tasks[t as usize].resume = Resume::Cond(Box::new(w));
@@ -157,7 +169,10 @@ impl Vm<'_> {
         if let Some(e) = err {
             // 3.13: `except BaseException: self._notify(1); raise`.
             if self.has(crate::version::Change::ConditionPassesNotification) {
+                // The waiter's own `_notify(1)`: an event of its own.
+                let before = self.prim_op(crate::runtime::Op::Notify, w.cond);
                 self.cond_wake(w.cond, 1);
+                self.set_cause(before);
             }
             return self.raise(t, e);
         }

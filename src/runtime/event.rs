@@ -42,18 +42,27 @@ pub enum EventKind<'a> {
     Block(f64),
     /// Suspended on something other than a sleep.
     Wait(WaitOn<'a>),
-    /// Resumed after a [`EventKind::Wait`].
-    Wake,
+    /// Resumed after a [`EventKind::Wait`] or a [`EventKind::Sleep`].
+    Wake {
+        /// What completed the wait.
+        cause: Cause<'a>,
+        /// When it became ready to run (the wake-up was queued): before
+        /// the event's time only when a `block` stalled the loop between.
+        ready: f64,
+    },
+    /// The task did something to a primitive (named): acquired or released
+    /// a lock or semaphore, set or cleared an event, notified a condition,
+    /// put to, got from, marked done or shut down a queue.
+    Prim(Op, &'a str),
+    /// A cancellation of this task was requested, and by whom (`t.cancel()`,
+    /// a TaskGroup, `asyncio.run`'s shutdown, an expired timeout).
+    Cancel(Canceller),
     /// Finished with a value.
     Done(Repr<'a>),
     /// Finished with an exception: its type and `str()`.
     Failed(&'a str, &'a str),
     /// Finished cancelled.
     Cancelled,
-    /// Cancellation requested by the loop's shutdown.
-    ShutdownCancel,
-    /// `t.cancel()` called on this task by the given task.
-    CancelRequested(u32),
     /// An `asyncio.timeout()` block of this task expired: it is cancelled.
     TimeoutExpired,
     /// What CPython would log on stderr (asyncio's logger, or a RuntimeWarning).
@@ -100,6 +109,156 @@ pub enum WaitOn<'a> {
     Queue(&'a str, &'static str),
     /// A condition's notify, by name.
     Condition(&'a str),
+}
+
+/// Why a task woke up: what completed the wait it was suspended in.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Cause<'a> {
+    /// Its `asyncio.sleep` timer came due.
+    Slept,
+    /// A deadline passed: of `wait_for`, `asyncio.wait` or `as_completed`.
+    Deadline,
+    /// A task did something to a primitive: released the lock, set the
+    /// event, put to the queue...
+    Op {
+        /// The task that did it.
+        by: u32,
+        /// What it did.
+        op: Op,
+        /// The primitive, by name.
+        prim: &'a str,
+    },
+    /// A task it waited for finished (for a gather, `asyncio.wait` or a
+    /// TaskGroup: the one whose end completed the wait).
+    Finished(u32),
+    /// It was cancelled, by this.
+    Cancel(Canceller),
+    /// A task completed the wait in a way no other cause names.
+    Task(u32),
+    /// The loop itself (nothing more precise is known).
+    Loop,
+}
+
+/// What a task did to a primitive ([`EventKind::Prim`], [`Cause::Op`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Op {
+    /// Acquired a lock or a semaphore unit (at once, or after waiting).
+    Acquire,
+    /// Released a lock or a semaphore unit.
+    Release,
+    /// `event.set()`.
+    Set,
+    /// `event.clear()`.
+    Clear,
+    /// `cond.notify(n)` / `notify_all()`.
+    Notify,
+    /// Put an item into a queue (`put` or `put_nowait`).
+    Put,
+    /// Took an item from a queue (`get` or `get_nowait`).
+    Get,
+    /// `queue.task_done()` (wakes `join()` when it was the last).
+    TaskDone,
+    /// `queue.shutdown()`.
+    Shutdown,
+}
+
+impl Op {
+    /// Every operation, in declaration order.
+    pub const ALL: [Op; 9] =
+        [Op::Acquire, Op::Release, Op::Set, Op::Clear, Op::Notify, Op::Put, Op::Get, Op::TaskDone, Op::Shutdown];
+
+    /// The word the views use (the event name in JSON).
+    pub fn word(self) -> &'static str {
+        match self {
+            Op::Acquire => "acquire",
+            Op::Release => "release",
+            Op::Set => "set",
+            Op::Clear => "clear",
+            Op::Notify => "notify",
+            Op::Put => "put",
+            Op::Get => "get",
+            Op::TaskDone => "task_done",
+            Op::Shutdown => "shutdown",
+        }
+    }
+
+    /// What it did, as a past-tense phrase before the primitive's name
+    /// ("released lock", "put to jobs").
+    pub fn past(self) -> &'static str {
+        match self {
+            Op::Acquire => "acquired",
+            Op::Release => "released",
+            Op::Set => "set",
+            Op::Clear => "cleared",
+            Op::Notify => "notified",
+            Op::Put => "put to",
+            Op::Get => "got from",
+            Op::TaskDone => "marked an item done in",
+            Op::Shutdown => "shut down",
+        }
+    }
+}
+
+/// Who requested a cancellation ([`EventKind::Cancel`], [`Cause::Cancel`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Canceller {
+    /// A task, with `t.cancel()` (or `wait_for` giving up on what it awaits).
+    Task(u32),
+    /// The TaskGroup of this task (its parent): a child failed, or the body
+    /// raised, so it cancels the other children and its parent.
+    TaskGroup(u32),
+    /// `asyncio.run`, cancelling the tasks left at shutdown.
+    Shutdown,
+    /// An `asyncio.timeout()` block of the task expired.
+    Timeout,
+    /// The loop (a callback no task owns).
+    Loop,
+}
+
+impl Canceller {
+    /// The kind, as the JSON view names it.
+    pub fn word(self) -> &'static str {
+        match self {
+            Canceller::Task(_) => "task",
+            Canceller::TaskGroup(_) => "task_group",
+            Canceller::Shutdown => "shutdown",
+            Canceller::Timeout => "timeout",
+            Canceller::Loop => "loop",
+        }
+    }
+
+    /// The task it names, if any.
+    pub fn task(self) -> Option<u32> {
+        match self {
+            Canceller::Task(t) | Canceller::TaskGroup(t) => Some(t),
+            _ => None,
+        }
+    }
+}
+
+impl Cause<'_> {
+    /// The kind, as the JSON view names it.
+    pub fn word(&self) -> &'static str {
+        match self {
+            Cause::Slept => "slept",
+            Cause::Deadline => "deadline",
+            Cause::Op { op, .. } => op.word(),
+            Cause::Finished(_) => "finished",
+            Cause::Cancel(_) => "cancel",
+            Cause::Task(_) => "task",
+            Cause::Loop => "loop",
+        }
+    }
+
+    /// The task it names, if any (who did it).
+    pub fn task(&self) -> Option<u32> {
+        match *self {
+            Cause::Op { by, .. } => Some(by),
+            Cause::Finished(t) | Cause::Task(t) => Some(t),
+            Cause::Cancel(c) => c.task(),
+            _ => None,
+        }
+    }
 }
 
 /// A Python value, printed with `repr()` only if a view asks.

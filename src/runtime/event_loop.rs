@@ -195,12 +195,33 @@ impl Vm<'_> {
 
     pub(super) fn run_handle(&mut self, h: Ready) {
         match h {
-            Ready::Step(t, exc) => self.task_step(t, exc),
-            Ready::Call(cb, fut) => self.run_callback(cb, fut),
+            Ready::Step(t, exc) => {
+                self.cause_handle(Some(t), RawCause::Loop);
+                self.task_step(t, exc)
+            }
+            Ready::Call(cb, fut) => {
+                if self.causes.on {
+                    let cause = match (cb, self.futs[fut as usize].kind()) {
+                        (Callback::Wakeup(t), _) => {
+                            self.cause_handle(Some(t), RawCause::Loop);
+                            return self.run_callback(cb, fut);
+                        }
+                        (_, FutKind::Task(t)) => RawCause::Finished(t),
+                        _ => RawCause::Loop,
+                    };
+                    self.cause_handle(None, cause);
+                }
+                self.run_callback(cb, fut)
+            }
             Ready::Timer(id) => {
                 let timer = &self.timers[id as usize];
                 let cb = if timer.cancelled { None } else { timer.cb };
                 self.free_timer(id);
+                match cb {
+                    Some(TimerCb::Timeout(_)) => self.cause_handle(None, RawCause::Cancel(Canceller::Timeout)),
+                    Some(_) => self.cause_handle(None, RawCause::Deadline),
+                    None => {}
+                }
                 match cb {
                     // futures._set_result_unless_cancelled
                     Some(TimerCb::SleepDone(t)) => self.sleep_done(t),

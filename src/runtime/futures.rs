@@ -221,6 +221,13 @@ impl Vm<'_> {
 
     pub(crate) fn add_done_callback(&mut self, fut: FutId, cb: Callback) {
         if self.futs[fut as usize].done() {
+            if let (Callback::Wakeup(t), true) = (cb, self.causes.on) {
+                let cause = match self.futs[fut as usize].kind() {
+                    FutKind::Task(x) => RawCause::Finished(x),
+                    _ => self.causes.now,
+                };
+                self.note_woken_by(t, cause);
+            }
             self.futs[fut as usize].queued += 1;
             self.call_soon(Ready::Call(cb, fut));
         } else {
@@ -244,6 +251,9 @@ impl Vm<'_> {
         let cbs = self.futs[fut as usize].take_callbacks();
         self.futs[fut as usize].queued += cbs.len() as u32;
         for cb in cbs.iter() {
+            if let Callback::Wakeup(t) = cb {
+                self.note_woken(t);
+            }
             self.ready.push_back(Ready::Call(cb, fut));
         }
     }

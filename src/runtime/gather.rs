@@ -237,11 +237,13 @@ impl Vm<'_> {
             self.groups[g as usize].tasks.iter().copied().filter(|&t| !self.task_done(t)).collect();
         let parent = self.groups[g as usize].parent;
         self.set_order(&mut tasks, super::set_order::SetSite::TaskGroupAbort, Some(parent));
+        let before = self.set_canceller(Canceller::TaskGroup(parent));
         for t in tasks {
             if !self.task_done(t) {
                 self.task_cancel(t, None);
             }
         }
+        self.set_canceller(before);
     }
 
     /// `TaskGroup._on_task_done(task)`.
@@ -276,7 +278,9 @@ impl Vm<'_> {
         if !grp.aborting && !grp.parent_cancel_requested {
             self.tg_abort(g);
             self.groups[g as usize].parent_cancel_requested = true;
+            let before = self.set_canceller(Canceller::TaskGroup(parent));
             self.task_cancel(parent, None);
+            self.set_canceller(before);
         }
     }
 }

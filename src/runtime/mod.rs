@@ -12,6 +12,7 @@
 mod arena;
 mod as_completed;
 mod cache;
+mod causes;
 mod condition;
 mod deadlock;
 mod eval;
@@ -45,10 +46,12 @@ use queue::{QueueKind, QueueState};
 use crate::compile::{CoroId, Program, Target};
 pub(crate) use crate::value::TaskName;
 use crate::value::{Exc, ExcClass, ExcObj, TaskRef, TgView, Value};
+pub(crate) use causes::RawCause;
 pub use deadlock::{Deadlock, Waiting};
 pub(crate) use event::push_u32_bytes;
 pub use event::{
-    Event, EventKind, Failure, Interest, Limit, Link, Live, Name, Outcome, Repr, RunEnd, Sink, Tasks, WaitOn,
+    Canceller, Cause, Event, EventKind, Failure, Interest, Limit, Link, Live, Name, Op, Outcome, Repr, RunEnd, Sink,
+    Tasks, WaitOn,
 };
 pub use set_order::{SetChoice, SetOrder, SetSite};
 use std::cell::{Cell, RefCell};
@@ -210,6 +213,11 @@ pub(crate) struct Vm<'p> {
     /// Names of the primitives (the declared ones, then internal ones
     /// such as a queue's `_finished` event).
     pub(crate) prim_names: Vec<Rc<str>>,
+    /// asyncio's own primitives inside others, as the event stream names
+    /// them: a Condition's own Lock (a Barrier's Condition's too) by the
+    /// Condition, whose name is the Barrier's (`None` would hide one).
+    /// Others go by their own name.
+    pub(crate) prim_alias: std::collections::BTreeMap<u32, Option<u32>>,
     /// `Value::Prim` of each declared primitive, made once.
     pub(crate) prim_values: Vec<Value>,
     /// The emptied extra parts of finished frames (at most
@@ -252,6 +260,8 @@ pub(crate) struct Vm<'p> {
     /// The version changes whose mechanism the run went through, as
     /// [`crate::version::Change::bit`]s (see [`Vm::has`]).
     pub(crate) changes: u64,
+    /// Why tasks wake up (kept only for sinks that read wake-ups).
+    pub(crate) causes: causes::Causes,
 }
 
 /// See [`Vm::spare_extras`].
@@ -302,6 +312,7 @@ impl<'p> Vm<'p> {
             prims: Vec::new(),
             prim_names: Vec::new(),
             prim_values: Vec::new(),
+            prim_alias: std::collections::BTreeMap::new(),
             spare_extras: Vec::new(),
             coro_names: prog.coros.iter().map(|c| c.name.as_str().into()).collect(),
             globals: vec![Value::Unbound; prog.globals.len()],
@@ -326,6 +337,7 @@ impl<'p> Vm<'p> {
             py: limits.python.or(prog.python).unwrap_or(crate::version::Python::DEFAULT),
             changes: 0,
             handling_outside: None,
+            causes: causes::Causes::new(interest.wants_trace()),
         }
     }
 

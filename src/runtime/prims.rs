@@ -9,6 +9,7 @@
 
 use super::exec::Flow;
 use super::*;
+use crate::runtime::event::Op;
 use crate::value::{ops, PrimKind};
 
 /// Builds a primitive from its constructor argument.
@@ -95,6 +96,7 @@ impl Vm<'_> {
                 if lock.is_none() {
                     let l = Prim::Lock { locked: false, waiters: VecDeque::new(), holder: None };
                     let l = aux(self, l, format!("{name}'s lock"));
+                    self.prim_alias.insert(l, Some(id));
                     if let Prim::Cond { lock, .. } = &mut self.prims[id as usize] {
                         *lock = l;
                     }
@@ -119,6 +121,7 @@ impl Vm<'_> {
                 let c = aux(self, Prim::Cond { lock: u32::MAX, waiters: VecDeque::new() }, name.to_string());
                 let l = Prim::Lock { locked: false, waiters: VecDeque::new(), holder: None };
                 let l = aux(self, l, format!("{name}'s lock"));
+                self.prim_alias.insert(l, Some(c));
                 if let Prim::Cond { lock, .. } = &mut self.prims[c as usize] {
                     *lock = l;
                 }
@@ -249,6 +252,7 @@ impl Vm<'_> {
                 let free = !*locked && waiters.iter().all(|&f| self.futs[f as usize].cancelled());
                 if free {
                     self.lock_take(id, t);
+                    self.note_acquire(t, id);
                     return Ok(self.bind_pub(t, &bind, Value::Bool(true)));
                 }
                 let fut = self.new_fut(FutKind::Plain);
@@ -265,6 +269,7 @@ impl Vm<'_> {
                 if !self.sem_locked(id) {
                     self.sem_add(id, -1);
                     self.sem_holder(id, t);
+                    self.note_acquire(t, id);
                     return Ok(self.bind_pub(t, &bind, Value::Bool(true)));
                 }
                 let fut = self.new_fut(FutKind::Plain);
@@ -343,7 +348,9 @@ impl Vm<'_> {
                     }
                 }
                 *value += 1;
+                let before = self.prim_op(Op::Release, id);
                 self.sem_wake_next(id);
+                self.set_cause(before);
                 Ok(())
             }
             Prim::Event { .. } | Prim::Queue(_) | Prim::Cond { .. } | Prim::Barrier { .. } => {
@@ -360,7 +367,9 @@ impl Vm<'_> {
         }
         *locked = false;
         *holder = None;
+        let before = self.prim_op(Op::Release, id);
         self.lock_wake_first(id);
+        self.set_cause(before);
         Ok(())
     }
 

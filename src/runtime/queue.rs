@@ -160,7 +160,9 @@ impl Vm<'_> {
         if let Prim::Event { flag, .. } = &mut self.prims[fin as usize] {
             *flag = false;
         }
+        let before = self.prim_op(Op::Put, prim);
         self.wakeup_next(prim, true);
+        self.set_cause(before);
         Ok(())
     }
 
@@ -171,7 +173,9 @@ impl Vm<'_> {
             return Err(if q.shutdown { queue_shut_down() } else { queue_empty() });
         }
         let item = q.get()?;
+        let before = self.prim_op(Op::Get, prim);
         self.wakeup_next(prim, false);
+        self.set_cause(before);
         Ok(item)
     }
 
@@ -182,10 +186,12 @@ impl Vm<'_> {
             return Err(ops::value_error("task_done() called too many times"));
         }
         q.unfinished -= 1;
-        if q.unfinished == 0 {
-            let fin = q.finished;
+        let fin = (q.unfinished == 0).then_some(q.finished);
+        let before = self.prim_op(Op::TaskDone, prim);
+        if let Some(fin) = fin {
             self.event_set(fin);
         }
+        self.set_cause(before);
         Ok(())
     }
 
@@ -194,6 +200,7 @@ impl Vm<'_> {
     /// drains it, counting each item dropped as done). Every waiting getter
     /// is woken, then every waiting putter, to find that out.
     pub(crate) fn queue_shutdown(&mut self, prim: u32, immediate: bool) -> Result<(), Exc> {
+        let before = self.prim_op(Op::Shutdown, prim);
         let q = self.queue(prim);
         q.shutdown = true;
         if immediate {
@@ -217,6 +224,7 @@ impl Vm<'_> {
                 }
             }
         }
+        self.set_cause(before);
         Ok(())
     }
 
@@ -281,7 +289,7 @@ impl Vm<'_> {
     /// Resuming in `put()` / `get()` after waiting on `fut`.
     pub(crate) fn queue_resume(&mut self, t: TaskId, w: QueueWait, exc: Option<Exc>) -> Flow {
         let QueueWait { prim, fut, op, item, bind } = w;
-        self.record(t, EventKind::Wake);
+        self.record_wake(t);
         if let Some(e) = exc {
             // except: fut.cancel(); remove it; pass a wake-up on; raise
             self.fut_cancel(fut, None);

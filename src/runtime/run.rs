@@ -85,6 +85,7 @@ impl Vm<'_> {
             self.prims.push(Prim::Lock { locked: false, waiters: VecDeque::new(), holder: None });
             let owner = self.prim_names[i].clone();
             self.prim_names.push(format!("{owner}'s lock").into());
+            self.prim_alias.insert(id, Some(i as u32));
             if let Prim::Cond { lock, .. } = &mut self.prims[i] {
                 *lock = id;
             }
@@ -169,10 +170,11 @@ impl Vm<'_> {
                 let f = self.tasks[t as usize].fut;
                 self.hold(f, 1);
             }
+            let before = self.set_canceller(Canceller::Shutdown);
             for &t in &to_cancel {
-                self.record(t, EventKind::ShutdownCancel);
                 self.task_cancel(t, None);
             }
+            self.set_canceller(before);
             let to_cancel_kept = to_cancel.clone();
             let g = self.gather_begin(true);
             for &t in &to_cancel {

@@ -531,12 +531,18 @@ impl Vm<'_> {
         if self.task_done(t) {
             return false;
         }
+        let by = self.causes.canceller;
+        if !self.tasks[t as usize].noop {
+            self.record(t, EventKind::Cancel(by));
+        }
         self.tasks[t as usize].num_cancels += 1;
+        let before = self.set_cause(RawCause::Cancel(by));
         let cancelled = match self.tasks[t as usize].fut_waiter() {
             Some(Waiter::Fut(w)) => self.fut_cancel(w, msg.clone()),
             Some(Waiter::Sleep) => self.sleep_cancel(t, msg.clone()),
             None => false,
         };
+        self.set_cause(before);
         if cancelled {
             return true;
         }
@@ -565,6 +571,7 @@ impl Vm<'_> {
             None | Some(Value::None) => ExcObj::new(ExcClass::CancelledError, vec![]),
             Some(m) => ExcObj::new(ExcClass::CancelledError, vec![m]),
         };
+        self.note_woken(t);
         self.call_soon(Ready::Step(t, Some(exc)));
         true
     }
@@ -574,6 +581,7 @@ impl Vm<'_> {
     pub(crate) fn sleep_done(&mut self, t: TaskId) {
         if let Resume::Sleep { done: done @ false, .. } = &mut self.tasks[t as usize].resume {
             *done = true;
+            self.note_woken_by(t, RawCause::Slept);
             self.call_soon(Ready::Step(t, None));
         }
     }

@@ -102,7 +102,7 @@ impl Vm<'_> {
 
     /// After `await waiter`: the `finally`, then split into done / pending.
     pub(crate) fn wait_resume(&mut self, t: TaskId, w: u32, bind: Option<Target>, exc: Option<Exc>) -> Flow {
-        self.record(t, EventKind::Wake);
+        self.record_wake(t);
         if let Some(h) = self.waits[w as usize].handle {
             self.cancel_timer(h);
         }

@@ -9,6 +9,7 @@ mod gen;
 mod cli;
 mod determinism;
 mod differential;
+mod events;
 mod expect;
 mod exprs;
 mod generated;

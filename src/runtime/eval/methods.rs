@@ -28,9 +28,6 @@ impl Vm<'_> {
                 match m {
                     Method::Cancel => {
                         let msg = args.first().cloned();
-                        if !self.task_done(task.id) {
-                            self.record(task.id, EventKind::CancelRequested(t.unwrap_or(task.id)));
-                        }
                         Value::Bool(self.task_cancel(task.id, msg))
                     }
                     Method::Cancelling => Value::Int(i64::from(self.tasks[task.id as usize].num_cancels)),
@@ -115,7 +112,9 @@ impl Vm<'_> {
                     }
                     (Method::IsSet, Prim::Event { flag, .. }) => Value::Bool(*flag),
                     (Method::Set, Prim::Event { .. }) => {
+                        let before = self.prim_op(crate::runtime::Op::Set, p.id);
                         self.event_set(p.id);
+                        self.set_cause(before);
                         Value::None
                     }
                     (Method::Qsize, Prim::Queue(q)) => Value::Int(q.items.len() as i64),
@@ -130,6 +129,8 @@ impl Vm<'_> {
                         if let Prim::Event { flag, .. } = &mut self.prims[p.id as usize] {
                             *flag = false;
                         }
+                        let before = self.prim_op(crate::runtime::Op::Clear, p.id);
+                        self.set_cause(before);
                         Value::None
                     }
                     _ => return Err(no_method(r, m)),

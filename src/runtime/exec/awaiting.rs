@@ -304,11 +304,6 @@ impl Vm<'_> {
     ) -> Flow {
         let waiter = self.new_fut(FutKind::Plain);
         self.add_done_callback(fut, Callback::ReleaseWaiter(waiter));
-        if let FutKind::Task(o) = self.futs[fut as usize].kind() {
-            if !self.task_done(o) {
-                self.record(o, EventKind::CancelRequested(t));
-            }
-        }
         self.fut_cancel(fut, None);
         self.hold(fut, 1);
         self.tasks[t as usize].resume =

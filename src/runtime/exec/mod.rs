@@ -107,6 +107,8 @@ impl Vm<'_> {
         let task = &mut self.tasks[t as usize];
         let fut = task.fut;
         self.tasks[t as usize].resume = Resume::Finished;
+        // Who awaits it wakes because it finished.
+        self.set_cause(RawCause::Finished(t));
         let noop = self.tasks[t as usize].noop;
         match result {
             Ok(v) => {
@@ -370,6 +372,7 @@ impl Vm<'_> {
                 None => Flow::Continue,
             },
             Resume::Sleep { timer, .. } => {
+                self.record_wake(t);
                 // sleep's `finally: h.cancel()`.
                 self.cancel_timer(timer);
                 match exc {
@@ -378,7 +381,7 @@ impl Vm<'_> {
                 }
             }
             Resume::Lock { prim, fut, bind } => {
-                self.record(t, EventKind::Wake);
+                self.record_wake(t);
                 self.remove_waiter(prim, fut);
                 self.free_fut(fut);
                 match exc {
@@ -390,12 +393,13 @@ impl Vm<'_> {
                     }
                     None => {
                         self.lock_take(prim, t);
+                        self.note_acquire(t, prim);
                         self.bind(t, &bind, Value::Bool(true))
                     }
                 }
             }
             Resume::Sem { prim, fut, bind } => {
-                self.record(t, EventKind::Wake);
+                self.record_wake(t);
                 self.remove_waiter(prim, fut);
                 let was_cancelled = self.futs[fut as usize].cancelled();
                 self.free_fut(fut);
@@ -413,12 +417,13 @@ impl Vm<'_> {
                     None => {
                         self.sem_pass_on(prim);
                         self.sem_holder(prim, t);
+                        self.note_acquire(t, prim);
                         self.bind(t, &bind, Value::Bool(true))
                     }
                 }
             }
             Resume::Event { prim, fut, bind } => {
-                self.record(t, EventKind::Wake);
+                self.record_wake(t);
                 self.remove_waiter(prim, fut);
                 self.free_fut(fut);
                 match exc {
@@ -427,7 +432,7 @@ impl Vm<'_> {
                 }
             }
             Resume::Await { fut, bind } => {
-                self.record(t, EventKind::Wake);
+                self.record_wake(t);
                 match exc {
                     Some(e) => self.raise(t, e),
                     None => {
@@ -446,7 +451,7 @@ impl Vm<'_> {
             Resume::WaitFor(w) => {
                 let WaitFor { fut, waiter, handle, bind } = *w;
                 self.hold(fut, -1);
-                self.record(t, EventKind::Wake);
+                self.record_wake(t);
                 if self.futs[fut as usize].done() {
                     self.cancel_timer(handle);
                     return match (self.held_outcome(fut), exc) {
@@ -487,6 +492,7 @@ impl Vm<'_> {
                 }
             }
             Resume::TgWait { tg } => {
+                self.record_wake(t);
                 if let Some(e) = exc {
                     if is_cancel(&e) && !self.groups[tg as usize].aborting {
                         self.groups[tg as usize].propagate = Some(e);

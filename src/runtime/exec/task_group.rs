@@ -93,7 +93,9 @@ impl Vm<'_> {
             // 3.13: cancelled from outside too: the cancellation is not lost,
             // it is delivered at the parent's next await.
             self.task_uncancel(t);
+            let before = self.set_canceller(Canceller::TaskGroup(t));
             self.task_cancel(t, None);
+            self.set_canceller(before);
         }
         let grp = &mut self.groups[g as usize];
         if !grp.errors.is_empty() {
