@@ -14,6 +14,7 @@ pub mod compare;
 pub mod expect;
 pub mod human;
 pub mod json;
+pub mod lanes;
 pub mod orders;
 pub mod snapshot;
 pub mod stdout;
