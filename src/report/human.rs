@@ -125,10 +125,14 @@ impl Sink for HumanView<'_, '_> {
             EventKind::Block(d) => ("block", format!("{d}s: the whole loop stalls (time.sleep)"), YELLOW),
             EventKind::Wait(on) => ("wait", wait_text(&on, tasks), YELLOW),
             // The `sleep` line already said until when.
-            EventKind::Wake { cause: Cause::Slept, .. } => return Ok(()),
-            EventKind::Wake { cause, .. } => {
+            EventKind::Wake { cause: Cause::Slept, ready } if ready == e.t => return Ok(()),
+            EventKind::Wake { cause, ready } => {
                 let mut text = String::new();
                 super::push_cause_text(&cause, e.task, tasks, &mut text);
+                if ready < e.t {
+                    // A `block` stalled the loop while it was ready.
+                    text.push_str(&format!(" (ready since {:.3})", ready));
+                }
                 ("wake", text, DIM)
             }
             EventKind::Prim(op, prim) => (op.word(), format!("`{prim}`"), DIM),

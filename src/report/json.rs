@@ -7,6 +7,10 @@ use super::{outcome_word, push_wait_text, Streams};
 use crate::runtime::{Canceller, Cause, Event, EventKind, Failure, Link, Outcome, RunEnd, Sink, Tasks};
 use std::io;
 
+/// The version of the event schema (docs/events.md), in the `end` object:
+/// raised when a kind or key is renamed or removed, not when one is added.
+pub const SCHEMA: u32 = 2;
+
 /// The JSON Lines view.
 pub struct JsonView<'w> {
     streams: Streams<'w>,
@@ -382,6 +386,8 @@ impl Sink for JsonView<'_> {
             key(&mut w, &mut first, "running_more");
             w.extend_from_slice(limit.more.to_string().as_bytes());
         }
+        key(&mut w, &mut first, "schema");
+        w.extend_from_slice(itoa::Buffer::new().format(SCHEMA).as_bytes());
         key(&mut w, &mut first, "t");
         number(&mut w, end.elapsed);
         key(&mut w, &mut first, "tasks");
