@@ -77,6 +77,16 @@ enum Command {
     Man,
     /// Print the JSON Schema of the scenario format, for editors (docs/editors.md).
     Schema,
+    /// Draw the task graph as Graphviz DOT or Mermaid (docs/views.md).
+    ///
+    /// Without --run, the scenario as written: a node per coroutine and per
+    /// primitive; edges for awaits (solid), spawns, gathers, task groups
+    /// (dashed), and the operations each coroutine uses on each primitive
+    /// (dotted). With --run, the tasks of an actual run: who created (solid)
+    /// and who awaited (dotted) whom, each task's outcome and lifetime; the
+    /// exit status is then the run's, as for `asim run`. Render DOT with
+    /// `asim graph FILE | dot -Tsvg > graph.svg`.
+    Graph(GraphArgs),
     /// Print the scenario as a program in another language.
     Export {
         /// The language.
@@ -152,6 +162,82 @@ fn parse_python_choice(text: &str) -> Result<PythonChoice, String> {
 /// The human view's title: the scenario's name and the CPython release.
 pub(crate) fn run_title(compiled: &crate::Compiled, flag: Option<Python>) -> String {
     format!("{} · Python {}", compiled.name(), compiled.python(flag))
+}
+
+#[derive(clap::Args, Debug)]
+struct GraphArgs {
+    /// The scenario file (YAML); `-` reads it from standard input.
+    file: String,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = GraphFormat::Dot)]
+    format: GraphFormat,
+    /// Run the scenario and draw its tasks instead of its coroutines.
+    #[arg(long)]
+    run: bool,
+    /// With --run: the CPython release to reproduce (3.11, 3.12, 3.13 or 3.14).
+    #[arg(long, value_name = "VERSION", value_parser = Python::parse, requires = "run")]
+    python: Option<Python>,
+    /// With --run: the order of the task sets CPython iterates in memory-address
+    /// order: creation, reverse, or shuffle:SEED.
+    #[arg(long, value_name = "ORDER", default_value = "creation", value_parser = SetOrder::parse, requires = "run")]
+    set_order: SetOrder,
+    /// With --run: hash strings as CPython does with PYTHONHASHSEED=N.
+    #[arg(long, value_name = "N", default_value_t = 0, requires = "run")]
+    hash_seed: u32,
+    /// With --run: stop after this many executed steps.
+    #[arg(long, default_value_t = Limits::default().max_steps, requires = "run")]
+    max_steps: u64,
+    /// With --run: stop after creating this many tasks.
+    #[arg(long, default_value_t = Limits::default().max_tasks, requires = "run")]
+    max_tasks: u32,
+    /// With --run: stop when virtual time passes this many seconds.
+    #[arg(long, default_value_t = Limits::default().max_time, requires = "run")]
+    max_time: f64,
+    /// Stop when reading or running the scenario needs more than this many MiB of memory.
+    #[arg(long, value_name = "MIB", default_value_t = Limits::default().max_memory >> 20)]
+    max_memory: u64,
+}
+
+#[derive(Copy, Clone, Debug, ValueEnum, PartialEq, Eq)]
+enum GraphFormat {
+    /// Graphviz DOT (`dot -Tsvg` draws it).
+    Dot,
+    /// A Mermaid flowchart (for Markdown that renders Mermaid).
+    Mermaid,
+}
+
+/// `asim graph`: the static graph, or with `--run` the task tree of a run.
+fn graph(a: GraphArgs, out: &mut dyn Write, err: &mut dyn Write, color: bool) -> i32 {
+    use report::graph::{static_graph, task_tree::TaskTree, Format};
+    let (source, compiled) = match load(&a.file, err, color) {
+        Ok(x) => x,
+        Err(code) => return code,
+    };
+    let format = match a.format {
+        GraphFormat::Dot => Format::Dot,
+        GraphFormat::Mermaid => Format::Mermaid,
+    };
+    if !a.run {
+        let text = static_graph::diagram(&compiled).render(format);
+        let written = out.write_all(text.as_bytes()).and_then(|()| out.flush());
+        return written_status(written, err, EXIT_OK);
+    }
+    let limits = Limits {
+        max_steps: a.max_steps,
+        max_tasks: a.max_tasks,
+        max_time: a.max_time,
+        max_memory: a.max_memory.saturating_mul(1 << 20),
+        set_order: a.set_order,
+        hash_seed: a.hash_seed,
+        python: a.python,
+        ..Limits::default()
+    };
+    let title = compiled.name();
+    let end = compiled.run(limits, &mut TaskTree::new(out, err, &source, &title, format));
+    if let Some(kind) = end.write_error {
+        return written_status(Err(kind.into()), err, EXIT_OK);
+    }
+    exit_status(&end.outcome)
 }
 
 #[derive(clap::Args, Debug)]
@@ -370,7 +456,9 @@ fn main_on_this_thread(args: Vec<OsString>, out: &mut dyn Write, err: &mut dyn W
         }
     };
     let ceiling = match &cli.command {
-        Command::Run(RunArgs { max_memory, .. }) | Command::Check { max_memory, .. } => *max_memory,
+        Command::Run(RunArgs { max_memory, .. })
+        | Command::Check { max_memory, .. }
+        | Command::Graph(GraphArgs { max_memory, .. }) => *max_memory,
         Command::Export { .. } | Command::Test(_) | Command::Completions { .. } | Command::Man | Command::Schema => {
             Limits::default().max_memory >> 20
         }
@@ -423,6 +511,7 @@ fn main_on_this_thread(args: Vec<OsString>, out: &mut dyn Write, err: &mut dyn W
             }
             status
         }
+        Command::Graph(a) => graph(a, out, err, term_color),
         Command::Completions { shell } => {
             use clap::CommandFactory;
             let mut buf = Vec::new();

@@ -62,6 +62,8 @@ use source::Source;
 pub struct Compiled {
     program: compile::Program,
     graph: petgraph::graph::DiGraph<u32, Edge>,
+    /// The graph's nodes and primitive uses, for `asim graph`.
+    graph_info: check::graph::GraphInfo,
     expect: Option<syntax::parse::Expect>,
     /// The `main` key, where warnings about `asyncio.run` point.
     main_span: source::Span,
@@ -121,7 +123,10 @@ impl Compiled {
         let main = self.program.main as usize;
         let fns = self.program.coros[..main].iter().filter(|c| c.is_fn).count();
         let n = main - fns;
-        let edges = |kind: Edge| self.graph.edge_weights().filter(|e| **e == kind).count();
+        let count = |f: &dyn Fn(Edge) -> bool| self.graph.edge_weights().filter(|e| f(**e)).count();
+        let edges = |kind: Edge| count(&|e| e == kind);
+        // Every other way of making a task of a coroutine counts as a spawn.
+        let spawns = count(&|e| e != Edge::Gathers && (e.new_task() || e == Edge::WaitFor));
         let fns = match fns {
             0 => String::new(),
             1 => " and 1 function".to_owned(),
@@ -132,7 +137,7 @@ impl Compiled {
             self.program.name,
             if n == 1 { "" } else { "s" },
             edges(Edge::Awaits),
-            edges(Edge::Spawns),
+            spawns,
             edges(Edge::Gathers),
             if edges(Edge::Gathers) == 1 { "" } else { "s" }
         )
@@ -182,6 +187,7 @@ fn front_end(source: &Source, keep_tree: bool) -> Result<(Compiled, check::Check
             return Err(finish(errors));
         }
     };
+    let graph_info = check::graph::GraphInfo::new(&checked, &source.text);
     let mut program = match compile::compile(&mut checked, &source.text, &source.stem(), keep_tree) {
         Ok(p) if errors.is_empty() => p,
         Ok(_) => return Err(finish(errors)),
@@ -195,5 +201,5 @@ fn front_end(source: &Source, keep_tree: bool) -> Result<(Compiled, check::Check
     let graph = checked.graph.clone();
     let expect = checked.scenario.expect.take();
     let main_span = checked.scenario.main_span.clone();
-    Ok((Compiled { program, graph, expect, main_span }, checked))
+    Ok((Compiled { program, graph, graph_info, expect, main_span }, checked))
 }

@@ -17,18 +17,9 @@ use petgraph::graph::{DiGraph, NodeIndex};
 use std::collections::BTreeMap;
 
 pub(crate) mod exceptions;
+pub(crate) mod graph;
 pub(crate) use exceptions::ExcDef;
-
-/// How one coroutine uses another.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
-pub enum Edge {
-    /// `await: f()`: runs inline, in the same task.
-    Awaits,
-    /// `spawn: f()`: a new task.
-    Spawns,
-    /// `gather: [f()]`: a new task per item.
-    Gathers,
-}
+pub use graph::Edge;
 
 /// A coroutine's signature and locals.
 #[derive(Debug, Clone)]
@@ -52,6 +43,9 @@ pub(crate) struct Checked {
     pub(crate) infos: Vec<CoroInfo>,
     /// Coroutine graph: nodes are coroutine ids.
     pub(crate) graph: DiGraph<u32, Edge>,
+    /// Which primitive (`sync` id) each coroutine uses with which
+    /// operation, and at how many sites: (coroutine, primitive, operation).
+    pub(crate) uses: BTreeMap<(u32, u32, String), u32>,
     /// The scenario's exception classes, bases first.
     pub(crate) exc_defs: Vec<ExcDef>,
     /// Their names, to their index in `exc_defs`.
@@ -170,10 +164,8 @@ pub(crate) fn called_name(code: &Code) -> Option<&str> {
 }
 
 struct Walker<'a> {
-    coros: &'a BTreeMap<String, u32>,
     vars: &'a BTreeMap<String, u32>,
     locals: Vec<String>,
-    edges: Vec<(u32, Edge)>,
     errors: Vec<Diagnostic>,
 }
 
@@ -197,46 +189,6 @@ impl Walker<'_> {
         }
     }
 
-    fn edge(&mut self, code: &Code, kind: Edge) {
-        if let Some(c) = called_name(code).and_then(|n| self.coros.get(n)) {
-            self.edges.push((*c, kind));
-        }
-    }
-
-    /// The coroutines `code` makes tasks of or awaits in expressions:
-    /// `asyncio.create_task(f(...))`, `tg.create_task(f(...))`, `await f()`.
-    fn task_sites(&mut self, code: &Code) {
-        let Code::Expr(e, _) = code else { return };
-        let mut found = Vec::new();
-        let callee = |e: &Expr| match &e.kind {
-            ExprKind::Call { func, .. } => match &func.kind {
-                ExprKind::Name(n) => Some(n.clone()),
-                _ => None,
-            },
-            _ => None,
-        };
-        e.each(&mut |x| match &x.kind {
-            ExprKind::Call { func, args, .. }
-                if matches!(&func.kind, ExprKind::Attribute { attr, .. } if &**attr == "create_task") =>
-            {
-                if let Some(n) = args.first().and_then(callee) {
-                    found.push((n, Edge::Spawns));
-                }
-            }
-            ExprKind::Await(inner) => {
-                if let Some(n) = callee(inner) {
-                    found.push((n, Edge::Awaits));
-                }
-            }
-            _ => {}
-        });
-        for (n, kind) in found {
-            if let Some(&c) = self.coros.get(&n) {
-                self.edges.push((c, kind));
-            }
-        }
-    }
-
     fn steps(&mut self, steps: &[Step]) {
         for s in steps {
             self.step(s);
@@ -246,37 +198,11 @@ impl Walker<'_> {
     fn step(&mut self, s: &Step) {
         match &s.kind {
             StepKind::Wait { bind, .. } => bind.iter().for_each(|b| self.bind(b, "`as`")),
-            StepKind::WaitFor { what, bind, .. } => {
-                self.edge(what, Edge::Spawns);
-                if let Some(b) = bind {
-                    self.bind(b, "`as`");
-                }
-            }
-            StepKind::Await { what, bind } => {
-                self.edge(what, Edge::Awaits);
-                if let Some(b) = bind {
-                    self.bind(b, "`as`");
-                }
-            }
-            StepKind::Spawn { call, bind, .. } => {
-                self.edge(call, Edge::Spawns);
-                if let Some(b) = bind {
-                    self.bind(b, "`as`");
-                }
-            }
-            StepKind::Gather { items, bind, .. } => {
-                for i in items {
-                    match i {
-                        GatherItem::Expr(c) | GatherItem::For { call: c, .. } => self.edge(c, Edge::Gathers),
-                    }
-                }
-                if let Some(b) = bind {
-                    self.bind(b, "`as`");
-                }
-            }
-            StepKind::Do(c) | StepKind::Return(Some(c)) => self.task_sites(c),
+            StepKind::WaitFor { bind: Some(b), .. }
+            | StepKind::Await { bind: Some(b), .. }
+            | StepKind::Spawn { bind: Some(b), .. }
+            | StepKind::Gather { bind: Some(b), .. } => self.bind(b, "`as`"),
             StepKind::Let(items) => {
-                items.iter().for_each(|a| self.task_sites(&a.value));
                 let mut names = Vec::new();
                 items.iter().flat_map(|a| &a.targets).for_each(|t| t.names(&mut names));
                 names.iter().for_each(|n| self.bind(n, "`let`"));
@@ -293,23 +219,20 @@ impl Walker<'_> {
                 self.steps(b)
             }
             StepKind::With { body: b, .. } | StepKind::Timeout { body: b, .. } => self.steps(b),
-            StepKind::While { cond, body, orelse } => {
-                self.task_sites(cond);
+            StepKind::While { body, orelse, .. } => {
                 self.steps(body);
                 if let Some(e) = orelse {
                     self.steps(e);
                 }
             }
-            StepKind::For { targets, iter, body, orelse } => {
-                self.task_sites(iter);
+            StepKind::For { targets, body, orelse, .. } => {
                 targets.iter().for_each(|t| self.bind(t, "a `for` target"));
                 self.steps(body);
                 if let Some(e) = orelse {
                     self.steps(e);
                 }
             }
-            StepKind::If { cond, then, orelse, .. } => {
-                self.task_sites(cond);
+            StepKind::If { then, orelse, .. } => {
                 self.steps(then);
                 self.steps(orelse);
             }
@@ -417,6 +340,13 @@ pub(crate) fn check(scenario: Scenario) -> Result<Checked, Vec<Diagnostic>> {
     let mut graph = DiGraph::new();
     let gnodes: Vec<NodeIndex> = (0..=main_id).map(|i| graph.add_node(i)).collect();
     let mut infos = Vec::new();
+    let mut uses = BTreeMap::new();
+    let callees: BTreeMap<String, (u32, bool)> =
+        scenario.coroutines.iter().map(|c| (c.name.text.clone(), (coros[&c.name.text], c.is_fn))).collect();
+    let is_prim = |n: &str| prims.contains_key(n);
+    let mut group_names = Vec::new();
+    scenario.coroutines.iter().for_each(|c| graph::group_names(&c.body, &mut group_names));
+    graph::group_names(&scenario.main, &mut group_names);
     let bodies = scenario
         .coroutines
         .iter()
@@ -424,11 +354,18 @@ pub(crate) fn check(scenario: Scenario) -> Result<Checked, Vec<Diagnostic>> {
     for (id, (name, params, body)) in
         bodies.chain(std::iter::once(("main".to_owned(), Vec::new(), &scenario.main))).enumerate()
     {
-        let mut w =
-            Walker { coros: &coros, vars: &vars, locals: params.clone(), edges: Vec::new(), errors: Vec::new() };
+        let mut w = Walker { vars: &vars, locals: params.clone(), errors: Vec::new() };
         w.steps(body);
-        for (to, kind) in w.edges {
+        let mut sites = graph::SiteWalker::new(&callees, &is_prim, &group_names);
+        sites.steps(body);
+        for (to, kind) in sites.out.edges {
             graph.add_edge(gnodes[id], gnodes[to as usize], kind);
+        }
+        // A local (a parameter) of the same name hides the primitive.
+        for (p, op) in sites.out.uses {
+            if !w.locals.contains(&p) {
+                *uses.entry((id as u32, prims[&p].0, op)).or_insert(0) += 1;
+            }
         }
         errors.extend(w.errors);
         infos.push(CoroInfo { name, params, locals: w.locals });
@@ -436,7 +373,7 @@ pub(crate) fn check(scenario: Scenario) -> Result<Checked, Vec<Diagnostic>> {
     coros.insert("main".to_owned(), main_id);
 
     if errors.is_empty() {
-        Ok(Checked { scenario, vars, var_order, prims, coros, infos, graph, exc_defs, excs })
+        Ok(Checked { scenario, vars, var_order, prims, coros, infos, graph, uses, exc_defs, excs })
     } else {
         Err(errors)
     }

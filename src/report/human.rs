@@ -101,7 +101,7 @@ impl Sink for HumanView<'_, '_> {
         self.width = self.width.max(name.len());
         let time = format!("{:>9.3}", e.t);
         let (verb, rest, colour) = match e.kind {
-            EventKind::Created => return Ok(()),
+            EventKind::Created | EventKind::Awaits(_) => return Ok(()),
             EventKind::Print(text) => {
                 let name = name.to_string();
                 for (i, line) in text.split('\n').enumerate() {

@@ -246,7 +246,7 @@ impl Sink for JsonView<'_> {
             };
         }
         let (head, mid, extra_first, tail): (&str, &str, bool, &str) = match e.kind {
-            EventKind::Created => return Ok(()),
+            EventKind::Created | EventKind::Awaits(_) => return Ok(()),
             EventKind::Print(_) => shape!(Last, "print", "text"),
             EventKind::Start => shape!(BeforeEvent, "start", "call"),
             EventKind::Spawn(_) => shape!(BeforeEvent, "spawn", "child"),

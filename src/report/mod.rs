@@ -12,6 +12,7 @@
 
 pub mod compare;
 pub mod expect;
+pub mod graph;
 pub mod human;
 pub mod json;
 pub mod lanes;

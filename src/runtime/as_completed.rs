@@ -162,6 +162,10 @@ impl Vm<'_> {
                 let g = self.new_fut(FutKind::Plain);
                 self.as_completed[ac as usize].getter = Some(g);
                 self.record(t, EventKind::Wait(WaitOn::AsCompleted(self.as_completed[ac as usize].todo.len())));
+                if self.wants_awaits() {
+                    let kids: Vec<TaskId> = self.as_completed[ac as usize].todo.iter().copied().collect();
+                    self.record_awaits(t, kids);
+                }
                 self.tasks[t as usize].resume = Resume::AsCompleted { ac, fut: g, target };
                 Flow::Suspend(g)
             }

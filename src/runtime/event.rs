@@ -57,6 +57,11 @@ pub enum EventKind<'a> {
     /// A cancellation of this task was requested, and by whom (`t.cancel()`,
     /// a TaskGroup, `asyncio.run`'s shutdown, an expired timeout).
     Cancel(Canceller),
+    /// Right after a [`EventKind::Wait`] on several tasks at once (a
+    /// gather, `asyncio.wait`, `as_completed`, a task group): one of the
+    /// tasks it waits for, one event each. Only for a sink whose
+    /// [`Sink::interest`] includes [`Interest::AWAITS`].
+    Awaits(u32),
     /// Finished with a value.
     Done(Repr<'a>),
     /// Finished with an exception: its type and `str()`.
@@ -295,6 +300,9 @@ impl Interest {
     pub const PRINTS: Interest = Interest(1);
     /// What CPython logs on stderr.
     pub const WARNINGS: Interest = Interest(2);
+    /// [`EventKind::Awaits`]: which tasks a gather, `asyncio.wait`,
+    /// `as_completed` or task group waits for.
+    pub const AWAITS: Interest = Interest(8);
     /// Nothing (the run still ends with [`Sink::finish`]).
     pub const NONE: Interest = Interest(0);
 
@@ -307,6 +315,7 @@ impl Interest {
         let bit = match kind {
             EventKind::Print(_) => Self::PRINTS.0,
             EventKind::Warning(..) => Self::WARNINGS.0,
+            EventKind::Awaits(_) => Self::AWAITS.0,
             _ => 4,
         };
         self.0 & bit != 0

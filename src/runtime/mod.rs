@@ -11,6 +11,7 @@
 
 mod arena;
 mod as_completed;
+mod awaits;
 mod cache;
 mod causes;
 mod condition;

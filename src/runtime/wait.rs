@@ -68,6 +68,9 @@ impl Vm<'_> {
             ReturnWhen::AllCompleted => "all to finish",
         };
         self.record(t, EventKind::Wait(WaitOn::Wait(tasks.len(), until)));
+        if self.wants_awaits() {
+            self.record_awaits(t, ordered.iter().copied());
+        }
         self.tasks[t as usize].resume = Resume::Wait { w, bind };
         Ok(Flow::Suspend(waiter))
     }

@@ -13,6 +13,7 @@ mod events;
 mod expect;
 mod exprs;
 mod generated;
+mod graph;
 mod invalid;
 mod limits;
 mod robustness;

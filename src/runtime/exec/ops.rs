@@ -177,12 +177,15 @@ impl Vm<'_> {
                     self.gather_child(g, fut, fresh);
                 }
                 let n = self.gathers[g as usize].children.len();
+                let kids =
+                    if self.wants_awaits() { self.fut_tasks(&self.gathers[g as usize].children) } else { Vec::new() };
                 let outer = self.gather_end(g);
                 if self.futs[outer as usize].done() {
                     let v = self.fut_outcome(outer)?;
                     return Ok(self.bind(t, bind, v));
                 }
                 self.record(t, EventKind::Wait(WaitOn::Gather(n)));
+                self.record_awaits(t, kids);
                 self.tasks[t as usize].resume = Resume::Await { fut: outer, bind: *bind };
                 Flow::Suspend(outer)
             }

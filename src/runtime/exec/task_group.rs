@@ -42,6 +42,10 @@ impl Vm<'_> {
             };
             let n = self.groups[g as usize].tasks.len();
             self.record(t, EventKind::Wait(WaitOn::TaskGroup(n)));
+            if self.wants_awaits() {
+                let kids: Vec<TaskId> = self.groups[g as usize].tasks.iter().copied().collect();
+                self.record_awaits(t, kids);
+            }
             self.tasks[t as usize].resume = Resume::TgWait { tg: g };
             return Flow::Suspend(fut);
         }
