@@ -24,6 +24,7 @@ mod frames;
 mod futures;
 mod gather;
 mod heap;
+mod inspect;
 mod prims;
 pub(crate) mod queue;
 mod run;
@@ -50,6 +51,8 @@ pub(crate) use event::push_u32_bytes;
 pub use event::{
     Event, EventKind, Failure, Interest, Limit, Link, Live, Name, Outcome, Repr, RunEnd, Sink, Tasks, WaitOn,
 };
+pub(crate) use inspect::run_at;
+pub use inspect::{FrameState, PrimitiveState, Snapshot, TaskState, TimerState, WaitList};
 pub use set_order::{SetChoice, SetOrder, SetSite};
 use std::cell::{Cell, RefCell};
 use std::collections::{BTreeSet, VecDeque};
@@ -159,6 +162,9 @@ pub(crate) enum Stop {
     Limit(String),
     /// The sink could not write (a closed pipe, a full disk).
     Output,
+    /// The clock was about to pass the instant `asim run --at` asked for
+    /// (see [`inspect`]).
+    At,
 }
 
 /// The emulator.
@@ -252,6 +258,10 @@ pub(crate) struct Vm<'p> {
     /// The version changes whose mechanism the run went through, as
     /// [`crate::version::Change::bit`]s (see [`Vm::has`]).
     pub(crate) changes: u64,
+    /// `asim run --at T`: the run stops when the clock would pass T
+    /// (infinite otherwise), and its state is captured into the slot.
+    pub(crate) at_time: f64,
+    pub(crate) at_slot: Option<&'p RefCell<Option<Snapshot>>>,
 }
 
 /// See [`Vm::spare_extras`].
@@ -326,6 +336,8 @@ impl<'p> Vm<'p> {
             py: limits.python.or(prog.python).unwrap_or(crate::version::Python::DEFAULT),
             changes: 0,
             handling_outside: None,
+            at_time: f64::INFINITY,
+            at_slot: None,
         }
     }
 
