@@ -142,6 +142,21 @@ struct RunArgs {
     /// `all` to run under each and report where they differ.
     #[arg(long, value_name = "VERSION|all", value_parser = parse_python_choice)]
     python: Option<PythonChoice>,
+    /// Print only the state of the program at virtual time T (seconds, 0 or
+    /// more): the awaited-by tree of tasks with their frames, what each
+    /// waits on, the primitives and the pending timers, as the loop is about
+    /// to move the clock past T; then stop the run (docs/views.md).
+    #[arg(long, value_name = "T", conflicts_with = "stdout", allow_negative_numbers = true, value_parser = parse_at)]
+    at: Option<f64>,
+}
+
+/// `--at T`: a finite, non-negative number of seconds.
+fn parse_at(text: &str) -> Result<f64, String> {
+    match text.trim().parse::<f64>() {
+        Ok(t) if t.is_finite() && t >= 0.0 => Ok(t),
+        Ok(_) => Err(format!("`{text}` is not a time: give a finite number of seconds, 0 or more")),
+        Err(_) => Err(format!("`{text}` is not a number of seconds (e.g. 1.5)")),
+    }
 }
 
 /// `--python`: one release, or every one.
@@ -416,6 +431,37 @@ pub(crate) fn run_status(outcome: &Outcome, verdict: Option<&report::expect::Ver
     }
 }
 
+/// `asim run --at T`: the snapshot alone. Status 0 when the run got to T;
+/// a run that ended before T has the status of how it ended.
+#[allow(clippy::too_many_arguments)]
+fn run_at(
+    compiled: &crate::Compiled,
+    limits: Limits,
+    at: f64,
+    json: bool,
+    color: bool,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+    python: Option<PythonChoice>,
+) -> i32 {
+    if python == Some(PythonChoice::All) {
+        let _ = writeln!(err, "error: --at shows one run: give --python one release (3.11 to 3.14), not `all`");
+        return EXIT_INVALID;
+    }
+    let (end, snap) = compiled.run_at(limits, at, &mut report::Discard);
+    let Some(snap) = snap else {
+        return written_status(Err(std::io::ErrorKind::Other.into()), err, EXIT_INVALID);
+    };
+    let text = if json {
+        report::pstree::json(&snap, &compiled.python(limits.python).to_string())
+    } else {
+        report::pstree::render(&snap, &run_title(compiled, limits.python), color)
+    };
+    let status = if snap.reached { EXIT_OK } else { exit_status(&end.outcome) };
+    let written = out.write_all(text.as_bytes()).and_then(|()| out.flush());
+    written_status(written, err, status)
+}
+
 /// Runs the command line; returns the exit status.
 ///
 /// The work runs on a thread of its own with a large stack
@@ -572,6 +618,9 @@ fn main_on_this_thread(args: Vec<OsString>, out: &mut dyn Write, err: &mut dyn W
                     _ => None,
                 },
             };
+            if let Some(at) = a.at {
+                return run_at(&compiled, limits, at, a.format == Format::Json, color, out, err, a.python);
+            }
             if a.python == Some(PythonChoice::All) {
                 let json = a.format == Format::Json;
                 let (text, agree) = report::compare::run_all(&source, &compiled, limits, json, color);

@@ -80,6 +80,15 @@ impl Compiled {
         runtime::run(&self.program, limits, sink)
     }
 
+    /// Runs the scenario until the virtual clock would pass `at` (the loop
+    /// has run everything due by then) and describes its state at that
+    /// instant, as `asim run --at` shows it: the snapshot has `reached`
+    /// set, and the run stops there (its [`RunEnd`] then says `Ok`). A run
+    /// that ends before `at` is described as it ended.
+    pub fn run_at(&self, limits: Limits, at: f64, sink: &mut dyn Sink) -> (RunEnd, Option<runtime::Snapshot>) {
+        runtime::run_at(&self.program, limits, at, sink)
+    }
+
     /// Warnings where the scenario's output depends on an order CPython
     /// leaves to memory addresses: the scenario runs (under `limits`, capped
     /// to a few million steps) in creation order and, if it went through

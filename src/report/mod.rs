@@ -17,11 +17,12 @@ pub mod human;
 pub mod json;
 pub mod lanes;
 pub mod orders;
+pub mod pstree;
 pub mod snapshot;
 pub mod stdout;
 pub mod traceback;
 
-use crate::runtime::{Canceller, Cause, Outcome, RunEnd, Tasks, WaitOn};
+use crate::runtime::{Canceller, Cause, Outcome, RunEnd, Sink, Tasks, WaitOn};
 use crate::source::Source;
 use std::fmt::Write as _;
 use std::io::{self, Write};
@@ -88,6 +89,21 @@ impl<'w> Streams<'w> {
         self.last_flush = Instant::now();
         self.err.flush()?;
         self.out.flush()
+    }
+}
+
+/// A sink that wants no event (`asim run --at` prints only its snapshot).
+pub struct Discard;
+
+impl Sink for Discard {
+    fn interest(&self) -> crate::runtime::Interest {
+        crate::runtime::Interest::NONE
+    }
+    fn event(&mut self, _: &crate::runtime::Event<'_>, _: &Tasks<'_>) -> io::Result<()> {
+        Ok(())
+    }
+    fn finish(&mut self, _: &RunEnd, _: &Tasks<'_>) -> io::Result<()> {
+        Ok(())
     }
 }
 

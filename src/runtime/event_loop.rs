@@ -71,6 +71,8 @@ impl Vm<'_> {
         let before = self.now;
         match timeout {
             None => return Err(Stop::Deadlock),
+            // `asim run --at`: the state at T is the state before the clock passes T.
+            Some(t) if t > 0.0 && self.now + t > self.at_time => return Err(Stop::At),
             Some(t) if t > 0.0 => self.now += t,
             Some(_) => {}
         }

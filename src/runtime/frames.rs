@@ -207,6 +207,11 @@ impl Frames {
         }
     }
 
+    /// The frames, outermost first.
+    pub(crate) fn iter(&self) -> impl Iterator<Item = &Frame> {
+        self.base.iter().chain(self.more.0.iter().flat_map(|v| v.iter()))
+    }
+
     /// All the frames, outermost first.
     pub(crate) fn into_frames(self) -> impl Iterator<Item = Frame> {
         self.base.into_iter().chain(self.more.0.map(|v| *v).unwrap_or_default())

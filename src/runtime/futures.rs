@@ -138,6 +138,11 @@ impl Fut {
     }
 
     /// Whether a done callback is registered (someone waits for it).
+    /// Its done callbacks, in registration order (`asim run --at` reads them).
+    pub(crate) fn callbacks(&self) -> impl Iterator<Item = Callback> + '_ {
+        self.first.iter().copied().chain(self.rare.iter().flat_map(|r| r.more.iter().copied()))
+    }
+
     pub(crate) fn has_callbacks(&self) -> bool {
         self.first.is_some()
     }

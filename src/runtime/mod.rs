@@ -26,6 +26,7 @@ mod frames;
 mod futures;
 mod gather;
 mod heap;
+mod inspect;
 mod prims;
 pub(crate) mod queue;
 mod run;
@@ -54,6 +55,8 @@ pub use event::{
     Canceller, Cause, Event, EventKind, Failure, Interest, Limit, Link, Live, Name, Op, Outcome, Repr, RunEnd, Sink,
     Tasks, WaitOn,
 };
+pub(crate) use inspect::run_at;
+pub use inspect::{FrameState, PrimitiveState, Snapshot, TaskState, TimerState, WaitList};
 pub use set_order::{SetChoice, SetOrder, SetSite};
 use std::cell::{Cell, RefCell};
 use std::collections::{BTreeSet, VecDeque};
@@ -163,6 +166,9 @@ pub(crate) enum Stop {
     Limit(String),
     /// The sink could not write (a closed pipe, a full disk).
     Output,
+    /// The clock was about to pass the instant `asim run --at` asked for
+    /// (see [`inspect`]).
+    At,
 }
 
 /// The emulator.
@@ -263,6 +269,10 @@ pub(crate) struct Vm<'p> {
     pub(crate) changes: u64,
     /// Why tasks wake up (kept only for sinks that read wake-ups).
     pub(crate) causes: causes::Causes,
+    /// `asim run --at T`: the run stops when the clock would pass T
+    /// (infinite otherwise), and its state is captured into the slot.
+    pub(crate) at_time: f64,
+    pub(crate) at_slot: Option<&'p RefCell<Option<Snapshot>>>,
 }
 
 /// See [`Vm::spare_extras`].
@@ -339,6 +349,8 @@ impl<'p> Vm<'p> {
             changes: 0,
             handling_outside: None,
             causes: causes::Causes::new(interest.wants_trace()),
+            at_time: f64::INFINITY,
+            at_slot: None,
         }
     }
 

@@ -326,6 +326,7 @@ impl Vm<'_> {
             stop.get_or_insert(Stop::Limit(msg));
         }
         self.note_live();
+        let reached = matches!(stop, Some(Stop::At));
         let outcome = match (stop, main) {
             (Some(Stop::Deadlock), _) => Outcome::Deadlock(self.deadlock_report()),
             (Some(Stop::Output), _) => {
@@ -346,6 +347,9 @@ impl Vm<'_> {
             }
             _ => Outcome::Ok,
         };
+        if let Some(slot) = self.at_slot {
+            *slot.borrow_mut() = Some(self.snapshot(reached, &outcome));
+        }
         let mut end = RunEnd {
             elapsed: self.now,
             outcome,

@@ -6,6 +6,7 @@
 #[path = "../gen/mod.rs"]
 mod gen;
 
+mod at;
 mod cli;
 mod determinism;
 mod differential;
