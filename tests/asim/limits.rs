@@ -62,7 +62,7 @@ fn the_clock_moves_on_where_the_float_cannot() {
     assert_eq!(run.stdout, "tick 0\ntick 1\ntick 2\nafter\n");
     let json = asim(&["run", "--format", "json", "--max-time", "1e9", "tests/limits/stalled_clock.yaml"]);
     // Three sleeps, each one representable instant (2**-28 s, about 3.7 ns, here) later.
-    assert!(json.stdout.ends_with("\"elapsed\":30000000.00000001,\"error\":null,\"event\":\"end\",\"outcome\":\"ok\",\"python\":\"3.14\",\"t\":30000000.00000001,\"tasks\":1}\n"), "{}", json.stdout);
+    assert!(json.stdout.ends_with("\"elapsed\":30000000.00000001,\"error\":null,\"event\":\"end\",\"outcome\":\"ok\",\"python\":\"3.14\",\"schema\":2,\"t\":30000000.00000001,\"tasks\":1}\n"), "{}", json.stdout);
 }
 
 #[test]
