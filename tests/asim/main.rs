@@ -12,6 +12,7 @@ mod differential;
 mod expect;
 mod exprs;
 mod generated;
+mod human_filters;
 mod invalid;
 mod limits;
 mod robustness;
