@@ -4,17 +4,18 @@
 //! [`Filter`] wraps any view. It decides per event with no formatting and
 //! no allocation: the kind is a bit in a mask, the time two comparisons,
 //! and a task's match against the `--task` globs is computed once per task
-//! and kept (see [`TaskVerdicts`]). `--until` also ends the run: the filter
-//! tells the emulator, through [`Sink::horizon`], that nothing later is
-//! wanted, and the run stops before its clock passes that instant
-//! ([`Outcome::Stopped`](crate::runtime::Outcome::Stopped)).
+//! and kept (see [`TaskVerdicts`]). Times compare to the millisecond, as
+//! the human view shows them ([`HALF_MS`]). `--until` also ends the run:
+//! the filter tells the emulator, through [`Sink::horizon`], that nothing
+//! later is wanted, and the run stops before its clock passes that instant
+//! ([`Outcome::Stopped`], which names `--until` as given).
 //!
 //! The end of the run (the outcome, its explanation, the summary line) is
 //! never filtered. What a view does with an event it does not get is its
 //! own business ([`Hidden`]): the human view still writes CPython's
 //! warnings to stderr, so stderr stays what the program writes there.
 
-use crate::runtime::{Event, EventKind, Interest, RunEnd, Sink, Tasks};
+use crate::runtime::{Event, EventKind, Interest, Outcome, RunEnd, Sink, Tasks};
 use globset::{Glob, GlobSet, GlobSetBuilder};
 use std::io;
 
@@ -85,6 +86,12 @@ pub struct Criteria {
     /// `--until`, inclusive (infinity: none).
     until: f64,
 }
+
+/// Half the precision of the human view's time column: `--since` and
+/// `--until` compare times as that column shows them, to the millisecond.
+/// A clock that adds 0.05 eighty-eight times reads 4.3999999999999915,
+/// shown as `4.400`; `--since 4.4` keeps it.
+const HALF_MS: f64 = 0.0005;
 
 impl Default for Criteria {
     fn default() -> Self {
@@ -253,7 +260,7 @@ impl<S: Sink + Hidden> Filter<S> {
 
     fn keeps(&mut self, e: &Event<'_>, tasks: &Tasks<'_>) -> bool {
         let c = &self.criteria;
-        if !c.keeps(Kind::of(&e.kind)) || e.t < c.since || e.t > c.until {
+        if !c.keeps(Kind::of(&e.kind)) || e.t < c.since - HALF_MS || e.t >= c.until + HALF_MS {
             return false;
         }
         match &c.tasks {
@@ -282,7 +289,8 @@ impl<S: Sink + Hidden> Sink for Filter<S> {
     }
 
     fn horizon(&self) -> Option<f64> {
-        let own = (self.criteria.until < f64::INFINITY).then_some(self.criteria.until);
+        // The clock may reach what shows as `--until`, not beyond.
+        let own = (self.criteria.until < f64::INFINITY).then_some(self.criteria.until + HALF_MS);
         match (own, self.inner.horizon()) {
             (Some(a), Some(b)) => Some(a.min(b)),
             (a, b) => a.or(b),
@@ -290,7 +298,14 @@ impl<S: Sink + Hidden> Sink for Filter<S> {
     }
 
     fn finish(&mut self, end: &RunEnd, tasks: &Tasks<'_>) -> io::Result<()> {
-        self.inner.finish(end, tasks)
+        match end.outcome {
+            // Stopped at this filter's horizon: say `--until` as given.
+            Outcome::Stopped(h) if h == self.criteria.until + HALF_MS => {
+                let end = RunEnd { outcome: Outcome::Stopped(self.criteria.until), ..end.clone() };
+                self.inner.finish(&end, tasks)
+            }
+            _ => self.inner.finish(end, tasks),
+        }
     }
 }
 

@@ -197,9 +197,9 @@ pub enum Outcome {
     Deadlock(Deadlock),
     /// A limit of [`super::Limits`] was hit.
     Limit(Limit),
-    /// The sink wanted nothing past this virtual time ([`Sink::horizon`],
-    /// `--until`): the run stopped before its clock passed it, unfinished,
-    /// so how it would end is not known.
+    /// The sink wanted nothing past this virtual time ([`Sink::horizon`];
+    /// `--until`, as the user gave it): the run stopped before its clock
+    /// passed it, unfinished, so how it would end is not known.
     Stopped(f64),
 }
 
