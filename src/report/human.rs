@@ -289,8 +289,12 @@ impl super::filter::Hidden for HumanView<'_, '_> {
     }
 
     /// Filtered out of the view, a warning still goes to stderr: stderr
-    /// stays what the program writes there.
+    /// stays what the program writes there. A start not shown lets go of
+    /// the call its spawn line kept for it.
     fn hidden(&mut self, e: &Event<'_>, _tasks: &Tasks<'_>) -> io::Result<()> {
+        if let EventKind::Start = e.kind {
+            self.spawned.remove(&e.task);
+        }
         self.stderr(e)
     }
 }
