@@ -148,6 +148,32 @@ struct RunArgs {
     /// to move the clock past T; then stop the run (docs/views.md).
     #[arg(long, value_name = "T", conflicts_with = "stdout", allow_negative_numbers = true, value_parser = parse_at)]
     at: Option<f64>,
+    /// Show only the events of tasks whose name matches GLOB (repeatable;
+    /// `worker-*`, `Task-1?`). The end of the run always shows.
+    #[arg(long = "task", value_name = "GLOB", value_parser = report::filter::parse_task_glob, conflicts_with = "stdout", help_heading = "Filters (human and JSON views)")]
+    tasks: Vec<String>,
+    /// Show only these kinds of events, comma-separated (`--only prints,waits`).
+    /// `done` is done, raise and cancelled.
+    #[arg(
+        long,
+        value_name = "KINDS",
+        value_enum,
+        value_delimiter = ',',
+        conflicts_with = "stdout",
+        help_heading = "Filters (human and JSON views)"
+    )]
+    only: Vec<report::filter::Kind>,
+    /// Show only events at or after virtual time T (seconds).
+    #[arg(long, value_name = "T", value_parser = report::filter::parse_time, allow_negative_numbers = true, conflicts_with = "stdout", help_heading = "Filters (human and JSON views)")]
+    since: Option<f64>,
+    /// Show only events at or before virtual time T, and stop the run
+    /// there: the summary line says "stopped at T" (exit status 0).
+    #[arg(long, value_name = "T", value_parser = report::filter::parse_time, allow_negative_numbers = true, conflicts_with = "stdout", help_heading = "Filters (human and JSON views)")]
+    until: Option<f64>,
+    /// Human view: show every sleep line (by default, more than three in a
+    /// row at one instant fold into one line after the first two).
+    #[arg(long, conflicts_with = "stdout")]
+    no_fold: bool,
 }
 
 /// `--at T`: a finite, non-negative number of seconds.
@@ -413,7 +439,8 @@ fn written_status(written: std::io::Result<()>, err: &mut dyn Write, ok: i32) ->
 /// The exit status of a run by how it ended.
 fn exit_status(outcome: &Outcome) -> i32 {
     match outcome {
-        Outcome::Ok => EXIT_OK,
+        // `--until`: the run went as far as it was asked to.
+        Outcome::Ok | Outcome::Stopped(_) => EXIT_OK,
         Outcome::Error { .. } => EXIT_ERROR,
         Outcome::Deadlock(_) => EXIT_DEADLOCK,
         Outcome::Limit(_) => EXIT_LIMIT,
@@ -460,6 +487,19 @@ fn run_at(
     let status = if snap.reached { EXIT_OK } else { exit_status(&end.outcome) };
     let written = out.write_all(text.as_bytes()).and_then(|()| out.flush());
     written_status(written, err, status)
+}
+
+/// Runs `view`, behind a filter if the flags ask for one.
+fn run_filtered<S: crate::runtime::Sink + report::filter::Hidden>(
+    compiled: &crate::Compiled,
+    limits: Limits,
+    mut view: S,
+    criteria: Option<report::filter::Criteria>,
+) -> (crate::runtime::RunEnd, Option<report::expect::Verdict>) {
+    match criteria {
+        None => compiled.run_checked(limits, &mut view),
+        Some(c) => compiled.run_checked(limits, &mut report::filter::Filter::new(view, c)),
+    }
 }
 
 /// Runs the command line; returns the exit status.
@@ -621,7 +661,22 @@ fn main_on_this_thread(args: Vec<OsString>, out: &mut dyn Write, err: &mut dyn W
             if let Some(at) = a.at {
                 return run_at(&compiled, limits, at, a.format == Format::Json, color, out, err, a.python);
             }
+            let criteria = match report::filter::Criteria::new(&a.tasks, &a.only, a.since, a.until) {
+                Ok(c) if c.is_everything() => None,
+                Ok(c) => Some(c),
+                Err(message) => {
+                    let _ = writeln!(err, "error: {message}");
+                    return EXIT_INVALID;
+                }
+            };
             if a.python == Some(PythonChoice::All) {
+                if criteria.is_some() {
+                    let _ = writeln!(
+                        err,
+                        "error: --task, --only, --since and --until filter one run; --python all compares whole runs"
+                    );
+                    return EXIT_INVALID;
+                }
                 let json = a.format == Format::Json;
                 let (text, agree) = report::compare::run_all(&source, &compiled, limits, json, color);
                 let written = out.write_all(text.as_bytes()).and_then(|()| out.flush());
@@ -634,10 +689,11 @@ fn main_on_this_thread(args: Vec<OsString>, out: &mut dyn Write, err: &mut dyn W
             let (end, verdict) = if a.stdout {
                 compiled.run_checked(limits, &mut report::stdout::StdoutView::new(streams, &source))
             } else if a.format == Format::Json {
-                compiled.run_checked(limits, &mut report::json::JsonView::new(streams))
+                run_filtered(&compiled, limits, report::json::JsonView::new(streams), criteria)
             } else {
                 let title = run_title(&compiled, limits.python);
-                compiled.run_checked(limits, &mut report::human::HumanView::new(streams, &source, &title, color))
+                let view = report::human::HumanView::new(streams, &source, &title, color).folding(!a.no_fold);
+                run_filtered(&compiled, limits, view, criteria)
             };
             drop(out_buf);
             drop(err_buf);

@@ -122,7 +122,9 @@ impl Compiled {
         let Some(expect) = &self.expect else { return (self.run(limits, sink), None) };
         let mut checked = report::expect::Checked::new(sink, expect);
         let end = self.run(limits, &mut checked);
-        let verdict = if end.write_error.is_some() { None } else { checked.verdict() };
+        // A run stopped early (a closed output, `--until`) cannot be judged.
+        let unfinished = end.write_error.is_some() || matches!(end.outcome, runtime::Outcome::Stopped(_));
+        let verdict = if unfinished { None } else { checked.verdict() };
         (end, verdict)
     }
 

@@ -71,6 +71,7 @@ fn summary(end: &RunEnd, text: &str) -> String {
         Outcome::Error(f) => format!("error {}", f.kind),
         Outcome::Deadlock(_) => "deadlock".to_owned(),
         Outcome::Limit(_) => "limit".to_owned(),
+        Outcome::Stopped(_) => "stopped".to_owned(),
     };
     let lines = text.lines().take_while(|l| *l != "--").count();
     let elapsed = crate::value::pyfmt::float_repr(end.elapsed);
@@ -152,6 +153,7 @@ fn json_line(text: &mut String, cur: &Run, prev: Option<&Run>, v: &Verdict, beca
             Outcome::Error(_) => "error",
             Outcome::Deadlock(_) => "deadlock",
             Outcome::Limit(_) => "limit",
+            Outcome::Stopped(_) => "stopped",
         },
         "elapsed": cur.end.elapsed,
     });

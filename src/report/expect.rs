@@ -157,6 +157,10 @@ impl Sink for Checked<'_, '_> {
         self.view.iteration_end()
     }
 
+    fn horizon(&self) -> Option<f64> {
+        self.view.horizon()
+    }
+
     fn finish(&mut self, end: &RunEnd, tasks: &Tasks<'_>) -> io::Result<()> {
         self.verdict = Some(self.judge(end));
         self.view.finish(end, tasks)
@@ -195,6 +199,7 @@ fn outcome_mismatch(want: &ExpectedOutcome, got: &Outcome) -> Option<String> {
         Outcome::Error(f) => format!("with {}: {}", f.kind, f.message),
         Outcome::Deadlock(_) => "in a deadlock".to_owned(),
         Outcome::Limit(l) => format!("at a limit: {}", l.message),
+        Outcome::Stopped(t) => format!("stopped at {}s (--until)", float_repr(*t)),
     };
     let matches = match (want, got) {
         (ExpectedOutcome::Ok, Outcome::Ok)

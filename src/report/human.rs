@@ -10,8 +10,9 @@
 //! from the line where a longer name first appears. Output held back is a
 //! bounded number of lines, never the run.
 
+use super::fold::{Fold, Release};
 use super::{epilogue, outcome_word, wait_text, Streams, Style, BOLD, DIM, GREEN, RED, YELLOW};
-use crate::runtime::{Canceller, Cause, Event, EventKind, Outcome, RunEnd, SetOrder, SetSite, Sink, Tasks};
+use crate::runtime::{Canceller, Cause, Event, EventKind, Interest, Outcome, RunEnd, SetOrder, SetSite, Sink, Tasks};
 use crate::source::Source;
 use std::io;
 
@@ -23,6 +24,8 @@ struct Line {
     /// `{t:>9.3}`, or empty for the continuation of a multi-line print.
     time: String,
     name: String,
+    /// The task, for its colour (`None`: a line of no one task).
+    task: Option<u32>,
     /// Everything after the task column, styled.
     tail: String,
 }
@@ -39,6 +42,8 @@ pub struct HumanView<'w, 's> {
     /// Each spawned task's call as it was at the spawn, until its `start`
     /// line shows it (an argument may change in between: a list appended to).
     spawned: std::collections::HashMap<u32, String>,
+    /// Folds runs of sleep lines (`None`: every line shows).
+    fold: Option<Fold>,
 }
 
 impl<'w, 's> HumanView<'w, 's> {
@@ -52,7 +57,15 @@ impl<'w, 's> HumanView<'w, 's> {
             width: 4,
             pending: Some(Vec::new()),
             spawned: std::collections::HashMap::new(),
+            fold: None,
         }
+    }
+
+    /// Folds runs of more than three sleep lines at one virtual time
+    /// (`asim run` does, unless `--no-fold`; `asim test --full` does not).
+    pub fn folding(mut self, on: bool) -> Self {
+        self.fold = on.then(Fold::default);
+        self
     }
 
     fn header(&mut self) -> io::Result<()> {
@@ -64,6 +77,17 @@ impl<'w, 's> HumanView<'w, 's> {
     fn write_line(&mut self, line: &Line) -> io::Result<()> {
         let lead = if line.time.is_empty() {
             format!("{:>9}  {:w$}", "", "", w = self.width)
+        } else if let (true, Some(task)) = (self.style.on, line.task) {
+            // A colour per task, to follow one down the log.
+            let name = format!("{:w$}", line.name, w = self.width);
+            let st = self.style;
+            return writeln!(
+                self.streams.out,
+                "{}  {}{}",
+                st.paint(DIM, &line.time),
+                st.paint(super::palette::task_colour(task), &name),
+                line.tail
+            );
         } else {
             format!("{}  {:w$}", line.time, line.name, w = self.width)
         };
@@ -83,6 +107,64 @@ impl<'w, 's> HumanView<'w, 's> {
         }
     }
 
+    /// Passes an event by the fold: first shows what a run of sleeps it
+    /// ends leaves, then says whether to show its own line (`false`: the
+    /// fold took it).
+    fn unfold(&mut self, e: &Event<'_>, tasks: &Tasks<'_>) -> io::Result<bool> {
+        let Some(fold) = &mut self.fold else { return Ok(true) };
+        let (released, show) = match e.kind {
+            _ if silent(e) => return Ok(true),
+            EventKind::Sleep(until) => fold.sleep(e.t, e.task, until),
+            _ => (fold.end(), true),
+        };
+        if let Some(r) = released {
+            self.release(r, tasks)?;
+        }
+        Ok(show)
+    }
+
+    /// Shows what a run of sleep lines left.
+    fn release(&mut self, r: Release, tasks: &Tasks<'_>) -> io::Result<()> {
+        match r {
+            Release::One { t, task, until } => self.push_line(
+                t,
+                task,
+                "sleep",
+                format!("until {}", crate::value::pyfmt::float_repr(until)),
+                DIM,
+                tasks,
+            ),
+            Release::Many(t, folded) => {
+                let tail = format!("  {}", self.style.paint(DIM, &folded.text(tasks)));
+                self.push(Line { time: format!("{t:>9.3}"), name: String::new(), task: None, tail })
+            }
+        }
+    }
+
+    /// One event's line: `verb rest`, in `colour`.
+    fn push_line(
+        &mut self,
+        t: f64,
+        task: u32,
+        verb: &str,
+        rest: String,
+        colour: &str,
+        tasks: &Tasks<'_>,
+    ) -> io::Result<()> {
+        let line = if rest.is_empty() { verb.to_owned() } else { format!("{verb:<6} {rest}") };
+        let tail = format!("  {}", self.style.paint(colour, &line));
+        self.push(Line { time: format!("{t:>9.3}"), name: tasks.name(task).to_string(), task: Some(task), tail })
+    }
+
+    /// What CPython writes to stderr goes there, as it happens (filtered
+    /// out of the view or not).
+    fn stderr(&mut self, e: &Event<'_>) -> io::Result<()> {
+        if let EventKind::Warning(text, error, line) = e.kind {
+            self.streams.err.write_all(super::stderr_text(text, error, line, self.source).as_bytes())?;
+        }
+        Ok(())
+    }
+
     /// Fixes the width from what was seen and writes what was held back.
     fn commit(&mut self) -> io::Result<()> {
         let Some(lines) = self.pending.take() else { return Ok(()) };
@@ -94,20 +176,36 @@ impl<'w, 's> HumanView<'w, 's> {
     }
 }
 
+/// Whether the view gives an event no line: a task's creation (its
+/// `spawn` says it), what a gather waits for (its `wait` says it), the
+/// wake-up of a sleep that ended on time (its `sleep` line said until
+/// when), the cancellation an expired timeout requests (its `timeout` line
+/// says it).
+fn silent(e: &Event<'_>) -> bool {
+    match e.kind {
+        EventKind::Created | EventKind::Awaits(_) | EventKind::Cancel(Canceller::Timeout) => true,
+        EventKind::Wake { cause: Cause::Slept, ready } => ready == e.t,
+        _ => false,
+    }
+}
+
 impl Sink for HumanView<'_, '_> {
     fn event(&mut self, e: &Event<'_>, tasks: &Tasks<'_>) -> io::Result<()> {
+        if !self.unfold(e, tasks)? || silent(e) {
+            return Ok(());
+        }
         let st = self.style;
         let name = tasks.name(e.task);
         self.width = self.width.max(name.len());
-        let time = format!("{:>9.3}", e.t);
         let (verb, rest, colour) = match e.kind {
-            EventKind::Created | EventKind::Awaits(_) => return Ok(()),
+            EventKind::Created | EventKind::Awaits(_) => unreachable!("silent"),
             EventKind::Print(text) => {
+                let time = format!("{:>9.3}", e.t);
                 let name = name.to_string();
                 for (i, line) in text.split('\n').enumerate() {
                     let tail = format!("  {} {}", st.paint(DIM, "|"), st.paint(BOLD, line));
                     let time = if i == 0 { time.clone() } else { String::new() };
-                    self.push(Line { time, name: name.clone(), tail })?;
+                    self.push(Line { time, name: name.clone(), task: Some(e.task), tail })?;
                 }
                 return Ok(());
             }
@@ -124,8 +222,6 @@ impl Sink for HumanView<'_, '_> {
             EventKind::Sleep(until) => ("sleep", format!("until {}", crate::value::pyfmt::float_repr(until)), DIM),
             EventKind::Block(d) => ("block", format!("{d}s: the whole loop stalls (time.sleep)"), YELLOW),
             EventKind::Wait(on) => ("wait", wait_text(&on, tasks), YELLOW),
-            // The `sleep` line already said until when.
-            EventKind::Wake { cause: Cause::Slept, ready } if ready == e.t => return Ok(()),
             EventKind::Wake { cause, ready } => {
                 let mut text = String::new();
                 super::push_cause_text(&cause, e.task, tasks, &mut text);
@@ -144,8 +240,6 @@ impl Sink for HumanView<'_, '_> {
             EventKind::Cancel(Canceller::Shutdown) => {
                 ("cancel", "asyncio.run() cancels leftover tasks at shutdown".to_owned(), YELLOW)
             }
-            // The `timeout` line says it.
-            EventKind::Cancel(Canceller::Timeout) => return Ok(()),
             EventKind::Cancel(by) => {
                 let mut text = "requested".to_owned();
                 super::push_canceller_text(by, e.task, tasks, &mut text);
@@ -166,15 +260,12 @@ impl Sink for HumanView<'_, '_> {
                 };
                 ("order", format!("{what} {how}; CPython: memory-address order (--set-order)"), YELLOW)
             }
-            EventKind::Warning(text, error, line) => {
-                // What CPython writes to stderr goes there, as it happens.
-                self.streams.err.write_all(super::stderr_text(text, error, line, self.source).as_bytes())?;
+            EventKind::Warning(text, ..) => {
+                self.stderr(e)?;
                 ("warn", format!("{} (stderr)", text.lines().next().unwrap_or_default()), RED)
             }
         };
-        let line = if rest.is_empty() { verb.to_owned() } else { format!("{verb:<6} {rest}") };
-        let tail = format!("  {}", st.paint(colour, &line));
-        self.push(Line { time, name: name.to_string(), tail })
+        self.push_line(e.t, e.task, verb, rest, colour, tasks)
     }
 
     fn iteration_end(&mut self) -> io::Result<()> {
@@ -185,6 +276,9 @@ impl Sink for HumanView<'_, '_> {
     }
 
     fn finish(&mut self, end: &RunEnd, tasks: &Tasks<'_>) -> io::Result<()> {
+        if let Some(r) = self.fold.as_mut().and_then(Fold::end) {
+            self.release(r, tasks)?;
+        }
         // Every task counts for the width, those no line names included.
         if self.pending.is_some() {
             for t in 0..tasks.len() as u32 {
@@ -199,14 +293,33 @@ impl Sink for HumanView<'_, '_> {
             writeln!(self.streams.out, "{}", st.paint(RED, epi.trim_end()))?;
         }
         let n = end.tasks;
-        let summary = format!(
-            "== elapsed {:.3}s · {n} task{} · {}",
-            end.elapsed,
-            if n == 1 { "" } else { "s" },
-            outcome_word(&end.outcome)
-        );
-        let colour = if matches!(end.outcome, Outcome::Ok) { GREEN } else { RED };
+        let outcome = match end.outcome {
+            Outcome::Stopped(t) => format!("stopped at {}s (--until)", crate::value::pyfmt::float_repr(t)),
+            ref o => outcome_word(o).to_owned(),
+        };
+        let summary = format!("== elapsed {:.3}s · {n} task{} · {outcome}", end.elapsed, if n == 1 { "" } else { "s" });
+        let colour = match end.outcome {
+            Outcome::Ok => GREEN,
+            Outcome::Stopped(_) => YELLOW,
+            _ => RED,
+        };
         writeln!(self.streams.out, "{}", st.paint(colour, &summary))?;
         self.streams.flush()
+    }
+}
+
+impl super::filter::Hidden for HumanView<'_, '_> {
+    fn hidden_interest(&self) -> Interest {
+        Interest::WARNINGS
+    }
+
+    /// Filtered out of the view, a warning still goes to stderr: stderr
+    /// stays what the program writes there. A start not shown lets go of
+    /// the call its spawn line kept for it.
+    fn hidden(&mut self, e: &Event<'_>, _tasks: &Tasks<'_>) -> io::Result<()> {
+        if let EventKind::Start = e.kind {
+            self.spawned.remove(&e.task);
+        }
+        self.stderr(e)
     }
 }

@@ -392,6 +392,10 @@ impl Sink for JsonView<'_> {
         number(&mut w, end.elapsed);
         key(&mut w, &mut first, "tasks");
         w.extend_from_slice(end.tasks.to_string().as_bytes());
+        if let Outcome::Stopped(until) = end.outcome {
+            key(&mut w, &mut first, "until");
+            number(&mut w, until);
+        }
         w.extend_from_slice(b"}\n");
         self.streams.out.write_all(&w)?;
         self.streams.flush()

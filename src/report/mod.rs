@@ -12,11 +12,14 @@
 
 pub mod compare;
 pub mod expect;
+pub mod filter;
+mod fold;
 pub mod graph;
 pub mod human;
 pub mod json;
 pub mod lanes;
 pub mod orders;
+mod palette;
 pub mod pstree;
 pub mod snapshot;
 pub mod stdout;
@@ -113,6 +116,7 @@ pub(crate) fn outcome_word(o: &Outcome) -> &'static str {
         Outcome::Error(_) => "error",
         Outcome::Deadlock(_) => "deadlock",
         Outcome::Limit(_) => "limit",
+        Outcome::Stopped(_) => "stopped",
     }
 }
 
@@ -121,7 +125,9 @@ pub(crate) fn outcome_word(o: &Outcome) -> &'static str {
 pub fn epilogue(end: &RunEnd, tasks: &Tasks<'_>, source: &Source) -> String {
     let mut out = String::new();
     match &end.outcome {
-        Outcome::Ok => {}
+        // A run stopped at `--until` has nothing to explain: the summary
+        // line says where it stopped.
+        Outcome::Ok | Outcome::Stopped(_) => {}
         Outcome::Error(failure) => traceback::write(&mut out, failure, source),
         Outcome::Deadlock(d) => {
             let _ =

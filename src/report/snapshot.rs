@@ -116,6 +116,7 @@ impl Sink for SnapshotView<'_> {
             Outcome::Error(f) => format!("error {}", f.kind),
             Outcome::Deadlock(_) => "deadlock".to_owned(),
             Outcome::Limit(_) => "limit".to_owned(),
+            Outcome::Stopped(_) => "stopped".to_owned(),
         };
         let _ = writeln!(self.text, "outcome: {outcome}");
         let _ = writeln!(self.text, "elapsed: {}", float_repr(end.elapsed));

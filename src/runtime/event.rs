@@ -342,6 +342,13 @@ pub trait Sink {
     fn iteration_end(&mut self) -> std::io::Result<()> {
         Ok(())
     }
+    /// The virtual time after which the sink wants nothing more (asked
+    /// once, before the run): the run stops, cleanly, instead of moving
+    /// its clock past it, and ends with [`Outcome::Stopped`]. `None` (the
+    /// default): the whole run.
+    fn horizon(&self) -> Option<f64> {
+        None
+    }
     /// The run is over.
     fn finish(&mut self, end: &RunEnd, tasks: &Tasks<'_>) -> std::io::Result<()>;
 }
@@ -358,6 +365,10 @@ pub enum Outcome {
     Deadlock(Deadlock),
     /// A limit of [`super::Limits`] was hit.
     Limit(Limit),
+    /// The sink wanted nothing past this virtual time ([`Sink::horizon`];
+    /// `--until`, as the user gave it): the run stopped before its clock
+    /// passed it, unfinished, so how it would end is not known.
+    Stopped(f64),
 }
 
 /// An exception as Python's traceback report shows it.
@@ -508,7 +519,7 @@ enum NameRef<'a> {
     Given(&'a str),
 }
 
-impl Name<'_> {
+impl<'a> Name<'a> {
     /// Its length in characters.
     pub fn len(&self) -> usize {
         match self.0 {
@@ -531,6 +542,14 @@ impl Name<'_> {
                 push_u32(out, n);
             }
             NameRef::Given(s) => out.push_str(s),
+        }
+    }
+
+    /// The text of a name given to the task (`None` for `Task-N`).
+    pub fn given(&self) -> Option<&'a str> {
+        match self.0 {
+            NameRef::Auto(_) => None,
+            NameRef::Given(s) => Some(s),
         }
     }
 

@@ -76,6 +76,12 @@ impl Vm<'_> {
             Some(t) if t > 0.0 => self.now += t,
             Some(_) => {}
         }
+        if self.now > self.horizon {
+            // The sink wants nothing past this instant (`--until`): the run
+            // stops where it is, its clock at the last instant it reached.
+            self.now = before;
+            return Err(Stop::Horizon);
+        }
         if self.now > self.limits.max_time {
             return Err(Stop::Limit(format!(
                 "virtual time passed {}s (--max-time)",

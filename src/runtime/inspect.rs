@@ -183,6 +183,7 @@ impl Vm<'_> {
             (false, Outcome::Error(_)) => Some("error"),
             (false, Outcome::Deadlock(_)) => Some("deadlock"),
             (false, Outcome::Limit(_)) => Some("limit"),
+            (false, Outcome::Stopped(_)) => Some("stopped"),
         };
         Snapshot {
             at: self.at_time,

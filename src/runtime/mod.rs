@@ -169,6 +169,8 @@ pub(crate) enum Stop {
     /// The clock was about to pass the instant `asim run --at` asked for
     /// (see [`inspect`]).
     At,
+    /// The clock would pass the sink's [`Sink::horizon`].
+    Horizon,
 }
 
 /// The emulator.
@@ -241,6 +243,8 @@ pub(crate) struct Vm<'p> {
     /// Where events go, and which kinds it wants built.
     sink: RefCell<&'p mut dyn Sink>,
     interest: Interest,
+    /// [`Sink::horizon`], or infinity.
+    horizon: f64,
     nevents: Cell<u64>,
     write_error: Cell<Option<std::io::ErrorKind>>,
     pub(crate) steps: u64,
@@ -296,6 +300,7 @@ impl<'p> Vm<'p> {
 
     pub(crate) fn new(prog: &'p Program, limits: Limits, sink: &'p mut dyn Sink) -> Self {
         let interest = sink.interest();
+        let horizon = sink.horizon().unwrap_or(f64::INFINITY);
         Vm {
             prog,
             now: 0.0,
@@ -331,6 +336,7 @@ impl<'p> Vm<'p> {
             task_counter: 0,
             sink: RefCell::new(sink),
             interest,
+            horizon,
             nevents: Cell::new(0),
             write_error: Cell::new(None),
             steps: 0,

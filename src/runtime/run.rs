@@ -332,6 +332,7 @@ impl Vm<'_> {
             (Some(Stop::Output), _) => {
                 Outcome::Limit(Limit { message: "output could not be written".into(), running: Vec::new(), more: 0 })
             }
+            (Some(Stop::Horizon), _) => Outcome::Stopped(self.horizon),
             (Some(Stop::Limit(message)), _) => {
                 let (running, more) = self.running_tasks();
                 Outcome::Limit(Limit { message, running, more })

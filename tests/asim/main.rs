@@ -15,6 +15,7 @@ mod expect;
 mod exprs;
 mod generated;
 mod graph;
+mod human_filters;
 mod invalid;
 mod limits;
 mod robustness;
