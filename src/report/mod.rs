@@ -18,6 +18,7 @@ pub mod lanes;
 pub mod orders;
 pub mod snapshot;
 pub mod stdout;
+pub mod tee;
 pub mod traceback;
 
 use crate::runtime::{Canceller, Cause, Outcome, RunEnd, Tasks, WaitOn};
