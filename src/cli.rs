@@ -132,6 +132,11 @@ struct RunArgs {
     /// `all` to run under each and report where they differ.
     #[arg(long, value_name = "VERSION|all", value_parser = parse_python_choice)]
     python: Option<PythonChoice>,
+    /// Also draw the run along virtual time into OUT: an interactive page
+    /// (`.html`, self-contained) or a static picture (`.svg`); the run's
+    /// output is printed as usual (docs/views.md).
+    #[arg(long, value_name = "OUT", value_parser = report::timeline::parse_out)]
+    timeline: Option<(std::path::PathBuf, report::timeline::Kind)>,
 }
 
 /// `--python`: one release, or every one.
@@ -483,6 +488,25 @@ fn main_on_this_thread(args: Vec<OsString>, out: &mut dyn Write, err: &mut dyn W
                     _ => None,
                 },
             };
+            if a.python == Some(PythonChoice::All) && a.timeline.is_some() {
+                let _ = writeln!(err, "error: --timeline draws one run: choose one release with --python VERSION");
+                return EXIT_INVALID;
+            }
+            let mut timeline = match &a.timeline {
+                Some((path, kind)) => match std::fs::File::create(path) {
+                    Ok(f) => Some(report::timeline::TimelineView::new(
+                        Box::new(std::io::BufWriter::new(f)),
+                        *kind,
+                        &run_title(&compiled, limits.python),
+                        &source,
+                    )),
+                    Err(e) => {
+                        let _ = writeln!(err, "error: cannot write the timeline to {}: {e}", path.display());
+                        return EXIT_INVALID;
+                    }
+                },
+                None => None,
+            };
             if a.python == Some(PythonChoice::All) {
                 let json = a.format == Format::Json;
                 let (text, agree) = report::compare::run_all(&source, &compiled, limits, json, color);
@@ -493,18 +517,29 @@ fn main_on_this_thread(args: Vec<OsString>, out: &mut dyn Write, err: &mut dyn W
             let mut err_buf = std::io::BufWriter::with_capacity(1 << 12, &mut *err);
             let streams = report::Streams::new(&mut out_buf, &mut err_buf);
             let human = !a.stdout && a.format == Format::Human;
-            let (end, verdict) = if a.stdout {
-                compiled.run_checked(limits, &mut report::stdout::StdoutView::new(streams, &source))
-            } else if a.format == Format::Json {
-                compiled.run_checked(limits, &mut report::json::JsonView::new(streams))
-            } else {
+            let (end, verdict) = {
                 let title = run_title(&compiled, limits.python);
-                compiled.run_checked(limits, &mut report::human::HumanView::new(streams, &source, &title, color))
+                let mut view: Box<dyn crate::runtime::Sink + '_> = if a.stdout {
+                    Box::new(report::stdout::StdoutView::new(streams, &source))
+                } else if a.format == Format::Json {
+                    Box::new(report::json::JsonView::new(streams))
+                } else {
+                    Box::new(report::human::HumanView::new(streams, &source, &title, color))
+                };
+                match timeline.as_mut() {
+                    Some(picture) => compiled.run_checked(limits, &mut report::tee::Tee::new(&mut *view, picture)),
+                    None => compiled.run_checked(limits, &mut *view),
+                }
             };
             drop(out_buf);
             drop(err_buf);
             if let Some(kind) = end.write_error {
                 return written_status(Err(kind.into()), err, EXIT_OK);
+            }
+            if let Some(e) = timeline.as_mut().and_then(|t| t.take_error()) {
+                let path = a.timeline.as_ref().map(|(p, _)| p.display().to_string()).unwrap_or_default();
+                let _ = writeln!(err, "error: cannot write the timeline to {path}: {e}");
+                return EXIT_INVALID;
             }
             let status = run_status(&end.outcome, verdict.as_ref());
             match &verdict {
