@@ -174,6 +174,11 @@ struct RunArgs {
     /// row at one instant fold into one line after the first two).
     #[arg(long, conflicts_with = "stdout")]
     no_fold: bool,
+    /// Also draw the run along virtual time into OUT: an interactive page
+    /// (`.html`, self-contained) or a static picture (`.svg`); the run's
+    /// output is printed as usual (docs/views.md).
+    #[arg(long, value_name = "OUT", value_parser = report::timeline::parse_out)]
+    timeline: Option<(std::path::PathBuf, report::timeline::Kind)>,
 }
 
 /// `--at T`: a finite, non-negative number of seconds.
@@ -489,16 +494,14 @@ fn run_at(
     written_status(written, err, status)
 }
 
-/// Runs `view`, behind a filter if the flags ask for one.
-fn run_filtered<S: crate::runtime::Sink + report::filter::Hidden>(
-    compiled: &crate::Compiled,
-    limits: Limits,
-    mut view: S,
+/// `view`, behind a filter if the flags ask for one.
+fn filtered<'v, S: crate::runtime::Sink + report::filter::Hidden + 'v>(
+    view: S,
     criteria: Option<report::filter::Criteria>,
-) -> (crate::runtime::RunEnd, Option<report::expect::Verdict>) {
+) -> Box<dyn crate::runtime::Sink + 'v> {
     match criteria {
-        None => compiled.run_checked(limits, &mut view),
-        Some(c) => compiled.run_checked(limits, &mut report::filter::Filter::new(view, c)),
+        None => Box::new(view),
+        Some(c) => Box::new(report::filter::Filter::new(view, c)),
     }
 }
 
@@ -669,6 +672,25 @@ fn main_on_this_thread(args: Vec<OsString>, out: &mut dyn Write, err: &mut dyn W
                     return EXIT_INVALID;
                 }
             };
+            if a.python == Some(PythonChoice::All) && a.timeline.is_some() {
+                let _ = writeln!(err, "error: --timeline draws one run: choose one release with --python VERSION");
+                return EXIT_INVALID;
+            }
+            let mut timeline = match &a.timeline {
+                Some((path, kind)) => match std::fs::File::create(path) {
+                    Ok(f) => Some(report::timeline::TimelineView::new(
+                        Box::new(std::io::BufWriter::new(f)),
+                        *kind,
+                        &run_title(&compiled, limits.python),
+                        &source,
+                    )),
+                    Err(e) => {
+                        let _ = writeln!(err, "error: cannot write the timeline to {}: {e}", path.display());
+                        return EXIT_INVALID;
+                    }
+                },
+                None => None,
+            };
             if a.python == Some(PythonChoice::All) {
                 if criteria.is_some() {
                     let _ = writeln!(
@@ -686,19 +708,30 @@ fn main_on_this_thread(args: Vec<OsString>, out: &mut dyn Write, err: &mut dyn W
             let mut err_buf = std::io::BufWriter::with_capacity(1 << 12, &mut *err);
             let streams = report::Streams::new(&mut out_buf, &mut err_buf);
             let human = !a.stdout && a.format == Format::Human;
-            let (end, verdict) = if a.stdout {
-                compiled.run_checked(limits, &mut report::stdout::StdoutView::new(streams, &source))
-            } else if a.format == Format::Json {
-                run_filtered(&compiled, limits, report::json::JsonView::new(streams), criteria)
-            } else {
+            let (end, verdict) = {
                 let title = run_title(&compiled, limits.python);
-                let view = report::human::HumanView::new(streams, &source, &title, color).folding(!a.no_fold);
-                run_filtered(&compiled, limits, view, criteria)
+                let mut view: Box<dyn crate::runtime::Sink + '_> = if a.stdout {
+                    Box::new(report::stdout::StdoutView::new(streams, &source))
+                } else if a.format == Format::Json {
+                    filtered(report::json::JsonView::new(streams), criteria)
+                } else {
+                    let view = report::human::HumanView::new(streams, &source, &title, color).folding(!a.no_fold);
+                    filtered(view, criteria)
+                };
+                match timeline.as_mut() {
+                    Some(picture) => compiled.run_checked(limits, &mut report::tee::Tee::new(&mut *view, picture)),
+                    None => compiled.run_checked(limits, &mut *view),
+                }
             };
             drop(out_buf);
             drop(err_buf);
             if let Some(kind) = end.write_error {
                 return written_status(Err(kind.into()), err, EXIT_OK);
+            }
+            if let Some(e) = timeline.as_mut().and_then(|t| t.take_error()) {
+                let path = a.timeline.as_ref().map(|(p, _)| p.display().to_string()).unwrap_or_default();
+                let _ = writeln!(err, "error: cannot write the timeline to {path}: {e}");
+                return EXIT_INVALID;
             }
             let status = run_status(&end.outcome, verdict.as_ref());
             match &verdict {

@@ -4,7 +4,8 @@
 //! - [`human`]: time, task, event, aligned, with the waits and wake-ups that
 //!   explain the order, and a summary line (the default);
 //! - [`stdout`]: exactly what the Python program prints (`-q`);
-//! - [`json`]: JSON Lines, one object per event, then an `end` object.
+//! - [`json`]: JSON Lines, one object per event, then an `end` object;
+//! - [`timeline`]: a picture (HTML or SVG) beside any of them ([`tee`]).
 //!
 //! What they share lives here: the end-of-run explanation, the wording of
 //! waits, and a writer that flushes often enough for `| head` and a
@@ -23,6 +24,8 @@ mod palette;
 pub mod pstree;
 pub mod snapshot;
 pub mod stdout;
+pub mod tee;
+pub mod timeline;
 pub mod traceback;
 
 use crate::runtime::{Canceller, Cause, Outcome, RunEnd, Sink, Tasks, WaitOn};

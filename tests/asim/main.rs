@@ -23,6 +23,7 @@ mod scenarios;
 mod schema;
 mod seed;
 mod test_command;
+mod timeline;
 mod versions;
 
 pub(crate) use gen::diff::{observable, root};
