@@ -97,6 +97,9 @@ struct RunArgs {
     /// Output format.
     #[arg(long, value_enum, default_value_t = Format::Human)]
     format: Format,
+    /// Print where the time went instead of the events: a table of the tasks (beyond 30, of the coroutines) and of the primitives, then the outcome (as one JSON object with `--format json`).
+    #[arg(long, conflicts_with = "stdout")]
+    summary: bool,
     /// Colour in the human view: auto (only on a terminal, honouring NO_COLOR), always, never.
     #[arg(long, value_enum, default_value_t = Color::Auto)]
     color: Color,
@@ -197,6 +200,9 @@ enum Format {
     Human,
     /// JSON Lines: one object per event, then an `end` object.
     Json,
+    /// A Chrome Trace Event Format file, in virtual microseconds, for ui.perfetto.dev or chrome://tracing
+    /// (`asim run --format perfetto f.yaml > trace.json`).
+    Perfetto,
 }
 
 #[derive(Copy, Clone, Debug, ValueEnum, PartialEq, Eq)]
@@ -483,6 +489,14 @@ fn main_on_this_thread(args: Vec<OsString>, out: &mut dyn Write, err: &mut dyn W
                     _ => None,
                 },
             };
+            if a.summary && a.format == Format::Perfetto {
+                let _ = writeln!(err, "error: --summary prints text or JSON (--format json), not a Perfetto trace");
+                return EXIT_INVALID;
+            }
+            if a.python == Some(PythonChoice::All) && (a.summary || a.format == Format::Perfetto) {
+                let _ = writeln!(err, "error: --python all compares the releases' output; it has no summary or Perfetto trace: run one release (--python 3.12)");
+                return EXIT_INVALID;
+            }
             if a.python == Some(PythonChoice::All) {
                 let json = a.format == Format::Json;
                 let (text, agree) = report::compare::run_all(&source, &compiled, limits, json, color);
@@ -495,6 +509,13 @@ fn main_on_this_thread(args: Vec<OsString>, out: &mut dyn Write, err: &mut dyn W
             let human = !a.stdout && a.format == Format::Human;
             let (end, verdict) = if a.stdout {
                 compiled.run_checked(limits, &mut report::stdout::StdoutView::new(streams, &source))
+            } else if a.summary {
+                let title = run_title(&compiled, limits.python);
+                let json = a.format == Format::Json;
+                compiled
+                    .run_checked(limits, &mut report::summary::SummaryView::new(streams, &source, &title, color, json))
+            } else if a.format == Format::Perfetto {
+                compiled.run_checked(limits, &mut report::perfetto::PerfettoView::new(streams, &compiled.name()))
             } else if a.format == Format::Json {
                 compiled.run_checked(limits, &mut report::json::JsonView::new(streams))
             } else {

@@ -4,7 +4,9 @@
 //! - [`human`]: time, task, event, aligned, with the waits and wake-ups that
 //!   explain the order, and a summary line (the default);
 //! - [`stdout`]: exactly what the Python program prints (`-q`);
-//! - [`json`]: JSON Lines, one object per event, then an `end` object.
+//! - [`json`]: JSON Lines, one object per event, then an `end` object;
+//! - [`perfetto`]: a Chrome Trace Event Format file (`--format perfetto`);
+//! - [`summary`]: where the time went, per task and per primitive (`--summary`).
 //!
 //! What they share lives here: the end-of-run explanation, the wording of
 //! waits, and a writer that flushes often enough for `| head` and a
@@ -16,8 +18,10 @@ pub mod human;
 pub mod json;
 pub mod lanes;
 pub mod orders;
+pub mod perfetto;
 pub mod snapshot;
 pub mod stdout;
+pub mod summary;
 pub mod traceback;
 
 use crate::runtime::{Canceller, Cause, Outcome, RunEnd, Tasks, WaitOn};

@@ -15,10 +15,12 @@ mod exprs;
 mod generated;
 mod invalid;
 mod limits;
+mod perfetto;
 mod robustness;
 mod scenarios;
 mod schema;
 mod seed;
+mod summary;
 mod test_command;
 mod versions;
 
