@@ -80,6 +80,9 @@ pub struct PerfettoView<'w> {
     /// one instant make one counter event).
     changed: Vec<u32>,
     now: f64,
+    /// The last timestamp written, in nanoseconds, and its text: the
+    /// events of one loop iteration share their time.
+    last_ts: (i64, Vec<u8>),
 }
 
 impl<'w> PerfettoView<'w> {
@@ -104,6 +107,7 @@ impl<'w> PerfettoView<'w> {
             flows: 0,
             changed: Vec::new(),
             now: 0.0,
+            last_ts: (0, b"0".to_vec()),
         }
     }
 
@@ -134,7 +138,17 @@ impl<'w> PerfettoView<'w> {
     /// `,"ts":T`.
     fn ts(&mut self, at: f64) {
         self.buf.extend_from_slice(b",\"ts\":");
-        micros(&mut self.buf, nanos(at));
+        self.put_ts(nanos(at));
+    }
+
+    /// A timestamp, in microseconds.
+    fn put_ts(&mut self, ns: i64) {
+        if self.last_ts.0 != ns {
+            self.last_ts.1.clear();
+            micros(&mut self.last_ts.1, ns);
+            self.last_ts.0 = ns;
+        }
+        self.buf.extend_from_slice(&self.last_ts.1);
     }
 
     /// A task's name as a JSON string.
@@ -148,9 +162,13 @@ impl<'w> PerfettoView<'w> {
         self.head(b'X', t);
         let (s, e) = (nanos(start), nanos(end));
         self.buf.extend_from_slice(b",\"ts\":");
-        micros(&mut self.buf, s);
+        self.put_ts(s);
         self.buf.extend_from_slice(b",\"dur\":");
-        micros(&mut self.buf, e.saturating_sub(s).max(0));
+        if e > s {
+            micros(&mut self.buf, e - s);
+        } else {
+            self.buf.push(b'0');
+        }
         self.buf.extend_from_slice(b",\"cat\":\"");
         self.buf.extend_from_slice(cat.as_bytes());
         self.buf.extend_from_slice(b"\",\"name\":");
