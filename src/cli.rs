@@ -107,6 +107,9 @@ struct RunArgs {
     /// Output format.
     #[arg(long, value_enum, default_value_t = Format::Human)]
     format: Format,
+    /// Print where the time went instead of the events: a table of the tasks (beyond 30, of the coroutines) and of the primitives, then the outcome (as one JSON object with `--format json`).
+    #[arg(long, conflicts_with = "stdout")]
+    summary: bool,
     /// Colour in the human view: auto (only on a terminal, honouring NO_COLOR), always, never.
     #[arg(long, value_enum, default_value_t = Color::Auto)]
     color: Color,
@@ -329,6 +332,9 @@ enum Format {
     Human,
     /// JSON Lines: one object per event, then an `end` object.
     Json,
+    /// A Chrome Trace Event Format file, in virtual microseconds, for ui.perfetto.dev or chrome://tracing
+    /// (`asim run --format perfetto f.yaml > trace.json`).
+    Perfetto,
 }
 
 #[derive(Copy, Clone, Debug, ValueEnum, PartialEq, Eq)]
@@ -672,6 +678,18 @@ fn main_on_this_thread(args: Vec<OsString>, out: &mut dyn Write, err: &mut dyn W
                     return EXIT_INVALID;
                 }
             };
+            if a.summary && a.format == Format::Perfetto {
+                let _ = writeln!(err, "error: --summary prints text or JSON (--format json), not a Perfetto trace");
+                return EXIT_INVALID;
+            }
+            if a.python == Some(PythonChoice::All) && (a.summary || a.format == Format::Perfetto) {
+                let _ = writeln!(err, "error: --python all compares the releases' output; it has no summary or Perfetto trace: run one release (--python 3.12)");
+                return EXIT_INVALID;
+            }
+            if (a.summary || a.format == Format::Perfetto) && criteria.is_some() {
+                let _ = writeln!(err, "error: --task, --only, --since and --until narrow the event list; --summary and --format perfetto show the whole run");
+                return EXIT_INVALID;
+            }
             if a.python == Some(PythonChoice::All) && a.timeline.is_some() {
                 let _ = writeln!(err, "error: --timeline draws one run: choose one release with --python VERSION");
                 return EXIT_INVALID;
@@ -712,6 +730,11 @@ fn main_on_this_thread(args: Vec<OsString>, out: &mut dyn Write, err: &mut dyn W
                 let title = run_title(&compiled, limits.python);
                 let mut view: Box<dyn crate::runtime::Sink + '_> = if a.stdout {
                     Box::new(report::stdout::StdoutView::new(streams, &source))
+                } else if a.summary {
+                    let json = a.format == Format::Json;
+                    Box::new(report::summary::SummaryView::new(streams, &source, &title, color, json))
+                } else if a.format == Format::Perfetto {
+                    Box::new(report::perfetto::PerfettoView::new(streams, &compiled.name()))
                 } else if a.format == Format::Json {
                     filtered(report::json::JsonView::new(streams), criteria)
                 } else {

@@ -47,7 +47,7 @@ const BLOCK: usize = 64 * 1024;
 
 /// A JSON string. Most (calls such as `worker(5)`, results, plain
 /// prints) need no escaping: those are copied as they are.
-fn string(w: &mut Vec<u8>, s: &str) {
+pub(crate) fn string(w: &mut Vec<u8>, s: &str) {
     if s.bytes().all(|b| (0x20..0x7f).contains(&b) && b != b'"' && b != b'\\') {
         w.reserve(s.len() + 2);
         w.push(b'"');
@@ -64,7 +64,7 @@ fn number(w: &mut Vec<u8>, x: f64) {
 }
 
 /// A task's name as a JSON string; `Task-N` needs no escaping.
-fn name(w: &mut Vec<u8>, scratch: &mut String, tasks: &Tasks<'_>, t: u32) {
+pub(crate) fn name(w: &mut Vec<u8>, scratch: &mut String, tasks: &Tasks<'_>, t: u32) {
     let n = tasks.name(t);
     match n.number() {
         Some(k) => {

@@ -5,6 +5,8 @@
 //!   explain the order, and a summary line (the default);
 //! - [`stdout`]: exactly what the Python program prints (`-q`);
 //! - [`json`]: JSON Lines, one object per event, then an `end` object;
+//! - [`perfetto`]: a Chrome Trace Event Format file (`--format perfetto`);
+//! - [`summary`]: where the time went, per task and per primitive (`--summary`);
 //! - [`timeline`]: a picture (HTML or SVG) beside any of them ([`tee`]).
 //!
 //! What they share lives here: the end-of-run explanation, the wording of
@@ -21,9 +23,11 @@ pub mod json;
 pub mod lanes;
 pub mod orders;
 mod palette;
+pub mod perfetto;
 pub mod pstree;
 pub mod snapshot;
 pub mod stdout;
+pub mod summary;
 pub mod tee;
 pub mod timeline;
 pub mod traceback;
