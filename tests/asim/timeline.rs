@@ -214,3 +214,21 @@ fn the_page_renders_in_a_headless_browser() {
         assert!(size > 10_000, "{stem}: screenshot of {size} bytes");
     }
 }
+
+#[test]
+fn a_gather_waits_for_the_tasks_it_gathers_not_every_task_its_parent_spawned() {
+    let dir = out_dir("awaits");
+    let scenario = dir.join("gather.yaml");
+    std::fs::write(
+        &scenario,
+        "coroutines:\n  idle():\n    - sleep: 5\n  w(d):\n    - sleep: d\nmain:\n  - spawn: idle()\n    as: bystander\n  - gather: [w(1), w(2)]\n  - await: bystander\n",
+    )
+    .unwrap();
+    let out = dir.join("gather.html");
+    let (html, _) = timeline(scenario.to_str().unwrap(), &out);
+    let data = page_data(&html);
+    assert_eq!(lane_names(&data), ["Task-1", "Task-2", "Task-3", "Task-4"]);
+    // main (lane 0) spawned Task-2 too, but its gather at 0.0 waits for lanes 2 and 3 only.
+    assert_eq!(data["lanes"][0]["aw"], serde_json::json!([0, 2, 0, 3]));
+    assert_eq!(data["lanes"][1]["parent"], 0);
+}

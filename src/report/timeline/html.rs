@@ -61,6 +61,18 @@ pub(crate) fn data(rec: &Record, ending: &Ending, title: &str, elapsed: f64) -> 
         } else {
             lane_num(&mut o, rec, lane.parent);
         }
+        if !lane.awaits.is_empty() {
+            o.push_str(",\"aw\":[");
+            for (k, (t, child)) in lane.awaits.iter().enumerate() {
+                if k > 0 {
+                    o.push(',');
+                }
+                push_num(&mut o, *t);
+                o.push(',');
+                lane_num(&mut o, rec, *child);
+            }
+            o.push(']');
+        }
         o.push_str(",\"t0\":");
         push_num(&mut o, lane.created);
         o.push_str(",\"end\":");

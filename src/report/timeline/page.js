@@ -1,7 +1,8 @@
 // asim's timeline page: draws the run embedded as JSON in #data on a canvas.
 // Data: lanes[i] = {name, call, group, parent (lane or -1), t0, end: [t, kind, text] | null,
 // wait (deadlock text) | null, s: flat segments [state, start, end, label, target lane, flags],
-// m: flat prints [t, text]}; states 0 ready, 1 running, 2 sleeping, 3 blocked; flags 1 open at
+// m: flat prints [t, text], aw?: flat [t, lane] the tasks a wait on several (a gather, a task
+// group, asyncio.wait) started at t waits for}; states 0 ready, 1 running, 2 sleeping, 3 blocked; flags 1 open at
 // the end, 2 waits on its children. groups[g] = {name, count, lanes, agg?: [state][bucket]
 // average counts, bucket width w}. arrows: flat [wake, from lane, t0, to lane, t1].
 (function () {
@@ -354,7 +355,18 @@
       var k = info[i].k, s = D.lanes[i].s;
       if (k < 0 || s[k] !== 3) return;
       if (s[k + 4] >= 0 && info[s[k + 4]]) info[i].waitsOn.push(s[k + 4]);
-      if (s[k + 5] & 2) alive.forEach(function (j) { if (D.lanes[j].parent === i) info[i].waitsOn.push(j); });
+      if (s[k + 5] & 2) {
+        // The tasks this wait waits for (`aw`: time, lane pairs, from the
+        // run's own record), else the tasks it spawned.
+        var aw = D.lanes[i].aw, exact = false;
+        for (var a = 0; aw && a < aw.length; a += 2) {
+          if (aw[a] === s[k + 1]) {
+            exact = true;
+            if (info[aw[a + 1]]) info[i].waitsOn.push(aw[a + 1]);
+          }
+        }
+        if (!exact) alive.forEach(function (j) { if (D.lanes[j].parent === i) info[i].waitsOn.push(j); });
+      }
     });
     alive.forEach(function (i) { info[i].waitsOn.forEach(function (j) { info[j].by.push(i); }); });
     var el = document.createElement('div');

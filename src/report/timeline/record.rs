@@ -72,6 +72,9 @@ pub(crate) struct Lane {
     pub(crate) end: Option<(f64, End, String)>,
     pub(crate) segs: Vec<Seg>,
     pub(crate) marks: Vec<(f64, String)>,
+    /// The tasks a wait on several at once (a gather, a task group,
+    /// `asyncio.wait`) waits for, each with the time of that wait.
+    pub(crate) awaits: Vec<(f64, u32)>,
 }
 
 /// A group of tasks: those of one coroutine.
@@ -185,6 +188,7 @@ impl Record {
                 end: None,
                 segs: Vec::new(),
                 marks: Vec::new(),
+                awaits: Vec::new(),
             });
         }
     }
@@ -302,6 +306,11 @@ impl Record {
         }
         self.pending = pending;
         match e.kind {
+            EventKind::Awaits(child) => {
+                if let (Some(l), Some(_)) = (self.lane(e.task), self.lane(child)) {
+                    self.lanes[l].awaits.push((e.t, child));
+                }
+            }
             EventKind::Spawn(child) => {
                 if let Some(l) = self.lane(child) {
                     self.lanes[l].parent = e.task;
