@@ -295,3 +295,21 @@ pub(crate) fn push_wait_text(on: &WaitOn<'_>, tasks: &Tasks<'_>, out: &mut Strin
         }
     }
 }
+
+/// Appends `s` escaped for XML (and HTML) text and attribute values;
+/// characters XML 1.0 cannot hold at all (control characters other than
+/// tab, newline and carriage return, U+FFFE, U+FFFF) become `?`.
+pub(crate) fn push_xml_escaped(out: &mut String, s: &str) {
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&apos;"),
+            '\t' | '\n' | '\r' => out.push(c),
+            c if (c as u32) < 0x20 || c == '\u{fffe}' || c == '\u{ffff}' => out.push('?'),
+            c => out.push(c),
+        }
+    }
+}

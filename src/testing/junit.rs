@@ -67,21 +67,9 @@ pub(crate) fn report(cases: &[Case], diffs: &[Option<String>], ci: bool) -> Stri
     x
 }
 
-/// XML text and attribute escaping; characters XML 1.0 cannot hold at all
-/// (control characters other than tab and newline) become `?`.
+/// XML text and attribute escaping ([`crate::report::push_xml_escaped`]).
 fn esc(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&apos;"),
-            '\t' | '\n' | '\r' => out.push(c),
-            c if (c as u32) < 0x20 || c == '\u{fffe}' || c == '\u{ffff}' => out.push('?'),
-            c => out.push(c),
-        }
-    }
+    crate::report::push_xml_escaped(&mut out, s);
     out
 }

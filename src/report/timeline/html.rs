@@ -209,7 +209,7 @@ pub(crate) fn write(out: &mut dyn Write, rec: &Record, ending: &Ending, title: &
     let data = data(rec, ending, title, elapsed);
     let mut page = String::with_capacity(data.len() + CSS.len() + JS.len() + 1024);
     page.push_str("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<title>");
-    super::svg::push_xml_text(&mut page, title);
+    crate::report::push_xml_escaped(&mut page, title);
     page.push_str("</title>\n<style>\n");
     page.push_str(CSS);
     page.push_str("</style>\n</head>\n<body>\n<script>window.onerror = function (msg, src, line) { document.body.setAttribute('data-error', msg + ' (line ' + line + ')'); };</script>\n");

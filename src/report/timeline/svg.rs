@@ -23,20 +23,7 @@ const TAIL: f64 = 50.0;
 /// The plot's width (the run's virtual time).
 const PLOT_W: f64 = WIDTH - LABEL_W - TAIL - 20.0;
 
-/// Appends `s` escaped for XML text and attribute values.
-pub(crate) fn push_xml_text(out: &mut String, s: &str) {
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            // Characters XML 1.0 does not allow.
-            c if (c as u32) < 0x20 && c != '\n' && c != '\t' => out.push('\u{fffd}'),
-            c => out.push(c),
-        }
-    }
-}
+use crate::report::push_xml_escaped as push_xml_text;
 
 enum Row {
     Lane(usize),
