@@ -294,8 +294,13 @@ impl fmt::Debug for Repr<'_> {
 pub struct Interest(pub u32);
 
 impl Interest {
-    /// Every kind.
-    pub const ALL: Interest = Interest(u32::MAX);
+    /// Every kind a view shows: prints, warnings and the rest
+    /// ([`Interest::TRACE`]). [`Interest::AWAITS`] is asked for on its own
+    /// (`Interest::ALL.with(Interest::AWAITS)`): views that do not need it
+    /// do not pay for building it.
+    pub const ALL: Interest = Interest(1 | 2 | 4);
+    /// Every kind but prints, warnings and the opt-in ones.
+    pub const TRACE: Interest = Interest(4);
     /// `print` output.
     pub const PRINTS: Interest = Interest(1);
     /// What CPython logs on stderr.

@@ -136,7 +136,7 @@ impl<'w> TaskTree<'w> {
 impl Sink for TaskTree<'_> {
     fn interest(&self) -> Interest {
         // Prints and warnings are not needed; every other kind is.
-        Interest(4).with(Interest::AWAITS)
+        Interest::TRACE.with(Interest::AWAITS)
     }
 
     fn event(&mut self, e: &Event<'_>, tasks: &Tasks<'_>) -> io::Result<()> {

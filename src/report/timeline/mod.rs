@@ -74,7 +74,8 @@ impl<'s> TimelineView<'s> {
 
 impl Sink for TimelineView<'_> {
     fn interest(&self) -> Interest {
-        Interest::ALL
+        // What each gather or task group waits for, for the awaited-by tree.
+        Interest::ALL.with(Interest::AWAITS)
     }
 
     fn event(&mut self, event: &Event<'_>, tasks: &Tasks<'_>) -> io::Result<()> {
