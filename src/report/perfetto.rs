@@ -83,6 +83,8 @@ pub struct PerfettoView<'w> {
     /// The last timestamp written, in nanoseconds, and its text: the
     /// events of one loop iteration share their time.
     last_ts: (i64, Vec<u8>),
+    /// The last track's `tid` and its digits: events of one task come in runs.
+    last_tid: (u32, Vec<u8>),
 }
 
 impl<'w> PerfettoView<'w> {
@@ -108,6 +110,7 @@ impl<'w> PerfettoView<'w> {
             changed: Vec::new(),
             now: 0.0,
             last_ts: (0, b"0".to_vec()),
+            last_tid: (u32::MAX, Vec::new()),
         }
     }
 
@@ -132,7 +135,12 @@ impl<'w> PerfettoView<'w> {
         self.buf.extend_from_slice(b",\n{\"ph\":\"");
         self.buf.push(ph);
         self.buf.extend_from_slice(b"\",\"pid\":1,\"tid\":");
-        crate::runtime::push_u32_bytes(&mut self.buf, t + 1);
+        if self.last_tid.0 != t {
+            self.last_tid.1.clear();
+            crate::runtime::push_u32_bytes(&mut self.last_tid.1, t + 1);
+            self.last_tid.0 = t;
+        }
+        self.buf.extend_from_slice(&self.last_tid.1);
     }
 
     /// `,"ts":T`.
@@ -180,8 +188,9 @@ impl<'w> PerfettoView<'w> {
     /// on in another `running` slice after it), so it is written at once,
     /// before what the step does.
     fn step(&mut self, t: u32, at: f64) {
-        self.slice(t, at, at, "running", "running");
-        self.buf.push(b'}');
+        self.head(b'X', t);
+        self.ts(at);
+        self.buf.extend_from_slice(b",\"dur\":0,\"cat\":\"running\",\"name\":\"running\"}");
     }
 
     /// A state segment [`Lanes`] closed.
