@@ -149,7 +149,13 @@ struct RunArgs {
     /// more): the awaited-by tree of tasks with their frames, what each
     /// waits on, the primitives and the pending timers, as the loop is about
     /// to move the clock past T; then stop the run (docs/views.md).
-    #[arg(long, value_name = "T", conflicts_with = "stdout", allow_negative_numbers = true, value_parser = parse_at)]
+    #[arg(
+        long,
+        value_name = "T",
+        conflicts_with_all = ["stdout", "summary", "timeline", "tasks", "only", "since", "until", "no_fold"],
+        allow_negative_numbers = true,
+        value_parser = parse_at
+    )]
     at: Option<f64>,
     /// Show only the events of tasks whose name matches GLOB (repeatable;
     /// `worker-*`, `Task-1?`). The end of the run always shows.
@@ -476,7 +482,7 @@ fn run_at(
     compiled: &crate::Compiled,
     limits: Limits,
     at: f64,
-    json: bool,
+    format: Format,
     color: bool,
     out: &mut dyn Write,
     err: &mut dyn Write,
@@ -486,6 +492,14 @@ fn run_at(
         let _ = writeln!(err, "error: --at shows one run: give --python one release (3.11 to 3.14), not `all`");
         return EXIT_INVALID;
     }
+    if format == Format::Perfetto {
+        let _ = writeln!(
+            err,
+            "error: --at prints the state at an instant as text or JSON (--format json), not a Perfetto trace"
+        );
+        return EXIT_INVALID;
+    }
+    let json = format == Format::Json;
     let (end, snap) = compiled.run_at(limits, at, &mut report::Discard);
     let Some(snap) = snap else {
         return written_status(Err(std::io::ErrorKind::Other.into()), err, EXIT_INVALID);
@@ -668,7 +682,7 @@ fn main_on_this_thread(args: Vec<OsString>, out: &mut dyn Write, err: &mut dyn W
                 },
             };
             if let Some(at) = a.at {
-                return run_at(&compiled, limits, at, a.format == Format::Json, color, out, err, a.python);
+                return run_at(&compiled, limits, at, a.format, color, out, err, a.python);
             }
             let criteria = match report::filter::Criteria::new(&a.tasks, &a.only, a.since, a.until) {
                 Ok(c) if c.is_everything() => None,

@@ -128,6 +128,23 @@ fn a_bad_instant_is_a_usage_error() {
     let run = asim(&["run", "--at", "1", "--python", "all", "scenarios/lock_handoff.yaml"]);
     assert_eq!(run.code, 2);
     assert!(run.stderr.contains("--at shows one run"), "{}", run.stderr);
+    // The state at an instant is a view of its own: the other views' flags are refused, not ignored.
+    for other in [
+        &["--summary"][..],
+        &["--timeline", "out.html"],
+        &["--task", "Task-1"],
+        &["--only", "prints"],
+        &["--until", "2"],
+        &["--format", "perfetto"],
+    ] {
+        let mut args = vec!["run", "--at", "1"];
+        args.extend_from_slice(other);
+        args.push("scenarios/lock_handoff.yaml");
+        let run = asim(&args);
+        assert_eq!(run.code, 2, "{other:?}: {}", run.stderr);
+        assert!(run.stderr.contains("--at"), "{other:?}: {}", run.stderr);
+        assert_eq!(run.stdout, "");
+    }
 }
 
 #[test]
