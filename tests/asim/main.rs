@@ -27,6 +27,7 @@ mod summary;
 mod test_command;
 mod timeline;
 mod versions;
+mod views;
 
 pub(crate) use gen::diff::{observable, root};
 use std::path::{Path, PathBuf};
