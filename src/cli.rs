@@ -700,8 +700,12 @@ fn main_on_this_thread(args: Vec<OsString>, out: &mut dyn Write, err: &mut dyn W
                 let _ = writeln!(err, "error: --python all compares the releases' output; it has no summary or Perfetto trace: run one release (--python 3.12)");
                 return EXIT_INVALID;
             }
-            if (a.summary || a.format == Format::Perfetto) && criteria.is_some() {
-                let _ = writeln!(err, "error: --task, --only, --since and --until narrow the event list; --summary and --format perfetto show the whole run");
+            if a.format == Format::Perfetto && criteria.is_some() && !a.summary {
+                let _ = writeln!(err, "error: --task, --only, --since and --until narrow the event list; --format perfetto shows the whole run");
+                return EXIT_INVALID;
+            }
+            if a.summary && (!a.only.is_empty() || a.since.is_some()) {
+                let _ = writeln!(err, "error: --summary adds up every event of the tasks it shows: narrow it with --task and --until, not --only or --since");
                 return EXIT_INVALID;
             }
             if a.python == Some(PythonChoice::All) && a.timeline.is_some() {
@@ -746,7 +750,7 @@ fn main_on_this_thread(args: Vec<OsString>, out: &mut dyn Write, err: &mut dyn W
                     Box::new(report::stdout::StdoutView::new(streams, &source))
                 } else if a.summary {
                     let json = a.format == Format::Json;
-                    Box::new(report::summary::SummaryView::new(streams, &source, &title, color, json))
+                    filtered(report::summary::SummaryView::new(streams, &source, &title, color, json), criteria)
                 } else if a.format == Format::Perfetto {
                     Box::new(report::perfetto::PerfettoView::new(streams, &compiled.name()))
                 } else if a.format == Format::Json {

@@ -11,7 +11,7 @@
 //! bounded number of lines, never the run.
 
 use super::fold::{Fold, Release};
-use super::{epilogue, outcome_word, wait_text, Streams, Style, BOLD, DIM, GREEN, RED, YELLOW};
+use super::{epilogue, wait_text, Streams, Style, BOLD, DIM, GREEN, RED, YELLOW};
 use crate::runtime::{Canceller, Cause, Event, EventKind, Interest, Outcome, RunEnd, SetOrder, SetSite, Sink, Tasks};
 use crate::source::Source;
 use std::io;
@@ -292,12 +292,7 @@ impl Sink for HumanView<'_, '_> {
             self.streams.out.write_all(b"\n")?;
             writeln!(self.streams.out, "{}", st.paint(RED, epi.trim_end()))?;
         }
-        let n = end.tasks;
-        let outcome = match end.outcome {
-            Outcome::Stopped(t) => format!("stopped at {}s (--until)", crate::value::pyfmt::float_repr(t)),
-            ref o => outcome_word(o).to_owned(),
-        };
-        let summary = format!("== elapsed {:.3}s · {n} task{} · {outcome}", end.elapsed, if n == 1 { "" } else { "s" });
+        let summary = super::end_line(end);
         let colour = match end.outcome {
             Outcome::Ok => GREEN,
             Outcome::Stopped(_) => YELLOW,

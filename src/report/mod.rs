@@ -313,3 +313,14 @@ pub(crate) fn push_xml_escaped(out: &mut String, s: &str) {
         }
     }
 }
+
+/// The last line of the text views: `== elapsed 2.000s · 4 tasks · ok`
+/// (`stopped at 1.5s (--until)` for a run `--until` stopped).
+pub(crate) fn end_line(end: &RunEnd) -> String {
+    let n = end.tasks;
+    let outcome = match end.outcome {
+        Outcome::Stopped(t) => format!("stopped at {}s (--until)", crate::value::pyfmt::float_repr(t)),
+        ref o => outcome_word(o).to_owned(),
+    };
+    format!("== elapsed {:.3}s · {n} task{} · {outcome}", end.elapsed, if n == 1 { "" } else { "s" })
+}

@@ -514,14 +514,8 @@ impl SummaryView<'_, '_> {
             out.push_str(&st.paint(RED, epi.trim_end()));
             out.push('\n');
         }
-        let n = end.tasks;
-        let line = format!(
-            "== elapsed {:.3}s · {n} task{} · {}",
-            end.elapsed,
-            if n == 1 { "" } else { "s" },
-            outcome_word(&end.outcome)
-        );
-        let colour = if matches!(end.outcome, Outcome::Ok) { GREEN } else { RED };
+        let line = super::end_line(end);
+        let colour = if matches!(end.outcome, Outcome::Ok | Outcome::Stopped(_)) { GREEN } else { RED };
         out.push_str(&st.paint(colour, &line));
         out.push('\n');
         out
@@ -636,3 +630,7 @@ fn table(out: &mut String, st: Style, header: &[&str], rows: &[Vec<String>], lef
         out.push('\n');
     }
 }
+
+/// `--task` keeps the tasks the summary adds up (and their operations on
+/// the primitives); the others are not seen at all.
+impl super::filter::Hidden for SummaryView<'_, '_> {}

@@ -87,3 +87,22 @@ fn summary_and_stdout_conflict() {
     let run = asim(&["run", "--summary", "-q", "scenarios/lock_handoff.yaml"]);
     assert_eq!(run.code, 2, "{}", run.stderr);
 }
+
+#[test]
+fn the_summary_adds_up_the_tasks_task_keeps_and_stops_at_until() {
+    in_root();
+    snapshot_settings().bind(|| {
+        insta::assert_snapshot!(
+            "summary_task_until",
+            summary(&["--color", "never", "--task", "Task-[34]", "--until", "1.2", "scenarios/download_pool.yaml"])
+        );
+    });
+    for refused in [&["--only", "prints"][..], &["--since", "1"]] {
+        let mut args = vec!["run", "--summary"];
+        args.extend_from_slice(refused);
+        args.push("scenarios/download_pool.yaml");
+        let run = asim(&args);
+        assert_eq!(run.code, 2, "{refused:?}");
+        assert!(run.stderr.contains("narrow it with --task and --until"), "{}", run.stderr);
+    }
+}
