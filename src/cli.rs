@@ -107,7 +107,7 @@ struct RunArgs {
     /// Output format.
     #[arg(long, value_enum, default_value_t = Format::Human)]
     format: Format,
-    /// Print where the time went instead of the events: a table of the tasks (beyond 30, of the coroutines) and of the primitives, then the outcome (as one JSON object with `--format json`).
+    /// Print where the time went instead of the events: a table of the tasks (beyond 30, of the coroutines) and of the primitives, then the outcome (as one JSON object with `--format json`). `--task` and `--until` narrow it.
     #[arg(long, conflicts_with = "stdout")]
     summary: bool,
     /// Colour in the human view: auto (only on a terminal, honouring NO_COLOR), always, never.
