@@ -366,13 +366,14 @@ fn push_n(out: &mut String, prefix: &str, n: u32) {
 /// Virtual seconds as whole nanoseconds (what the trace can show), so that
 /// a slice ending where the next begins shares its timestamp exactly.
 fn nanos(t: f64) -> i64 {
-    let ns = (t * 1e9).round();
+    let ns = t * 1e9;
     if ns.is_nan() || ns <= 0.0 {
         0
     } else if ns >= 9.0e18 {
         9_000_000_000_000_000_000
     } else {
-        ns as i64
+        // Rounded half up (the cast truncates): no call into libm's `round`.
+        (ns + 0.5) as i64
     }
 }
 
