@@ -110,6 +110,11 @@ struct RunArgs {
     /// Print where the time went instead of the events: a table of the tasks (beyond 30, of the coroutines) and of the primitives, then the outcome (as one JSON object with `--format json`). `--task` and `--until` narrow it.
     #[arg(long, conflicts_with = "stdout")]
     summary: bool,
+    /// Print the critical path instead of the events: the chain of waits
+    /// (sleeps, handoffs, task completions, deadlines) that decided the
+    /// elapsed time, each link's share of it, and what to shorten first.
+    #[arg(long, conflicts_with_all = ["stdout", "summary", "at", "timeline"])]
+    critical_path: bool,
     /// Colour in the human view: auto (only on a terminal, honouring NO_COLOR), always, never.
     #[arg(long, value_enum, default_value_t = Color::Auto)]
     color: Color,
@@ -704,6 +709,10 @@ fn main_on_this_thread(args: Vec<OsString>, out: &mut dyn Write, err: &mut dyn W
                 let _ = writeln!(err, "error: --task, --only, --since and --until narrow the event list; --format perfetto shows the whole run");
                 return EXIT_INVALID;
             }
+            if a.critical_path && (criteria.is_some() || a.format != Format::Human) {
+                let _ = writeln!(err, "error: --critical-path follows the whole run and prints text: no --format, --task, --only, --since or --until with it");
+                return EXIT_INVALID;
+            }
             if a.summary && (!a.only.is_empty() || a.since.is_some()) {
                 let _ = writeln!(err, "error: --summary adds up every event of the tasks it shows: narrow it with --task and --until, not --only or --since");
                 return EXIT_INVALID;
@@ -748,6 +757,8 @@ fn main_on_this_thread(args: Vec<OsString>, out: &mut dyn Write, err: &mut dyn W
                 let title = run_title(&compiled, limits.python);
                 let mut view: Box<dyn crate::runtime::Sink + '_> = if a.stdout {
                     Box::new(report::stdout::StdoutView::new(streams, &source))
+                } else if a.critical_path {
+                    Box::new(report::critical::CriticalView::new(streams, &source, &title, color))
                 } else if a.summary {
                     let json = a.format == Format::Json;
                     filtered(report::summary::SummaryView::new(streams, &source, &title, color, json), criteria)

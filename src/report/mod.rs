@@ -14,6 +14,7 @@
 //! terminal, but not on every line.
 
 pub mod compare;
+pub mod critical;
 pub mod expect;
 pub mod filter;
 mod fold;

@@ -8,6 +8,7 @@ mod gen;
 
 mod at;
 mod cli;
+mod critical;
 mod determinism;
 mod differential;
 mod events;
