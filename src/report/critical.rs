@@ -25,12 +25,13 @@ use std::io;
 enum Step {
     /// It started (its first step).
     Start { t: f64, seq: u64 },
-    /// It suspended: on a sleep (`None`) or on something named (an index into the labels).
-    Suspend { t: f64, on: Option<u32> },
+    /// It suspended: on a sleep (`None`) or on something named (an index
+    /// into the labels), at a scenario line.
+    Suspend { t: f64, on: Option<u32>, line: u32 },
     /// It resumed, woken by `by` (the task whose action woke it, if any).
     Wake { t: f64, seq: u64, ready: f64, how: How },
-    /// It ran a `block` of `d` seconds from `t`.
-    Block { t: f64, d: f64 },
+    /// It ran a `block` of `d` seconds from `t`, at a scenario line.
+    Block { t: f64, d: f64, line: u32 },
 }
 
 /// How a wake-up came about, for the path.
@@ -56,6 +57,8 @@ struct Link {
     what: String,
     /// Whether its time is one a scenario could shorten (a sleep, a block, a deadline).
     shortenable: bool,
+    /// The scenario line of that sleep, block or wait (0: none).
+    line: u32,
 }
 
 /// The critical-path view.
@@ -76,7 +79,7 @@ pub struct CriticalView<'w, 's> {
     /// The task of the run's last step.
     last: Option<u32>,
     /// Every `block`: start, seconds, task, in time order.
-    blocks: Vec<(f64, f64, u32)>,
+    blocks: Vec<(f64, f64, u32, u32)>,
     seq: u64,
 }
 
@@ -117,8 +120,8 @@ impl<'w, 's> CriticalView<'w, 's> {
     /// stalled: the `block` of the task that stalled it, if one covers it.
     fn stalled(&self, task: u32, ready: f64, t: f64) -> Link {
         // The blocks are in time order: the last one to start by `ready`.
-        let i = self.blocks.partition_point(|&(b, _, _)| b <= ready);
-        if let Some(&(b, d, other)) = i.checked_sub(1).and_then(|i| self.blocks.get(i)) {
+        let i = self.blocks.partition_point(|&(b, _, _, _)| b <= ready);
+        if let Some(&(b, d, other, line)) = i.checked_sub(1).and_then(|i| self.blocks.get(i)) {
             if b + d >= t && d > 0.0 {
                 return Link {
                     start: ready,
@@ -126,10 +129,18 @@ impl<'w, 's> CriticalView<'w, 's> {
                     task: other,
                     what: format!("block {}s (time.sleep: the loop stalls while a task is ready)", short(d)),
                     shortenable: true,
+                    line,
                 };
             }
         }
-        Link { start: ready, end: t, task, what: "ready, while the loop was stalled".to_owned(), shortenable: false }
+        Link {
+            start: ready,
+            end: t,
+            task,
+            what: "ready, while the loop was stalled".to_owned(),
+            shortenable: false,
+            line: 0,
+        }
     }
 
     /// The path, walked back from `task` at `time`; links in run order.
@@ -148,18 +159,19 @@ impl<'w, 's> CriticalView<'w, 's> {
             // The last step of the task at or before (time, seq).
             let at = steps.iter().rposition(|s| match *s {
                 Step::Start { t, seq: q } | Step::Wake { t, seq: q, .. } => t < time || (t == time && q <= seq),
-                Step::Block { t, d } => t + d <= time,
+                Step::Block { t, d, .. } => t + d <= time,
                 Step::Suspend { .. } => false,
             });
             let Some(i) = at else { break };
             match steps[i] {
-                Step::Block { t, d } => {
+                Step::Block { t, d, line } => {
                     links.push(Link {
                         start: t,
                         end: t + d,
                         task,
                         what: format!("block {}s (time.sleep: the loop stalls)", short(d)),
                         shortenable: true,
+                        line,
                     });
                     time = t;
                     seq = u64::MAX;
@@ -176,6 +188,7 @@ impl<'w, 's> CriticalView<'w, 's> {
                             task,
                             what: format!("created by {}", tasks.name(p)),
                             shortenable: false,
+                            line: 0,
                         });
                         task = p;
                         time = at;
@@ -185,9 +198,9 @@ impl<'w, 's> CriticalView<'w, 's> {
                     None => break,
                 },
                 Step::Wake { t, seq: q, ready, how } => {
-                    let since = match steps[..i].iter().rev().find(|s| matches!(s, Step::Suspend { .. })) {
-                        Some(Step::Suspend { t, on }) => (*t, *on),
-                        _ => (ready, None),
+                    let (since, line) = match steps[..i].iter().rev().find(|s| matches!(s, Step::Suspend { .. })) {
+                        Some(Step::Suspend { t, on, line }) => ((*t, *on), *line),
+                        _ => ((ready, None), 0),
                     };
                     if ready < t {
                         links.push(self.stalled(task, ready, t));
@@ -200,6 +213,7 @@ impl<'w, 's> CriticalView<'w, 's> {
                                 task,
                                 what: format!("sleep {}s", short(ready - since.0)),
                                 shortenable: true,
+                                line,
                             });
                             time = since.0;
                             seq = u64::MAX;
@@ -215,7 +229,7 @@ impl<'w, 's> CriticalView<'w, 's> {
                                 ),
                             };
                             if ready > since.0 {
-                                links.push(Link { start: since.0, end: ready, task, what, shortenable: true });
+                                links.push(Link { start: since.0, end: ready, task, what, shortenable: true, line });
                             }
                             time = since.0;
                             seq = u64::MAX;
@@ -229,6 +243,7 @@ impl<'w, 's> CriticalView<'w, 's> {
                                 task,
                                 what: format!("waited on {on} from {}: {}", short(since.0), self.labels[what as usize]),
                                 shortenable: false,
+                                line,
                             });
                             task = by;
                             time = ready;
@@ -276,15 +291,20 @@ impl Sink for CriticalView<'_, '_> {
                 }
                 self.calls[i] = tasks.call(e.task);
             }
-            EventKind::Sleep(_) => self.task(e.task).push(Step::Suspend { t, on: None }),
+            EventKind::Sleep(_) => {
+                let line = tasks.line(e.task);
+                self.task(e.task).push(Step::Suspend { t, on: None, line });
+            }
             EventKind::Wait(on) => {
                 let text = super::wait_text(&on, tasks);
                 let l = self.label(text);
-                self.task(e.task).push(Step::Suspend { t, on: Some(l) });
+                let line = tasks.line(e.task);
+                self.task(e.task).push(Step::Suspend { t, on: Some(l), line });
             }
             EventKind::Block(d) => {
-                self.task(e.task).push(Step::Block { t, d });
-                self.blocks.push((t, d, e.task));
+                let line = tasks.line(e.task);
+                self.task(e.task).push(Step::Block { t, d, line });
+                self.blocks.push((t, d, e.task, line));
             }
             EventKind::Failed(..) => self.last_failed = Some((e.task, t, seq)),
             EventKind::Wake { cause, ready } => {
@@ -381,9 +401,10 @@ impl Sink for CriticalView<'_, '_> {
             writeln!(out, "{}", st.paint(BOLD, "what would shorten the run most (each link's time is on the path):"))?;
             for (i, l) in best.iter().take(5).enumerate() {
                 let call = self.calls.get(l.task as usize).map_or("", String::as_str);
+                let place = if l.line > 0 { format!(" at {}:{}", self.source.path, l.line) } else { String::new() };
                 writeln!(
                     out,
-                    "  {}. the {} of {} {call} at {:.3}: {}s on the path ({:.1}%)",
+                    "  {}. the {}{place} ({} {call}, from {:.3}): {}s on the path ({:.1}%)",
                     i + 1,
                     l.what.split(' ').next().unwrap_or(""),
                     tasks.name(l.task),

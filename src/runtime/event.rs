@@ -612,6 +612,21 @@ impl<'a> Tasks<'a> {
         })
     }
 
+    /// The scenario line the task is at: the step its innermost coroutine
+    /// frame runs (at a `sleep` event, that sleep's line). 0 when it has no
+    /// frame, or is in asyncio's own code (`wait_for`, `Barrier.wait`).
+    pub fn line(&self, task: u32) -> u32 {
+        let t = &self.tasks[task as usize];
+        let Some(f) = t.frames.last() else { return 0 };
+        if f.coro > self.prog.main {
+            return 0;
+        }
+        let code = &self.prog.coros[f.coro as usize];
+        code.code
+            .get(f.pc().saturating_sub(1))
+            .map_or(0, |i| self.prog.line_starts.partition_point(|&s| s <= i.span.start) as u32)
+    }
+
     /// One of the two tasks `asyncio.run` creates at shutdown.
     pub fn internal(&self, task: u32) -> bool {
         self.tasks[task as usize].noop

@@ -66,7 +66,7 @@ fn a_block_that_stalls_a_ready_task_is_on_the_path() {
     .unwrap();
     let run = critical(file.to_str().unwrap());
     assert!(run.stdout.contains("1.000 → 1.500       33.3%  Task-2  block 0.5s"), "{}", run.stdout);
-    assert!(run.stdout.contains("2. the block of Task-2 hog() at 1.000: 0.5s on the path (33.3%)"), "{}", run.stdout);
+    assert!(run.stdout.contains(":4 (Task-2 hog(), from 1.000): 0.5s on the path (33.3%)"), "{}", run.stdout);
 }
 
 #[test]
