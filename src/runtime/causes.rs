@@ -113,7 +113,10 @@ impl Vm<'_> {
     /// Task `t`'s wake-up was just queued, by the current cause.
     #[inline]
     pub(crate) fn note_woken(&mut self, t: TaskId) {
-        self.note_woken_by(t, self.causes.now);
+        // Checked here, inline: a run that keeps no notes pays one branch.
+        if self.causes.on {
+            self.note_woken_by(t, self.causes.now);
+        }
     }
 
     /// Task `t`'s wake-up was just queued, by `cause`.
