@@ -87,6 +87,17 @@ enum Command {
     /// exit status is then the run's, as for `asim run`. Render DOT with
     /// `asim graph FILE | dot -Tsvg > graph.svg`.
     Graph(GraphArgs),
+    /// Run many variants of a scenario and report what can happen
+    /// (docs/analysis.md).
+    ///
+    /// Durations marked variable (`sleep: 1.0 ± 20%`, `uniform(0.5, 1.5)`;
+    /// `--jitter` for all the others) are drawn anew in each variant, and
+    /// the task-set orders CPython leaves to memory addresses are shuffled.
+    /// The report gives the outcomes, the elapsed-time percentiles, the
+    /// distinct interleavings, and for each failing outcome the smallest
+    /// failing variant with the command that replays it. Exit status: 0 no
+    /// variant failed, 1 some did, 2 bad input.
+    Explore(crate::explore::cli::ExploreArgs),
     /// Print the scenario as a program in another language.
     Export {
         /// The language.
@@ -193,6 +204,10 @@ struct RunArgs {
     /// output is printed as usual (docs/views.md).
     #[arg(long, value_name = "OUT", value_parser = report::timeline::parse_out)]
     timeline: Option<(std::path::PathBuf, report::timeline::Kind)>,
+    /// Replay a variant that `asim explore` reported (`--variant 7.12~s40`):
+    /// its drawn durations and set orders, exactly (docs/analysis.md).
+    #[arg(long, value_name = "ID", value_parser = crate::runtime::Variant::parse, conflicts_with_all = ["set_order", "at"])]
+    variant: Option<crate::runtime::Variant>,
 }
 
 /// `--at T`: a finite, non-negative number of seconds.
@@ -415,7 +430,7 @@ pub(crate) fn read(path: &str, err: &mut dyn Write) -> Result<Source, i32> {
     Ok(Source::new(path, text))
 }
 
-fn load(path: &str, err: &mut dyn Write, color: bool) -> Result<(Source, crate::Compiled), i32> {
+pub(crate) fn load(path: &str, err: &mut dyn Write, color: bool) -> Result<(Source, crate::Compiled), i32> {
     let source = read(path, err)?;
     match crate::compile_source(&source) {
         Ok(c) => Ok((source, c)),
@@ -573,6 +588,7 @@ fn main_on_this_thread(args: Vec<OsString>, out: &mut dyn Write, err: &mut dyn W
         Command::Run(RunArgs { max_memory, .. })
         | Command::Check { max_memory, .. }
         | Command::Graph(GraphArgs { max_memory, .. }) => *max_memory,
+        Command::Explore(a) => a.max_memory(),
         Command::Export { .. } | Command::Test(_) | Command::Completions { .. } | Command::Man | Command::Schema => {
             Limits::default().max_memory >> 20
         }
@@ -626,6 +642,7 @@ fn main_on_this_thread(args: Vec<OsString>, out: &mut dyn Write, err: &mut dyn W
             status
         }
         Command::Graph(a) => graph(a, out, err, term_color),
+        Command::Explore(a) => crate::explore::cli::main(a, out, err, term_color),
         Command::Completions { shell } => {
             use clap::CommandFactory;
             let mut buf = Vec::new();
@@ -717,6 +734,10 @@ fn main_on_this_thread(args: Vec<OsString>, out: &mut dyn Write, err: &mut dyn W
                 let _ = writeln!(err, "error: --summary adds up every event of the tasks it shows: narrow it with --task and --until, not --only or --since");
                 return EXIT_INVALID;
             }
+            if a.variant.is_some() && a.python == Some(PythonChoice::All) {
+                let _ = writeln!(err, "error: --variant replays one run: choose one release with --python VERSION");
+                return EXIT_INVALID;
+            }
             if a.python == Some(PythonChoice::All) && a.timeline.is_some() {
                 let _ = writeln!(err, "error: --timeline draws one run: choose one release with --python VERSION");
                 return EXIT_INVALID;
@@ -754,7 +775,10 @@ fn main_on_this_thread(args: Vec<OsString>, out: &mut dyn Write, err: &mut dyn W
             let streams = report::Streams::new(&mut out_buf, &mut err_buf);
             let human = !a.stdout && a.format == Format::Human;
             let (end, verdict) = {
-                let title = run_title(&compiled, limits.python);
+                let mut title = run_title(&compiled, limits.python);
+                if let Some(v) = &a.variant {
+                    title += &format!(" · variant {v}");
+                }
                 let mut view: Box<dyn crate::runtime::Sink + '_> = if a.stdout {
                     Box::new(report::stdout::StdoutView::new(streams, &source))
                 } else if a.critical_path {
@@ -770,9 +794,14 @@ fn main_on_this_thread(args: Vec<OsString>, out: &mut dyn Write, err: &mut dyn W
                     let view = report::human::HumanView::new(streams, &source, &title, color).folding(!a.no_fold);
                     filtered(view, criteria)
                 };
+                let variant = a.variant.as_ref();
+                let run = |sink: &mut dyn crate::runtime::Sink| match variant {
+                    Some(v) => compiled.run_variant(limits, v, None, sink),
+                    None => compiled.run_checked(limits, sink),
+                };
                 match timeline.as_mut() {
-                    Some(picture) => compiled.run_checked(limits, &mut report::tee::Tee::new(&mut *view, picture)),
-                    None => compiled.run_checked(limits, &mut *view),
+                    Some(picture) => run(&mut report::tee::Tee::new(&mut *view, picture)),
+                    None => run(&mut *view),
                 }
             };
             drop(out_buf);

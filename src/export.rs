@@ -146,6 +146,15 @@ impl Py<'_> {
         match d {
             Duration::Literal(v) => float_lit(*v),
             Duration::Code(c) => self.code(c, false),
+            Duration::Varied(v) => self.duration(&v.0),
+        }
+    }
+
+    /// The comment that keeps a duration's spread (`asim explore`).
+    fn spread_note(d: &Duration) -> String {
+        match d {
+            Duration::Varied(v) => format!("  # ± {} under asim explore", v.1),
+            _ => String::new(),
         }
     }
 
@@ -207,13 +216,13 @@ impl Py<'_> {
                 self.line(&format!("print({f})"));
             }
             StepKind::Sleep(d) => {
-                let d = self.duration(d);
-                self.line(&format!("await asyncio.sleep({d})"));
+                let (note, d) = (Self::spread_note(d), self.duration(d));
+                self.line(&format!("await asyncio.sleep({d}){note}"));
             }
             StepKind::Block(d) => {
-                let d = self.duration(d);
+                let (note, d) = (Self::spread_note(d), self.duration(d));
                 let m = self.time_module;
-                self.line(&format!("{m}.sleep({d})"));
+                self.line(&format!("{m}.sleep({d}){note}"));
             }
             StepKind::Await { what: Code::Expr(e, o), bind } if is_wait_for(e) => {
                 // cond.wait_for(EXPR) stands for cond.wait_for(lambda: EXPR).

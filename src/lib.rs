@@ -48,6 +48,7 @@ pub mod version;
 
 mod check;
 mod compile;
+pub mod explore;
 mod export;
 mod syntax;
 pub(crate) mod value;
@@ -110,6 +111,46 @@ impl Compiled {
         flag.or(self.program.python).unwrap_or(version::Python::DEFAULT)
     }
 
+    /// Runs one variant of the scenario (`asim explore`, `asim run
+    /// --variant`), checking its `expect:` block like
+    /// [`Compiled::run_checked`]; the durations it drew are pushed to
+    /// `draws` if given.
+    pub fn run_variant(
+        &self,
+        limits: Limits,
+        variant: &runtime::Variant,
+        draws: Option<&mut Vec<runtime::Draw>>,
+        sink: &mut dyn Sink,
+    ) -> (RunEnd, Option<report::expect::Verdict>) {
+        let Some(expect) = &self.expect else {
+            return (runtime::run_variant(&self.program, limits, variant, draws, sink), None);
+        };
+        let mut checked = report::expect::Checked::new(sink, expect);
+        let end = runtime::run_variant(&self.program, limits, variant, draws, &mut checked);
+        let unfinished = end.write_error.is_some() || matches!(end.outcome, runtime::Outcome::Stopped(_));
+        let verdict = if unfinished { None } else { checked.verdict() };
+        (end, verdict)
+    }
+
+    /// The scenario's `sleep` and `block` steps, by the site id a
+    /// [`runtime::Draw`] names: what `asim explore` may vary.
+    pub fn sites(&self) -> Vec<Site> {
+        let p = &self.program;
+        p.sites
+            .iter()
+            .map(|s| Site {
+                line: p.line_starts.partition_point(|&start| start <= s.at) as u32,
+                block: s.block,
+                spread: s.spread,
+            })
+            .collect()
+    }
+
+    /// The scenario file, as the user named it.
+    pub fn file(&self) -> &str {
+        &self.program.file
+    }
+
     /// Whether the scenario has an `expect:` block.
     pub fn has_expect(&self) -> bool {
         self.expect.is_some()
@@ -153,6 +194,17 @@ impl Compiled {
             if edges(Edge::Gathers) == 1 { "" } else { "s" }
         )
     }
+}
+
+/// A `sleep` or `block` step of a scenario (see [`Compiled::sites`]).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Site {
+    /// Its line in the scenario file (from 1).
+    pub line: u32,
+    /// A `block` (`time.sleep`), not a `sleep`.
+    pub block: bool,
+    /// The spread the scenario gives it (`sleep: 1.0 ± 20%`), if any.
+    pub spread: Option<runtime::Spread>,
 }
 
 /// The JSON Schema of the scenario format (for editors), pretty-printed.

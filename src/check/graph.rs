@@ -209,8 +209,10 @@ impl<'a> SiteWalker<'a> {
     }
 
     fn duration(&mut self, d: &Duration) {
-        if let Duration::Code(c) = d {
-            self.code(c, None);
+        match d {
+            Duration::Code(c) => self.code(c, None),
+            Duration::Varied(v) => self.duration(&v.0),
+            Duration::Literal(_) => {}
         }
     }
 

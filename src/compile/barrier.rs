@@ -148,7 +148,7 @@ pub(crate) fn method_coroutines() -> Vec<CoroCode> {
         .collect();
     // `asyncio.sleep(delay, result=None)` as a coroutine object (for
     // `wait_for`, `gather`, `spawn`, a variable): index [`SLEEP_COROUTINE`].
-    let sleep = vec![Op::Sleep(CExpr::Local(0)), Op::Return(Some(CExpr::Local(1)))];
+    let sleep = vec![Op::Sleep(CExpr::Local(0), NO_SITE), Op::Return(Some(CExpr::Local(1)))];
     coros.push(builtin("sleep", vec![None, Some(CExpr::Const(Value::None))], &["delay", "result"], sleep));
     // `asyncio.wait_for(fut, timeout)` from 3.12 (gh-96764), with a
     // positive or no timeout: `async with timeouts.timeout(timeout):

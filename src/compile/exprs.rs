@@ -632,7 +632,23 @@ impl Ctx<'_> {
                 self.code(c)
             }
             Duration::Code(c) => self.code(c),
+            Duration::Varied(v) => self.duration(&v.0),
         }
+    }
+
+    /// A `sleep` or `block` duration and the [`VarySite`] of its step.
+    pub(super) fn varied(&mut self, d: &Duration, block: bool) -> (CExpr, u32) {
+        let (d, spread) = match d {
+            Duration::Varied(v) => (&v.0, Some(v.1)),
+            d => (d, None),
+        };
+        (self.duration(d), self.site(spread, block))
+    }
+
+    /// Registers the step being compiled as a [`VarySite`].
+    pub(super) fn site(&mut self, spread: Option<crate::syntax::spread::Spread>, block: bool) -> u32 {
+        self.sites.push(VarySite { at: self.span.start, block, spread });
+        self.site_base + self.sites.len() as u32 - 1
     }
 
     /// `isinstance(x, C)`: `C` a class or a tuple of classes, named.

@@ -512,8 +512,10 @@ pub(crate) enum CGatherItem {
 #[derive(Debug, Clone)]
 pub(crate) enum Op {
     Print(Vec<CPart>),
-    Sleep(CExpr),
-    Block(CExpr),
+    /// `asyncio.sleep`, at a [`VarySite`] (or [`NO_SITE`]: asim's own).
+    Sleep(CExpr, u32),
+    /// `time.sleep`, at a [`VarySite`].
+    Block(CExpr, u32),
     /// Await a coroutine object, a task or a primitive operation.
     Await(CExpr, Option<Target>),
     /// Await `obj.acquire()` / `obj.wait()`.
@@ -675,7 +677,24 @@ pub(crate) struct Program {
     pub(crate) seed: Option<Vec<u32>>,
     /// The scenario's `python:` release, if it names one.
     pub(crate) python: Option<crate::version::Python>,
+    /// Each `sleep` and `block` of the scenario, by the id its instruction
+    /// carries: what `asim explore` may vary.
+    pub(crate) sites: Vec<VarySite>,
 }
+
+/// A `sleep` or `block` of the scenario (see [`Program::sites`]).
+#[derive(Debug, Clone)]
+pub(crate) struct VarySite {
+    /// The step's byte offset.
+    pub(crate) at: usize,
+    /// A `block` (`time.sleep`), not a `sleep`.
+    pub(crate) block: bool,
+    /// The spread the scenario gives it (`1.0 ± 20%`), if any.
+    pub(crate) spread: Option<crate::syntax::spread::Spread>,
+}
+
+/// The site of an instruction asim made itself (never varied).
+pub(crate) const NO_SITE: u32 = u32::MAX;
 
 /// Maps a syntax binary operator to the value layer's.
 pub(crate) fn bin(op: BinOp) -> crate::value::ops::Bin {

@@ -63,6 +63,10 @@ struct Ctx<'a> {
     /// `lambda_base`.
     lambdas: Vec<CLambda>,
     lambda_base: u32,
+    /// The sleeps and blocks compiled so far in this context; their ids
+    /// start at `site_base`.
+    sites: Vec<VarySite>,
+    site_base: u32,
     /// The coroutine's name, for a lambda's qualified name.
     coro_name: String,
     code: Vec<Instr>,
@@ -125,6 +129,8 @@ impl<'a> Ctx<'a> {
             scopes: Vec::new(),
             lambdas: Vec::new(),
             lambda_base: 0,
+            sites: Vec::new(),
+            site_base: 0,
             coro_name: info.map_or_else(String::new, |i| i.name.clone()),
             code: Vec::new(),
             n_iters: 0,
@@ -229,11 +235,13 @@ fn compile_bodies(
     let mut errors = Vec::new();
     let mut coros = Vec::new();
     let mut lambdas = Vec::new();
+    let mut sites = Vec::new();
     let sc = &ch.scenario;
     for (id, (body, span)) in bodies.iter_mut().enumerate() {
         let info = &ch.infos[id];
         let mut cx = Ctx::new(ch, src, Some(info));
         cx.lambda_base = lambdas.len() as u32;
+        cx.site_base = sites.len() as u32;
         if sc.coroutines.get(id).is_some_and(|d| d.is_fn) {
             cx.sync_fn = true;
             cx.await_scan = false;
@@ -263,6 +271,7 @@ fn compile_bodies(
         };
         errors.extend(cx.errors);
         lambdas.append(&mut cx.lambdas);
+        sites.append(&mut cx.sites);
         coros.push(CoroCode {
             name: info.name.clone(),
             def_at: span.start,
@@ -324,5 +333,6 @@ fn compile_bodies(
         lambdas,
         seed: sc.seed.as_ref().map(|s| s.words.clone()),
         python: sc.python,
+        sites,
     })
 }

@@ -74,12 +74,12 @@ impl Ctx<'_> {
                 self.emit(Op::Print(t));
             }
             StepKind::Sleep(d) => {
-                let d = self.duration(d);
-                self.emit(Op::Sleep(d));
+                let (d, site) = self.varied(d, false);
+                self.emit(Op::Sleep(d, site));
             }
             StepKind::Block(d) => {
-                let d = self.duration(d);
-                self.emit(Op::Block(d));
+                let (d, site) = self.varied(d, true);
+                self.emit(Op::Block(d, site));
             }
             StepKind::Await { what, bind } => self.await_step(what, bind.as_ref()),
             StepKind::Spawn { call, bind, name } => {
@@ -503,7 +503,8 @@ impl Ctx<'_> {
                 let is_asyncio = matches!(&value.kind, ExprKind::Name(m) if m == "asyncio" && !self.is_local(m));
                 if is_asyncio && &**attr == "sleep" && args.len() == 1 && kwargs.is_empty() {
                     let d = self.expr(&args[0], o);
-                    self.emit(Op::Sleep(d));
+                    let site = self.site(None, false);
+                    self.emit(Op::Sleep(d, site));
                     if let Some(t) = bind_t {
                         self.emit(Op::Assign(vec![(t, CExpr::Const(Value::None))]));
                     }

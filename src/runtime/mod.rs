@@ -33,6 +33,7 @@ mod run;
 mod set_order;
 mod tasks;
 mod timers;
+mod vary;
 mod wait;
 
 use event_loop::*;
@@ -46,6 +47,7 @@ pub(crate) use crate::compile::QueueOp;
 use queue::{QueueKind, QueueState};
 
 use crate::compile::{CoroId, Program, Target};
+pub use crate::syntax::spread::Spread;
 pub(crate) use crate::value::TaskName;
 use crate::value::{Exc, ExcClass, ExcObj, TaskRef, TgView, Value};
 pub(crate) use causes::RawCause;
@@ -61,6 +63,7 @@ pub use set_order::{SetChoice, SetOrder, SetSite};
 use std::cell::{Cell, RefCell};
 use std::collections::{BTreeSet, VecDeque};
 use std::rc::Rc;
+pub use vary::{Draw, Variant};
 
 /// Limits that stop a run that would never end or would exhaust memory
 /// (docs/limits.md).
@@ -277,6 +280,9 @@ pub(crate) struct Vm<'p> {
     /// (infinite otherwise), and its state is captured into the slot.
     pub(crate) at_time: f64,
     pub(crate) at_slot: Option<&'p RefCell<Option<Snapshot>>>,
+    /// `asim explore`'s variant: the durations it draws (`None`: every
+    /// duration as written).
+    pub(crate) vary: Option<vary::Vary<'p>>,
 }
 
 /// See [`Vm::spare_extras`].
@@ -357,6 +363,7 @@ impl<'p> Vm<'p> {
             causes: causes::Causes::new(interest.wants_trace()),
             at_time: f64::INFINITY,
             at_slot: None,
+            vary: None,
         }
     }
 
@@ -399,6 +406,21 @@ impl<'p> Vm<'p> {
 /// Runs a compiled program, streaming its events into `sink`.
 pub(crate) fn run(prog: &Program, limits: Limits, sink: &mut dyn Sink) -> RunEnd {
     Vm::new(prog, limits, sink).run()
+}
+
+/// Runs one variant of a compiled program (`asim explore`): its set order
+/// replaces `limits`'s, and its draws are pushed to `draws` if given.
+pub(crate) fn run_variant(
+    prog: &Program,
+    limits: Limits,
+    variant: &Variant,
+    draws: Option<&mut Vec<Draw>>,
+    sink: &mut dyn Sink,
+) -> RunEnd {
+    let limits = Limits { set_order: variant.set_order(), ..limits };
+    let mut vm = Vm::new(prog, limits, sink);
+    vm.vary = vary::Vary::new(prog, variant, draws);
+    vm.run()
 }
 
 #[cfg(test)]

@@ -123,6 +123,9 @@ pub(crate) enum Duration {
     /// `250ms`: the double nearest the exact decimal value in seconds.
     Literal(f64),
     Code(Code),
+    /// A `sleep` or `block` that `asim explore` may vary: the nominal
+    /// duration and its spread (`1.0 ± 20%`), with the spread's span.
+    Varied(Box<(Duration, super::spread::Spread, Span)>),
 }
 
 /// `asyncio.wait`'s `return_when`.

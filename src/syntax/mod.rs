@@ -5,6 +5,7 @@ pub(crate) mod ast;
 pub(crate) mod expr;
 pub(crate) mod parse;
 pub(crate) mod schema;
+pub(crate) mod spread;
 pub(crate) mod yaml;
 
 use crate::diagnostic::Diagnostic;

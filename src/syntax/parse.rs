@@ -478,6 +478,58 @@ impl<'s> Parser<'s> {
         Some(Duration::Code(self.code(node)?))
     }
 
+    /// A `sleep` or `block` duration, which may carry a spread for `asim
+    /// explore` (`1.0 ± 20%`, `delay +- 50ms`, `uniform(0.5, 1.5)`).
+    fn varied_duration(&mut self, node: &Node) -> Option<Duration> {
+        let NodeKind::Scalar { text, style, verbatim } = &node.kind else { return self.duration(node) };
+        let Some(split) = super::spread::split(text) else { return self.duration(node) };
+        // Offsets inside the text map to the file when it is held verbatim.
+        let at = node.verbatim_at();
+        let sub = |from: usize, to: usize| match at {
+            Some(a) => a + from..a + to,
+            None => node.span.clone(),
+        };
+        let hint = "write `sleep: 1.0 ± 20%` (a share of the duration), `sleep: 1.0 ± 0.25` or `± 250ms` (seconds), or `sleep: uniform(0.5, 1.5)`";
+        match split {
+            super::spread::Split::Uniform(Ok((nominal, spread))) => {
+                Some(Duration::Varied(Box::new((Duration::Literal(nominal), spread, node.span.clone()))))
+            }
+            super::spread::Split::Uniform(Err(msg)) => {
+                self.err(Diagnostic::error(msg, node.span.clone()).with_hint(hint));
+                None
+            }
+            super::spread::Split::Around(base_len, spread, spread_at) => {
+                let spread_span = sub(spread_at, text.trim_end().len());
+                let spread = match spread {
+                    Ok(s) => s,
+                    Err(msg) => {
+                        self.err(Diagnostic::error(msg, spread_span).with_hint(hint));
+                        return None;
+                    }
+                };
+                if base_len == 0 {
+                    self.err(
+                        Diagnostic::error("a spread needs a duration before it", node.span.clone()).with_hint(hint),
+                    );
+                    return None;
+                }
+                let base = Node {
+                    kind: NodeKind::Scalar {
+                        text: text[..base_len].to_owned().into(),
+                        style: *style,
+                        verbatim: *verbatim,
+                    },
+                    span: match at {
+                        Some(_) => node.span.start..sub(0, base_len).end,
+                        None => node.span.clone(),
+                    },
+                };
+                let base = self.duration(&base)?;
+                Some(Duration::Varied(Box::new((base, spread, spread_span))))
+            }
+        }
+    }
+
     /// `coroutines:` (or `functions:`, with `is_fn`): each `name(params)`
     /// and its steps.
     fn coroutines(&mut self, node: &mut Node, is_fn: bool) -> Vec<CoroDef> {
@@ -762,8 +814,8 @@ impl<'s> Parser<'s> {
         let bind = |p: &mut Self| m.get("as").and_then(|n| p.name_value(n, verb));
         Some(match verb {
             "print" => StepKind::Print(self.template(v, "print")?),
-            "sleep" => StepKind::Sleep(self.duration(v)?),
-            "block" => StepKind::Block(self.duration(v)?),
+            "sleep" => StepKind::Sleep(self.varied_duration(v)?),
+            "block" => StepKind::Block(self.varied_duration(v)?),
             "await" if matches!(v.kind, NodeKind::Seq(_)) => {
                 self.err(
                     Diagnostic::error("`await` takes one awaitable, found a list", v.span.clone())
@@ -928,10 +980,25 @@ impl<'s> Parser<'s> {
                     StepKind::Continue
                 }
             }
-            "assert" => StepKind::Assert {
-                cond: self.code(v)?,
-                message: m.get("message").and_then(|n| self.template(n, "message")).map(Box::new),
-            },
+            "assert" => {
+                let cond = self.code(v)?;
+                // Python's `assert x, "why"` is a tuple here, which is
+                // always true: the message has a key of its own.
+                if let Code::Expr(expr::Expr { kind: expr::ExprKind::Tuple(items), .. }, _) = &cond {
+                    if !items.is_empty() {
+                        self.err(
+                            Diagnostic::error("this assert is on a tuple, which is always true", v.span.clone())
+                                .with_label("`cond, message` makes a tuple here")
+                                .with_hint("write the message under its own key: `- assert: x > 0` with `message: \"x is {x}\"`"),
+                        );
+                        return None;
+                    }
+                }
+                StepKind::Assert {
+                    cond,
+                    message: m.get("message").and_then(|n| self.template(n, "message")).map(Box::new),
+                }
+            }
             _ => unreachable!("verbs come from VERBS"),
         })
     }

@@ -15,8 +15,8 @@ use serde_json::{json, Map, Value};
 /// What each verb is, as the format's reference says it.
 const VERB_DOCS: &[(&str, &str)] = &[
     ("print", "print(f\"...\"): an f-string template; {expr} fields are Python expressions."),
-    ("sleep", "await asyncio.sleep(s): seconds (a number, an expression, or `500ms`); 0 yields to the loop once."),
-    ("block", "time.sleep(s): the clock advances and the whole loop is stalled; nothing else runs."),
+    ("sleep", "await asyncio.sleep(s): seconds (a number, an expression, or `500ms`); 0 yields to the loop once. `1.0 ± 20%`, `x +- 50ms` or `uniform(0.5, 1.5)` mark it variable for `asim explore`."),
+    ("block", "time.sleep(s): the clock advances and the whole loop is stalled; nothing else runs. A spread (`10ms ± 50%`) marks it variable for `asim explore`."),
     ("await", "x = await ...: a coroutine call f(a) (runs inline, no task), a task handle, or a primitive operation such as lock.acquire(), ev.wait(), q.get()."),
     ("spawn", "t = asyncio.create_task(f(...), name=...); inside a task_group body it is tg.create_task(...)."),
     ("gather", "x = await asyncio.gather(...): a list of calls, task handles, *lists, or {for: \"i in range(n)\", call: \"f(i)\"}."),

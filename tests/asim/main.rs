@@ -13,6 +13,7 @@ mod determinism;
 mod differential;
 mod events;
 mod expect;
+mod explore;
 mod exprs;
 mod generated;
 mod graph;

@@ -20,7 +20,7 @@ impl Vm<'_> {
                 self.record(t, EventKind::Print(&text));
                 Flow::Continue
             }
-            Op::Sleep(e) => {
+            Op::Sleep(e, site) => {
                 let d = self.eval(t, e)?;
                 if matches!(d, Value::Float(f) if f.is_nan()) {
                     if let Some(e) = crate::value::messages::sleep_nan() {
@@ -32,13 +32,17 @@ impl Vm<'_> {
                     self.tasks[t as usize].resume = Resume::Yield;
                     return Ok(Flow::Yield);
                 }
+                let d = match &mut self.vary {
+                    Some(v) => v.draw(*site, t, d),
+                    None => d,
+                };
                 let when = self.now + d;
                 let timer = self.call_at(when, TimerCb::SleepDone(t));
                 self.record(t, EventKind::Sleep(when));
                 self.tasks[t as usize].resume = Resume::Sleep { timer, done: false };
                 Flow::Sleep
             }
-            Op::Block(e) => {
+            Op::Block(e, site) => {
                 let d = self.eval(t, e)?;
                 // time.sleep(d): _PyTime_FromSecondsObject, then the sign check.
                 let d = match d {
@@ -53,6 +57,10 @@ impl Vm<'_> {
                 if d < 0.0 {
                     return Err(crate::value::ops::value_error("sleep length must be non-negative"));
                 }
+                let d = match &mut self.vary {
+                    Some(v) if d > 0.0 => v.draw(*site, t, d),
+                    _ => d,
+                };
                 self.record(t, EventKind::Block(d));
                 self.now += d;
                 Flow::Continue
