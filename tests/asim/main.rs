@@ -25,6 +25,7 @@ mod scenarios;
 mod schema;
 mod seed;
 mod summary;
+mod sweep;
 mod test_command;
 mod timeline;
 mod versions;
