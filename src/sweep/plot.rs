@@ -67,16 +67,14 @@ pub fn svg(s: &Sweep<'_>) -> String {
             let (lo, hi) = if hi > lo { (lo, hi) } else { (lo - 1.0, hi + 1.0) };
             (lo, hi, t.into_iter().filter(|t| *t >= lo - 1e-9 && *t <= hi + 1e-9).collect::<Vec<_>>(), d)
         }
-        None => (0.0, (first.values.len().max(2) - 1) as f64, Vec::new(), 0),
+        None => (0.0, 1.0, Vec::new(), 0),
     };
+    // Categories sit in the middle of equal slots.
     let x_of = |k: usize| -> f64 {
-        let v = match &xs_numeric {
-            Some(xs) => xs[k],
-            None if first.values.len() == 1 => 0.5,
-            None => k as f64,
-        };
-        let (lo, hi) = if xs_numeric.is_none() && first.values.len() == 1 { (0.0, 1.0) } else { (x_lo, x_hi) };
-        LEFT + (v - lo) / (hi - lo) * plot_w
+        match &xs_numeric {
+            Some(xs) => LEFT + (xs[k] - x_lo) / (x_hi - x_lo) * plot_w,
+            None => LEFT + (k as f64 + 0.5) / first.values.len() as f64 * plot_w,
+        }
     };
     let y_max = s.rows.iter().map(|r| r.elapsed).fold(0.0f64, f64::max);
     let (y_ticks, y_dec) = ticks(0.0, if y_max > 0.0 { y_max } else { 1.0 }, 5.0);
