@@ -98,6 +98,19 @@ enum Command {
     /// failing variant with the command that replays it. Exit status: 0 no
     /// variant failed, 1 some did, 2 bad input.
     Explore(crate::explore::cli::ExploreArgs),
+    /// Run the scenario over a grid of values of its `vars` and print a
+    /// table of the runs (docs/analysis.md).
+    ///
+    /// Each --var NAME=VALUES replaces the initial value of a top-level
+    /// `vars:` entry, as if the scenario said `NAME: VALUE`; with several,
+    /// every combination runs (in parallel; the table is in grid order).
+    /// Per run: the elapsed virtual time, the outcome (ok, the exception
+    /// type, deadlock, limit, or `expect failed`), the tasks created, the
+    /// max concurrency (most tasks at once neither finished nor blocked),
+    /// and per primitive the most waiters at once and the longest wait.
+    /// Exit status: 0 when the sweep ran, whatever the runs' outcomes; 2
+    /// for a bad scenario or flag.
+    Sweep(crate::sweep::command::SweepArgs),
     /// Print the scenario as a program in another language.
     Export {
         /// The language.
@@ -371,7 +384,7 @@ enum Language {
 }
 
 #[derive(Copy, Clone, Debug, ValueEnum, PartialEq, Eq)]
-enum Color {
+pub(crate) enum Color {
     Auto,
     Always,
     Never,
@@ -462,7 +475,7 @@ pub(crate) fn invalid_or_limit() -> i32 {
 /// The exit status once output is written: `ok` if it was, 0 for a closed
 /// pipe (`asim ... | head` is not an error, as in ripgrep), and a message
 /// and status 2 for any other write error (a full disk).
-fn written_status(written: std::io::Result<()>, err: &mut dyn Write, ok: i32) -> i32 {
+pub(crate) fn written_status(written: std::io::Result<()>, err: &mut dyn Write, ok: i32) -> i32 {
     match written {
         Ok(()) => ok,
         Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => EXIT_OK,
@@ -589,9 +602,12 @@ fn main_on_this_thread(args: Vec<OsString>, out: &mut dyn Write, err: &mut dyn W
         | Command::Check { max_memory, .. }
         | Command::Graph(GraphArgs { max_memory, .. }) => *max_memory,
         Command::Explore(a) => a.max_memory(),
-        Command::Export { .. } | Command::Test(_) | Command::Completions { .. } | Command::Man | Command::Schema => {
-            Limits::default().max_memory >> 20
-        }
+        Command::Export { .. }
+        | Command::Sweep(_)
+        | Command::Test(_)
+        | Command::Completions { .. }
+        | Command::Man
+        | Command::Schema => Limits::default().max_memory >> 20,
     };
     crate::memory::set_ceiling(usize::try_from(ceiling.saturating_mul(1 << 20)).unwrap_or(usize::MAX));
     match cli.command {
@@ -643,6 +659,7 @@ fn main_on_this_thread(args: Vec<OsString>, out: &mut dyn Write, err: &mut dyn W
         }
         Command::Graph(a) => graph(a, out, err, term_color),
         Command::Explore(a) => crate::explore::cli::main(a, out, err, term_color),
+        Command::Sweep(a) => crate::sweep::command::main(a, out, err, term_color),
         Command::Completions { shell } => {
             use clap::CommandFactory;
             let mut buf = Vec::new();

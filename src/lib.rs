@@ -43,6 +43,7 @@ pub mod memory;
 pub mod report;
 pub mod runtime;
 pub mod source;
+pub mod sweep;
 pub mod testing;
 pub mod version;
 
@@ -216,22 +217,57 @@ pub fn json_schema() -> String {
 
 /// Parses, checks and compiles a scenario.
 pub fn compile_source(source: &Source) -> Result<Compiled, Vec<Diagnostic>> {
-    front_end(source, false).map(|(c, _)| c)
+    front_end(source, false, &[]).map(|(c, _)| c)
+}
+
+/// Parses, checks and compiles a scenario whose top-level `vars` entries
+/// `(name, value)` start with other values: each value, a Python
+/// expression, replaces the entry's own, as if the scenario said
+/// `name: value` (`asim sweep`). An unknown name or a value that does not
+/// parse is an error pointing at the scenario's `vars`; an error the
+/// checker finds in a value points at the entry it replaced, labelled
+/// with the value.
+pub fn compile_with_vars(source: &Source, vars: &[(&str, &str)]) -> Result<Compiled, Vec<Diagnostic>> {
+    front_end(source, false, vars).map(|(c, _)| c)
+}
+
+/// Whether `text` is one Python expression, as a `--var` value must be;
+/// the error's span is in `text`.
+pub fn check_expression(text: &str) -> Result<(), Diagnostic> {
+    syntax::overrides::check_expression(text)
 }
 
 /// The scenario as an equivalent, runnable Python 3.11 asyncio program.
 pub fn export_python(source: &Source) -> Result<String, Vec<Diagnostic>> {
-    let (compiled, checked) = front_end(source, true)?;
+    let (compiled, checked) = front_end(source, true, &[])?;
     Ok(export::python(&checked, &source.text, &source.path, &compiled.program.name))
 }
 
 /// Parse, check and compile. `keep_tree`: the checked scenario keeps its
 /// coroutine bodies (export needs them); otherwise compiling consumes them.
-fn front_end(source: &Source, keep_tree: bool) -> Result<(Compiled, check::Checked), Vec<Diagnostic>> {
+/// `vars`: initial values that replace the scenario's ([`compile_with_vars`]).
+fn front_end(
+    source: &Source,
+    keep_tree: bool,
+    vars: &[(&str, &str)],
+) -> Result<(Compiled, check::Checked), Vec<Diagnostic>> {
     // Later stages run even after parse errors (on what did parse), so one
     // run reports as many problems as it can; errors are sorted by position.
-    let (ast, mut errors) = syntax::parse(&source.text);
+    let (mut ast, mut errors) = syntax::parse(&source.text);
+    let mut replaced = Vec::new();
+    if let (Some(ast), false) = (ast.as_mut(), vars.is_empty()) {
+        let (e, r) = syntax::overrides::apply(ast, vars);
+        errors.extend(e);
+        replaced = r;
+    }
     let finish = |mut errors: Vec<Diagnostic>| {
+        // An error inside a replaced value says which value it was.
+        for d in &mut errors {
+            if let Some((_, flag)) = replaced.iter().find(|(s, _)| s.start <= d.span.start && d.span.end <= s.end) {
+                let here = format!("replaced by --var {flag}");
+                d.label = Some(d.label.take().map_or(here.clone(), |l| format!("{l} ({here})")));
+            }
+        }
         if memory::ceiling_hit() {
             // Past the memory ceiling, the rest of the scenario was not read:
             // the other errors would be noise.

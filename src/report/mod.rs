@@ -25,6 +25,7 @@ pub mod lanes;
 pub mod orders;
 mod palette;
 pub mod perfetto;
+pub mod prims;
 pub mod pstree;
 pub mod snapshot;
 pub mod stdout;

@@ -12,8 +12,9 @@
 //! and keeps one record per task and per primitive, nothing per event.
 
 use super::lanes::{Blocked, Lanes, Segment, State};
+use super::prims::PrimStats;
 use super::{epilogue, outcome_word, Streams, Style, BOLD, DIM, GREEN, RED};
-use crate::runtime::{Event, EventKind, Op, Outcome, RunEnd, Sink, Tasks};
+use crate::runtime::{Event, EventKind, Outcome, RunEnd, Sink, Tasks};
 use crate::source::Source;
 use serde_json::{json, Value};
 use std::collections::BTreeMap;
@@ -69,23 +70,6 @@ struct TaskRec {
     on: Vec<(On, f64)>,
 }
 
-/// A primitive's figures.
-#[derive(Debug, Clone, Default)]
-struct PrimRec {
-    /// Its class (`Lock`, `Queue`...) when known.
-    kind: &'static str,
-    acquisitions: u64,
-    waiters: u32,
-    max_waiters: u32,
-    waits: u64,
-    wait_total: f64,
-    wait_max: f64,
-    holders: u32,
-    max_holders: u32,
-    puts: u64,
-    gets: u64,
-}
-
 /// The summary view.
 pub struct SummaryView<'w, 's> {
     streams: Streams<'w>,
@@ -96,7 +80,7 @@ pub struct SummaryView<'w, 's> {
     lanes: Lanes,
     segs: Vec<Segment>,
     tasks: Vec<Option<TaskRec>>,
-    prims: Vec<PrimRec>,
+    prims: PrimStats,
     /// Interned coroutine names and exception types.
     words: Vec<String>,
     word_ids: BTreeMap<String, u32>,
@@ -116,7 +100,7 @@ impl<'w, 's> SummaryView<'w, 's> {
             lanes: Lanes::new(),
             segs: Vec::new(),
             tasks: Vec::new(),
-            prims: Vec::new(),
+            prims: PrimStats::new(),
             words: Vec::new(),
             word_ids: BTreeMap::new(),
             seeded: false,
@@ -133,21 +117,10 @@ impl<'w, 's> SummaryView<'w, 's> {
         id
     }
 
-    fn prim(&mut self, p: u32) -> &mut PrimRec {
-        let i = p as usize;
-        if self.prims.len() <= i {
-            self.prims.resize(i + 1, PrimRec::default());
-        }
-        &mut self.prims[i]
-    }
-
     /// The scenario's declared primitives come first, in their order.
     fn seed(&mut self, tasks: &Tasks<'_>) {
         self.seeded = true;
-        for def in &tasks.prog.prims {
-            let p = self.lanes.intern(&def.name);
-            self.prim(p).kind = def.kind.class_name();
-        }
+        self.prims.seed(&mut self.lanes, tasks);
     }
 
     fn segment(&mut self, s: Segment) {
@@ -165,19 +138,7 @@ impl<'w, 's> SummaryView<'w, 's> {
                 }
             }
         }
-        if let State::Blocked(b) = s.state {
-            if let Some(p) = b.prim() {
-                let kind = blocked_kind(b);
-                let r = self.prim(p);
-                if r.kind.is_empty() {
-                    r.kind = kind;
-                }
-                r.waiters = r.waiters.saturating_sub(1);
-                r.waits += 1;
-                r.wait_total += d;
-                r.wait_max = r.wait_max.max(d);
-            }
-        }
+        self.prims.segment(&s);
     }
 
     fn flush_segments(&mut self) {
@@ -194,28 +155,6 @@ impl<'w, 's> SummaryView<'w, 's> {
             rec.ended = at;
             rec.end = end;
         }
-    }
-}
-
-/// The class a blocked state names, when nothing else said it.
-fn blocked_kind(b: Blocked) -> &'static str {
-    match b {
-        Blocked::Lock(_) => "Lock",
-        Blocked::Semaphore(_) => "Semaphore",
-        Blocked::Event(_) => "Event",
-        Blocked::Condition(_) => "Condition",
-        Blocked::Queue(_) => "Queue",
-        _ => "",
-    }
-}
-
-/// The class an operation implies, when nothing else said it.
-fn op_kind(op: Op) -> &'static str {
-    match op {
-        Op::Acquire | Op::Release => "Lock",
-        Op::Set | Op::Clear => "Event",
-        Op::Notify => "Condition",
-        Op::Put | Op::Get | Op::TaskDone | Op::Shutdown => "Queue",
     }
 }
 
@@ -249,32 +188,7 @@ impl Sink for SummaryView<'_, '_> {
                     on: Vec::new(),
                 });
             }
-            EventKind::Wait(on) => {
-                let b = self.lanes.blocked(&on);
-                if let Some(p) = b.prim() {
-                    let r = self.prim(p);
-                    r.waiters += 1;
-                    r.max_waiters = r.max_waiters.max(r.waiters);
-                }
-            }
-            EventKind::Prim(op, name) => {
-                let p = self.lanes.intern(name);
-                let r = self.prim(p);
-                if r.kind.is_empty() {
-                    r.kind = op_kind(op);
-                }
-                match op {
-                    Op::Acquire => {
-                        r.acquisitions += 1;
-                        r.holders += 1;
-                        r.max_holders = r.max_holders.max(r.holders);
-                    }
-                    Op::Release => r.holders = r.holders.saturating_sub(1),
-                    Op::Put => r.puts += 1,
-                    Op::Get => r.gets += 1,
-                    _ => {}
-                }
-            }
+            EventKind::Wait(_) | EventKind::Prim(..) => self.prims.event(e, &mut self.lanes),
             EventKind::Done(_) => self.finished(t, e.t, End::Ok),
             EventKind::Failed(kind, _) => {
                 let k = self.word(kind);
@@ -349,7 +263,7 @@ impl SummaryView<'_, '_> {
         best.map(|(o, d)| {
             let what = match o {
                 On::Prim(p) => {
-                    let kind = self.prims.get(p as usize).map_or("", |r| r.kind);
+                    let kind = self.prims.get(p).map_or("", |r| r.kind);
                     format!("{} `{}`", kind_word(kind), self.lanes.name(p))
                 }
                 On::Task(t) => names.get(t as usize).cloned().unwrap_or_default(),
@@ -471,7 +385,7 @@ impl SummaryView<'_, '_> {
             matches!(h[c], "task" | "call" | "coroutine" | "blocked most on" | "outcome" | "outcomes")
         };
         table(&mut out, st, &header, &rows, |c| left(c, &header));
-        let prims: Vec<(usize, &PrimRec)> = self.prims.iter().enumerate().filter(|(_, r)| !r.kind.is_empty()).collect();
+        let prims: Vec<_> = self.prims.iter().collect();
         if !prims.is_empty() {
             out.push('\n');
             let header = [
@@ -489,11 +403,10 @@ impl SummaryView<'_, '_> {
             let rows: Vec<Vec<String>> = prims
                 .iter()
                 .map(|&(p, r)| {
-                    let locking = matches!(r.kind, "Lock" | "Semaphore" | "BoundedSemaphore" | "Condition");
-                    let queue = r.kind.ends_with("Queue");
+                    let (locking, queue) = (r.locking(), r.queue());
                     let opt = |on: bool, n: u64| if on { n.to_string() } else { "-".to_owned() };
                     vec![
-                        self.lanes.name(p as u32).to_owned(),
+                        self.lanes.name(p).to_owned(),
                         r.kind.to_owned(),
                         opt(locking, r.acquisitions),
                         opt(locking, u64::from(r.max_holders)),
@@ -563,11 +476,9 @@ impl SummaryView<'_, '_> {
         let prims: Vec<Value> = self
             .prims
             .iter()
-            .enumerate()
-            .filter(|(_, r)| !r.kind.is_empty())
             .map(|(p, r)| {
                 json!({
-                    "name": self.lanes.name(p as u32), "kind": r.kind, "acquisitions": r.acquisitions,
+                    "name": self.lanes.name(p), "kind": r.kind, "acquisitions": r.acquisitions,
                     "max_holders": r.max_holders, "waits": r.waits, "max_waiters": r.max_waiters,
                     "total_wait": r.wait_total, "max_wait": r.wait_max, "puts": r.puts, "gets": r.gets,
                 })

@@ -3,6 +3,7 @@
 
 pub(crate) mod ast;
 pub(crate) mod expr;
+pub(crate) mod overrides;
 pub(crate) mod parse;
 pub(crate) mod schema;
 pub(crate) mod spread;

@@ -26,6 +26,7 @@ mod scenarios;
 mod schema;
 mod seed;
 mod summary;
+mod sweep;
 mod test_command;
 mod timeline;
 mod versions;
