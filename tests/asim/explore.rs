@@ -313,3 +313,13 @@ fn an_assert_on_a_tuple_is_refused() {
     assert!(run.stderr.contains("message:"), "{}", run.stderr);
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[test]
+fn a_time_budget_stops_starting_variants() {
+    in_root();
+    let started = std::time::Instant::now();
+    let run = asim(&["explore", "--runs", "100000000", "--time-budget", "300ms", DINING]);
+    assert!(started.elapsed() < std::time::Duration::from_secs(20), "the budget was not kept");
+    assert!(run.stdout.contains("--time-budget stopped it after "), "{}", run.stdout);
+    assert!(run.stdout.contains(" of 100000000 variants"), "{}", run.stdout);
+}
