@@ -42,9 +42,13 @@ enum Command {
     /// Check scenarios (exit 0 if valid, 2 if not, 4 if reading one needs
     /// more than --max-memory).
     ///
-    /// A valid scenario is also run, quickly, to find where its output
-    /// depends on an order CPython leaves to memory addresses; that is a
-    /// warning (exit status 0).
+    /// A valid scenario goes through static checks (lock-order inversions,
+    /// events never set, locks left held, coroutines never awaited, tasks
+    /// forgotten, semaphores over-released, queues without a consumer) and
+    /// is run, quickly, to find where its output depends on an order
+    /// CPython leaves to memory addresses. Those are warnings (exit status
+    /// 0), each with an id that `allow:` in the scenario silences
+    /// (docs/analysis.md); `--deny warnings` makes them errors (status 2).
     Check {
         /// The scenario files (YAML); `-` reads one from standard input.
         #[arg(required = true, value_name = "FILE")]
@@ -52,6 +56,9 @@ enum Command {
         /// Only validate: do not run the scenario to look for set-order dependence.
         #[arg(long)]
         no_run: bool,
+        /// `--deny warnings`: report warnings as errors, exit status 2 (for CI).
+        #[arg(long, value_enum, value_name = "WHAT")]
+        deny: Option<Deny>,
         /// Stop reading when the scenario needs more than this many MiB of memory.
         #[arg(long, value_name = "MIB", default_value_t = Limits::default().max_memory >> 20)]
         max_memory: u64,
@@ -376,6 +383,13 @@ enum Format {
     Perfetto,
 }
 
+/// What `asim check --deny` turns into errors.
+#[derive(Copy, Clone, Debug, ValueEnum, PartialEq, Eq)]
+enum Deny {
+    /// Every warning: static checks and set-order dependence.
+    Warnings,
+}
+
 #[derive(Copy, Clone, Debug, ValueEnum, PartialEq, Eq)]
 enum Language {
     /// A plain asyncio program for Python 3.11+; `python3` runs it and
@@ -452,6 +466,39 @@ pub(crate) fn load(path: &str, err: &mut dyn Write, color: bool) -> Result<(Sour
             Err(invalid_or_limit())
         }
     }
+}
+
+/// `asim check` of one file: its status.
+fn check_file(file: &str, no_run: bool, deny: bool, out: &mut dyn Write, err: &mut dyn Write, color: bool) -> i32 {
+    let source = match read(file, err) {
+        Ok(s) => s,
+        Err(code) => return code,
+    };
+    let (c, mut warnings) = match crate::check_source(&source) {
+        Ok(x) => x,
+        Err(diags) => {
+            let _ = write!(err, "{}", diagnostic::render(&source, &diags, color));
+            return invalid_or_limit();
+        }
+    };
+    if !no_run {
+        warnings.extend(c.set_order_warnings(&source, Limits::default()));
+    }
+    if deny && !warnings.is_empty() {
+        for w in &mut warnings {
+            w.severity = diagnostic::Severity::Error;
+        }
+        let n = warnings.len();
+        let _ = write!(err, "{}", diagnostic::render(&source, &warnings, color));
+        let plural = if n == 1 { "" } else { "s" };
+        let _ = writeln!(err, "error: {}: {n} warning{plural} denied (--deny warnings)", source.path);
+        return EXIT_INVALID;
+    }
+    let written = writeln!(out, "{}: ok ({})", source.path, c.summary()).and_then(|()| out.flush());
+    if !warnings.is_empty() {
+        let _ = write!(err, "{}", diagnostic::render(&source, &warnings, color));
+    }
+    written_status(written, err, EXIT_OK)
 }
 
 /// Standard input, up to one byte past the memory ceiling.
@@ -636,24 +683,12 @@ fn main_on_this_thread(args: Vec<OsString>, out: &mut dyn Write, err: &mut dyn W
             let stdin = std::io::stdin();
             crate::testing::run(&opts, out, err, &mut stdin.lock())
         }
-        Command::Check { files, no_run, .. } => {
+        Command::Check { files, no_run, deny, .. } => {
             // The worst status wins: a limit (4) over an invalid file (2).
             let mut status = EXIT_OK;
             for file in &files {
                 crate::memory::forget_hit();
-                let code = match load(file, err, term_color) {
-                    Ok((source, c)) => {
-                        let warnings =
-                            if no_run { Vec::new() } else { c.set_order_warnings(&source, Limits::default()) };
-                        let written = writeln!(out, "{}: ok ({})", source.path, c.summary()).and_then(|()| out.flush());
-                        if !warnings.is_empty() {
-                            let _ = write!(err, "{}", diagnostic::render(&source, &warnings, term_color));
-                        }
-                        written_status(written, err, EXIT_OK)
-                    }
-                    Err(code) => code,
-                };
-                status = status.max(code);
+                status = status.max(check_file(file, no_run, deny.is_some(), out, err, term_color));
             }
             status
         }

@@ -29,12 +29,34 @@ pub struct Diagnostic {
     pub label: Option<String>,
     /// What to do about it ("did you mean `semaphore`?").
     pub hint: Option<String>,
+    /// A static check's stable id (`lock-order`), shown as `warning[lock-order]`.
+    pub id: Option<&'static str>,
+    /// Other places and notes, when there are any (boxed: most
+    /// diagnostics have none, and results carry diagnostics by value).
+    pub more: Option<Box<More>>,
+}
+
+/// The rarer parts of a diagnostic.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct More {
+    /// Other places that explain it, each with its label (drawn with `-`).
+    pub secondary: Vec<(Span, String)>,
+    /// `note:` lines after the excerpt.
+    pub notes: Vec<String>,
 }
 
 impl Diagnostic {
     /// An error at `span`.
     pub fn error(message: impl Into<String>, span: Span) -> Self {
-        Diagnostic { severity: Severity::Error, message: message.into(), span, label: None, hint: None }
+        Diagnostic {
+            severity: Severity::Error,
+            message: message.into(),
+            span,
+            label: None,
+            hint: None,
+            id: None,
+            more: None,
+        }
     }
 
     /// A warning at `span`.
@@ -54,6 +76,37 @@ impl Diagnostic {
     pub fn with_hint(mut self, hint: impl Into<String>) -> Self {
         self.hint = Some(hint.into());
         self
+    }
+
+    /// Gives it a static check's id.
+    #[must_use]
+    pub fn with_id(mut self, id: &'static str) -> Self {
+        self.id = Some(id);
+        self
+    }
+
+    /// Adds another labelled place.
+    #[must_use]
+    pub fn with_secondary(mut self, span: Span, label: impl Into<String>) -> Self {
+        self.more.get_or_insert_with(Default::default).secondary.push((span, label.into()));
+        self
+    }
+
+    /// Adds a `note:` line.
+    #[must_use]
+    pub fn with_note(mut self, note: impl Into<String>) -> Self {
+        self.more.get_or_insert_with(Default::default).notes.push(note.into());
+        self
+    }
+
+    /// The other labelled places.
+    pub fn secondary(&self) -> &[(Span, String)] {
+        self.more.as_ref().map_or(&[], |m| &m.secondary)
+    }
+
+    /// The `note:` lines.
+    pub fn notes(&self) -> &[String] {
+        self.more.as_ref().map_or(&[], |m| &m.notes)
     }
 
     /// Adds a hint if there is one.
@@ -80,6 +133,27 @@ pub fn did_you_mean<'a>(name: &str, candidates: impl IntoIterator<Item = &'a str
     best.map(|(_, c)| format!("did you mean `{c}`?"))
 }
 
+/// The lines of `source` that `span` touches, annotated.
+fn excerpt<'a>(
+    source: &'a Source,
+    span: &Span,
+    label: Option<&'a str>,
+    kind: AnnotationKind,
+) -> Snippet<'a, annotate_snippets::Annotation<'a>> {
+    let start = span.start.min(source.text.len());
+    let end = span.end.clamp(start, source.text.len());
+    let (first_line, lines) = source.lines_around(&(start..end));
+    let mut ann = kind.span(start - lines.start..end - lines.start);
+    if let Some(label) = label {
+        ann = ann.label(label);
+    }
+    Snippet::source(&source.text[lines.clone()])
+        .line_start(first_line + 1)
+        .path(source.path.as_str())
+        .fold(true)
+        .annotation(ann)
+}
+
 /// Renders diagnostics the way a compiler does; `color` adds ANSI styling.
 pub fn render(source: &Source, diagnostics: &[Diagnostic], color: bool) -> String {
     let renderer = if color { Renderer::styled() } else { Renderer::plain() };
@@ -89,19 +163,20 @@ pub fn render(source: &Source, diagnostics: &[Diagnostic], color: bool) -> Strin
             Severity::Error => Level::ERROR,
             Severity::Warning => Level::WARNING,
         };
-        let start = d.span.start.min(source.text.len());
-        let end = d.span.end.clamp(start, source.text.len());
-        let (first_line, lines) = source.lines_around(&(start..end));
-        let mut ann = AnnotationKind::Primary.span(start - lines.start..end - lines.start);
-        if let Some(label) = &d.label {
-            ann = ann.label(label.as_str());
+        // One excerpt per place: the primary one first, then each secondary
+        // one (a far place is its own excerpt, not the lines in between).
+        let mut title = level.primary_title(d.message.as_str());
+        if let Some(id) = d.id {
+            title = title.id(id);
         }
-        let snippet = Snippet::source(&source.text[lines.clone()])
-            .line_start(first_line + 1)
-            .path(source.path.as_str())
-            .fold(true)
-            .annotation(ann);
-        let mut report = vec![level.primary_title(d.message.as_str()).element(snippet)];
+        let mut group = title.element(excerpt(source, &d.span, d.label.as_deref(), AnnotationKind::Primary));
+        for (span, label) in d.secondary() {
+            group = group.element(excerpt(source, span, Some(label), AnnotationKind::Context));
+        }
+        let mut report = vec![group];
+        for n in d.notes() {
+            report.push(Group::with_title(Level::NOTE.secondary_title(n.as_str())));
+        }
         if let Some(h) = &d.hint {
             report.push(Group::with_title(Level::HELP.secondary_title(h.as_str())));
         }

@@ -69,6 +69,8 @@ pub struct Compiled {
     expect: Option<syntax::parse::Expect>,
     /// The `main` key, where warnings about `asyncio.run` point.
     main_span: source::Span,
+    /// The scenario's `allow:` lists (they silence set-order warnings too).
+    allows: syntax::allow::Allows,
 }
 
 impl Compiled {
@@ -101,9 +103,12 @@ impl Compiled {
             max_iterations: limits.max_iterations.min(2_000_000),
             ..limits
         };
-        report::orders::set_order_warnings(source, self.main_span.clone(), |order, hash_seed, sink| {
-            self.run(Limits { set_order: order, hash_seed, ..limits }, sink)
-        })
+        let mut warnings =
+            report::orders::set_order_warnings(source, self.main_span.clone(), |order, hash_seed, sink| {
+                self.run(Limits { set_order: order, hash_seed, ..limits }, sink)
+            });
+        warnings.retain(|d| !self.allows.silences(d.id.unwrap_or_default(), d.span.start));
+        warnings
     }
 
     /// The CPython release a run reproduces: `flag` (`--python`) if given,
@@ -217,7 +222,7 @@ pub fn json_schema() -> String {
 
 /// Parses, checks and compiles a scenario.
 pub fn compile_source(source: &Source) -> Result<Compiled, Vec<Diagnostic>> {
-    front_end(source, false, &[]).map(|(c, _)| c)
+    front_end(source, false, &[], None).map(|(c, _)| c)
 }
 
 /// Parses, checks and compiles a scenario whose top-level `vars` entries
@@ -228,7 +233,7 @@ pub fn compile_source(source: &Source) -> Result<Compiled, Vec<Diagnostic>> {
 /// checker finds in a value points at the entry it replaced, labelled
 /// with the value.
 pub fn compile_with_vars(source: &Source, vars: &[(&str, &str)]) -> Result<Compiled, Vec<Diagnostic>> {
-    front_end(source, false, vars).map(|(c, _)| c)
+    front_end(source, false, vars, None).map(|(c, _)| c)
 }
 
 /// Whether `text` is one Python expression, as a `--var` value must be;
@@ -237,19 +242,30 @@ pub fn check_expression(text: &str) -> Result<(), Diagnostic> {
     syntax::overrides::check_expression(text)
 }
 
+/// Parses, checks and compiles a scenario, and runs the static checks of
+/// `asim check` on it: their warnings (each with its id, those `allow:`
+/// silences left out) come with the compiled scenario.
+pub fn check_source(source: &Source) -> Result<(Compiled, Vec<Diagnostic>), Vec<Diagnostic>> {
+    let mut lints = Vec::new();
+    let (compiled, _) = front_end(source, false, &[], Some(&mut lints))?;
+    Ok((compiled, lints))
+}
+
 /// The scenario as an equivalent, runnable Python 3.11 asyncio program.
 pub fn export_python(source: &Source) -> Result<String, Vec<Diagnostic>> {
-    let (compiled, checked) = front_end(source, true, &[])?;
+    let (compiled, checked) = front_end(source, true, &[], None)?;
     Ok(export::python(&checked, &source.text, &source.path, &compiled.program.name))
 }
 
 /// Parse, check and compile. `keep_tree`: the checked scenario keeps its
 /// coroutine bodies (export needs them); otherwise compiling consumes them.
 /// `vars`: initial values that replace the scenario's ([`compile_with_vars`]).
+/// `lints`: where the static checks' warnings go, if they are to run.
 fn front_end(
     source: &Source,
     keep_tree: bool,
     vars: &[(&str, &str)],
+    lints: Option<&mut Vec<Diagnostic>>,
 ) -> Result<(Compiled, check::Checked), Vec<Diagnostic>> {
     // Later stages run even after parse errors (on what did parse), so one
     // run reports as many problems as it can; errors are sorted by position.
@@ -287,6 +303,11 @@ fn front_end(
         }
     };
     let graph_info = check::graph::GraphInfo::new(&checked, &source.text);
+    if let Some(lints) = lints {
+        if errors.is_empty() {
+            *lints = check::lints::run(&checked, &source.text);
+        }
+    }
     let mut program = match compile::compile(&mut checked, &source.text, &source.stem(), keep_tree) {
         Ok(p) if errors.is_empty() => p,
         Ok(_) => return Err(finish(errors)),
@@ -300,5 +321,6 @@ fn front_end(
     let graph = checked.graph.clone();
     let expect = checked.scenario.expect.take();
     let main_span = checked.scenario.main_span.clone();
-    Ok((Compiled { program, graph, graph_info, expect, main_span }, checked))
+    let allows = std::mem::take(&mut checked.scenario.allows);
+    Ok((Compiled { program, graph, graph_info, expect, main_span, allows }, checked))
 }

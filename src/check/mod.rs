@@ -18,6 +18,7 @@ use std::collections::BTreeMap;
 
 pub(crate) mod exceptions;
 pub(crate) mod graph;
+pub(crate) mod lints;
 pub(crate) use exceptions::ExcDef;
 pub use graph::Edge;
 

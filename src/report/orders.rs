@@ -43,6 +43,7 @@ pub fn set_order_warnings(
                         "this output depends on the order of a set of strings; real Python prints another order on each run",
                         main_span.clone(),
                     )
+                    .with_id("set-order")
                     .with_label("CPython salts str hashes per process (PYTHONHASHSEED)")
                     .with_hint(format!(
                         "asim uses PYTHONHASHSEED=0's order; `asim run --hash-seed {seed}` shows another; print `sorted(s)` for one order everywhere"
@@ -73,6 +74,7 @@ pub fn set_order_warnings(
                 format!("this output depends on {}; real Python may print either", c.site.describe()),
                 span,
             )
+            .with_id("set-order")
             .with_label("CPython iterates a set of tasks here, in memory-address order")
             .with_hint(format!(
                 "asim runs it in task creation order; `asim run --set-order {order}` shows another order CPython may take"

@@ -329,6 +329,8 @@ pub(crate) struct Scenario {
     pub(crate) exceptions: Vec<(Name, Name)>,
     /// `python: "3.12"`: the CPython release the scenario is for.
     pub(crate) python: Option<crate::version::Python>,
+    /// `allow:`: the warning ids silenced, for the scenario and per step.
+    pub(crate) allows: super::allow::Allows,
 }
 
 /// `seed: 42`: the key `random.seed(42)` gives CPython's Mersenne Twister.

@@ -1,6 +1,7 @@
 //! Stage 1: source text to syntax tree (YAML with spans, then steps and
 //! Python expressions).
 
+pub(crate) mod allow;
 pub(crate) mod ast;
 pub(crate) mod expr;
 pub(crate) mod overrides;

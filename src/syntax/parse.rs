@@ -30,6 +30,7 @@ pub(crate) const TOP_KEYS: &[&str] = &[
     "coroutines",
     "main",
     "expect",
+    "allow",
 ];
 
 /// Every verb, with the modifiers it accepts.
@@ -64,6 +65,8 @@ pub(crate) const VERBS: &[(&str, &[&str])] = &[
 pub(crate) struct Parser<'s> {
     pub(crate) errors: Vec<Diagnostic>,
     source: &'s str,
+    /// Each step's `allow:`, gathered as the steps are read.
+    step_allows: Vec<(Span, Vec<Name>)>,
 }
 
 fn scalar_origin(node: &Node) -> Origin {
@@ -100,7 +103,7 @@ fn flow_hint(d: Diagnostic, node: &Node, source: &str) -> Diagnostic {
 
 impl<'s> Parser<'s> {
     pub(crate) fn new(source: &'s str) -> Self {
-        Parser { errors: Vec::new(), source }
+        Parser { errors: Vec::new(), source, step_allows: Vec::new() }
     }
 
     fn err(&mut self, d: Diagnostic) {
@@ -128,6 +131,7 @@ impl<'s> Parser<'s> {
             seed: None,
             exceptions: Vec::new(),
             python: None,
+            allows: Default::default(),
         };
         let mut has_main = false;
         let mut main_typo = false;
@@ -151,6 +155,7 @@ impl<'s> Parser<'s> {
                     sc.coroutines.extend(defs);
                 }
                 "expect" => sc.expect = self.expect(value),
+                "allow" => sc.allows.scenario = super::allow::ids(value, &mut self.errors),
                 "main" => {
                     has_main = true;
                     sc.main_span = key.span.clone();
@@ -190,6 +195,8 @@ impl<'s> Parser<'s> {
                 }
             }
         }
+        sc.allows.steps = std::mem::take(&mut self.step_allows);
+        sc.allows.steps.sort_by_key(|(span, _)| span.start);
         if !has_main && !main_typo {
             self.err(
                 Diagnostic::error("the scenario has no `main`", root.span.start..root.span.start)
@@ -774,6 +781,10 @@ impl<'s> Parser<'s> {
             let Some(kt) = k.as_str() else { continue };
             if mods.contains(&kt) {
                 m.entries.push((kt, k, v));
+            } else if kt == "allow" {
+                // Any step may silence `asim check`'s warnings about it.
+                let ids = super::allow::ids(v, &mut self.errors);
+                self.step_allows.push((node.span.clone(), ids));
             } else if verb == "try" && kt.strip_prefix("except").is_some_and(|r| r.starts_with([' ', '*', '('])) {
                 // Python's `except*:` or `except ValueError as e:`.
                 if let Some(key) = self.python_except(kt, k, v) {

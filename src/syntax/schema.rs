@@ -72,7 +72,18 @@ const TOP_DOCS: &[(&str, &str)] = &[
     ("coroutines", "async def name(params): `name(param, param=default)` to its body, a list of steps."),
     ("main", "The body of main(), run as asyncio.run(main())."),
     ("expect", "What the run must do, checked by asim run and asim test: outcome, elapsed, prints, never_prints, max_tasks."),
+    ("allow", "Warning ids `asim check` must not report anywhere in the scenario: one id or a list (`allow: [fire-and-forget]`)."),
 ];
+
+/// The `allow` key: one warning id or a list of them.
+fn allow_value(description: &str) -> Value {
+    let ids: Vec<&str> = super::allow::IDS.iter().map(|(k, _)| *k).collect();
+    let list = super::allow::IDS.iter().map(|(k, d)| format!("{k}: {d}")).collect::<Vec<_>>().join("; ");
+    json!({
+        "description": format!("{description} The ids: {list}."),
+        "anyOf": [{ "enum": ids }, { "type": "array", "items": { "enum": ids } }],
+    })
+}
 
 const EXPECT_DOCS: &[(&str, &str)] = &[
     ("outcome", "ok, deadlock, limit, error, \"error: ValueError\", or {error: ValueError, message: ...}."),
@@ -147,6 +158,10 @@ pub(crate) fn schema() -> Value {
         for m in *mods {
             props.insert((*m).to_owned(), modifier_value(m));
         }
+        props.insert(
+            "allow".to_owned(),
+            allow_value("Warning ids `asim check` must not report about this step (its body included)."),
+        );
         verbs.push(json!({
             "title": verb,
             "description": doc(VERB_DOCS, verb),
@@ -183,6 +198,7 @@ pub(crate) fn schema() -> Value {
             }),
             "main" => steps_ref(d),
             "expect" => json!({ "description": d, "$ref": "#/$defs/expect" }),
+            "allow" => allow_value(d),
             _ => code(d),
         };
         top.insert((*key).to_owned(), v);

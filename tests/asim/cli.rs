@@ -159,7 +159,7 @@ fn check_warns_where_the_output_depends_on_string_hashes() {
     let run = asim(&["check", "tests/regressions/set_of_strings.yaml"]);
     assert_eq!(run.code, 0, "warnings are not errors");
     assert!(
-        run.stderr.contains("warning: this output depends on the order of a set of strings; real Python prints another order on each run"),
+        run.stderr.contains("warning[set-order]: this output depends on the order of a set of strings; real Python prints another order on each run"),
         "{}",
         run.stderr
     );
@@ -175,7 +175,7 @@ fn check_warns_where_the_output_depends_on_cpythons_set_order() {
     let run = asim(&["check", "scenarios/mass_cancel.yaml", "scenarios/leftover_tasks.yaml"]);
     assert_eq!(run.code, 0, "warnings are not errors");
     assert!(run.stderr.contains(
-        "warning: this output depends on the order in which a TaskGroup cancels its other tasks when one fails; real Python may print either\n  --> scenarios/mass_cancel.yaml:22:9"
+        "warning[set-order]: this output depends on the order in which a TaskGroup cancels its other tasks when one fails; real Python may print either\n  --> scenarios/mass_cancel.yaml:22:9"
     ), "{}", run.stderr);
     assert!(
         run.stderr.contains("the order in which asyncio.run() cancels the tasks still running at the end"),

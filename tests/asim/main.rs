@@ -20,6 +20,7 @@ mod graph;
 mod human_filters;
 mod invalid;
 mod limits;
+mod lints;
 mod perfetto;
 mod robustness;
 mod scenarios;

@@ -289,7 +289,7 @@ fn test_warns_where_the_output_depends_on_the_set_order() {
     assert_eq!(run.code, 0, "a warning does not fail the test: {}", run.stdout);
     assert!(
         run.stdout.contains(
-            "test leftover.yaml ... new\n  warning: this output depends on the order in which asyncio.run() cancels"
+            "test leftover.yaml ... new\n  warning[set-order]: this output depends on the order in which asyncio.run() cancels"
         ),
         "{}",
         run.stdout
