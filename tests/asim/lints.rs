@@ -43,6 +43,25 @@ fn each_fixture_triggers_exactly_its_check() {
     });
 }
 
+/// A coroutine is judged per call: `handoff(a, b)`, `handoff(b, c)`,
+/// `handoff(c, d)` is a chain, not a cycle, though its parameters stand for
+/// b and c in both places; the dining philosophers' five calls are one
+/// cycle of five, not pairs taken both ways.
+#[test]
+fn lock_order_follows_each_call_s_own_arguments() {
+    in_root();
+    let run = asim(&["check", "--no-run", "tests/lints/lock-order_chain_ok.yaml"]);
+    assert_eq!((run.code, run.stderr.as_str()), (0, ""));
+    let run = asim(&["check", "--no-run", "scenarios/dining_philosophers.yaml"]);
+    assert!(
+        run.stderr.contains("`fork0`, `fork1`, `fork2`, `fork3` and `fork4` are taken in a cycle of orders"),
+        "{}",
+        run.stderr
+    );
+    assert!(!run.stderr.contains("(= `fork1`) then `right` (= `fork0`)"), "{}", run.stderr);
+    assert_eq!(run.stderr.matches("`philosopher` called with").count(), 5, "{}", run.stderr);
+}
+
 #[test]
 fn each_corrected_fixture_is_clean_and_runs() {
     in_root();

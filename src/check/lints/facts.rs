@@ -169,6 +169,56 @@ impl<'a> Facts<'a> {
         self.prim_ids.get(name).map(|&id| BTreeSet::from([id])).unwrap_or_default()
     }
 
+    /// What the parameters of `callee` stand for at each of its call sites
+    /// (a plain name passed, resolved in the caller; a parameter not
+    /// passed, what every site passes it; any other argument, nothing),
+    /// each binding once, with the first site that gives it; or, when
+    /// nothing calls it, every site's at once.
+    pub(crate) fn call_bindings(&self, callee: usize) -> Vec<(Option<Span>, Vec<BTreeSet<u32>>)> {
+        let mut out: Vec<(Option<Span>, Vec<BTreeSet<u32>>)> = Vec::new();
+        let n = self.bodies[callee].params.len();
+        for caller in 0..self.bodies.len() {
+            for s in self.all_steps(caller) {
+                for op in self.ops(s) {
+                    let Op::Call { callee: c, span, args, kwargs, .. } = op else { continue };
+                    if *c as usize != callee {
+                        continue;
+                    }
+                    let mut binding = self.params[callee].clone();
+                    let mut starred = false;
+                    for (i, a) in args.iter().enumerate() {
+                        starred |= matches!(a.kind, ExprKind::Starred(_));
+                        if starred || i >= n {
+                            break;
+                        }
+                        binding[i] = match &a.kind {
+                            ExprKind::Name(name) => self.resolve(caller, name),
+                            _ => BTreeSet::new(),
+                        };
+                    }
+                    for k in kwargs.iter() {
+                        if let Some(p) = self.param_index(callee as u32, Err(&k.name)) {
+                            binding[p] = match &k.value.kind {
+                                ExprKind::Name(name) => self.resolve(caller, name),
+                                _ => BTreeSet::new(),
+                            };
+                        }
+                    }
+                    if starred {
+                        binding = self.params[callee].clone();
+                    }
+                    if !out.iter().any(|(_, b)| *b == binding) {
+                        out.push((Some(span.clone()), binding));
+                    }
+                }
+            }
+        }
+        if out.is_empty() {
+            out.push((None, self.params[callee].clone()));
+        }
+        out
+    }
+
     /// The coroutine (not a plain function) `name` calls in `body`, by id.
     pub(crate) fn callee(&self, body: usize, name: &str) -> Option<usize> {
         let id = *self.callees.get(name)? as usize;

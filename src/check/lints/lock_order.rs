@@ -31,6 +31,9 @@ struct Witness {
     inner: (Span, String),
     /// When taken by an awaited coroutine: its name, and where it takes it.
     via: Option<(String, Span)>,
+    /// The call of `body` whose arguments bind its parameters so (`None`:
+    /// every call's at once).
+    site: Option<Span>,
 }
 
 /// Where a coroutine (or what it awaits) takes each primitive: the first site.
@@ -41,6 +44,10 @@ struct Walk<'f, 'a> {
     /// Per body: what it takes, with what it awaits (None while computing).
     takes: Vec<Option<Takes>>,
     edges: BTreeMap<(u32, u32), Witness>,
+    /// The body being walked has its parameters bound as at this call
+    /// site: what each stands for there.
+    binding: Vec<BTreeSet<u32>>,
+    site: Option<Span>,
 }
 
 /// A lock held: its primitive, where it was taken, the name used.
@@ -56,6 +63,26 @@ fn lockish(kind: PrimKind) -> bool {
 }
 
 impl Walk<'_, '_> {
+    /// What `name` stands for in `body` as the current call binds it.
+    fn resolve(&self, body: usize, name: &str) -> BTreeSet<u32> {
+        match self.facts.bodies[body].params.iter().position(|p| *p == name) {
+            Some(i) => self.binding[i].clone(),
+            None => self.facts.resolve(body, name),
+        }
+    }
+
+    /// The primitive a `with:` step takes, as the current call binds it.
+    fn with_target(&self, body: usize, s: &Step) -> Option<(BTreeSet<u32>, Span)> {
+        let (_, span) = self.facts.with_target(body, s)?;
+        match &s.kind {
+            StepKind::With { prim: crate::syntax::ast::Code::Expr(e, _), .. } => match &e.kind {
+                crate::syntax::expr::ExprKind::Name(n) => Some((self.resolve(body, n), span)),
+                _ => None,
+            },
+            _ => None,
+        }
+    }
+
     /// The lockish ones of `ids`, a condition as its lock.
     fn locks(&self, ids: BTreeSet<u32>) -> BTreeSet<u32> {
         ids.into_iter().filter(|&id| lockish(self.facts.kind(id))).map(|id| self.facts.lock_of[id as usize]).collect()
@@ -103,6 +130,7 @@ impl Walk<'_, '_> {
                     outer: (h.span.clone(), h.name.clone()),
                     inner: inner.clone(),
                     via: via.clone(),
+                    site: self.site.clone(),
                 });
             }
         }
@@ -121,13 +149,13 @@ impl Walk<'_, '_> {
                 Op::Method { recv, method: "acquire", how: How::Awaited, span } => {
                     // A parameter that stands for several locks takes one of them.
                     let before = held.len();
-                    for id in self.locks(facts.resolve(body, recv)) {
+                    for id in self.locks(self.resolve(body, recv)) {
                         self.edge(body, &held[..before], id, (span.clone(), recv.to_string()), None);
                         held.push(Held { prim: id, span: span.clone(), name: recv.to_string() });
                     }
                 }
                 Op::Method { recv, method: "release", .. } => {
-                    let ids = self.locks(facts.resolve(body, recv));
+                    let ids = self.locks(self.resolve(body, recv));
                     held.retain(|h| !ids.contains(&h.prim));
                 }
                 Op::Call { callee, how: How::Awaited | How::Joined, span, .. } if !held.is_empty() => {
@@ -142,7 +170,7 @@ impl Walk<'_, '_> {
         match &s.kind {
             StepKind::With { body: inner, prim } => {
                 let before = held.len();
-                if let Some((ids, span)) = facts.with_target(body, s) {
+                if let Some((ids, span)) = self.with_target(body, s) {
                     let name = match prim {
                         crate::syntax::ast::Code::Expr(e, o) => o.text(facts.src)[e.span.clone()].to_owned(),
                         _ => String::new(),
@@ -167,9 +195,15 @@ impl Walk<'_, '_> {
 }
 
 pub(crate) fn check(facts: &Facts, out: &mut Vec<Diagnostic>) {
-    let mut w = Walk { facts, takes: vec![None; facts.bodies.len()], edges: BTreeMap::new() };
+    let mut w =
+        Walk { facts, takes: vec![None; facts.bodies.len()], edges: BTreeMap::new(), binding: Vec::new(), site: None };
+    // A coroutine is walked once per way its calls bind its parameters, so
+    // `f(a, b)` and `f(b, c)` give a → b and b → c, not b → b or a → c.
     for body in 0..facts.bodies.len() {
-        w.steps(body, facts.bodies[body].steps, &mut Vec::new());
+        for (site, binding) in facts.call_bindings(body) {
+            (w.binding, w.site) = (binding, site);
+            w.steps(body, facts.bodies[body].steps, &mut Vec::new());
+        }
     }
     if w.edges.is_empty() {
         return;
@@ -252,7 +286,11 @@ fn report(facts: &Facts, edges: &BTreeMap<(u32, u32), Witness>, cycle: &[u32]) -
         let note = match &w.via {
             None => {
                 let second = as_prim(facts, &w.inner.1, b);
-                places.push((w.inner.0.clone(), format!("`{who}` takes {second} while holding {first}")));
+                // One place for several paths (a coroutine called with
+                // different locks): the first says it, the notes tell them apart.
+                if !places.iter().any(|(s, _)| *s == w.inner.0) {
+                    places.push((w.inner.0.clone(), format!("`{who}` takes {second} while holding {first}")));
+                }
                 format!("`{who}` takes {first} then {second} (line {} → {})", line(&w.outer.0), line(&w.inner.0))
             }
             Some((callee, site)) => {
@@ -281,8 +319,10 @@ fn report(facts: &Facts, edges: &BTreeMap<(u32, u32), Witness>, cycle: &[u32]) -
             continue;
         }
         shown.push(w.body);
-        for (span, args) in call_sites(facts, w.body, &written) {
-            if places.len() < 6 {
+        // The calls that bind the parameters as the paths take them.
+        let sites: Vec<&Span> = pairs.iter().filter_map(|p| edges[p].site.as_ref()).collect();
+        for (span, args) in call_sites(facts, w.body, &written).into_iter().filter(|(s, _)| sites.contains(&s)) {
+            if places.len() < 7 {
                 places.push((span, format!("`{}` called with {args}", facts.bodies[w.body].name)));
             }
         }
