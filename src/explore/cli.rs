@@ -1,7 +1,7 @@
 //! `asim explore`'s command line.
 
 use super::{explore, merge, parse_shard, write_human, write_json, Options, Tally};
-use crate::cli::{load, EXIT_ERROR, EXIT_INVALID, EXIT_OK};
+use crate::cli::{load, Color, EXIT_ERROR, EXIT_INVALID, EXIT_OK};
 use crate::runtime::{Limits, Spread};
 use crate::version::Python;
 use std::io::Write;
@@ -46,6 +46,9 @@ pub(crate) struct ExploreArgs {
     /// `--merge` reads).
     #[arg(long, value_enum, default_value_t = ExploreFormat::Human)]
     format: ExploreFormat,
+    /// Colour in the report: auto (only on a terminal, honouring NO_COLOR), always, never.
+    #[arg(long, value_enum, default_value_t = Color::Auto)]
+    color: Color,
     /// Worker threads (default: one per core).
     #[arg(short = 'j', long, default_value_t = 0)]
     jobs: usize,
@@ -94,7 +97,12 @@ fn parse_budget(text: &str) -> Result<std::time::Duration, String> {
 }
 
 /// Runs `asim explore`.
-pub(crate) fn main(a: ExploreArgs, out: &mut dyn Write, err: &mut dyn Write, color: bool) -> i32 {
+pub(crate) fn main(a: ExploreArgs, out: &mut dyn Write, err: &mut dyn Write, term_color: bool) -> i32 {
+    let color = match a.color {
+        Color::Always => true,
+        Color::Never => false,
+        Color::Auto => term_color,
+    };
     let tally = if a.merge.is_empty() {
         let Some(file) = &a.file else { return EXIT_INVALID };
         let (source, compiled) = match load(file, err, color) {
@@ -154,7 +162,7 @@ pub(crate) fn main(a: ExploreArgs, out: &mut dyn Write, err: &mut dyn Write, col
         }
     };
     let written = match a.format {
-        ExploreFormat::Human => write_human(out, &tally),
+        ExploreFormat::Human => write_human(out, &tally, color),
         ExploreFormat::Json => write_json(out, &tally),
     }
     .and_then(|()| out.flush());

@@ -2,10 +2,20 @@
 //! (which `asim explore --merge` reads back).
 
 use super::Tally;
+use crate::report::{Style, BOLD, DIM, GREEN, RED};
 use std::io::{self, Write};
 
 fn secs(t: f64) -> String {
     format!("{t:.3}s")
+}
+
+/// A path as one shell word: quoted when it holds anything but letters,
+/// digits and `_-./`.
+fn shell_word(path: &str) -> String {
+    if !path.is_empty() && path.chars().all(|c| c.is_ascii_alphanumeric() || "_-./".contains(c)) {
+        return path.to_owned();
+    }
+    format!("'{}'", path.replace('\'', "'\\''"))
 }
 
 /// A task's call, cut to a width that keeps the table readable.
@@ -23,8 +33,9 @@ fn plural(n: u64, one: &str, many: &str) -> String {
     format!("{n} {}", if n == 1 { one } else { many })
 }
 
-/// Writes the report a person reads.
-pub fn write_human(out: &mut dyn Write, t: &Tally) -> io::Result<()> {
+/// Writes the report a person reads (`color`: ANSI colours).
+pub fn write_human(out: &mut dyn Write, t: &Tally, color: bool) -> io::Result<()> {
+    let style = Style { on: color };
     let mut head = format!(
         "asim explore {} · Python {} · {} of seed {}",
         t.scenario,
@@ -37,7 +48,7 @@ pub fn write_human(out: &mut dyn Write, t: &Tally) -> io::Result<()> {
         let ks: Vec<String> = t.shards.iter().map(|s| s.0.to_string()).collect();
         head += &format!(" · shard{} {} of {n}", if ks.len() == 1 { "" } else { "s" }, ks.join(","));
     }
-    writeln!(out, "{head}")?;
+    writeln!(out, "{}", style.paint(BOLD, &head))?;
     let mut varies = Vec::new();
     if t.varied_sites > 0 {
         varies.push(plural(t.varied_sites as u64, "varied duration", "varied durations"));
@@ -69,8 +80,9 @@ pub fn write_human(out: &mut dyn Write, t: &Tally) -> io::Result<()> {
     let width = t.classes.keys().map(|k| k.chars().count()).max().unwrap_or(2).max(8);
     for (class, c) in &t.classes {
         let share = 100.0 * c.count as f64 / t.runs.max(1) as f64;
-        let nominal = if c.first == 0 { "   (the nominal run)" } else { "" };
-        writeln!(out, "  {class:<width$}  {:>9}  {share:>5.1}%{nominal}", c.count)?;
+        let nominal = if c.first == 0 { style.paint(DIM, "   (the nominal run)") } else { String::new() };
+        let name = style.paint(if class == "ok" { GREEN } else { RED }, &format!("{class:<width$}"));
+        writeln!(out, "  {name}  {:>9}  {share:>5.1}%{nominal}", c.count)?;
     }
     if let (Some(p50), Some(p95), Some(p99), Some(max)) =
         (t.percentile(50.0), t.percentile(95.0), t.percentile(99.0), t.elapsed.last())
@@ -93,7 +105,8 @@ pub fn write_human(out: &mut dyn Write, t: &Tally) -> io::Result<()> {
     )?;
     for (class, c) in t.classes.iter().filter(|(k, _)| *k != "ok") {
         writeln!(out)?;
-        writeln!(out, "{class}: {} of {}", plural(c.count, "variant", "variants"), t.runs)?;
+        let title = format!("{class}: {} of {}", plural(c.count, "variant", "variants"), t.runs);
+        writeln!(out, "{}", style.paint(RED, &title))?;
         let Some(e) = &c.example else { continue };
         let from = if e.variant == e.original {
             String::new()
@@ -133,7 +146,8 @@ pub fn write_human(out: &mut dyn Write, t: &Tally) -> io::Result<()> {
                 "  with the set orders shuffled (--set-order alone does not give this one: replay the variant)"
             )?;
         }
-        writeln!(out, "  replay: asim run {} --variant {}", t.file, e.variant)?;
+        let replay = format!("asim run {} --variant {}", shell_word(&t.file), e.variant);
+        writeln!(out, "  replay: {}", style.paint(BOLD, &replay))?;
     }
     Ok(())
 }
@@ -142,4 +156,16 @@ pub fn write_human(out: &mut dyn Write, t: &Tally) -> io::Result<()> {
 pub fn write_json(out: &mut dyn Write, t: &Tally) -> io::Result<()> {
     serde_json::to_writer(&mut *out, t)?;
     writeln!(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::shell_word;
+
+    #[test]
+    fn replay_paths_are_one_shell_word() {
+        assert_eq!(shell_word("scenarios/pool.yaml"), "scenarios/pool.yaml");
+        assert_eq!(shell_word("my scenarios/pool.yaml"), "'my scenarios/pool.yaml'");
+        assert_eq!(shell_word("it's.yaml"), "'it'\\''s.yaml'");
+    }
 }

@@ -323,3 +323,18 @@ fn a_time_budget_stops_starting_variants() {
     assert!(run.stdout.contains("--time-budget stopped it after "), "{}", run.stdout);
     assert!(run.stdout.contains(" of 100000000 variants"), "{}", run.stdout);
 }
+
+#[test]
+fn the_report_is_coloured_on_request() {
+    in_root();
+    let plain = asim(&["explore", "--runs", "50", DINING]).stdout;
+    let coloured = asim(&["explore", "--runs", "50", "--color", "always", DINING]).stdout;
+    assert!(!plain.contains('\x1b'), "{plain}");
+    assert!(coloured.contains("\x1b[32mok"), "{coloured}");
+    let stripped: String = coloured
+        .split('\x1b')
+        .enumerate()
+        .map(|(i, p)| if i == 0 { p } else { &p[p.find('m').unwrap() + 1..] })
+        .collect();
+    assert_eq!(stripped, plain);
+}
