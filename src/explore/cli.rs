@@ -55,9 +55,14 @@ pub(crate) struct ExploreArgs {
     /// The CPython release to reproduce: 3.11, 3.12, 3.13 or 3.14.
     #[arg(long, value_name = "VERSION", value_parser = Python::parse)]
     python: Option<Python>,
-    /// Stop each variant after this many executed steps.
-    #[arg(long, default_value_t = Limits::default().max_steps)]
-    max_steps: u64,
+    /// Stop each variant after this many executed steps (default: 100
+    /// times the nominal run's, at least 100000).
+    #[arg(long)]
+    max_steps: Option<u64>,
+    /// Stop each variant after this many iterations of the event loop
+    /// (default: 100 times the nominal run's, at least 100000).
+    #[arg(long)]
+    max_iterations: Option<u64>,
     /// Stop each variant after creating this many tasks.
     #[arg(long, default_value_t = Limits::default().max_tasks)]
     max_tasks: u32,
@@ -122,8 +127,10 @@ pub(crate) fn main(a: ExploreArgs, out: &mut dyn Write, err: &mut dyn Write, ter
             vary_orders: !a.no_orders,
             shard: a.shard,
             jobs: a.jobs,
+            calibrate: a.max_steps.is_none() && a.max_iterations.is_none(),
             limits: Limits {
-                max_steps: a.max_steps,
+                max_steps: a.max_steps.unwrap_or(Limits::default().max_steps),
+                max_iterations: a.max_iterations.unwrap_or(Limits::default().max_iterations),
                 max_tasks: a.max_tasks,
                 max_time: a.max_time,
                 max_memory: a.max_memory.saturating_mul(1 << 20),
@@ -131,7 +138,13 @@ pub(crate) fn main(a: ExploreArgs, out: &mut dyn Write, err: &mut dyn Write, ter
                 ..Limits::default()
             },
         };
-        explore(&source, &compiled, &opts)
+        match explore(&source, &compiled, &opts) {
+            Ok(t) => t,
+            Err(e) => {
+                let _ = writeln!(err, "error: {e}\n  hint: `asim run {file}` shows where it stops");
+                return crate::cli::EXIT_LIMIT;
+            }
+        }
     } else {
         let mut parts = Vec::new();
         for path in &a.merge {

@@ -49,7 +49,17 @@ pub struct Options {
     pub jobs: usize,
     /// The limits of each run.
     pub limits: Limits,
+    /// Cap each variant's steps and loop iterations at [`RUNAWAY`] times
+    /// the nominal run's (the command line does unless `--max-steps` or
+    /// `--max-iterations` is given).
+    pub calibrate: bool,
 }
+
+/// How many times the nominal run's steps and loop iterations a variant
+/// may take, when [`Options::calibrate`] (at least [`RUNAWAY_FLOOR`]).
+pub const RUNAWAY: u64 = 100;
+/// The least a calibrated limit allows.
+pub const RUNAWAY_FLOOR: u64 = 100_000;
 
 impl Options {
     /// Variant `index` of this exploration.
@@ -70,6 +80,8 @@ struct Sample {
     elapsed: f64,
     interleaving: u64,
     output: u64,
+    /// The run went through a set order CPython leaves open.
+    orders: bool,
 }
 
 /// How many variants run between two looks at the clock (per thread).
@@ -108,13 +120,32 @@ fn sample(c: &Compiled, opts: &Options, index: u64) -> Sample {
         elapsed: end.elapsed,
         interleaving: probe.interleaving,
         output: probe.output,
+        orders: !end.set_choices.is_empty(),
     }
 }
 
-/// Explores a scenario that compiled (`compiled`, from `source`).
-pub fn explore(source: &Source, compiled: &Compiled, opts: &Options) -> Tally {
+/// Explores a scenario that compiled (`compiled`, from `source`); an
+/// error when its nominal run hits a limit (every variant would).
+pub fn explore(source: &Source, compiled: &Compiled, opts: &Options) -> Result<Tally, String> {
     let started = Instant::now();
     let id = NEXT_ID.fetch_add(1, Ordering::Relaxed);
+    // The nominal run first: a scenario that never ends as written is not
+    // worth a thousand variants, and one that ends bounds the variants'
+    // work (every shard computes the same bound).
+    let nominal = compiled.run_variant(opts.limits, &opts.variant(0), None, &mut probe::Probe::new()).0;
+    if let crate::runtime::Outcome::Limit(l) = &nominal.outcome {
+        return Err(format!(
+            "the nominal run (every duration as written) stops at a limit: {}; every variant would too: make the scenario end, or raise the limit",
+            l.message
+        ));
+    }
+    let mut opts = opts.clone();
+    if opts.calibrate {
+        let cap = |n: u64| n.saturating_mul(RUNAWAY).max(RUNAWAY_FLOOR);
+        opts.limits.max_steps = opts.limits.max_steps.min(cap(nominal.steps));
+        opts.limits.max_iterations = opts.limits.max_iterations.min(cap(nominal.iterations));
+    }
+    let opts = &opts;
     let mut tally = Tally::new(compiled, opts);
     let (k, n) = opts.shard.unwrap_or((1, 1));
     let mut next = k - 1;
@@ -137,7 +168,7 @@ pub fn explore(source: &Source, compiled: &Compiled, opts: &Options) -> Tally {
             Err(_) => indices.iter().map(one).collect(),
         };
         for s in samples.into_iter().flatten() {
-            tally.add(s.index, &s.class, s.elapsed, s.interleaving, s.output);
+            tally.add(s.index, &s.class, s.elapsed, s.interleaving, s.output, s.orders);
         }
     }
     // The smallest failing variant of each class, shrunk (each on a
@@ -158,7 +189,7 @@ pub fn explore(source: &Source, compiled: &Compiled, opts: &Options) -> Tally {
         }
     }
     tally.finish();
-    tally
+    Ok(tally)
 }
 
 /// Parses `--shard K/N`.

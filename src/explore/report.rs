@@ -60,12 +60,17 @@ pub fn write_human(out: &mut dyn Write, t: &Tally, color: bool) -> io::Result<()
         varies.push(format!("blocks ± {j}"));
     }
     if t.vary_orders {
-        varies.push("set orders shuffled".into());
+        varies.push(match t.orders_met {
+            0 => "no set order to shuffle".to_owned(),
+            n if n == t.runs => "set orders shuffled".to_owned(),
+            n => format!("set orders shuffled (in the {n} variants that met one)"),
+        });
     }
     if varies.is_empty() {
         varies.push("nothing varies: every variant is the nominal run".into());
     }
     writeln!(out, "what varies: {}", varies.join(" · "))?;
+    writeln!(out, "each variant may take {} steps and {} loop iterations", t.max_steps, t.max_iterations)?;
     if t.budget_hit {
         writeln!(out, "--time-budget stopped it after {} of {} variants", t.runs, t.planned)?;
     }
@@ -146,7 +151,13 @@ pub fn write_human(out: &mut dyn Write, t: &Tally, color: bool) -> io::Result<()
                 "  with the set orders shuffled (--set-order alone does not give this one: replay the variant)"
             )?;
         }
-        let replay = format!("asim run {} --variant {}", shell_word(&t.file), e.variant);
+        // A runaway variant stops where the exploration's limits stop it.
+        let limits = if class == "limit" {
+            format!(" --max-steps {} --max-iterations {}", t.max_steps, t.max_iterations)
+        } else {
+            String::new()
+        };
+        let replay = format!("asim run{limits} {} --variant {}", shell_word(&t.file), e.variant);
         writeln!(out, "  replay: {}", style.paint(BOLD, &replay))?;
     }
     Ok(())

@@ -11,6 +11,10 @@ use crate::Compiled;
 
 /// The most runs one shrinking may take.
 const MAX_RUNS: u32 = 400;
+/// Single draws are tried one by one only in a run that drew at most
+/// this many (a run of thousands would spend every run, and its id would
+/// list them all).
+const MAX_DRAWS_TRIED: usize = 64;
 
 struct Shrinker<'a> {
     c: &'a Compiled,
@@ -73,10 +77,11 @@ pub(crate) fn smallest(c: &Compiled, opts: &Options, v0: &Variant, class: &str) 
             let mut sites: Vec<u32> = draws.iter().map(|d| d.site).collect();
             sites.sort_unstable();
             sites.dedup();
-            let pins = sites
-                .iter()
-                .map(|&s| (s, None))
-                .chain(draws.iter().filter(|d| d.value != d.nominal).map(|d| (d.site, Some(d.draw))));
+            draws.retain(|d| d.value != d.nominal);
+            if draws.len() > MAX_DRAWS_TRIED {
+                draws.clear();
+            }
+            let pins = sites.iter().map(|&s| (s, None)).chain(draws.iter().map(|d| (d.site, Some(d.draw))));
             for pin in pins {
                 if best.pinned.contains(&(pin.0, None)) {
                     continue;

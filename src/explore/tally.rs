@@ -25,6 +25,12 @@ pub struct Tally {
     pub jitter_blocks: Option<String>,
     /// Whether set orders were shuffled.
     pub vary_orders: bool,
+    /// The most steps and loop iterations a variant may take.
+    pub max_steps: u64,
+    /// See [`Tally::max_steps`].
+    pub max_iterations: u64,
+    /// Variants whose run went through a set order CPython leaves open.
+    pub orders_met: u64,
     /// The `sleep`/`block` steps that vary (a spread in the scenario, or a
     /// jitter for them).
     pub varied_sites: usize,
@@ -121,6 +127,9 @@ impl Tally {
             jitter: opts.jitter.map(|j| j.to_string()),
             jitter_blocks: opts.jitter_blocks.map(|j| j.to_string()),
             vary_orders: opts.vary_orders,
+            max_steps: opts.limits.max_steps,
+            max_iterations: opts.limits.max_iterations,
+            orders_met: 0,
             varied_sites,
             shards: vec![opts.shard.unwrap_or((1, 1))],
             runs: 0,
@@ -133,8 +142,9 @@ impl Tally {
         }
     }
 
-    pub(crate) fn add(&mut self, index: u64, class: &str, elapsed: f64, interleaving: u64, output: u64) {
+    pub(crate) fn add(&mut self, index: u64, class: &str, elapsed: f64, interleaving: u64, output: u64, orders: bool) {
         self.runs += 1;
+        self.orders_met += u64::from(orders);
         if index == 0 {
             self.nominal_elapsed = Some(elapsed);
         }
@@ -185,10 +195,11 @@ pub fn merge(mut parts: Vec<Tally>) -> Result<Tally, String> {
             && t.jitter == all.jitter
             && t.jitter_blocks == all.jitter_blocks
             && t.vary_orders == all.vary_orders
+            && (t.max_steps, t.max_iterations) == (all.max_steps, all.max_iterations)
             && t.python == all.python;
         if !same {
             return Err(format!(
-                "the results are of different explorations (scenario, --seed, --runs, --jitter, orders or Python differ): {} seed {} runs {} and {} seed {} runs {}",
+                "the results are of different explorations (scenario, --seed, --runs, --jitter, orders, limits or Python differ): {} seed {} runs {} and {} seed {} runs {}",
                 all.scenario, all.seed, all.planned, t.scenario, t.seed, t.planned
             ));
         }
@@ -200,6 +211,7 @@ pub fn merge(mut parts: Vec<Tally>) -> Result<Tally, String> {
         }
         all.shards.extend(t.shards);
         all.runs += t.runs;
+        all.orders_met += t.orders_met;
         all.budget_hit |= t.budget_hit;
         all.nominal_elapsed = all.nominal_elapsed.or(t.nominal_elapsed);
         for (class, c) in t.classes {

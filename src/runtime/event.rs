@@ -470,6 +470,10 @@ pub struct RunEnd {
     pub tasks: usize,
     /// Events emitted (of the kinds the sink asked for).
     pub events: u64,
+    /// Instructions executed, across all tasks (what `--max-steps` counts).
+    pub steps: u64,
+    /// Iterations of the event loop (what `--max-iterations` counts).
+    pub iterations: u64,
     /// A sink's write error that stopped the run.
     pub write_error: Option<std::io::ErrorKind>,
     /// The most objects alive at once, sampled at the end of every loop

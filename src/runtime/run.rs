@@ -356,6 +356,8 @@ impl Vm<'_> {
             outcome,
             tasks: self.tasks.iter().filter(|t| !t.noop).count(),
             events: self.nevents.get(),
+            steps: self.steps,
+            iterations: self.iterations,
             write_error: self.write_error.get(),
             peak_live: self.peak_live,
             set_choices: std::mem::take(&mut self.set_choices),

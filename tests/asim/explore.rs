@@ -295,10 +295,10 @@ fn outcome_classes_follow_expect_assertions_and_limits() {
         assert!(run.stdout.contains(shown) || run.stderr.contains(shown), "{class} {id}: {}{}", run.stdout, run.stderr);
     }
     // A run limit is a class of its own.
-    let t = json(&asim(&["explore", "--runs", "200", "--max-time", "0.95", "--format", "json", RACE]).stdout);
+    let t = json(&asim(&["explore", "--runs", "200", "--max-time", "1.05", "--format", "json", RACE]).stdout);
     assert!(t["classes"]["limit"]["count"].as_u64().unwrap() > 0, "{t}");
     let id = t["classes"]["limit"]["example"]["variant"].as_str().unwrap();
-    assert_eq!(asim(&["run", "-q", "--max-time", "0.95", "--variant", id, RACE]).code, 4);
+    assert_eq!(asim(&["run", "-q", "--max-time", "1.05", "--variant", id, RACE]).code, 4);
 }
 
 #[test]
@@ -337,4 +337,55 @@ fn the_report_is_coloured_on_request() {
         .map(|(i, p)| if i == 0 { p } else { &p[p.find('m').unwrap() + 1..] })
         .collect();
     assert_eq!(stripped, plain);
+}
+
+/// Each `replay:` command of a report, as arguments.
+fn replays(report: &str) -> Vec<Vec<String>> {
+    report
+        .lines()
+        .filter_map(|l| l.trim().strip_prefix("replay: asim "))
+        .map(|cmd| cmd.split_whitespace().map(str::to_owned).collect())
+        .collect()
+}
+
+#[test]
+fn a_runaway_variant_is_a_limit_bounded_by_the_nominal_run() {
+    in_root();
+    let file = "tests/explore/runaway.yaml";
+    assert_eq!(asim(&["run", "-q", file]).stdout, "done\n");
+    let started = std::time::Instant::now();
+    let run = asim(&["explore", "--runs", "200", file]);
+    assert!(started.elapsed() < std::time::Duration::from_secs(60), "runaway variants were not cut short");
+    assert_eq!(run.code, 1, "{}", run.stdout);
+    assert!(run.stdout.contains("each variant may take 100000 steps and 100000 loop iterations"), "{}", run.stdout);
+    let commands = replays(&run.stdout);
+    assert_eq!(commands.len(), 1, "{}", run.stdout);
+    // The replay command says the limits, so it stops where explore did.
+    assert!(commands[0].contains(&"--max-steps".to_owned()), "{:?}", commands[0]);
+    let args: Vec<&str> = commands[0].iter().map(String::as_str).collect();
+    let replay = asim(&args);
+    assert_eq!(replay.code, 4, "{:?}: {}", args, replay.stderr);
+    // A scenario whose nominal run never ends is refused at once.
+    let dir = std::env::temp_dir().join(format!("asim-forever-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join("forever.yaml");
+    std::fs::write(&path, "main:\n  - while: true\n    do:\n      - sleep: 1 ± 10%\n").unwrap();
+    let run = asim(&["explore", "--max-iterations", "100000", &path.to_string_lossy()]);
+    assert_eq!(run.code, 4, "{}", run.stderr);
+    assert!(run.stderr.contains("the nominal run (every duration as written) stops at a limit"), "{}", run.stderr);
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn every_replay_command_of_a_report_replays_its_class() {
+    in_root();
+    for (file, status) in [(DINING, 3), (RACE, 1), ("scenarios/lock_order.yaml", 3)] {
+        let report = asim(&["explore", "--runs", "300", "--jitter", "20%", file]).stdout;
+        let commands = replays(&report);
+        assert!(!commands.is_empty(), "{file}: {report}");
+        for c in commands {
+            let args: Vec<&str> = c.iter().map(String::as_str).collect();
+            assert_eq!(asim(&args).code, status, "{args:?}");
+        }
+    }
 }
