@@ -17,6 +17,10 @@ use crate::value::PrimKind;
 use std::collections::{BTreeMap, BTreeSet};
 
 /// One coroutine or function (main included), with its operations per step.
+/// The most ways of binding one coroutine's parameters that are walked
+/// one by one (see [`Facts::call_bindings`]).
+const MAX_BINDINGS: usize = 64;
+
 pub(crate) struct Body<'a> {
     pub(crate) name: &'a str,
     pub(crate) params: Vec<&'a str>,
@@ -169,21 +173,21 @@ impl<'a> Facts<'a> {
         self.prim_ids.get(name).map(|&id| BTreeSet::from([id])).unwrap_or_default()
     }
 
-    /// What the parameters of `callee` stand for at each of its call sites
-    /// (a plain name passed, resolved in the caller; a parameter not
+    /// Per coroutine, what its parameters stand for at each of its call
+    /// sites (a plain name passed, resolved in the caller; a parameter not
     /// passed, what every site passes it; any other argument, nothing),
     /// each binding once, with the first site that gives it; or, when
-    /// nothing calls it, every site's at once.
-    pub(crate) fn call_bindings(&self, callee: usize) -> Vec<(Option<Span>, Vec<BTreeSet<u32>>)> {
-        let mut out: Vec<(Option<Span>, Vec<BTreeSet<u32>>)> = Vec::new();
-        let n = self.bodies[callee].params.len();
+    /// nothing calls it, every site's at once. One pass over every step.
+    #[allow(clippy::type_complexity)]
+    pub(crate) fn call_bindings(&self) -> Vec<Vec<(Option<Span>, Vec<BTreeSet<u32>>)>> {
+        let mut all: Vec<Vec<(Option<Span>, Vec<BTreeSet<u32>>)>> = vec![Vec::new(); self.bodies.len()];
         for caller in 0..self.bodies.len() {
             for s in self.all_steps(caller) {
                 for op in self.ops(s) {
                     let Op::Call { callee: c, span, args, kwargs, .. } = op else { continue };
-                    if *c as usize != callee {
-                        continue;
-                    }
+                    let callee = *c as usize;
+                    let n = self.bodies[callee].params.len();
+                    let out = &mut all[callee];
                     let mut binding = self.params[callee].clone();
                     let mut starred = false;
                     for (i, a) in args.iter().enumerate() {
@@ -213,10 +217,14 @@ impl<'a> Facts<'a> {
                 }
             }
         }
-        if out.is_empty() {
-            out.push((None, self.params[callee].clone()));
+        // Past a few dozen ways of calling it, a coroutine is walked once
+        // with every site's bindings at once, so checking stays linear.
+        for (callee, out) in all.iter_mut().enumerate() {
+            if out.is_empty() || out.len() > MAX_BINDINGS {
+                *out = vec![(None, self.params[callee].clone())];
+            }
         }
-        out
+        all
     }
 
     /// The coroutine (not a plain function) `name` calls in `body`, by id.

@@ -199,8 +199,8 @@ pub(crate) fn check(facts: &Facts, out: &mut Vec<Diagnostic>) {
         Walk { facts, takes: vec![None; facts.bodies.len()], edges: BTreeMap::new(), binding: Vec::new(), site: None };
     // A coroutine is walked once per way its calls bind its parameters, so
     // `f(a, b)` and `f(b, c)` give a → b and b → c, not b → b or a → c.
-    for body in 0..facts.bodies.len() {
-        for (site, binding) in facts.call_bindings(body) {
+    for (body, bindings) in facts.call_bindings().into_iter().enumerate() {
+        for (site, binding) in bindings {
             (w.binding, w.site) = (binding, site);
             w.steps(body, facts.bodies[body].steps, &mut Vec::new());
         }
