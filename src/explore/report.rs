@@ -2,7 +2,7 @@
 //! (which `asim explore --merge` reads back).
 
 use super::Tally;
-use crate::report::{Style, BOLD, DIM, GREEN, RED};
+use crate::report::{Style, BOLD, DIM, GREEN, RED, YELLOW};
 use std::io::{self, Write};
 
 fn secs(t: f64) -> String {
@@ -67,9 +67,19 @@ pub fn write_human(out: &mut dyn Write, t: &Tally, color: bool) -> io::Result<()
         });
     }
     if varies.is_empty() {
-        varies.push("nothing varies: every variant is the nominal run".into());
+        varies.push("nothing".into());
     }
     writeln!(out, "what varies: {}", varies.join(" · "))?;
+    if t.varied_sites == 0 && t.orders_met == 0 {
+        writeln!(
+            out,
+            "{}",
+            style.paint(
+                YELLOW,
+                "nothing varied: every variant ran as the nominal run; mark durations variable (`sleep: 1.0 ± 20%`) or pass --jitter 10%"
+            )
+        )?;
+    }
     writeln!(out, "each variant may take {} steps and {} loop iterations", t.max_steps, t.max_iterations)?;
     if t.budget_hit {
         writeln!(out, "--time-budget stopped it after {} of {} variants", t.runs, t.planned)?;

@@ -389,3 +389,16 @@ fn every_replay_command_of_a_report_replays_its_class() {
         }
     }
 }
+
+#[test]
+fn a_scenario_where_nothing_varies_says_how_to_vary_it() {
+    in_root();
+    let run = asim(&["explore", "--runs", "20", "scenarios/download_pool.yaml"]);
+    assert_eq!(run.code, 0);
+    assert!(run.stdout.contains("nothing varied: every variant ran as the nominal run"), "{}", run.stdout);
+    assert!(run.stdout.contains("distinct  1 interleaving · 1 output"), "{}", run.stdout);
+    let run = asim(&["explore", "--runs", "20", "--no-orders", "scenarios/download_pool.yaml"]);
+    assert!(run.stdout.contains("what varies: nothing\n"), "{}", run.stdout);
+    let run = asim(&["explore", "--runs", "20", "--jitter", "10%", "scenarios/download_pool.yaml"]);
+    assert!(!run.stdout.contains("nothing varied"), "{}", run.stdout);
+}
