@@ -103,7 +103,8 @@ enum Command {
     /// The report gives the outcomes, the elapsed-time percentiles, the
     /// distinct interleavings, and for each failing outcome the smallest
     /// failing variant with the command that replays it. Exit status: 0 no
-    /// variant failed, 1 some did, 2 bad input.
+    /// variant failed, 1 some did, 2 bad input, 4 the nominal run (every
+    /// duration as written) stops at a run limit.
     Explore(crate::explore::cli::ExploreArgs),
     /// Run the scenario over a grid of values of its `vars` and print a
     /// table of the runs (docs/analysis.md).
