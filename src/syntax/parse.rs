@@ -526,8 +526,10 @@ impl<'s> Parser<'s> {
                         style: *style,
                         verbatim: *verbatim,
                     },
+                    // The base as a scalar of its own: a quoted one keeps a
+                    // closing quote's width after it (as its origin expects).
                     span: match at {
-                        Some(_) => node.span.start..sub(0, base_len).end,
+                        Some(a) => node.span.start..a + base_len + (a - node.span.start),
                         None => node.span.clone(),
                     },
                 };

@@ -271,6 +271,15 @@ fn a_spread_is_checked_where_it_is_written() {
     assert!(run.stdout.ends_with("done at 0.9900000000000002\n"), "{}", run.stdout);
     let py = asim(&["export", "python", DINING]).stdout;
     assert!(py.contains("await asyncio.sleep(1.0)  # ± 50% under asim explore"), "{py}");
+    // Quoted, the base is exported as written too.
+    let dir = std::env::temp_dir().join(format!("asim-quoted-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join("q.yaml");
+    std::fs::write(&path, "main:\n  - sleep: '1 ± 20%'\n  - block: \"0.05 +- 10ms\"\n").unwrap();
+    let py = asim(&["export", "python", &path.to_string_lossy()]).stdout;
+    assert!(py.contains("await asyncio.sleep(1)  # ± 20% under asim explore"), "{py}");
+    assert!(py.contains("time.sleep(0.05)  # ± 0.01 under asim explore"), "{py}");
+    let _ = std::fs::remove_dir_all(&dir);
 }
 
 #[test]

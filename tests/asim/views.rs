@@ -35,6 +35,29 @@ fn every_view_answers_every_generated_scenario() {
         ok(&timeline, "timeline");
         assert_eq!(timeline.stdout, asim(&["run", "-q", file]).stdout, "seed {seed}: the timeline changes nothing");
         assert!(std::fs::metadata(&page).unwrap().len() > 0);
+        // The static checks read it without a panic (warnings are fine).
+        let check = asim(&["check", "--no-run", file]);
+        assert_eq!(check.code, 0, "seed {seed} check: {}", check.stderr);
+        assert!(!check.stderr.contains("panicked"), "seed {seed} check: {}", check.stderr);
+        // A short exploration; each failure it reports replays as reported.
+        let explore = asim(&["explore", "--runs", "6", "-j", "1", "--jitter", "30%", "--jitter-blocks", "30%", file]);
+        ok(&explore, "explore");
+        let mut class = String::new();
+        for line in explore.stdout.lines() {
+            if let Some((c, _)) = line.split_once(": ").filter(|(_, rest)| rest.contains(" variant")) {
+                class = c.to_owned();
+            }
+            if let Some(cmd) = line.trim().strip_prefix("replay: asim ") {
+                let args: Vec<&str> = cmd.split_whitespace().collect();
+                let status = match class.as_str() {
+                    "deadlock" => 3,
+                    "limit" => 4,
+                    _ => 1,
+                };
+                let replay = asim(&args);
+                assert_eq!(replay.code, status, "seed {seed}: {class}: asim {cmd}: {}", replay.stderr);
+            }
+        }
         for args in [&["graph"][..], &["graph", "--run"], &["run", "--at", "0.5"], &["run", "--summary"]] {
             let mut all = args.to_vec();
             all.push(file);

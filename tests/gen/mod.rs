@@ -134,12 +134,24 @@ impl Gen {
         match self.rng.below(44) {
             0..=2 => {
                 let s = *self.rng.pick(SLEEPS);
-                let s = if self.me == self.coros { s.replace('n', "3") } else { s.to_owned() };
+                // Some durations carry a spread for `asim explore` (the run
+                // and CPython use the nominal value); chosen by the step
+                // budget, not the generator, so every seed's program is
+                // the one it was.
+                let base = if self.me == self.coros { s.replace('n', "3") } else { s.to_owned() };
+                let s = match (s, self.budget % 3) {
+                    ("1", 0) => "1 ± 20%".to_owned(),
+                    ("1", 1) => "uniform(0.5, 1.5)".to_owned(),
+                    ("0.5", 0) => "0.5 +- 100ms".to_owned(),
+                    ("n * 0.1", 0) => format!("{base} ± 10%"),
+                    _ => base,
+                };
                 self.line(ind, &format!("- sleep: '{s}'"));
                 self.say(ind, &format!("slept {}", s.replace('\'', "")));
             }
             3 => {
                 let s = *self.rng.pick(&["0.05", "0.25", "0"]);
+                let s = if s == "0.05" && self.budget % 2 == 0 { "0.05 ± 50%" } else { s };
                 self.line(ind, &format!("- block: {s}"));
                 if self.rng.chance(50) {
                     // The clock and the current task, as a program reads them.
