@@ -218,6 +218,9 @@ impl Gen {
                     } else {
                         self.line(ind, &format!("- spawn: '{c}'"));
                         self.line(ind + 1, &format!("as: {t}"));
+                        if self.budget % 5 == 0 {
+                            self.line(ind + 1, "allow: fire-and-forget");
+                        }
                         if self.rng.chance(20) {
                             self.line(ind + 1, &format!("name: \"job-{t}\""));
                         }
@@ -886,6 +889,11 @@ pub(crate) fn scenario(seed: u64) -> String {
     };
     g.line(0, &format!("name: gen_{seed}"));
     g.line(0, &format!("seed: {}", seed % 1000));
+    // Silencing `asim check` (which changes nothing of a run), chosen by
+    // the seed, not the generator's random stream.
+    if seed % 4 == 0 {
+        g.line(0, "allow: [fire-and-forget, never-awaited]");
+    }
     g.line(0, "exceptions:");
     g.line(1, "AppError: Exception");
     g.line(1, "RetryError: AppError");
