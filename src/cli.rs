@@ -405,6 +405,18 @@ pub(crate) enum Color {
     Never,
 }
 
+impl Color {
+    /// Whether to colour: `auto` follows the terminal (`term`: a terminal
+    /// without NO_COLOR).
+    pub(crate) fn on(self, term: bool) -> bool {
+        match self {
+            Color::Always => true,
+            Color::Never => false,
+            Color::Auto => term,
+        }
+    }
+}
+
 /// Reads a scenario file; a message on `err` and the exit status if it
 /// cannot be read (missing, not UTF-8, bigger than the memory ceiling).
 pub(crate) fn read(path: &str, err: &mut dyn Write) -> Result<Source, i32> {
@@ -660,11 +672,7 @@ fn main_on_this_thread(args: Vec<OsString>, out: &mut dyn Write, err: &mut dyn W
     crate::memory::set_ceiling(usize::try_from(ceiling.saturating_mul(1 << 20)).unwrap_or(usize::MAX));
     match cli.command {
         Command::Test(t) => {
-            let color = match t.color {
-                Color::Always => true,
-                Color::Never => false,
-                Color::Auto => term_color,
-            };
+            let color = t.color.on(term_color);
             let (paths, filters): (Vec<String>, Vec<String>) =
                 t.paths.into_iter().partition(|p| std::path::Path::new(p).exists());
             let opts = crate::testing::Options {
@@ -733,11 +741,7 @@ fn main_on_this_thread(args: Vec<OsString>, out: &mut dyn Write, err: &mut dyn W
             }
         }
         Command::Run(a) => {
-            let color = match a.color {
-                Color::Always => true,
-                Color::Never => false,
-                Color::Auto => term_color,
-            };
+            let color = a.color.on(term_color);
             let (source, compiled) = match load(&a.file, err, color) {
                 Ok(x) => x,
                 Err(code) => return code,

@@ -103,11 +103,7 @@ fn parse_budget(text: &str) -> Result<std::time::Duration, String> {
 
 /// Runs `asim explore`.
 pub(crate) fn main(a: ExploreArgs, out: &mut dyn Write, err: &mut dyn Write, term_color: bool) -> i32 {
-    let color = match a.color {
-        Color::Always => true,
-        Color::Never => false,
-        Color::Auto => term_color,
-    };
+    let color = a.color.on(term_color);
     let tally = if a.merge.is_empty() {
         let Some(file) = &a.file else { return EXIT_INVALID };
         let (source, compiled) = match load(file, err, color) {

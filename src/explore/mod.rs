@@ -132,7 +132,7 @@ pub fn explore(source: &Source, compiled: &Compiled, opts: &Options) -> Result<T
     // The nominal run first: a scenario that never ends as written is not
     // worth a thousand variants, and one that ends bounds the variants'
     // work (every shard computes the same bound).
-    let nominal = compiled.run_variant(opts.limits, &opts.variant(0), None, &mut probe::Probe::new()).0;
+    let nominal = compiled.run_variant(opts.limits, &opts.variant(0), None, &mut crate::report::Discard).0;
     if let crate::runtime::Outcome::Limit(l) = &nominal.outcome {
         return Err(format!(
             "the nominal run (every duration as written) stops at a limit: {}; every variant would too: make the scenario end, or raise the limit",

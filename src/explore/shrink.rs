@@ -6,6 +6,7 @@
 
 use super::probe;
 use super::{Example, ExampleDraw, Options};
+use crate::report::Discard;
 use crate::runtime::{Draw, Event, Interest, RunEnd, Sink, Tasks, Variant};
 use crate::Compiled;
 
@@ -73,7 +74,7 @@ pub(crate) fn smallest(c: &Compiled, opts: &Options, v0: &Variant, class: &str) 
             // Keep each site that drew at its nominal duration, then each
             // single draw, where the failure stays.
             let mut draws = Vec::new();
-            c.run_variant(opts.limits, &best, Some(&mut draws), &mut Nothing);
+            c.run_variant(opts.limits, &best, Some(&mut draws), &mut Discard);
             let mut sites: Vec<u32> = draws.iter().map(|d| d.site).collect();
             sites.sort_unstable();
             sites.dedup();
@@ -104,7 +105,7 @@ pub(crate) fn smallest(c: &Compiled, opts: &Options, v0: &Variant, class: &str) 
 /// Runs the variant once more, keeping what it drew, for the report.
 fn describe(c: &Compiled, opts: &Options, v: Variant, original: &Variant, shrink_runs: u32) -> Example {
     let mut draws: Vec<Draw> = Vec::new();
-    let (end, verdict) = c.run_variant(opts.limits, &v, Some(&mut draws), &mut Nothing);
+    let (end, verdict) = c.run_variant(opts.limits, &v, Some(&mut draws), &mut Discard);
     draws.retain(|d| d.value != d.nominal);
     // A second pass names the tasks (the run is deterministic).
     let mut names = Names {
@@ -139,21 +140,6 @@ fn describe(c: &Compiled, opts: &Options, v: Variant, original: &Variant, shrink
         shuffled: v.set_order() != crate::runtime::SetOrder::Creation,
         more_draws: draws.len().saturating_sub(Example::SHOWN),
         draws: shown,
-    }
-}
-
-/// A sink that wants nothing.
-struct Nothing;
-
-impl Sink for Nothing {
-    fn interest(&self) -> Interest {
-        Interest::NONE
-    }
-    fn event(&mut self, _: &Event<'_>, _: &Tasks<'_>) -> std::io::Result<()> {
-        Ok(())
-    }
-    fn finish(&mut self, _: &RunEnd, _: &Tasks<'_>) -> std::io::Result<()> {
-        Ok(())
     }
 }
 

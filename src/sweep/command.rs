@@ -87,11 +87,7 @@ fn flag_error(flag: &str, e: &GridError, color: bool) -> String {
 
 /// `asim sweep`.
 pub fn main(a: SweepArgs, out: &mut dyn Write, err: &mut dyn Write, term_color: bool) -> i32 {
-    let color = match a.color {
-        Color::Always => true,
-        Color::Never => false,
-        Color::Auto => term_color,
-    };
+    let color = a.color.on(term_color);
     let source = match read(&a.file, err) {
         Ok(s) => s,
         Err(code) => return code,

@@ -7,7 +7,7 @@
 use crate::differential::python_or_skip;
 use crate::gen::diff::{divergence, run_harness};
 use crate::{asim, in_root, snapshot_settings};
-use asim::runtime::{Draw, Interest, Variant};
+use asim::runtime::{Draw, Variant};
 use std::collections::BTreeMap;
 
 const DINING: &str = "scenarios/dining_philosophers.yaml";
@@ -102,21 +102,9 @@ fn python_with_draws(file: &str, variant: &Variant) -> (String, String) {
     let source = asim::source::Source::new(file, text);
     let compiled = asim::compile_source(&source).unwrap();
     let mut draws: Vec<Draw> = Vec::new();
-    struct Quiet;
-    impl asim::runtime::Sink for Quiet {
-        fn interest(&self) -> Interest {
-            Interest::NONE
-        }
-        fn event(&mut self, _: &asim::runtime::Event<'_>, _: &asim::runtime::Tasks<'_>) -> std::io::Result<()> {
-            Ok(())
-        }
-        fn finish(&mut self, _: &asim::runtime::RunEnd, _: &asim::runtime::Tasks<'_>) -> std::io::Result<()> {
-            Ok(())
-        }
-    }
     let limits =
         asim::runtime::Limits { python: Some(asim::version::Python::parse("3.11").unwrap()), ..Default::default() };
-    compiled.run_variant(limits, variant, Some(&mut draws), &mut Quiet);
+    compiled.run_variant(limits, variant, Some(&mut draws), &mut asim::report::Discard);
     // The marked sites in file order are the marked lines of the export.
     let sites = compiled.sites();
     let mut marked: Vec<u32> = (0..sites.len() as u32).filter(|&s| sites[s as usize].spread.is_some()).collect();
